@@ -1,0 +1,91 @@
+/**
+ * Calendar arithmetic on local dates (`YYYY-MM-DD`), with Temporal. Months keep the card's
+ * anchor day: adding N months lands on the anchor day of the target month, or on its last
+ * day when the month is shorter. Pure: "today" is always an argument.
+ */
+import { Temporal } from 'temporal-polyfill';
+
+export type LocalDate = string;
+
+export interface Period {
+  months: number;
+  days: number;
+}
+
+export function todayIn(timeZone: string, now: Date): LocalDate {
+  return Temporal.Instant.fromEpochMilliseconds(now.getTime()).toZonedDateTimeISO(timeZone).toPlainDate().toString();
+}
+
+/** `YYYY` of the instant in the zone. */
+export function yearIn(timeZone: string, now: Date): number {
+  return Temporal.Instant.fromEpochMilliseconds(now.getTime()).toZonedDateTimeISO(timeZone).year;
+}
+
+/** The instant as ISO 8601 with the zone's offset, e.g. `2026-11-24T19:30:00+08:00`. */
+export function instantIn(timeZone: string, instant: Date | string): string {
+  const ms = typeof instant === 'string' ? Date.parse(instant) : instant.getTime();
+  return Temporal.Instant.fromEpochMilliseconds(ms)
+    .toZonedDateTimeISO(timeZone)
+    .toString({ timeZoneName: 'never', smallestUnit: 'second' });
+}
+
+export function isValidDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  try {
+    Temporal.PlainDate.from(value, { overflow: 'reject' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function isValidTimeZone(value: string): boolean {
+  try {
+    Temporal.Now.zonedDateTimeISO(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function dayOf(date: LocalDate): number {
+  return Temporal.PlainDate.from(date).day;
+}
+
+export function addDays(date: LocalDate, days: number): LocalDate {
+  return Temporal.PlainDate.from(date).add({ days }).toString();
+}
+
+/** `b − a` in days. */
+export function daysBetween(a: LocalDate, b: LocalDate): number {
+  return Temporal.PlainDate.from(a).until(Temporal.PlainDate.from(b), { largestUnit: 'days' }).days;
+}
+
+/** Adds months keeping the anchor day (clamped to the target month's length). */
+export function addMonthsAnchored(date: LocalDate, months: number, anchorDay: number): LocalDate {
+  const target = Temporal.PlainDate.from(date).with({ day: 1 }).add({ months });
+  return target.with({ day: Math.min(anchorDay, target.daysInMonth) }).toString();
+}
+
+export interface Validity {
+  validUntil: LocalDate;
+  anchorDay: number;
+}
+
+/**
+ * Extends a validity by a period: months first (keeping the anchor), then days (which
+ * move the anchor to the result's day).
+ */
+export function extend(validity: Validity, period: Period): Validity {
+  let { validUntil, anchorDay } = validity;
+  if (period.months > 0) validUntil = addMonthsAnchored(validUntil, period.months, anchorDay);
+  if (period.days > 0) {
+    validUntil = addDays(validUntil, period.days);
+    anchorDay = dayOf(validUntil);
+  }
+  return { validUntil, anchorDay };
+}
+
+export function compareDates(a: LocalDate, b: LocalDate): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

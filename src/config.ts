@@ -1,0 +1,100 @@
+/**
+ * Configuration: every setting simkeep reads from the environment, with its default, unit
+ * and range, validated once at start. A bad value stops the process with a message that
+ * says which variable to fix and how.
+ */
+import path from 'node:path';
+
+export interface LookupLimits {
+  /** Failed lookups allowed per MSISDN within the window. */
+  perMsisdn: number;
+  /** Failed lookups allowed per client IP within the window. */
+  perIp: number;
+  /** Window over which failures are counted, and the length of the lockout, in minutes. */
+  windowMinutes: number;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  dataDir: string;
+  secret: string | undefined;
+  adminToken: string | undefined;
+  sandboxSecret: string | undefined;
+  publicUrl: string;
+  orderTtlMinutes: number;
+  lookupLimits: LookupLimits;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name}=${JSON.stringify(raw)}: expected a whole number from ${min} to ${max}`);
+      return fallback;
+    }
+    return value;
+  };
+  const secretOf = (name: string): string | undefined => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return undefined;
+    if (raw.length < 16) problems.push(`${name}: use at least 16 characters (32 random bytes recommended)`);
+    return raw;
+  };
+
+  const port = int('PORT', 3000, 0, 65535);
+  const dataDir = env.SIMKEEP_DATA_DIR || './data';
+  const databaseUrl = env.DATABASE_URL || `sqlite://${path.join(dataDir, 'simkeep.db')}`;
+  if (!/^(sqlite:\/\/.+|postgres(ql)?:\/\/.+)$/.test(databaseUrl)) {
+    problems.push(
+      `DATABASE_URL=${JSON.stringify(redactUrl(databaseUrl))}: expected sqlite://PATH (e.g. sqlite://./data/simkeep.db) or postgres://USER:PASSWORD@HOST:PORT/DB`,
+    );
+  }
+  const publicUrl = (env.SIMKEEP_PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, '');
+  if (!/^https?:\/\/[^/]+/.test(publicUrl)) {
+    problems.push(`SIMKEEP_PUBLIC_URL=${JSON.stringify(publicUrl)}: expected an http(s) URL such as https://renew.example.com`);
+  }
+  const logLevel = env.LOG_LEVEL || 'info';
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+    problems.push(`LOG_LEVEL=${JSON.stringify(logLevel)}: expected one of fatal, error, warn, info, debug, trace, silent`);
+  }
+
+  const config: Config = {
+    port,
+    host: env.HOST || '0.0.0.0',
+    databaseUrl,
+    dataDir,
+    secret: secretOf('SIMKEEP_SECRET'),
+    adminToken: secretOf('SIMKEEP_ADMIN_TOKEN'),
+    sandboxSecret: secretOf('SIMKEEP_SANDBOX_SECRET'),
+    publicUrl,
+    orderTtlMinutes: int('SIMKEEP_ORDER_TTL_MINUTES', 30, 1, 7 * 24 * 60),
+    lookupLimits: {
+      perMsisdn: int('SIMKEEP_LOOKUP_MAX_PER_MSISDN', 5, 1, 1_000_000),
+      perIp: int('SIMKEEP_LOOKUP_MAX_PER_IP', 30, 1, 1_000_000),
+      windowMinutes: int('SIMKEEP_LOOKUP_WINDOW_MINUTES', 15, 1, 24 * 60),
+    },
+    logLevel,
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+/** The URL with any password replaced, safe for logs and error messages. */
+export function redactUrl(url: string): string {
+  return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
+}

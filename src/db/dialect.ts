@@ -1,0 +1,23 @@
+/**
+ * The dialect-specific pieces, in one place. SQLite serialises writers (Kysely runs every
+ * SQLite transaction on its single connection under a mutex), so row locks are needed only
+ * on PostgreSQL; the rest of the SQL we use (ON CONFLICT, RETURNING, partial indexes) is
+ * common to both.
+ */
+import type { SelectQueryBuilder } from 'kysely';
+import type { DialectName } from './database.js';
+
+/** `SELECT … FOR UPDATE` on PostgreSQL; unchanged on SQLite, whose transactions are serial. */
+export function forUpdate<DB, TB extends keyof DB, O>(
+  dialect: DialectName,
+  query: SelectQueryBuilder<DB, TB, O>,
+): SelectQueryBuilder<DB, TB, O> {
+  return dialect === 'postgres' ? query.forUpdate() : query;
+}
+
+/** True when an error is a unique-constraint violation, in either database. */
+export function isUniqueViolation(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as { code?: unknown };
+  return e.code === '23505' || e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}

@@ -1,0 +1,202 @@
+/**
+ * The database schema as Kysely sees it: one set of tables for SQLite and PostgreSQL.
+ * Dates are `YYYY-MM-DD` text in the operator's zone; instants are ISO 8601 UTC text;
+ * money is integer minor units; booleans are 0/1 integers (SQLite has no boolean).
+ */
+export interface OperatorTable {
+  id: string;
+  code: string;
+  name: string;
+  display_name: string | null;
+  brand_color: string | null;
+  time_zone: string;
+  currency: string;
+  grace_days: number;
+  suspend_days: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PlanTable {
+  id: string;
+  operator_id: string;
+  code: string;
+  name_zh: string;
+  name_en: string;
+  months: number | null;
+  days: number | null;
+  price: number;
+  channels: string;
+  active: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PromotionTable {
+  id: string;
+  operator_id: string;
+  code: string | null;
+  kind: 'percent' | 'amount' | 'bonus';
+  value: number;
+  unit: 'months' | 'days' | null;
+  plans: string | null;
+  channels: string | null;
+  starts_on: string | null;
+  ends_on: string | null;
+  max_redemptions: number | null;
+  per_card_limit: number | null;
+  active: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CardTable {
+  id: string;
+  operator_id: string;
+  msisdn: string;
+  iccid: string;
+  valid_until: string;
+  anchor_day: number;
+  blocked: number;
+  block_reason: string | null;
+  /** Set when the number was issued again on a new card after this one was recycled. */
+  retired_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CardEventTable {
+  id: string;
+  card_id: string;
+  kind: string;
+  detail: string | null;
+  actor: string | null;
+  at: string;
+}
+
+export interface OrderTable {
+  id: string;
+  operator_id: string;
+  card_id: string;
+  plan_id: string;
+  plan_code: string;
+  channel: 'online' | 'counter';
+  status: 'pending_payment' | 'fulfilled' | 'expired' | 'cancelled' | 'refund_pending' | 'refunded';
+  list_price: number;
+  total: number;
+  currency: string;
+  /** JSON array of the discounts applied, as quoted. */
+  discounts: string;
+  period_months: number;
+  period_days: number;
+  bonus_months: number;
+  bonus_days: number;
+  bonus_promotion_id: string | null;
+  coupon_code: string | null;
+  payment_provider: string;
+  expires_at: string;
+  created_at: string;
+  updated_at: string;
+  fulfilled_at: string | null;
+  valid_until_before: string | null;
+  valid_until_after: string | null;
+  anchor_day_before: number | null;
+  receipt_number: string | null;
+  refund_reason: string | null;
+  refunded_at: string | null;
+}
+
+export interface PaymentTable {
+  id: string;
+  order_id: string;
+  provider: string;
+  status: 'pending' | 'succeeded' | 'failed' | 'mismatch' | 'refunded';
+  amount: number;
+  currency: string;
+  paid_amount: number | null;
+  paid_currency: string | null;
+  flag: string | null;
+  attempts: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PaymentEventTable {
+  provider: string;
+  event_id: string;
+  payment_id: string | null;
+  type: string;
+  raw_body: string;
+  signature: string | null;
+  received_at: string;
+}
+
+export interface RedemptionTable {
+  promotion_id: string;
+  order_id: string;
+  card_id: string;
+  created_at: string;
+}
+
+export interface ReceiptSequenceTable {
+  operator_id: string;
+  year: number;
+  last_value: number;
+}
+
+export interface ReceiptTable {
+  number: string;
+  operator_id: string;
+  order_id: string;
+  year: number;
+  sequence: number;
+  issued_at: string;
+}
+
+export interface IdempotencyKeyTable {
+  scope: string;
+  key: string;
+  request_hash: string;
+  state: 'in_progress' | 'done';
+  response_status: number | null;
+  response_body: string | null;
+  created_at: string;
+}
+
+export interface ProbeFailureTable {
+  id: string;
+  subject: string;
+  at: string;
+}
+
+export interface AdminTokenTable {
+  id: string;
+  name: string;
+  token_hash: string;
+  operator_id: string | null;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+export interface SettingTable {
+  key: string;
+  value: string;
+}
+
+export interface Database {
+  operators: OperatorTable;
+  plans: PlanTable;
+  promotions: PromotionTable;
+  cards: CardTable;
+  card_events: CardEventTable;
+  orders: OrderTable;
+  payments: PaymentTable;
+  payment_events: PaymentEventTable;
+  redemptions: RedemptionTable;
+  receipt_sequences: ReceiptSequenceTable;
+  receipts: ReceiptTable;
+  idempotency_keys: IdempotencyKeyTable;
+  probe_failures: ProbeFailureTable;
+  admin_tokens: AdminTokenTable;
+  settings: SettingTable;
+}

@@ -1,0 +1,35 @@
+/**
+ * SIM serials (ICCIDs): 19 or 20 digits starting `89`, the last one a Luhn check digit.
+ */
+
+export function luhnValid(digits: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+export function luhnCheckDigit(payload: string): number {
+  for (let d = 0; d <= 9; d++) if (luhnValid(`${payload}${d}`)) return d;
+  throw new Error('unreachable');
+}
+
+/** Why an ICCID is not valid, or undefined when it is. */
+export function iccidProblem(iccid: string): string | undefined {
+  if (!/^[0-9]+$/.test(iccid)) return 'an ICCID holds digits only';
+  if (iccid.length !== 19 && iccid.length !== 20) return 'an ICCID has 19 or 20 digits';
+  if (!iccid.startsWith('89')) return 'an ICCID starts with 89';
+  if (!luhnValid(iccid)) return 'the last digit (Luhn check digit) does not match; check the serial for a typo';
+  return undefined;
+}
+
+/** Does the subscriber's proof (a full ICCID or its last 6 digits) match the card's ICCID? */
+export function iccidMatches(cardIccid: string, proof: string): boolean {
+  return proof.length === 6 ? cardIccid.endsWith(proof) : cardIccid === proof;
+}

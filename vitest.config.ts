@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // Database suites share one PostgreSQL database per file; files run in separate schemas.
+    fileParallelism: true,
+    reporters: ['default'],
+  },
+});
