@@ -26,6 +26,7 @@ export interface Config {
   orderTtlMinutes: number;
   lookupLimits: LookupLimits;
   logLevel: string;
+  trustProxy: boolean;
 }
 
 export class ConfigError extends Error {
@@ -89,6 +90,7 @@ export function loadConfig(env: Env = process.env): Config {
       windowMinutes: int('SIMKEEP_LOOKUP_WINDOW_MINUTES', 15, 1, 24 * 60),
     },
     logLevel,
+    trustProxy: env.SIMKEEP_TRUST_PROXY === 'true' || env.SIMKEEP_TRUST_PROXY === '1',
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

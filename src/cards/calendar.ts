@@ -40,6 +40,9 @@ export function isValidDate(value: string): boolean {
 }
 
 export function isValidTimeZone(value: string): boolean {
+  // IANA names start with a letter; Temporal alone would also take offsets (`+08:00`) and
+  // whole ISO date-time strings (`2020-01-01T00:00Z`), which are not time zones.
+  if (!/^[A-Za-z]/.test(value)) return false;
   try {
     Temporal.Now.zonedDateTimeISO(value);
     return true;

@@ -1,0 +1,76 @@
+/**
+ * Admin bearer tokens. The CLI creates them (shown once, stored as SHA-256 hashes) and may
+ * scope one to an operator; SIMKEEP_ADMIN_TOKEN is accepted besides them. Tokens are
+ * compared by hash in constant time and never logged.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { AdminPrincipal } from '../catalog/catalog-service.js';
+import type { Db } from '../db/database.js';
+import type { Clock } from '../shared/clock.js';
+import { DomainError } from '../shared/errors.js';
+import { newId } from '../shared/ids.js';
+
+const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest();
+
+export class AdminTokens {
+  private readonly configuredHash: Buffer | undefined;
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    configuredToken: string | undefined,
+  ) {
+    this.configuredHash = configuredToken ? sha256(configuredToken) : undefined;
+  }
+
+  async create(name: string, operatorCode?: string): Promise<{ id: string; token: string }> {
+    let operatorId: string | null = null;
+    if (operatorCode) {
+      const operator = await this.db.kysely.selectFrom('operators').select('id').where('code', '=', operatorCode).executeTakeFirst();
+      if (!operator) throw new DomainError('operator_not_found', `No operator has the code "${operatorCode}".`);
+      operatorId = operator.id;
+    }
+    const token = `sk_admin_${randomBytes(32).toString('base64url')}`;
+    const id = newId('tok');
+    await this.db.kysely
+      .insertInto('admin_tokens')
+      .values({ id, name, token_hash: sha256(token).toString('hex'), operator_id: operatorId, created_at: this.clock.now().toISOString(), revoked_at: null })
+      .execute();
+    return { id, token };
+  }
+
+  list() {
+    return this.db.kysely
+      .selectFrom('admin_tokens as t')
+      .leftJoin('operators as o', 'o.id', 't.operator_id')
+      .select(['t.id', 't.name', 'o.code as operator', 't.created_at', 't.revoked_at'])
+      .orderBy('t.created_at')
+      .execute();
+  }
+
+  async revoke(id: string): Promise<boolean> {
+    const result = await this.db.kysely
+      .updateTable('admin_tokens')
+      .set({ revoked_at: this.clock.now().toISOString() })
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** The principal a bearer token stands for; `unauthorized` when there is none. */
+  async authenticate(authorization: string | undefined): Promise<AdminPrincipal> {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+    if (!match?.[1]) throw new DomainError('unauthorized', 'An admin bearer token is required (Authorization: Bearer <token>).');
+    const hash = sha256(match[1]);
+    if (this.configuredHash && timingSafeEqual(hash, this.configuredHash)) return { tokenId: 'env', operatorId: null };
+    const row = await this.db.kysely
+      .selectFrom('admin_tokens')
+      .select(['id', 'operator_id', 'token_hash'])
+      .where('token_hash', '=', hash.toString('hex'))
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    if (!row || !timingSafeEqual(Buffer.from(row.token_hash, 'hex'), hash)) throw new DomainError('unauthorized', 'This admin token is not known or was revoked.');
+    return { tokenId: row.id, operatorId: row.operator_id };
+  }
+}

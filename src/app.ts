@@ -1,0 +1,111 @@
+/**
+ * Composition: builds the services over one database and mounts every route on one
+ * Fastify instance. `buildApp` is what the server, the tests and the benchmarks run.
+ */
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { requireAdmin } from './admin/admin-auth.js';
+import { AdminTokens } from './admin/admin-tokens.js';
+import { cardRoutes } from './cards/card-routes.js';
+import { CardService } from './cards/card-service.js';
+import { Catalog } from './catalog/catalog.js';
+import { catalogRoutes } from './catalog/catalog-routes.js';
+import { CatalogService } from './catalog/catalog-service.js';
+import type { Config } from './config.js';
+import type { Db } from './db/database.js';
+import { Idempotency } from './guard/idempotency.js';
+import { ProbeGuard } from './guard/probe-guard.js';
+import { registerErrorHandling } from './http/errors.js';
+import { validatorCompiler } from './http/validation.js';
+import { paymentRoutes } from './payments/payment-routes.js';
+import { PaymentService } from './payments/payment-service.js';
+import { healthRoutes } from './platform/health-routes.js';
+import { loadSecrets, type Secrets } from './platform/secrets.js';
+import { receiptPdfService } from './receipts/receipt-pdf-service.js';
+import { ReceiptLinker } from './receipts/receipt-links.js';
+import { receiptRoutes } from './receipts/receipt-routes.js';
+import { adminOrderRoutes } from './renewal/admin-order-routes.js';
+import { OrderService } from './renewal/order-service.js';
+import { RenewalService } from './renewal/renewal-service.js';
+import { renewalRoutes } from './renewal/renewal-routes.js';
+import { type Clock, systemClock } from './shared/clock.js';
+
+export interface Services {
+  db: Db;
+  config: Config;
+  clock: Clock;
+  secrets: Secrets;
+  catalog: Catalog;
+  catalogService: CatalogService;
+  cards: CardService;
+  renewal: RenewalService;
+  orders: OrderService;
+  payments: PaymentService;
+  idempotency: Idempotency;
+  probes: ProbeGuard;
+  tokens: AdminTokens;
+  receiptPdf: (orderId: string) => Promise<{ pdf: Buffer; number: string }>;
+}
+
+export async function createServices(db: Db, config: Config, clock: Clock = systemClock): Promise<Services> {
+  const secrets = await loadSecrets(db, config);
+  const catalog = new Catalog(db, clock);
+  const catalogService = new CatalogService(db, catalog, clock);
+  const links = new ReceiptLinker(secrets.receiptKey, config.publicUrl);
+  const probes = new ProbeGuard(db, clock, config.lookupLimits);
+  const orders = new OrderService(db, catalog, catalogService, links, clock);
+  return {
+    db,
+    config,
+    clock,
+    secrets,
+    catalog,
+    catalogService,
+    cards: new CardService(db, catalog, catalogService, clock),
+    renewal: new RenewalService(db, catalog, probes, clock, config.orderTtlMinutes),
+    orders,
+    payments: new PaymentService(db, catalog, clock, secrets.sandboxSecret),
+    idempotency: new Idempotency(db, clock),
+    probes,
+    tokens: new AdminTokens(db, clock, config.adminToken),
+    receiptPdf: receiptPdfService(orders),
+  };
+}
+
+export interface AppOptions {
+  logger?: boolean | object;
+  trustProxy?: boolean;
+}
+
+export async function buildApp(services: Services, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    trustProxy: options.trustProxy ?? false,
+    bodyLimit: 64 * 1024,
+    ajv: { customOptions: { coerceTypes: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  registerErrorHandling(app);
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'simkeep API', version: '1.0.0', description: 'Renewals of number-keeping SIM plans. The contract is shared/api-v1.md.' },
+      components: { securitySchemes: { adminToken: { type: 'http', scheme: 'bearer', description: 'Admin token (simkeep admin-token create)' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  await app.register(healthRoutes, { services });
+  await app.register(renewalRoutes, { services });
+  await app.register(paymentRoutes, { services });
+  await app.register(receiptRoutes, { services });
+  await app.register(async (admin) => {
+    requireAdmin(admin, services.tokens);
+    await admin.register(catalogRoutes, { services });
+    await admin.register(cardRoutes, { services });
+    await admin.register(adminOrderRoutes, { services });
+  });
+  return app;
+}

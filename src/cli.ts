@@ -1,0 +1,127 @@
+#!/usr/bin/env node
+/**
+ * The `simkeep` command: serve, migrate, seed, admin tokens, card import. Configuration
+ * comes from the environment (see config.ts); mistakes are reported as sentences that
+ * say what to fix, never as stack traces.
+ */
+import fs from 'node:fs';
+import { Command } from 'commander';
+import { createServices } from './app.js';
+import { ConfigError, loadConfig, redactUrl } from './config.js';
+import { migrate, openDatabase } from './db/database.js';
+import { seedDemo } from './platform/demo-seed.js';
+import { serve } from './server.js';
+import { DomainError } from './shared/errors.js';
+
+class UsageError extends Error {}
+
+async function withServices<T>(run: (services: Awaited<ReturnType<typeof createServices>>) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const db = openDatabase(config.databaseUrl, { poolSize: 4 });
+  try {
+    await migrate(db);
+    return await run(await createServices(db, config));
+  } finally {
+    await db.close();
+  }
+}
+
+const program = new Command();
+program.name('simkeep').description('Renewals for number-keeping SIM plans').showHelpAfterError();
+
+program
+  .command('serve')
+  .description('start the HTTP server (applies migrations first)')
+  .option('--demo', 'seed the demo operator, plans and cards if they are missing')
+  .action(async (options: { demo?: boolean }) => serve(loadConfig(), { demo: options.demo === true }));
+
+program
+  .command('migrate')
+  .description('apply pending database migrations')
+  .action(async () => {
+    const config = loadConfig();
+    const db = openDatabase(config.databaseUrl, { poolSize: 1 });
+    try {
+      const applied = await migrate(db);
+      console.log(applied.length > 0 ? `applied: ${applied.join(', ')}` : `up to date (${redactUrl(config.databaseUrl)})`);
+    } finally {
+      await db.close();
+    }
+  });
+
+program
+  .command('seed')
+  .description('load seed data')
+  .option('--demo', 'the demo operator, its plans, coupons and cards in every status')
+  .action(async (options: { demo?: boolean }) => {
+    if (!options.demo) throw new UsageError('say what to seed: simkeep seed --demo');
+    await withServices(async (services) => {
+      const demo = await seedDemo(services);
+      console.log(demo.created ? 'demo data seeded:' : 'demo data was already there:');
+      for (const card of demo.cards) console.log(`  ${card.msisdn}  ${card.iccid}  ${card.label}  valid until ${card.validUntil}`);
+    });
+  });
+
+const tokens = program.command('admin-token').description('manage admin bearer tokens');
+tokens
+  .command('create')
+  .description('create a token (printed once; store it safely)')
+  .requiredOption('--name <name>', 'who or what the token is for')
+  .option('--operator <code>', 'limit the token to one operator')
+  .action(async (options: { name: string; operator?: string }) =>
+    withServices(async ({ tokens: adminTokens }) => {
+      const { id, token } = await adminTokens.create(options.name, options.operator);
+      console.log(`token ${id} created${options.operator ? ` for operator ${options.operator}` : ''}; it is shown only now:\n${token}`);
+    }),
+  );
+tokens
+  .command('list')
+  .description('list tokens (never their secrets)')
+  .action(async () =>
+    withServices(async ({ tokens: adminTokens }) => {
+      const rows = await adminTokens.list();
+      if (rows.length === 0) console.log('no tokens; create one with: simkeep admin-token create --name NAME');
+      for (const t of rows) console.log(`${t.id}  ${t.name}  operator=${t.operator ?? '*'}  created ${t.created_at}${t.revoked_at ? `  revoked ${t.revoked_at}` : ''}`);
+    }),
+  );
+tokens
+  .command('revoke <id>')
+  .description('revoke a token by its id (see list)')
+  .action(async (id: string) =>
+    withServices(async ({ tokens: adminTokens }) => {
+      if (!(await adminTokens.revoke(id))) throw new UsageError(`no active token has the id ${id}; see: simkeep admin-token list`);
+      console.log(`token ${id} revoked`);
+    }),
+  );
+
+program
+  .command('cards')
+  .description('card bulk operations')
+  .command('import <file>')
+  .description('import cards from a CSV file with the header msisdn,iccid,validUntil')
+  .requiredOption('--operator <code>', 'the operator the cards belong to')
+  .action(async (file: string, options: { operator: string }) => {
+    if (!fs.existsSync(file)) throw new UsageError(`no file at ${file}`);
+    await withServices(async (services) => {
+      const operator = await services.catalog.operatorByCode(options.operator);
+      if (!operator) throw new UsageError(`no operator has the code "${options.operator}"`);
+      const { runImport } = await import('./cards/card-import-cli.js');
+      await runImport(services.db, operator, file);
+    });
+  });
+
+function explain(error: unknown): string {
+  if (error instanceof ConfigError) return `${error.message}\nfix the environment variables above and run again.`;
+  if (error instanceof UsageError) return `error: ${error.message}`;
+  if (error instanceof DomainError) return `error: ${error.message}`;
+  const code = (error as { code?: string }).code;
+  if (code === 'ECONNREFUSED') return 'error: cannot reach the database; check DATABASE_URL and that the server is running.';
+  if (code === '28P01') return 'error: the database refused the password in DATABASE_URL.';
+  if (code === '3D000') return 'error: the database named in DATABASE_URL does not exist; create it first.';
+  return `error: ${(error as Error).message ?? String(error)}`;
+}
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  console.error(explain(error));
+  process.exit(1);
+});

@@ -1,0 +1,54 @@
+/**
+ * The one place where errors become HTTP answers:
+ * `{"error": {"code", "message", "details"}}`. Domain errors keep their code and status;
+ * schema failures and malformed JSON are `400 invalid_request` with the offending field
+ * paths; anything unexpected is logged and answered as a 500 without internals.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { DomainError, type ErrorCode } from '../shared/errors.js';
+
+export function sendError(reply: FastifyReply, status: number, code: string, message: string, details?: Record<string, unknown>) {
+  return reply.status(status).send({ error: { code, message, ...(details ? { details } : {}) } });
+}
+
+interface ValidationIssue {
+  instancePath?: string;
+  params?: { missingProperty?: string; additionalProperty?: string };
+}
+
+function fieldPaths(error: FastifyError): string[] {
+  const issues = (error.validation ?? []) as ValidationIssue[];
+  return issues.map((issue) => {
+    const base = issue.instancePath ?? '';
+    const extra = issue.params?.missingProperty ?? issue.params?.additionalProperty;
+    return extra ? `${base}/${extra}` : base || '/';
+  });
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | DomainError, request, reply) => {
+    if (error instanceof DomainError) {
+      if (error.code === 'too_many_attempts' && typeof error.details?.retryAfter === 'number') {
+        reply.header('Retry-After', String(error.details.retryAfter));
+      }
+      return sendError(reply, error.status, error.code, error.message, error.details);
+    }
+    if (error.validation) {
+      const fields = fieldPaths(error);
+      const where = error.validationContext ?? 'request';
+      return sendError(reply, 400, 'invalid_request', `The ${where} is invalid: ${error.message}`, { fields });
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      // Malformed JSON, wrong content type, body too large and the like.
+      const code: ErrorCode = status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : 'invalid_request';
+      return sendError(reply, status === 415 || status === 413 ? status : status === 404 ? 404 : status, code, error.message);
+    }
+    request.log.error({ err: error }, 'unexpected error');
+    return sendError(reply, 500, 'internal_error', 'Something went wrong on our side; the request can be retried.');
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, 404, 'not_found', `No route ${request.method} ${request.url.split('?')[0]}.`),
+  );
+}

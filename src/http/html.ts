@@ -1,0 +1,29 @@
+/** Small helpers for the few server-rendered pages (checkout, receipt verification). */
+
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+}
+
+export function formatMoney(minor: number, currency: string): string {
+  return `${currency} ${(minor / 100).toFixed(2)}`;
+}
+
+/** A complete, self-contained page: no third-party resources, readable on a phone. */
+export function page(title: string, body: string, accent = '#0b5cad'): string {
+  return `<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>
+body{font-family:system-ui,-apple-system,"Noto Sans SC","PingFang SC",sans-serif;margin:0;background:#f4f6f8;color:#1a1a1a}
+main{max-width:32rem;margin:0 auto;padding:1.5rem}
+.card{background:#fff;border-radius:12px;padding:1.25rem;box-shadow:0 1px 3px rgba(0,0,0,.12)}
+h1{font-size:1.3rem;margin:0 0 1rem;color:${escapeHtml(accent)}}
+dl{display:grid;grid-template-columns:auto 1fr;gap:.4rem 1rem;margin:0}
+dt{color:#555}dd{margin:0;font-weight:600}
+.actions{display:flex;gap:.75rem;margin-top:1.25rem}
+button{flex:1;font-size:1rem;padding:.8rem;border-radius:8px;border:0;cursor:pointer}
+.pay{background:#0a7a3d;color:#fff}.fail{background:#b3261e;color:#fff}
+.ok{color:#0a7a3d}.bad{color:#b3261e}
+a{color:${escapeHtml(accent)}}
+</style></head><body><main><div class="card">${body}</div></main></body></html>`;
+}

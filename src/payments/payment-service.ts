@@ -1,0 +1,108 @@
+/**
+ * Payment notifications. Each is verified, stored as received (for disputes) and
+ * processed at most once per provider event id, in one transaction with everything it
+ * causes: a success fulfils the order (or sends the money to `refund_pending`), a failure
+ * is recorded and leaves the order payable, a wrong amount or currency is flagged
+ * `payment_mismatch` and never fulfils.
+ */
+import type { Catalog } from '../catalog/catalog.js';
+import type { Db } from '../db/database.js';
+import { forUpdate } from '../db/dialect.js';
+import type { PaymentTable } from '../db/schema.js';
+import { fulfilOrder } from '../renewal/fulfilment.js';
+import type { Clock } from '../shared/clock.js';
+import { DomainError } from '../shared/errors.js';
+import { verifySandboxSignature } from './sandbox-signature.js';
+
+export interface PaymentEvent {
+  id: string;
+  type: 'payment.succeeded' | 'payment.failed';
+  data: { paymentId: string; amount: number; currency: string };
+}
+
+export function parseSandboxEvent(rawBody: string): PaymentEvent {
+  let body: unknown;
+  try {
+    body = JSON.parse(rawBody);
+  } catch {
+    throw new DomainError('invalid_request', 'The body is not valid JSON.');
+  }
+  const event = body as Partial<PaymentEvent> | null;
+  const fields: string[] = [];
+  if (typeof event?.id !== 'string' || event.id.length === 0 || event.id.length > 255) fields.push('/id');
+  if (event?.type !== 'payment.succeeded' && event?.type !== 'payment.failed') fields.push('/type');
+  const data = event?.data;
+  if (typeof data?.paymentId !== 'string') fields.push('/data/paymentId');
+  if (!Number.isSafeInteger(data?.amount) || (data?.amount ?? -1) < 0) fields.push('/data/amount');
+  if (typeof data?.currency !== 'string' || !/^[A-Z]{3}$/.test(data.currency)) fields.push('/data/currency');
+  if (fields.length > 0) throw new DomainError('invalid_request', `The event is malformed: ${fields.join(', ')}.`, { fields });
+  return event as PaymentEvent;
+}
+
+export class PaymentService {
+  constructor(
+    private readonly db: Db,
+    private readonly catalog: Catalog,
+    private readonly clock: Clock,
+    private readonly sandboxSecret: string,
+  ) {}
+
+  /** What the sandbox checkout page shows and charges. */
+  async checkout(paymentId: string) {
+    const row = await this.db.kysely.selectFrom('payments').selectAll().where('id', '=', paymentId).where('provider', '=', 'sandbox').executeTakeFirst();
+    if (!row) throw new DomainError('payment_not_found', 'No payment has this id.');
+    return { paymentId: row.id, orderId: row.order_id, amount: row.amount, currency: row.currency, status: row.status, attempts: row.attempts };
+  }
+
+  async receiveSandboxNotification(rawBody: string, signature: string | undefined): Promise<{ received: true; duplicate: boolean }> {
+    verifySandboxSignature(this.sandboxSecret, rawBody, signature, this.clock.now());
+    const event = parseSandboxEvent(rawBody);
+    return this.process('sandbox', event, rawBody, signature);
+  }
+
+  private async process(provider: string, event: PaymentEvent, rawBody: string, signature: string | undefined) {
+    const payment = await this.db.kysely.selectFrom('payments').select(['id', 'order_id', 'provider']).where('id', '=', event.data.paymentId).executeTakeFirst();
+    if (!payment || payment.provider !== provider) throw new DomainError('payment_not_found', 'No payment has this id.');
+    const now = this.clock.now();
+    const nowIso = now.toISOString();
+    return this.db.kysely.transaction().execute(async (trx) => {
+      const stored = await trx
+        .insertInto('payment_events')
+        .values({ provider, event_id: event.id, payment_id: payment.id, type: event.type, raw_body: rawBody, signature: signature ?? null, received_at: nowIso })
+        .onConflict((oc) => oc.columns(['provider', 'event_id']).doNothing())
+        .executeTakeFirst();
+      if (Number(stored.numInsertedOrUpdatedRows ?? 0n) === 0) return { received: true as const, duplicate: true };
+
+      const order = await forUpdate(this.db.dialect, trx.selectFrom('orders').selectAll().where('id', '=', payment.order_id)).executeTakeFirstOrThrow();
+      const current = await trx.selectFrom('payments').selectAll().where('id', '=', payment.id).executeTakeFirstOrThrow();
+      const update = (changes: Partial<PaymentTable>) =>
+        trx.updateTable('payments').set({ ...changes, attempts: current.attempts + 1, updated_at: nowIso }).where('id', '=', payment.id).execute();
+
+      // Money already settled on this payment: a later event changes nothing.
+      if (current.status === 'succeeded' || current.status === 'mismatch' || current.status === 'refunded') {
+        return { received: true as const, duplicate: false };
+      }
+      if (event.type === 'payment.failed') {
+        await update({ status: 'failed' });
+        return { received: true as const, duplicate: false };
+      }
+      const paid = { paid_amount: event.data.amount, paid_currency: event.data.currency };
+      const payable = order.status === 'pending_payment' || order.status === 'expired' || order.status === 'cancelled';
+      if (event.data.amount !== current.amount || event.data.currency !== current.currency) {
+        await update({ ...paid, status: 'mismatch', flag: 'payment_mismatch' });
+        if (payable) await trx.updateTable('orders').set({ status: 'refund_pending', refund_reason: 'payment_mismatch', updated_at: nowIso }).where('id', '=', order.id).execute();
+        return { received: true as const, duplicate: false };
+      }
+      if (!payable) {
+        // The order was settled another way (refunded, say): keep the money visible for a refund.
+        await update({ ...paid, status: 'succeeded', flag: 'order_not_payable' });
+        return { received: true as const, duplicate: false };
+      }
+      await update({ ...paid, status: 'succeeded' });
+      const operator = await this.catalog.operatorById(order.operator_id);
+      if (!operator) throw new Error(`operator ${order.operator_id} of order ${order.id} is missing`);
+      await fulfilOrder(trx, this.db.dialect, order, operator, now);
+      return { received: true as const, duplicate: false };
+    });
+  }
+}

@@ -1,0 +1,34 @@
+/** Turns a fulfilled order into its receipt PDF (data from the order, layout in pdf.ts). */
+import type { OrderService } from '../renewal/order-service.js';
+import { instantIn } from '../cards/calendar.js';
+import { renderReceiptPdf } from './pdf.js';
+
+export function receiptPdfService(orders: OrderService) {
+  return async (orderId: string): Promise<{ pdf: Buffer; number: string }> => {
+    const { order, operator, msisdnMasked, planName, verifyUrl } = await orders.receipt(orderId);
+    const discounts = (JSON.parse(order.discounts) as { promotion: string; code: string | null; amount: number }[]).map((d) => ({
+      label: d.code ?? d.promotion,
+      amount: d.amount,
+    }));
+    const bonus = order.bonus_months > 0 ? `+${order.bonus_months} 个月 months` : order.bonus_days > 0 ? `+${order.bonus_days} 天 days` : null;
+    const number = order.receipt_number ?? '';
+    const pdf = await renderReceiptPdf({
+      number,
+      operatorName: operator.displayName === operator.name ? operator.name : `${operator.displayName} ${operator.name}`,
+      msisdnMasked,
+      planName,
+      listPrice: order.list_price,
+      discounts,
+      bonus,
+      total: order.total,
+      currency: order.currency,
+      paymentMethod: order.payment_provider,
+      validUntilBefore: order.valid_until_before ?? '',
+      validUntilAfter: order.valid_until_after ?? '',
+      issuedAtLocal: instantIn(operator.timeZone, order.fulfilled_at ?? order.updated_at),
+      timeZone: operator.timeZone,
+      verifyUrl,
+    });
+    return { pdf, number };
+  };
+}

@@ -1,0 +1,205 @@
+/**
+ * Orders after creation: read one, cancel it, its receipt (PDF data and public
+ * verification), the operator's list, and refunds recorded by the operator. Also the
+ * sweeper that stores `expired` on unpaid orders past their time.
+ */
+import { instantIn } from '../cards/calendar.js';
+import { lockCard, recordCardEvent, updateCard } from '../cards/card-repository.js';
+import type { Catalog } from '../catalog/catalog.js';
+import type { AdminPrincipal, CatalogService } from '../catalog/catalog-service.js';
+import type { Operator } from '../catalog/model.js';
+import type { Db } from '../db/database.js';
+import { forUpdate } from '../db/dialect.js';
+import type { OrderTable } from '../db/schema.js';
+import type { ReceiptLinker } from '../receipts/receipt-links.js';
+import { parseReceiptNumber } from '../receipts/receipt-number.js';
+import type { Clock } from '../shared/clock.js';
+import { DomainError } from '../shared/errors.js';
+import { maskMsisdn } from '../shared/msisdn.js';
+import { effectiveStatus, orderView } from './order-view.js';
+
+const orderNotFound = () => new DomainError('order_not_found', 'No order has this id.');
+
+export interface OrderListQuery {
+  operator?: string | undefined;
+  status?: OrderTable['status'] | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  limit: number;
+  cursor?: string | undefined;
+}
+
+export class OrderService {
+  constructor(
+    private readonly db: Db,
+    private readonly catalog: Catalog,
+    private readonly catalogService: CatalogService,
+    private readonly links: ReceiptLinker,
+    private readonly clock: Clock,
+  ) {}
+
+  private async load(id: string) {
+    const row = await this.db.kysely
+      .selectFrom('orders as o')
+      .innerJoin('cards as c', 'c.id', 'o.card_id')
+      .selectAll('o')
+      .select('c.msisdn')
+      .where('o.id', '=', id)
+      .executeTakeFirst();
+    if (!row) throw orderNotFound();
+    const { msisdn, ...order } = row;
+    const operator = await this.catalog.operatorById(order.operator_id);
+    if (!operator) throw orderNotFound();
+    return { order: order as OrderTable, msisdn, operator };
+  }
+
+  async get(id: string) {
+    const { order, msisdn, operator } = await this.load(id);
+    const payment = await this.db.kysely.selectFrom('payments').selectAll().where('order_id', '=', id).orderBy('created_at', 'desc').executeTakeFirst();
+    const receipt = order.receipt_number ? this.links.links(order.id, order.receipt_number) : undefined;
+    return orderView(order, payment, operator, msisdn, this.clock.now(), receipt);
+  }
+
+  /** Cancels an unpaid order; its reserved redemptions are released with it. */
+  async cancel(id: string) {
+    const now = this.clock.now();
+    await this.db.kysely.transaction().execute(async (trx) => {
+      const order = await forUpdate(this.db.dialect, trx.selectFrom('orders').select(['status', 'expires_at']).where('id', '=', id)).executeTakeFirst();
+      if (!order) throw orderNotFound();
+      if (effectiveStatus(order, now) !== 'pending_payment') throw new DomainError('order_not_pending', 'Only an order awaiting payment can be cancelled.');
+      await trx.updateTable('orders').set({ status: 'cancelled', updated_at: now.toISOString() }).where('id', '=', id).execute();
+    });
+    return this.get(id);
+  }
+
+  /** Everything the receipt PDF shows. */
+  async receipt(id: string) {
+    const { order, msisdn, operator } = await this.load(id);
+    if (!order.receipt_number || !order.fulfilled_at) throw new DomainError('receipt_not_found', 'This order has no receipt (it is not fulfilled).');
+    const plan = await this.db.kysely.selectFrom('plans').select(['name_zh', 'name_en']).where('id', '=', order.plan_id).executeTakeFirstOrThrow();
+    return { order, operator, msisdnMasked: maskMsisdn(msisdn), planName: { 'zh-CN': plan.name_zh, en: plan.name_en }, verifyUrl: this.links.absoluteVerifyUrl(order.receipt_number) };
+  }
+
+  /** Public verification: answers only for a number with its valid signature. */
+  async verifyReceipt(number: string, signature: string | undefined) {
+    if (!parseReceiptNumber(number) || !this.links.verify(number, signature)) throw new DomainError('receipt_not_found', 'No genuine receipt has this number and signature.');
+    const row = await this.db.kysely
+      .selectFrom('receipts as r')
+      .innerJoin('orders as o', 'o.id', 'r.order_id')
+      .innerJoin('cards as c', 'c.id', 'o.card_id')
+      .select(['r.number', 'r.issued_at', 'o.operator_id', 'o.plan_code', 'o.total', 'o.currency', 'o.valid_until_after', 'o.status', 'c.msisdn'])
+      .where('r.number', '=', number)
+      .executeTakeFirst();
+    const operator = row ? await this.catalog.operatorById(row.operator_id) : undefined;
+    if (!row || !operator) throw new DomainError('receipt_not_found', 'No genuine receipt has this number and signature.');
+    return {
+      valid: true as const,
+      receipt: {
+        number: row.number,
+        operator: operator.code,
+        operatorName: operator.displayName,
+        msisdn: maskMsisdn(row.msisdn),
+        plan: row.plan_code,
+        total: row.total,
+        currency: row.currency,
+        validUntilAfter: row.valid_until_after,
+        issuedAt: instantIn(operator.timeZone, row.issued_at),
+        refunded: row.status === 'refunded',
+      },
+    };
+  }
+
+  async list(principal: AdminPrincipal, query: OrderListQuery) {
+    let operator: Operator | undefined;
+    if (query.operator) operator = await this.catalogService.operatorFor(principal, query.operator);
+    const operatorId = operator?.id ?? principal.operatorId;
+    const now = this.clock.now().toISOString();
+    let q = this.db.kysely
+      .selectFrom('orders as o')
+      .innerJoin('cards as c', 'c.id', 'o.card_id')
+      .innerJoin('operators as op', 'op.id', 'o.operator_id')
+      .select(['o.id', 'o.status', 'o.expires_at', 'o.plan_code', 'o.channel', 'o.total', 'o.currency', 'o.created_at', 'o.fulfilled_at', 'o.receipt_number', 'o.valid_until_after', 'c.msisdn', 'op.code as operator'])
+      .orderBy('o.created_at', 'desc')
+      .orderBy('o.id', 'desc')
+      .limit(query.limit + 1);
+    if (operatorId) q = q.where('o.operator_id', '=', operatorId);
+    if (query.status === 'expired') q = q.where((eb) => eb.or([eb('o.status', '=', 'expired'), eb.and([eb('o.status', '=', 'pending_payment'), eb('o.expires_at', '<=', now)])]));
+    else if (query.status === 'pending_payment') q = q.where('o.status', '=', 'pending_payment').where('o.expires_at', '>', now);
+    else if (query.status) q = q.where('o.status', '=', query.status);
+    if (query.from) q = q.where('o.created_at', '>=', query.from);
+    if (query.to) q = q.where('o.created_at', '<', query.to);
+    if (query.cursor) {
+      const [createdAt, id] = Buffer.from(query.cursor, 'base64url').toString('utf8').split('|');
+      if (!createdAt || !id) throw new DomainError('invalid_request', 'The cursor is not one this API returned.', { fields: ['/cursor'] });
+      q = q.where((eb) => eb.or([eb('o.created_at', '<', createdAt), eb.and([eb('o.created_at', '=', createdAt), eb('o.id', '<', id)])]));
+    }
+    const rows = await q.execute();
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
+    const nowDate = this.clock.now();
+    return {
+      orders: page.map((r) => ({
+        id: r.id,
+        operator: r.operator,
+        status: effectiveStatus({ status: r.status, expires_at: r.expires_at }, nowDate),
+        plan: r.plan_code,
+        channel: r.channel,
+        msisdn: r.msisdn,
+        total: r.total,
+        currency: r.currency,
+        createdAt: r.created_at,
+        fulfilledAt: r.fulfilled_at,
+        validUntilAfter: r.valid_until_after,
+        receiptNumber: r.receipt_number,
+      })),
+      nextCursor: rows.length > query.limit && last ? Buffer.from(`${last.created_at}|${last.id}`).toString('base64url') : null,
+    };
+  }
+
+  /**
+   * Records a refund made outside simkeep. A fulfilled order's extension is taken back,
+   * but only while no later renewal of the card was fulfilled.
+   */
+  async refund(principal: AdminPrincipal, id: string, reason: string) {
+    const { operator } = await this.load(id);
+    if (principal.operatorId !== null && principal.operatorId !== operator.id) throw new DomainError('forbidden', 'This token may not act for that operator.');
+    const now = this.clock.now().toISOString();
+    await this.db.kysely.transaction().execute(async (trx) => {
+      const order = await forUpdate(this.db.dialect, trx.selectFrom('orders').selectAll().where('id', '=', id)).executeTakeFirstOrThrow();
+      if (order.status !== 'fulfilled' && order.status !== 'refund_pending') {
+        throw new DomainError('order_not_pending', `An order that is ${order.status} cannot be refunded.`);
+      }
+      if (order.status === 'fulfilled') {
+        const card = await lockCard(trx, this.db.dialect, order.card_id);
+        const later = await trx
+          .selectFrom('orders')
+          .select('id')
+          .where('card_id', '=', order.card_id)
+          .where('id', '!=', order.id)
+          .where('status', '=', 'fulfilled')
+          .where('fulfilled_at', '>', order.fulfilled_at ?? '')
+          .executeTakeFirst();
+        if (later || card.valid_until !== order.valid_until_after) {
+          throw new DomainError('order_not_pending', 'A later renewal was fulfilled on this card; its extension cannot be taken back.');
+        }
+        await updateCard(trx, card.id, { valid_until: order.valid_until_before ?? card.valid_until, anchor_day: order.anchor_day_before ?? card.anchor_day, updated_at: now });
+        await recordCardEvent(trx, card.id, 'renewal_refunded', now, { order: id, to: order.valid_until_before }, principal.tokenId);
+      }
+      await trx.updateTable('orders').set({ status: 'refunded', refunded_at: now, refund_reason: reason, updated_at: now }).where('id', '=', id).execute();
+      await trx.updateTable('payments').set({ status: 'refunded', updated_at: now }).where('order_id', '=', id).where('status', 'in', ['succeeded', 'mismatch']).execute();
+    });
+    return this.get(id);
+  }
+
+  /** Stores `expired` on unpaid orders past their time (reads already show it). */
+  async expireOverdue(): Promise<number> {
+    const now = this.clock.now().toISOString();
+    const result = await this.db.kysely
+      .updateTable('orders')
+      .set({ status: 'expired', updated_at: now })
+      .where('status', '=', 'pending_payment')
+      .where('expires_at', '<=', now)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+}

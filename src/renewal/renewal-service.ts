@@ -1,0 +1,222 @@
+/**
+ * Online renewal for subscribers: look a card up, quote a plan with promotions, and create
+ * the order that a payment will fulfil. A card is found only by its number together with
+ * its SIM serial; a wrong pair answers exactly like an unknown number and counts against
+ * the anti-probing limits.
+ */
+import type { Kysely } from 'kysely';
+import { instantIn, todayIn } from '../cards/calendar.js';
+import { type CardRow, cardState, findLiveCard, lockCard } from '../cards/card-repository.js';
+import { cardStatus, daysLeft, expiringSoon, renew } from '../cards/lifecycle.js';
+import type { Catalog } from '../catalog/catalog.js';
+import type { Operator, Plan } from '../catalog/model.js';
+import type { Db } from '../db/database.js';
+import type { Database } from '../db/schema.js';
+import type { ProbeGuard } from '../guard/probe-guard.js';
+import type { Clock } from '../shared/clock.js';
+import { cardNotFound, DomainError } from '../shared/errors.js';
+import { iccidMatches } from '../shared/iccid.js';
+import { newSecretId } from '../shared/ids.js';
+import { maskMsisdn, parseMsisdn } from '../shared/msisdn.js';
+import { type Channel, type Price, priceRenewal } from './pricing.js';
+import { reserveRedemptions, withUsage } from './redemptions.js';
+
+export interface CardProof {
+  msisdn: string;
+  iccid: string;
+}
+
+export interface QuoteRequest extends CardProof {
+  plan: string;
+  coupon?: string | undefined;
+}
+
+export interface OrderRequest extends QuoteRequest {
+  payment: string;
+}
+
+export const PAYMENT_PROVIDERS = ['sandbox'] as const;
+
+export class RenewalService {
+  constructor(
+    private readonly db: Db,
+    private readonly catalog: Catalog,
+    private readonly probes: ProbeGuard,
+    private readonly clock: Clock,
+    private readonly orderTtlMinutes: number,
+  ) {}
+
+  /** The card the proof opens, or `card_not_found` (recorded as a failed attempt). */
+  async findCard(proof: CardProof, ip: string): Promise<{ card: CardRow; operator: Operator }> {
+    const msisdn = parseMsisdn(proof.msisdn);
+    if (!msisdn) throw new DomainError('invalid_request', 'msisdn: not a valid E.164 phone number (e.g. +8613800138000).', { fields: ['/msisdn'] });
+    await this.probes.check(msisdn, ip);
+    const card = await findLiveCard(this.db.kysely, msisdn);
+    const operator = card && iccidMatches(card.iccid, proof.iccid) ? await this.catalog.operatorById(card.operator_id) : undefined;
+    if (!card || !operator) {
+      await this.probes.recordFailure(msisdn, ip);
+      throw cardNotFound();
+    }
+    return { card, operator };
+  }
+
+  async lookup(proof: CardProof, ip: string) {
+    const { card, operator } = await this.findCard(proof, ip);
+    const now = this.clock.now();
+    const today = todayIn(operator.timeZone, now);
+    const state = cardState(card);
+    const status = cardStatus(state, today, operator);
+    const left = daysLeft(card.valid_until, today);
+    const plans = (await this.catalog.plansOf(operator.id)).filter((p) => p.active && p.channels.includes('online'));
+    const offers = plans.flatMap((plan) => {
+      const outcome = renew(state, [{ months: plan.months, days: plan.days }], today, operator);
+      if (!outcome.ok) return [];
+      return [{ code: plan.code, name: plan.name.en, names: plan.name, ...periodOf(plan), price: plan.price, currency: operator.currency, validUntilAfter: outcome.result.validUntil }];
+    });
+    return {
+      card: {
+        operator: operator.code,
+        operatorName: operator.displayName,
+        brandColor: operator.brandColor,
+        msisdn: maskMsisdn(card.msisdn),
+        status,
+        validUntil: card.valid_until,
+        daysLeft: left,
+        expiringSoon: expiringSoon(status, left),
+        renewable: status !== 'recycled' && status !== 'blocked',
+        today,
+      },
+      plans: offers,
+    };
+  }
+
+  async quote(request: QuoteRequest, ip: string, channel: Channel = 'online') {
+    const { card, operator } = await this.findCard(request, ip);
+    const plan = await this.sellablePlan(operator, request.plan, channel);
+    const now = this.clock.now();
+    const { price, validity } = await this.price(this.db.kysely, operator, plan, card, request.coupon, channel, now, false);
+    return {
+      plan: plan.code,
+      listPrice: price.listPrice,
+      currency: operator.currency,
+      discounts: price.discounts,
+      bonus: price.bonus,
+      total: price.total,
+      validUntilBefore: card.valid_until,
+      validUntilAfter: validity.validUntil,
+    };
+  }
+
+  /** Creates a pending order with its payment and reserved redemptions, in one transaction. */
+  async createOrder(request: OrderRequest, ip: string, channel: Channel = 'online') {
+    if (!(PAYMENT_PROVIDERS as readonly string[]).includes(request.payment)) {
+      throw new DomainError('payment_method_unavailable', `The payment method "${request.payment}" is not available.`, { available: [...PAYMENT_PROVIDERS] });
+    }
+    const { card: found, operator } = await this.findCard(request, ip);
+    const plan = await this.sellablePlan(operator, request.plan, channel);
+    const now = this.clock.now();
+    const nowIso = now.toISOString();
+    return this.db.kysely.transaction().execute(async (trx) => {
+      const card = await lockCard(trx, this.db.dialect, found.id);
+      const { price } = await this.price(trx, operator, plan, card, request.coupon, channel, now, true);
+      const orderId = newSecretId('ord');
+      const paymentId = newSecretId('pay');
+      const bonus = price.periods.slice(1).reduce((sum, p) => ({ months: sum.months + p.months, days: sum.days + p.days }), { months: 0, days: 0 });
+      const expiresAt = new Date(now.getTime() + this.orderTtlMinutes * 60_000).toISOString();
+      await trx
+        .insertInto('orders')
+        .values({
+          id: orderId,
+          operator_id: operator.id,
+          card_id: card.id,
+          plan_id: plan.id,
+          plan_code: plan.code,
+          channel,
+          status: 'pending_payment',
+          list_price: price.listPrice,
+          total: price.total,
+          currency: operator.currency,
+          discounts: JSON.stringify(price.discounts),
+          period_months: plan.months,
+          period_days: plan.days,
+          bonus_months: bonus.months,
+          bonus_days: bonus.days,
+          bonus_promotion_id: price.bonus?.promotion ?? null,
+          coupon_code: request.coupon ? request.coupon.trim().toUpperCase() : null,
+          payment_provider: request.payment,
+          expires_at: expiresAt,
+          created_at: nowIso,
+          updated_at: nowIso,
+          fulfilled_at: null,
+          valid_until_before: null,
+          valid_until_after: null,
+          anchor_day_before: null,
+          receipt_number: null,
+          refund_reason: null,
+          refunded_at: null,
+        })
+        .execute();
+      await trx
+        .insertInto('payments')
+        .values({ id: paymentId, order_id: orderId, provider: request.payment, status: 'pending', amount: price.total, currency: operator.currency, paid_amount: null, paid_currency: null, flag: null, attempts: 0, created_at: nowIso, updated_at: nowIso })
+        .execute();
+      await reserveRedemptions(trx, price.promotionIds, orderId, card.id, nowIso);
+      return {
+        id: orderId,
+        status: 'pending_payment' as const,
+        operator: operator.code,
+        msisdn: maskMsisdn(card.msisdn),
+        plan: plan.code,
+        channel,
+        listPrice: price.listPrice,
+        discounts: price.discounts,
+        bonus: price.bonus,
+        total: price.total,
+        currency: operator.currency,
+        createdAt: instantIn(operator.timeZone, nowIso),
+        expiresAt: instantIn(operator.timeZone, expiresAt),
+        payment: { id: paymentId, provider: request.payment, status: 'pending' as const, checkoutUrl: `/pay/sandbox/${paymentId}` },
+      };
+    });
+  }
+
+  private async sellablePlan(operator: Operator, code: string, channel: Channel): Promise<Plan> {
+    const plan = (await this.catalog.plansOf(operator.id)).find((p) => p.code === code);
+    if (!plan) throw new DomainError('plan_not_found', `The operator has no plan "${code}".`);
+    if (!plan.active || !plan.channels.includes(channel)) {
+      throw new DomainError('plan_not_available', `The plan "${code}" is not sold ${channel === 'online' ? 'online' : 'at the counter'} now.`);
+    }
+    return plan;
+  }
+
+  private async price(db: Kysely<Database>, operator: Operator, plan: Plan, card: CardRow, coupon: string | undefined, channel: Channel, now: Date, lock: boolean): Promise<{ price: Price; validity: { validUntil: string } }> {
+    const today = todayIn(operator.timeZone, now);
+    const rules = await this.catalog.promotionsOf(operator.id);
+    const promotions = await withUsage(db, this.db.dialect, rules, card.id, now, lock);
+    const priced = priceRenewal({ plan, channel, today, promotions, coupon });
+    if (!priced.ok) {
+      const { code, ...details } = priced.refusal;
+      throw new DomainError(code, couponMessages[code], details);
+    }
+    const outcome = renew(cardState(card), priced.price.periods, today, operator);
+    if (!outcome.ok) throw new DomainError(outcome.reason, refusalMessages[outcome.reason]);
+    return { price: priced.price, validity: outcome.result };
+  }
+}
+
+function periodOf(plan: Plan): { months: number } | { days: number } {
+  return plan.months > 0 ? { months: plan.months } : { days: plan.days };
+}
+
+const couponMessages = {
+  coupon_unknown: 'This coupon code is not known.',
+  coupon_expired: 'This coupon has expired.',
+  coupon_not_applicable: 'This coupon does not apply to this plan, channel or date.',
+  coupon_exhausted: 'This coupon has been used up.',
+} as const;
+
+export const refusalMessages = {
+  card_recycled: 'This number has been recycled; it can no longer be renewed.',
+  card_blocked: 'This card is blocked; contact the operator.',
+  period_too_short: 'This plan would still end before today; choose a longer plan.',
+} as const;
