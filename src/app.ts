@@ -17,7 +17,7 @@ import type { Config } from './config.js';
 import type { Db } from './db/database.js';
 import { Idempotency } from './guard/idempotency.js';
 import { ProbeGuard } from './guard/probe-guard.js';
-import { registerErrorHandling } from './http/errors.js';
+import { frameworkErrors, registerErrorHandling } from './http/errors.js';
 import { validatorCompiler } from './http/validation.js';
 import { paymentRoutes } from './payments/payment-routes.js';
 import { PaymentService } from './payments/payment-service.js';
@@ -85,6 +85,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     trustProxy: options.trustProxy ?? false,
     bodyLimit: 64 * 1024,
     ajv: { customOptions: { coerceTypes: false } },
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   registerErrorHandling(app);

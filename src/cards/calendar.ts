@@ -12,8 +12,27 @@ export interface Period {
   days: number;
 }
 
+interface LocalDay {
+  date: LocalDate;
+  startsAt: number;
+  endsAt: number;
+}
+
+/** The local day last computed for each zone: every request asks for "today". */
+const currentDay = new Map<string, LocalDay>();
+
 export function todayIn(timeZone: string, now: Date): LocalDate {
-  return Temporal.Instant.fromEpochMilliseconds(now.getTime()).toZonedDateTimeISO(timeZone).toPlainDate().toString();
+  const ms = now.getTime();
+  const cached = currentDay.get(timeZone);
+  if (cached && ms >= cached.startsAt && ms < cached.endsAt) return cached.date;
+  const zoned = Temporal.Instant.fromEpochMilliseconds(ms).toZonedDateTimeISO(timeZone);
+  const day: LocalDay = {
+    date: zoned.toPlainDate().toString(),
+    startsAt: zoned.startOfDay().epochMilliseconds,
+    endsAt: zoned.add({ days: 1 }).startOfDay().epochMilliseconds,
+  };
+  currentDay.set(timeZone, day);
+  return day.date;
 }
 
 /** `YYYY` of the instant in the zone. */

@@ -66,8 +66,8 @@ const promotionFields = {
   channels: Type.Optional(Nullable(Type.Array(Channel, { minItems: 1, uniqueItems: true }))),
   startsOn: Type.Optional(Nullable(LocalDate)),
   endsOn: Type.Optional(Nullable(LocalDate)),
-  maxRedemptions: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
-  perCardLimit: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
+  maxRedemptions: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 1_000_000_000 }))),
+  perCardLimit: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 1_000_000_000 }))),
   active: Type.Optional(Type.Boolean()),
 };
 export const PromotionBody = Type.Object(promotionFields, { additionalProperties: false });

@@ -170,7 +170,8 @@ export class CatalogService {
       Object.assign(changes, { months: period.months, days: period.days });
     }
     if (patch.name !== undefined) {
-      const name = localized(patch.name);
+      // A patch naming one language keeps the other; a string names both.
+      const name = localized(typeof patch.name === 'string' ? patch.name : { ...plan.name, ...patch.name });
       Object.assign(changes, { name_zh: name['zh-CN'], name_en: name.en });
     }
     if (patch.price !== undefined) changes.price = patch.price;

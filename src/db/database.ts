@@ -3,6 +3,7 @@
  * and applies the migrations. Everything above this module is dialect-neutral except
  * what `dialect.ts` holds.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
@@ -37,14 +38,74 @@ export function openDatabase(url: string, options: { poolSize?: number } = {}): 
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
-    const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     return { kysely, dialect: 'sqlite', pool: undefined, close: () => kysely.destroy() };
   }
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 20 });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
-  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: withNamedStatements(pool) }) });
   return { kysely, dialect: 'postgres', pool, close: () => kysely.destroy() };
+}
+
+const MAX_CACHED_STATEMENTS = 2000;
+
+/**
+ * better-sqlite3 compiles SQL on every `prepare`; Kysely prepares each query it runs. The
+ * query shapes are few, so each compiled statement is kept and reused.
+ */
+function withStatementCache(sqlite: SqliteDatabase.Database): SqliteDatabase.Database {
+  const statements = new Map<string, SqliteDatabase.Statement>();
+  const prepare = (source: string) => {
+    let statement = statements.get(source);
+    if (!statement) {
+      if (statements.size >= MAX_CACHED_STATEMENTS) statements.clear();
+      statement = sqlite.prepare(source);
+      statements.set(source, statement);
+    }
+    return statement;
+  };
+  return new Proxy(sqlite, {
+    get(target, property) {
+      if (property === 'prepare') return prepare;
+      const value = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+/**
+ * Runs every parameterised query as a named prepared statement, so PostgreSQL parses and
+ * plans each query shape once per connection instead of on every request.
+ */
+function withNamedStatements(pool: pg.Pool): pg.Pool {
+  const names = new Map<string, string>();
+  const nameOf = (text: string) => {
+    let name = names.get(text);
+    if (!name) {
+      if (names.size >= MAX_CACHED_STATEMENTS) names.clear();
+      name = `sk_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+      names.set(text, name);
+    }
+    return name;
+  };
+  const patched = new WeakSet<pg.PoolClient>();
+  const connect = pool.connect.bind(pool);
+  return Object.assign(Object.create(pool) as pg.Pool, {
+    connect: async () => {
+      const client = await connect();
+      if (!patched.has(client)) {
+        const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+        client.query = ((text: unknown, values?: unknown[]) =>
+          typeof text === 'string' && values !== undefined && values.length > 0
+            ? query({ name: nameOf(text), text, values })
+            : query(text, values)) as typeof client.query;
+        patched.add(client);
+      }
+      return client;
+    },
+    end: () => pool.end(),
+  });
 }
 
 const migrations: Record<string, Migration> = { '0001_initial': initial };

@@ -4,7 +4,7 @@
  * schema failures and malformed JSON are `400 invalid_request` with the offending field
  * paths; anything unexpected is logged and answered as a 500 without internals.
  */
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type ErrorCode } from '../shared/errors.js';
 
 export function sendError(reply: FastifyReply, status: number, code: string, message: string, details?: Record<string, unknown>) {
@@ -23,6 +23,14 @@ function fieldPaths(error: FastifyError): string[] {
     const extra = issue.params?.missingProperty ?? issue.params?.additionalProperty;
     return extra ? `${base}/${extra}` : base || '/';
   });
+}
+
+/**
+ * Errors the router meets before any route runs (a malformed percent-encoding, a path
+ * parameter beyond the router's length limit): Fastify's `frameworkErrors` option.
+ */
+export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+  return sendError(reply, 400, 'invalid_request', error.message);
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {

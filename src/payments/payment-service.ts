@@ -20,6 +20,10 @@ export interface PaymentEvent {
   data: { paymentId: string; amount: number; currency: string };
 }
 
+/** A string of 1 to `max` characters without U+0000 (which PostgreSQL text cannot store). */
+const isText = (value: unknown, max: number): value is string =>
+  typeof value === 'string' && value.length > 0 && value.length <= max && !value.includes('\u0000');
+
 export function parseSandboxEvent(rawBody: string): PaymentEvent {
   let body: unknown;
   try {
@@ -29,10 +33,10 @@ export function parseSandboxEvent(rawBody: string): PaymentEvent {
   }
   const event = body as Partial<PaymentEvent> | null;
   const fields: string[] = [];
-  if (typeof event?.id !== 'string' || event.id.length === 0 || event.id.length > 255) fields.push('/id');
+  if (!isText(event?.id, 255)) fields.push('/id');
   if (event?.type !== 'payment.succeeded' && event?.type !== 'payment.failed') fields.push('/type');
   const data = event?.data;
-  if (typeof data?.paymentId !== 'string') fields.push('/data/paymentId');
+  if (!isText(data?.paymentId, 64)) fields.push('/data/paymentId');
   if (!Number.isSafeInteger(data?.amount) || (data?.amount ?? -1) < 0) fields.push('/data/amount');
   if (typeof data?.currency !== 'string' || !/^[A-Z]{3}$/.test(data.currency)) fields.push('/data/currency');
   if (fields.length > 0) throw new DomainError('invalid_request', `The event is malformed: ${fields.join(', ')}.`, { fields });
@@ -61,8 +65,16 @@ export class PaymentService {
   }
 
   private async process(provider: string, event: PaymentEvent, rawBody: string, signature: string | undefined) {
-    const payment = await this.db.kysely.selectFrom('payments').select(['id', 'order_id', 'provider']).where('id', '=', event.data.paymentId).executeTakeFirst();
+    const payment = await this.db.kysely
+      .selectFrom('payments as p')
+      .innerJoin('orders as o', 'o.id', 'p.order_id')
+      .select(['p.id', 'p.order_id', 'p.provider', 'o.operator_id'])
+      .where('p.id', '=', event.data.paymentId)
+      .executeTakeFirst();
     if (!payment || payment.provider !== provider) throw new DomainError('payment_not_found', 'No payment has this id.');
+    // Read outside the transaction: on SQLite the transaction holds the only connection.
+    const operator = await this.catalog.operatorById(payment.operator_id);
+    if (!operator) throw new Error(`operator ${payment.operator_id} of payment ${payment.id} is missing`);
     const now = this.clock.now();
     const nowIso = now.toISOString();
     return this.db.kysely.transaction().execute(async (trx) => {
@@ -99,8 +111,6 @@ export class PaymentService {
         return { received: true as const, duplicate: false };
       }
       await update({ ...paid, status: 'succeeded' });
-      const operator = await this.catalog.operatorById(order.operator_id);
-      if (!operator) throw new Error(`operator ${order.operator_id} of order ${order.id} is missing`);
       await fulfilOrder(trx, this.db.dialect, order, operator, now);
       return { received: true as const, duplicate: false };
     });

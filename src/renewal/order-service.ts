@@ -129,7 +129,8 @@ export class OrderService {
     if (query.from) q = q.where('o.created_at', '>=', query.from);
     if (query.to) q = q.where('o.created_at', '<', query.to);
     if (query.cursor) {
-      const [createdAt, id] = Buffer.from(query.cursor, 'base64url').toString('utf8').split('|');
+      // `<created_at>|<id>` as written below; anything else did not come from here.
+      const [, createdAt, id] = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)\|([A-Za-z0-9_-]{1,64})$/.exec(Buffer.from(query.cursor, 'base64url').toString('utf8')) ?? [];
       if (!createdAt || !id) throw new DomainError('invalid_request', 'The cursor is not one this API returned.', { fields: ['/cursor'] });
       q = q.where((eb) => eb.or([eb('o.created_at', '<', createdAt), eb.and([eb('o.created_at', '=', createdAt), eb('o.id', '<', id)])]));
     }

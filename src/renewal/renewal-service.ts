@@ -9,7 +9,7 @@ import { instantIn, todayIn } from '../cards/calendar.js';
 import { type CardRow, cardState, findLiveCard, lockCard } from '../cards/card-repository.js';
 import { cardStatus, daysLeft, expiringSoon, renew } from '../cards/lifecycle.js';
 import type { Catalog } from '../catalog/catalog.js';
-import type { Operator, Plan } from '../catalog/model.js';
+import type { Operator, Plan, PromotionRule } from '../catalog/model.js';
 import type { Db } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import type { ProbeGuard } from '../guard/probe-guard.js';
@@ -94,7 +94,8 @@ export class RenewalService {
     const { card, operator } = await this.findCard(request, ip);
     const plan = await this.sellablePlan(operator, request.plan, channel);
     const now = this.clock.now();
-    const { price, validity } = await this.price(this.db.kysely, operator, plan, card, request.coupon, channel, now, false);
+    const rules = await this.catalog.promotionsOf(operator.id);
+    const { price, validity } = await this.price(this.db.kysely, operator, plan, card, request.coupon, channel, now, rules, false);
     return {
       plan: plan.code,
       listPrice: price.listPrice,
@@ -116,9 +117,11 @@ export class RenewalService {
     const plan = await this.sellablePlan(operator, request.plan, channel);
     const now = this.clock.now();
     const nowIso = now.toISOString();
+    // Read outside the transaction: on SQLite the transaction holds the only connection.
+    const rules = await this.catalog.promotionsOf(operator.id);
     return this.db.kysely.transaction().execute(async (trx) => {
       const card = await lockCard(trx, this.db.dialect, found.id);
-      const { price } = await this.price(trx, operator, plan, card, request.coupon, channel, now, true);
+      const { price } = await this.price(trx, operator, plan, card, request.coupon, channel, now, rules, true);
       const orderId = newSecretId('ord');
       const paymentId = newSecretId('pay');
       const bonus = price.periods.slice(1).reduce((sum, p) => ({ months: sum.months + p.months, days: sum.days + p.days }), { months: 0, days: 0 });
@@ -189,9 +192,18 @@ export class RenewalService {
     return plan;
   }
 
-  private async price(db: Kysely<Database>, operator: Operator, plan: Plan, card: CardRow, coupon: string | undefined, channel: Channel, now: Date, lock: boolean): Promise<{ price: Price; validity: { validUntil: string } }> {
+  private async price(
+    db: Kysely<Database>,
+    operator: Operator,
+    plan: Plan,
+    card: CardRow,
+    coupon: string | undefined,
+    channel: Channel,
+    now: Date,
+    rules: PromotionRule[],
+    lock: boolean,
+  ): Promise<{ price: Price; validity: { validUntil: string } }> {
     const today = todayIn(operator.timeZone, now);
-    const rules = await this.catalog.promotionsOf(operator.id);
     const promotions = await withUsage(db, this.db.dialect, rules, card.id, now, lock);
     const priced = priceRenewal({ plan, channel, today, promotions, coupon });
     if (!priced.ok) {

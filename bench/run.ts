@@ -1,0 +1,164 @@
+/**
+ * `npm run bench`: online renewals (order + signed notification) and card lookups on
+ * PostgreSQL beside pgbench TPC-B on the same cluster and beside a bare node:http JSON
+ * route, all at 16 concurrent clients with the databases' default durability; then the
+ * same renewals on SQLite. Prints figures and ratios against the targets.
+ *
+ * BENCH_DATABASE_URL (default postgres://postgres:postgres@127.0.0.1:5432/postgres) names
+ * a PostgreSQL role that may create databases; BENCH_SECONDS sets each run's length.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { autocannonRun, startProcess, type Started } from './load.js';
+import { seedBenchData, type BenchCard } from './seed.js';
+import { signSandboxEvent } from '../src/payments/sandbox-signature.js';
+
+const CONNECTIONS = 16;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const baseUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres';
+const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
+const SANDBOX_SECRET = 'bench-sandbox-secret-0123456789abcdef';
+
+function databaseUrl(name: string): string {
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function recreate(name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: baseUrl });
+  await client.connect();
+  await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await client.query(`CREATE DATABASE ${name}`);
+  await client.end();
+}
+
+function pgbenchTps(): number {
+  const url = new URL(databaseUrl('simkeep_bench_pgbench'));
+  const env = { ...process.env, PGPASSWORD: decodeURIComponent(url.password) };
+  const conn = ['-h', url.hostname, '-p', url.port || '5432', '-U', decodeURIComponent(url.username)];
+  execFileSync('pgbench', [...conn, '-i', '-s', '10', '-q', 'simkeep_bench_pgbench'], { env, stdio: 'ignore' });
+  const out = execFileSync('pgbench', [...conn, '-c', String(CONNECTIONS), '-j', '2', '-T', String(SECONDS), 'simkeep_bench_pgbench'], { env, encoding: 'utf8' });
+  const match = /tps = ([\d.]+)/.exec(out);
+  if (!match?.[1]) throw new Error(`pgbench printed no tps:\n${out}`);
+  return Number(match[1]);
+}
+
+function simkeep(databaseUrlValue: string, port: number): Promise<Started> {
+  return startProcess('node', ['dist/cli.js', 'serve'], {
+    DATABASE_URL: databaseUrlValue,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    SIMKEEP_ADMIN_TOKEN: ADMIN_TOKEN,
+    SIMKEEP_SANDBOX_SECRET: SANDBOX_SECRET,
+    SIMKEEP_SECRET: 'bench-secret-0123456789abcdef0123',
+    LOG_LEVEL: 'warn',
+    // The load comes from one address; anti-probing must not throttle the benchmark itself.
+    SIMKEEP_LOOKUP_MAX_PER_IP: '1000000',
+  }, `http://127.0.0.1:${port}/readyz`);
+}
+
+async function lookups(port: number, cards: BenchCard[]) {
+  let i = 0;
+  return autocannonRun(`http://127.0.0.1:${port}`, SECONDS, CONNECTIONS, [
+    {
+      method: 'POST',
+      path: '/v1/cards/lookup',
+      headers: { 'content-type': 'application/json' },
+      setupRequest: (request) => {
+        const card = cards[i++ % cards.length] as BenchCard;
+        return { ...request, body: JSON.stringify({ msisdn: card.msisdn, iccid: card.iccid.slice(-6) }) };
+      },
+    },
+  ]);
+}
+
+/** One renewal = POST /v1/orders, then the provider's signed success notification. */
+async function renewals(port: number, cards: BenchCard[]) {
+  let i = 0;
+  const result = await autocannonRun(`http://127.0.0.1:${port}`, SECONDS, CONNECTIONS, [
+    {
+      method: 'POST',
+      path: '/v1/orders',
+      setupRequest: (request, context) => {
+        const card = cards[i++ % cards.length] as BenchCard;
+        context.key = `bench-${process.pid}-${i}`;
+        return {
+          ...request,
+          headers: { 'content-type': 'application/json', 'idempotency-key': String(context.key) },
+          body: JSON.stringify({ msisdn: card.msisdn, iccid: card.iccid, plan: 'm1', payment: 'sandbox' }),
+        };
+      },
+      onResponse: (status, body, context) => {
+        if (status === 201) context.order = JSON.parse(body);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/v1/payments/sandbox/webhook',
+      setupRequest: (request, context) => {
+        const order = context.order as { id: string; total: number; currency: string; payment: { id: string } } | undefined;
+        if (!order) return undefined as never; // the order failed: start over
+        const body = JSON.stringify({ id: `evt-${order.id}`, type: 'payment.succeeded', data: { paymentId: order.payment.id, amount: order.total, currency: order.currency } });
+        const signature = signSandboxEvent(SANDBOX_SECRET, body, Math.floor(Date.now() / 1000));
+        return { ...request, headers: { 'content-type': 'application/json', 'simkeep-signature': signature }, body };
+      },
+    },
+  ]);
+  return { ...result, perSecond: result.requestsPerSecond / 2 };
+}
+
+async function countFulfilled(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const { rows } = await client.query("select count(*)::int as n from orders where status = 'fulfilled'");
+  await client.end();
+  return rows[0].n as number;
+}
+
+function line(label: string, value: number, unit: string, ratio?: { of: number; target: number }) {
+  const r = ratio ? `  ${(value / ratio.of).toFixed(2)}× (target ≥ ${ratio.target}×) ${value / ratio.of >= ratio.target ? 'met' : 'NOT met'}` : '';
+  console.log(`${label.padEnd(44)} ${value.toFixed(0).padStart(8)} ${unit}${r}`);
+}
+
+async function main() {
+  console.log(`simkeep benchmark: ${CONNECTIONS} clients, ${SECONDS} s per run, ${os.cpus().length} cores, node ${process.version}\n`);
+  await recreate('simkeep_bench_pgbench');
+  const tps = pgbenchTps();
+  line('pgbench TPC-B (-s 10 -c 16 -j 2)', tps, 'tps');
+
+  const bare = await startProcess('node', ['--import', 'tsx', 'bench/bare-server.ts'], { PORT: '3990' }, undefined, 'ready');
+  const bareResult = await autocannonRun('http://127.0.0.1:3990', SECONDS, CONNECTIONS, [
+    { method: 'POST', path: '/', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ msisdn: '+8613800138000', iccid: '900016' }) },
+  ]);
+  await bare.stop();
+  line('bare node:http JSON route', bareResult.requestsPerSecond, 'req/s');
+
+  await recreate('simkeep_bench');
+  const pgUrl = databaseUrl('simkeep_bench');
+  const pgServer = await simkeep(pgUrl, 3991);
+  const pgCards = await seedBenchData(`http://127.0.0.1:3991`, ADMIN_TOKEN, 5000);
+  const lookup = await lookups(3991, pgCards);
+  line('PostgreSQL: card lookups', lookup.requestsPerSecond, 'req/s', { of: bareResult.requestsPerSecond, target: 0.5 });
+  const pgRenewals = await renewals(3991, pgCards);
+  await pgServer.stop();
+  line('PostgreSQL: online renewals', pgRenewals.perSecond, 'renewals/s', { of: tps, target: 0.35 });
+  console.log(`  (errors ${pgRenewals.errors + pgRenewals.non2xx}, fulfilled orders in the database ${await countFulfilled(pgUrl)})`);
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'simkeep-bench-'));
+  const sqliteServer = await simkeep(`sqlite://${path.join(dir, 'bench.db')}`, 3992);
+  const sqliteCards = await seedBenchData(`http://127.0.0.1:3992`, ADMIN_TOKEN, 5000);
+  const sqliteRenewals = await renewals(3992, sqliteCards);
+  await sqliteServer.stop();
+  line('SQLite: online renewals', sqliteRenewals.perSecond, 'renewals/s', { of: bareResult.requestsPerSecond, target: 0.2 });
+  console.log(`  (errors ${sqliteRenewals.errors + sqliteRenewals.non2xx})`);
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
