@@ -36,6 +36,10 @@ export function openDatabase(url: string, options: { poolSize?: number } = {}): 
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
     const sqlite = new SqliteDatabase(file);
     sqlite.pragma('journal_mode = WAL');
+    // better-sqlite3 builds SQLite with SQLITE_DEFAULT_WAL_SYNCHRONOUS=1: NORMAL is its
+    // default in WAL mode, but only from the second open of a file; say so from the first.
+    // A commit survives a crash of the process; a power loss may lose the last commits.
+    sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
     const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });

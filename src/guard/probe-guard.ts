@@ -4,6 +4,8 @@
  * requests for that MSISDN or from that IP answer `429 too_many_attempts` until the
  * oldest counted failure leaves the window. Kept in the database so every process agrees.
  */
+import { sql } from 'kysely';
+import type { CardRow } from '../cards/card-repository.js';
 import type { LookupLimits } from '../config.js';
 import type { Db } from '../db/database.js';
 import type { Clock } from '../shared/clock.js';
@@ -21,24 +23,36 @@ export class ProbeGuard {
     return this.limits.windowMinutes * 60_000;
   }
 
-  /** Throws `too_many_attempts` when the MSISDN or the IP is locked out. */
-  async check(msisdn: string, ip: string): Promise<void> {
+  /**
+   * The live card with the number, unless the number or the IP is locked out
+   * (`too_many_attempts`). One round trip: the failure tallies ride along the card query.
+   */
+  async findCard(msisdn: string, ip: string): Promise<CardRow | undefined> {
     const now = this.clock.now().getTime();
     const since = new Date(now - this.windowMs).toISOString();
-    const rows = await this.db.kysely
-      .selectFrom('probe_failures')
-      .select(['subject', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.min('at').as('first')])
-      .where('subject', 'in', [`msisdn:${msisdn}`, `ip:${ip}`])
-      .where('at', '>', since)
-      .groupBy('subject')
-      .execute();
-    for (const row of rows) {
-      const limit = row.subject.startsWith('ip:') ? this.limits.perIp : this.limits.perMsisdn;
-      if (Number(row.n) >= limit) {
-        const retryAfter = Math.max(1, Math.ceil((Date.parse(String(row.first)) + this.windowMs - now) / 1000));
-        throw new DomainError('too_many_attempts', 'Too many failed attempts; try again later.', { retryAfter });
-      }
-    }
+    const byNumber = `msisdn:${msisdn}`;
+    const byIp = `ip:${ip}`;
+    const tally = (subject: string, aggregate: 'count(*)' | 'min(at)') =>
+      sql`(select ${sql.raw(aggregate)} from probe_failures where subject = ${subject} and at > ${since})`;
+    const { rows } = await sql<CardRow & { number_failures: number; number_first: string | null; ip_failures: number; ip_first: string | null }>`
+      select c.*,
+        ${tally(byNumber, 'count(*)')} as number_failures, ${tally(byNumber, 'min(at)')} as number_first,
+        ${tally(byIp, 'count(*)')} as ip_failures, ${tally(byIp, 'min(at)')} as ip_first
+      from (select 1 as one) as anchor
+      left join cards as c on c.msisdn = ${msisdn} and c.retired_at is null`.execute(this.db.kysely);
+    const row = rows[0];
+    if (!row) return undefined;
+    this.assertAllowed(Number(row.number_failures), row.number_first, this.limits.perMsisdn, now);
+    this.assertAllowed(Number(row.ip_failures), row.ip_first, this.limits.perIp, now);
+    if (row.id === null) return undefined;
+    const { number_failures: _n, number_first: _nf, ip_failures: _i, ip_first: _if, ...card } = row;
+    return card;
+  }
+
+  private assertAllowed(failures: number, first: string | null, limit: number, now: number): void {
+    if (failures < limit || first === null) return;
+    const retryAfter = Math.max(1, Math.ceil((Date.parse(first) + this.windowMs - now) / 1000));
+    throw new DomainError('too_many_attempts', 'Too many failed attempts; try again later.', { retryAfter });
   }
 
   async recordFailure(msisdn: string, ip: string): Promise<void> {

@@ -6,7 +6,7 @@
  */
 import type { Kysely } from 'kysely';
 import { instantIn, todayIn } from '../cards/calendar.js';
-import { type CardRow, cardState, findLiveCard, lockCard } from '../cards/card-repository.js';
+import { type CardRow, cardState, lockCard } from '../cards/card-repository.js';
 import { cardStatus, daysLeft, expiringSoon, renew } from '../cards/lifecycle.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { Operator, Plan, PromotionRule } from '../catalog/model.js';
@@ -50,8 +50,7 @@ export class RenewalService {
   async findCard(proof: CardProof, ip: string): Promise<{ card: CardRow; operator: Operator }> {
     const msisdn = parseMsisdn(proof.msisdn);
     if (!msisdn) throw new DomainError('invalid_request', 'msisdn: not a valid E.164 phone number (e.g. +8613800138000).', { fields: ['/msisdn'] });
-    await this.probes.check(msisdn, ip);
-    const card = await findLiveCard(this.db.kysely, msisdn);
+    const card = await this.probes.findCard(msisdn, ip);
     const operator = card && iccidMatches(card.iccid, proof.iccid) ? await this.catalog.operatorById(card.operator_id) : undefined;
     if (!card || !operator) {
       await this.probes.recordFailure(msisdn, ip);
