@@ -13,8 +13,8 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { autocannonRun, startProcess, type Started } from './load.js';
+import { lookupRequests, renewalRequests } from './workloads.js';
 import { seedBenchData, type BenchCard } from './seed.js';
-import { signSandboxEvent } from '../src/payments/sandbox-signature.js';
 
 const CONNECTIONS = 16;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
@@ -62,52 +62,12 @@ function simkeep(databaseUrlValue: string, port: number): Promise<Started> {
 }
 
 async function lookups(port: number, cards: BenchCard[]) {
-  let i = 0;
-  return autocannonRun(`http://127.0.0.1:${port}`, SECONDS, CONNECTIONS, [
-    {
-      method: 'POST',
-      path: '/v1/cards/lookup',
-      headers: { 'content-type': 'application/json' },
-      setupRequest: (request) => {
-        const card = cards[i++ % cards.length] as BenchCard;
-        return { ...request, body: JSON.stringify({ msisdn: card.msisdn, iccid: card.iccid.slice(-6) }) };
-      },
-    },
-  ]);
+  return autocannonRun(`http://127.0.0.1:${port}`, SECONDS, CONNECTIONS, lookupRequests(cards));
 }
 
 /** One renewal = POST /v1/orders, then the provider's signed success notification. */
 async function renewals(port: number, cards: BenchCard[]) {
-  let i = 0;
-  const result = await autocannonRun(`http://127.0.0.1:${port}`, SECONDS, CONNECTIONS, [
-    {
-      method: 'POST',
-      path: '/v1/orders',
-      setupRequest: (request, context) => {
-        const card = cards[i++ % cards.length] as BenchCard;
-        context.key = `bench-${process.pid}-${i}`;
-        return {
-          ...request,
-          headers: { 'content-type': 'application/json', 'idempotency-key': String(context.key) },
-          body: JSON.stringify({ msisdn: card.msisdn, iccid: card.iccid, plan: 'm1', payment: 'sandbox' }),
-        };
-      },
-      onResponse: (status, body, context) => {
-        if (status === 201) context.order = JSON.parse(body);
-      },
-    },
-    {
-      method: 'POST',
-      path: '/v1/payments/sandbox/webhook',
-      setupRequest: (request, context) => {
-        const order = context.order as { id: string; total: number; currency: string; payment: { id: string } } | undefined;
-        if (!order) return undefined as never; // the order failed: start over
-        const body = JSON.stringify({ id: `evt-${order.id}`, type: 'payment.succeeded', data: { paymentId: order.payment.id, amount: order.total, currency: order.currency } });
-        const signature = signSandboxEvent(SANDBOX_SECRET, body, Math.floor(Date.now() / 1000));
-        return { ...request, headers: { 'content-type': 'application/json', 'simkeep-signature': signature }, body };
-      },
-    },
-  ]);
+  const result = await autocannonRun(`http://127.0.0.1:${port}`, SECONDS, CONNECTIONS, renewalRequests(cards, SANDBOX_SECRET));
   return { ...result, perSecond: result.requestsPerSecond / 2 };
 }
 

@@ -7,12 +7,14 @@
 import type { SelectQueryBuilder } from 'kysely';
 import type { DialectName } from './database.js';
 
-/** `SELECT … FOR UPDATE` on PostgreSQL; unchanged on SQLite, whose transactions are serial. */
+/** `SELECT … FOR UPDATE [OF table]` on PostgreSQL; unchanged on SQLite, whose transactions are serial. */
 export function forUpdate<DB, TB extends keyof DB, O>(
   dialect: DialectName,
   query: SelectQueryBuilder<DB, TB, O>,
+  of?: TB & string,
 ): SelectQueryBuilder<DB, TB, O> {
-  return dialect === 'postgres' ? query.forUpdate() : query;
+  if (dialect !== 'postgres') return query;
+  return of === undefined ? query.forUpdate() : query.forUpdate(of as never);
 }
 
 /** True when an error is a unique-constraint violation, in either database. */

@@ -6,7 +6,9 @@
  * succeed.
  */
 import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
 import type { Db } from '../db/database.js';
+import type { Database } from '../db/schema.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 
@@ -18,6 +20,8 @@ export interface StoredResponse {
   status: number;
   body: unknown;
 }
+
+export type Transact = <T extends StoredResponse>(fn: (trx: Kysely<Database>) => Promise<T>) => Promise<T>;
 
 /** JSON with object keys sorted, so key order does not change the hash. */
 export function canonicalJson(value: unknown): string {
@@ -37,24 +41,31 @@ export class Idempotency {
     private readonly clock: Clock,
   ) {}
 
-  async run(scope: string, key: string, body: unknown, work: () => Promise<StoredResponse>): Promise<StoredResponse & { replayed: boolean }> {
+  /**
+   * Runs `work` once per key. `work` receives `transact`, which runs its part in a
+   * transaction that also stores the response, so the record and its answer commit together.
+   */
+  async run(scope: string, key: string, body: unknown, work: (transact: Transact) => Promise<StoredResponse>): Promise<StoredResponse & { replayed: boolean }> {
     const hash = createHash('sha256').update(canonicalJson(body)).digest('hex');
     const replay = await this.claim(scope, key, hash);
     if (replay) return { ...replay, replayed: true };
-    let response: StoredResponse;
+    const transact: Transact = (fn) =>
+      this.db.kysely.transaction().execute(async (trx) => {
+        const response = await fn(trx);
+        await trx
+          .updateTable('idempotency_keys')
+          .set({ state: 'done', response_status: response.status, response_body: JSON.stringify(response.body) })
+          .where('scope', '=', scope)
+          .where('key', '=', key)
+          .execute();
+        return response;
+      });
     try {
-      response = await work();
+      return { ...(await work(transact)), replayed: false };
     } catch (error) {
       await this.db.kysely.deleteFrom('idempotency_keys').where('scope', '=', scope).where('key', '=', key).execute();
       throw error;
     }
-    await this.db.kysely
-      .updateTable('idempotency_keys')
-      .set({ state: 'done', response_status: response.status, response_body: JSON.stringify(response.body) })
-      .where('scope', '=', scope)
-      .where('key', '=', key)
-      .execute();
-    return { ...response, replayed: false };
   }
 
   /** Claims the key, or answers the stored response; throws when it cannot do either. */

@@ -85,8 +85,18 @@ export class PaymentService {
         .executeTakeFirst();
       if (Number(stored.numInsertedOrUpdatedRows ?? 0n) === 0) return { received: true as const, duplicate: true };
 
-      const order = await forUpdate(this.db.dialect, trx.selectFrom('orders').selectAll().where('id', '=', payment.order_id)).executeTakeFirstOrThrow();
-      const current = await trx.selectFrom('payments').selectAll().where('id', '=', payment.id).executeTakeFirstOrThrow();
+      // The order's lock serialises everything that settles it; the payment row rides along.
+      const { payment_status, payment_amount, payment_currency, payment_attempts, ...order } = await forUpdate(
+        this.db.dialect,
+        trx
+          .selectFrom('orders as o')
+          .innerJoin('payments as p', 'p.order_id', 'o.id')
+          .selectAll('o')
+          .select(['p.status as payment_status', 'p.amount as payment_amount', 'p.currency as payment_currency', 'p.attempts as payment_attempts'])
+          .where('p.id', '=', payment.id),
+        'o',
+      ).executeTakeFirstOrThrow();
+      const current = { status: payment_status, amount: payment_amount, currency: payment_currency, attempts: payment_attempts };
       const update = (changes: Partial<PaymentTable>) =>
         trx.updateTable('payments').set({ ...changes, attempts: current.attempts + 1, updated_at: nowIso }).where('id', '=', payment.id).execute();
 

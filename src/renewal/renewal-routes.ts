@@ -45,10 +45,7 @@ export const renewalRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
   }, async (request, reply) => {
     const key = request.headers['idempotency-key'];
     if (!key) throw new DomainError('idempotency_key_required', 'POST /v1/orders needs an Idempotency-Key header (any unique string up to 255 characters).');
-    const result = await idempotency.run('POST /v1/orders', key, request.body, async () => ({
-      status: 201,
-      body: await renewal.createOrder(request.body, request.ip),
-    }));
+    const result = await idempotency.run('POST /v1/orders', key, request.body, (transact) => renewal.createOrder(request.body, request.ip, transact));
     if (result.replayed) reply.header('Idempotent-Replayed', 'true');
     return reply.status(result.status as 201).send(result.body as never);
   });

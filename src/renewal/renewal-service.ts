@@ -12,6 +12,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { Operator, Plan, PromotionRule } from '../catalog/model.js';
 import type { Db } from '../db/database.js';
 import type { Database } from '../db/schema.js';
+import type { Transact } from '../guard/idempotency.js';
 import type { ProbeGuard } from '../guard/probe-guard.js';
 import type { Clock } from '../shared/clock.js';
 import { cardNotFound, DomainError } from '../shared/errors.js';
@@ -107,8 +108,11 @@ export class RenewalService {
     };
   }
 
-  /** Creates a pending order with its payment and reserved redemptions, in one transaction. */
-  async createOrder(request: OrderRequest, ip: string, channel: Channel = 'online') {
+  /**
+   * Creates a pending order with its payment and reserved redemptions, in one transaction
+   * (`transact`, which also records the answer under the request's idempotency key).
+   */
+  async createOrder(request: OrderRequest, ip: string, transact: Transact, channel: Channel = 'online') {
     if (!(PAYMENT_PROVIDERS as readonly string[]).includes(request.payment)) {
       throw new DomainError('payment_method_unavailable', `The payment method "${request.payment}" is not available.`, { available: [...PAYMENT_PROVIDERS] });
     }
@@ -118,7 +122,7 @@ export class RenewalService {
     const nowIso = now.toISOString();
     // Read outside the transaction: on SQLite the transaction holds the only connection.
     const rules = await this.catalog.promotionsOf(operator.id);
-    return this.db.kysely.transaction().execute(async (trx) => {
+    return transact(async (trx) => {
       const card = await lockCard(trx, this.db.dialect, found.id);
       const { price } = await this.price(trx, operator, plan, card, request.coupon, channel, now, rules, true);
       const orderId = newSecretId('ord');
@@ -163,7 +167,7 @@ export class RenewalService {
         .values({ id: paymentId, order_id: orderId, provider: request.payment, status: 'pending', amount: price.total, currency: operator.currency, paid_amount: null, paid_currency: null, flag: null, attempts: 0, created_at: nowIso, updated_at: nowIso })
         .execute();
       await reserveRedemptions(trx, price.promotionIds, orderId, card.id, nowIso);
-      return {
+      const order = {
         id: orderId,
         status: 'pending_payment' as const,
         operator: operator.code,
@@ -179,6 +183,7 @@ export class RenewalService {
         expiresAt: instantIn(operator.timeZone, expiresAt),
         payment: { id: paymentId, provider: request.payment, status: 'pending' as const, checkoutUrl: `/pay/sandbox/${paymentId}` },
       };
+      return { status: 201, body: order };
     });
   }
 
