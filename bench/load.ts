@@ -28,7 +28,10 @@ export async function startProcess(command: string, args: string[], env: Record<
     if (child.exitCode !== null) throw new Error(`${command} ${args.join(' ')} exited: ${output}`);
     if (readyLine && output.includes(readyLine)) break;
     if (readyUrl) {
-      const ok = await fetch(readyUrl).then((r) => r.ok, () => false);
+      const ok = await fetch(readyUrl).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
     }
     if (Date.now() > deadline) throw new Error(`${command} did not become ready`);

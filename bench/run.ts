@@ -12,9 +12,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { autocannonRun, startProcess, type Started } from './load.js';
+import { autocannonRun, type Started, startProcess } from './load.js';
+import { type BenchCard, seedBenchData } from './seed.js';
 import { lookupRequests, renewalRequests } from './workloads.js';
-import { seedBenchData, type BenchCard } from './seed.js';
 
 const CONNECTIONS = 16;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
@@ -41,24 +41,32 @@ function pgbenchTps(): number {
   const env = { ...process.env, PGPASSWORD: decodeURIComponent(url.password) };
   const conn = ['-h', url.hostname, '-p', url.port || '5432', '-U', decodeURIComponent(url.username)];
   execFileSync('pgbench', [...conn, '-i', '-s', '10', '-q', 'simkeep_bench_pgbench'], { env, stdio: 'ignore' });
-  const out = execFileSync('pgbench', [...conn, '-c', String(CONNECTIONS), '-j', '2', '-T', String(SECONDS), 'simkeep_bench_pgbench'], { env, encoding: 'utf8' });
+  const out = execFileSync('pgbench', [...conn, '-c', String(CONNECTIONS), '-j', '2', '-T', String(SECONDS), 'simkeep_bench_pgbench'], {
+    env,
+    encoding: 'utf8',
+  });
   const match = /tps = ([\d.]+)/.exec(out);
   if (!match?.[1]) throw new Error(`pgbench printed no tps:\n${out}`);
   return Number(match[1]);
 }
 
 function simkeep(databaseUrlValue: string, port: number): Promise<Started> {
-  return startProcess('node', ['dist/cli.js', 'serve'], {
-    DATABASE_URL: databaseUrlValue,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    SIMKEEP_ADMIN_TOKEN: ADMIN_TOKEN,
-    SIMKEEP_SANDBOX_SECRET: SANDBOX_SECRET,
-    SIMKEEP_SECRET: 'bench-secret-0123456789abcdef0123',
-    LOG_LEVEL: 'warn',
-    // The load comes from one address; anti-probing must not throttle the benchmark itself.
-    SIMKEEP_LOOKUP_MAX_PER_IP: '1000000',
-  }, `http://127.0.0.1:${port}/readyz`);
+  return startProcess(
+    'node',
+    ['dist/cli.js', 'serve'],
+    {
+      DATABASE_URL: databaseUrlValue,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      SIMKEEP_ADMIN_TOKEN: ADMIN_TOKEN,
+      SIMKEEP_SANDBOX_SECRET: SANDBOX_SECRET,
+      SIMKEEP_SECRET: 'bench-secret-0123456789abcdef0123',
+      LOG_LEVEL: 'warn',
+      // The load comes from one address; anti-probing must not throttle the benchmark itself.
+      SIMKEEP_LOOKUP_MAX_PER_IP: '1000000',
+    },
+    `http://127.0.0.1:${port}/readyz`,
+  );
 }
 
 async function lookups(port: number, cards: BenchCard[]) {

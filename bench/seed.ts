@@ -8,7 +8,11 @@ export interface BenchCard {
 
 export async function seedBenchData(base: string, token: string, count: number): Promise<BenchCard[]> {
   const post = async (url: string, body: unknown) => {
-    const response = await fetch(`${base}${url}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await fetch(`${base}${url}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     if (response.status !== 201) throw new Error(`${url}: ${response.status} ${await response.text()}`);
   };
   await post('/v1/admin/operators', { code: 'bench', name: 'Bench Telecom' });

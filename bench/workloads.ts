@@ -25,7 +25,7 @@ export function renewalRequests(cards: BenchCard[], sandboxSecret: string): Load
     {
       method: 'POST',
       path: '/v1/orders',
-      setupRequest: (request, context) => {
+      setupRequest: (request) => {
         const card = cards[i++ % cards.length] as BenchCard;
         return {
           ...request,
@@ -43,7 +43,11 @@ export function renewalRequests(cards: BenchCard[], sandboxSecret: string): Load
       setupRequest: (request, context) => {
         const order = context.order as { id: string; total: number; currency: string; payment: { id: string } } | undefined;
         if (!order) return undefined as never; // the order failed: start over
-        const body = JSON.stringify({ id: `evt-${order.id}`, type: 'payment.succeeded', data: { paymentId: order.payment.id, amount: order.total, currency: order.currency } });
+        const body = JSON.stringify({
+          id: `evt-${order.id}`,
+          type: 'payment.succeeded',
+          data: { paymentId: order.payment.id, amount: order.total, currency: order.currency },
+        });
         const signature = signSandboxEvent(sandboxSecret, body, Math.floor(Date.now() / 1000));
         return { ...request, headers: { 'content-type': 'application/json', 'simkeep-signature': signature }, body };
       },

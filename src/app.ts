@@ -23,13 +23,13 @@ import { paymentRoutes } from './payments/payment-routes.js';
 import { PaymentService } from './payments/payment-service.js';
 import { healthRoutes } from './platform/health-routes.js';
 import { loadSecrets, type Secrets } from './platform/secrets.js';
-import { receiptPdfService } from './receipts/receipt-pdf-service.js';
 import { ReceiptLinker } from './receipts/receipt-links.js';
+import { receiptPdfService } from './receipts/receipt-pdf-service.js';
 import { receiptRoutes } from './receipts/receipt-routes.js';
 import { adminOrderRoutes } from './renewal/admin-order-routes.js';
 import { OrderService } from './renewal/order-service.js';
-import { RenewalService } from './renewal/renewal-service.js';
 import { renewalRoutes } from './renewal/renewal-routes.js';
+import { RenewalService } from './renewal/renewal-service.js';
 import { type Clock, systemClock } from './shared/clock.js';
 
 export interface Services {

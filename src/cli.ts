@@ -81,7 +81,8 @@ tokens
     withServices(async ({ tokens: adminTokens }) => {
       const rows = await adminTokens.list();
       if (rows.length === 0) console.log('no tokens; create one with: simkeep admin-token create --name NAME');
-      for (const t of rows) console.log(`${t.id}  ${t.name}  operator=${t.operator ?? '*'}  created ${t.created_at}${t.revoked_at ? `  revoked ${t.revoked_at}` : ''}`);
+      for (const t of rows)
+        console.log(`${t.id}  ${t.name}  operator=${t.operator ?? '*'}  created ${t.created_at}${t.revoked_at ? `  revoked ${t.revoked_at}` : ''}`);
     }),
   );
 tokens

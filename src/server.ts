@@ -21,8 +21,12 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
   });
   if (options.demo) {
     const demo = await seedDemo(services);
-    const lines = demo.cards.map((c) => `  ${c.msisdn.padEnd(15)} ICCID ${c.iccid}  (${c.label || 'card'}, valid until ${c.validUntil}; shown as ${maskMsisdn(c.msisdn)})`);
-    process.stdout.write(`\nsimkeep demo ${demo.created ? 'seeded' : 'already seeded'}: operator "demo", plans m1 m3 y1 (online) d7 (counter), coupons SAVE5 BONUS7 (SUMMER has expired)\n${lines.join('\n')}\n\n`);
+    const lines = demo.cards.map(
+      (c) => `  ${c.msisdn.padEnd(15)} ICCID ${c.iccid}  (${c.label || 'card'}, valid until ${c.validUntil}; shown as ${maskMsisdn(c.msisdn)})`,
+    );
+    process.stdout.write(
+      `\nsimkeep demo ${demo.created ? 'seeded' : 'already seeded'}: operator "demo", plans m1 m3 y1 (online) d7 (counter), coupons SAVE5 BONUS7 (SUMMER has expired)\n${lines.join('\n')}\n\n`,
+    );
   }
   const sweep = async () => {
     try {

@@ -81,8 +81,20 @@ describe.each(targets)('importCards on $name', (target) => {
     await db.kysely.deleteFrom('cards').execute();
   });
 
-  const cardCount = async () => (await db.kysely.selectFrom('cards').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
-  const eventCount = async () => (await db.kysely.selectFrom('card_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
+  const cardCount = async () =>
+    (
+      await db.kysely
+        .selectFrom('cards')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n;
+  const eventCount = async () =>
+    (
+      await db.kysely
+        .selectFrom('card_events')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n;
 
   it('imports valid rows and counts them', async () => {
     const report = await importCards(db, operator, csv(row(1), row(2), row(3, '2027-02-28')), { now: NOW });

@@ -7,14 +7,7 @@ import { getDocument, OPS, type PDFDocumentProxy, type PDFPageProxy } from 'pdfj
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { receiptFontPath } from '../src/receipts/fonts.js';
-import {
-  formatAmount,
-  formatLocalTime,
-  qrPng,
-  RECEIPT_LABELS,
-  type ReceiptView,
-  renderReceiptPdf,
-} from '../src/receipts/pdf.js';
+import { formatAmount, formatLocalTime, qrPng, RECEIPT_LABELS, type ReceiptView, renderReceiptPdf } from '../src/receipts/pdf.js';
 
 // jsqr's typings declare `exports.default`, but its UMD bundle sets module.exports to the
 // function itself; accept either so neither the types nor the interop layer mislead us.
@@ -151,9 +144,7 @@ describe('receipt formatting', () => {
   });
 
   it("prints the operator's wall-clock time as given, with zone and offset", () => {
-    expect(formatLocalTime('2026-11-24T19:30:00+08:00', 'Asia/Shanghai')).toBe(
-      '2026-11-24 19:30 (Asia/Shanghai, UTC+08:00)',
-    );
+    expect(formatLocalTime('2026-11-24T19:30:00+08:00', 'Asia/Shanghai')).toBe('2026-11-24 19:30 (Asia/Shanghai, UTC+08:00)');
     expect(formatLocalTime('2026-01-05T08:07:09.123Z', 'UTC')).toBe('2026-01-05 08:07 (UTC, UTC+00:00)');
     expect(formatLocalTime('not a time', 'Asia/Shanghai')).toBe('not a time (Asia/Shanghai)');
   });

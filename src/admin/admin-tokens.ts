@@ -70,7 +70,8 @@ export class AdminTokens {
       .where('token_hash', '=', hash.toString('hex'))
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
-    if (!row || !timingSafeEqual(Buffer.from(row.token_hash, 'hex'), hash)) throw new DomainError('unauthorized', 'This admin token is not known or was revoked.');
+    if (!row || !timingSafeEqual(Buffer.from(row.token_hash, 'hex'), hash))
+      throw new DomainError('unauthorized', 'This admin token is not known or was revoked.');
     return { tokenId: row.id, operatorId: row.operator_id };
   }
 }

@@ -43,9 +43,7 @@ export function yearIn(timeZone: string, now: Date): number {
 /** The instant as ISO 8601 with the zone's offset, e.g. `2026-11-24T19:30:00+08:00`. */
 export function instantIn(timeZone: string, instant: Date | string): string {
   const ms = typeof instant === 'string' ? Date.parse(instant) : instant.getTime();
-  return Temporal.Instant.fromEpochMilliseconds(ms)
-    .toZonedDateTimeISO(timeZone)
-    .toString({ timeZoneName: 'never', smallestUnit: 'second' });
+  return Temporal.Instant.fromEpochMilliseconds(ms).toZonedDateTimeISO(timeZone).toString({ timeZoneName: 'never', smallestUnit: 'second' });
 }
 
 export function isValidDate(value: string): boolean {

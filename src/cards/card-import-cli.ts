@@ -1,6 +1,6 @@
 /** The terminal side of `simkeep cards import`: a progress bar, then a summary and each bad row. */
 import fs from 'node:fs';
-import { SingleBar, Presets } from 'cli-progress';
+import { Presets, SingleBar } from 'cli-progress';
 import type { Operator } from '../catalog/model.js';
 import type { Db } from '../db/database.js';
 import { importCards } from './card-import.js';
@@ -22,7 +22,9 @@ export async function runImport(db: Db, operator: Operator, file: string): Promi
   const report = await importCards(db, operator, fs.createReadStream(file), { now: new Date(), onProgress: (done) => bar.update(done) });
   bar.update(report.rows);
   bar.stop();
-  console.log(`${report.rows} rows: ${report.imported} imported, ${report.skipped} already there, ${report.invalid.length} invalid, ${report.conflicts.length} conflicting`);
+  console.log(
+    `${report.rows} rows: ${report.imported} imported, ${report.skipped} already there, ${report.invalid.length} invalid, ${report.conflicts.length} conflicting`,
+  );
   for (const p of report.invalid) console.log(`  line ${p.line}: invalid: ${p.reason}`);
   for (const p of report.conflicts) console.log(`  line ${p.line}: conflict: ${p.reason}`);
   if (report.invalid.length > 0 || report.conflicts.length > 0) process.exitCode = 2;

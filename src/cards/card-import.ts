@@ -4,7 +4,7 @@
  * file, and the batched transactions; registering each card is `registerCard`'s job.
  * Importing the same file again changes nothing: every row comes back as skipped.
  */
-import { Readable, pipeline } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { CsvError, type Info, parse } from 'csv-parse';
 import type { Kysely } from 'kysely';
 import type { Operator } from '../catalog/model.js';

@@ -42,13 +42,14 @@ export type RegisterOutcome = 'created' | 'unchanged';
 export async function registerCard(trx: Kysely<Database>, operator: Operator, card: NewCard, now: Date): Promise<{ outcome: RegisterOutcome; row: CardRow }> {
   const msisdn = parseMsisdn(card.msisdn) ?? card.msisdn;
   const nowIso = now.toISOString();
-  const today = todayIn(operator.timeZone, now);
   for (const holder of [await findLiveCard(trx, msisdn), await findLiveCardByIccid(trx, card.iccid)]) {
     if (!holder) continue;
     if (holder.msisdn === msisdn && holder.iccid === card.iccid && holder.valid_until === card.validUntil && holder.operator_id === operator.id) {
       return { outcome: 'unchanged', row: holder };
     }
-    const recycled = holder.operator_id === operator.id && cardStatus(cardState(holder), today, operator) === 'recycled';
+    // Recycled by its own operator's zone and policy: a number may move between operators.
+    const policy = holder.operator_id === operator.id ? operator : await holderPolicy(trx, holder.operator_id);
+    const recycled = cardStatus(cardState(holder), todayIn(policy.timeZone, now), policy) === 'recycled';
     if (!recycled) {
       const field = holder.msisdn === msisdn ? 'msisdn' : 'iccid';
       throw new DomainError('card_exists', `A card in use already has this ${field === 'msisdn' ? 'number' : 'SIM serial'}.`, { field });
@@ -56,9 +57,18 @@ export async function registerCard(trx: Kysely<Database>, operator: Operator, ca
     await updateCard(trx, holder.id, { retired_at: nowIso, updated_at: nowIso });
     await recordCardEvent(trx, holder.id, 'retired', nowIso);
   }
-  const row = await insertCard(trx, { operator_id: operator.id, msisdn, iccid: card.iccid, valid_until: card.validUntil, anchor_day: dayOf(card.validUntil) }, nowIso);
+  const row = await insertCard(
+    trx,
+    { operator_id: operator.id, msisdn, iccid: card.iccid, valid_until: card.validUntil, anchor_day: dayOf(card.validUntil) },
+    nowIso,
+  );
   await recordCardEvent(trx, row.id, 'created', nowIso, { validUntil: card.validUntil });
   return { outcome: 'created', row };
+}
+
+async function holderPolicy(trx: Kysely<Database>, operatorId: string): Promise<Pick<Operator, 'timeZone' | 'graceDays' | 'suspendDays'>> {
+  const row = await trx.selectFrom('operators').select(['time_zone', 'grace_days', 'suspend_days']).where('id', '=', operatorId).executeTakeFirstOrThrow();
+  return { timeZone: row.time_zone, graceDays: row.grace_days, suspendDays: row.suspend_days };
 }
 
 export class CardService {
@@ -73,7 +83,13 @@ export class CardService {
     const operator = await this.catalogService.operatorFor(principal, operatorCode);
     const problems = newCardProblems(card);
     if (Object.keys(problems).length > 0) {
-      throw new DomainError('invalid_request', Object.entries(problems).map(([f, m]) => `${f}: ${m}`).join('; '), { fields: Object.keys(problems).map((f) => `/${f}`) });
+      throw new DomainError(
+        'invalid_request',
+        Object.entries(problems)
+          .map(([f, m]) => `${f}: ${m}`)
+          .join('; '),
+        { fields: Object.keys(problems).map((f) => `/${f}`) },
+      );
     }
     const now = this.clock.now();
     const { row } = await this.db.kysely.transaction().execute(async (trx) => {
@@ -99,7 +115,20 @@ export class CardService {
     const { operator, row } = await this.find(principal, msisdn);
     const orders = await this.db.kysely
       .selectFrom('orders')
-      .select(['id', 'status', 'plan_code', 'channel', 'total', 'currency', 'created_at', 'fulfilled_at', 'valid_until_before', 'valid_until_after', 'receipt_number', 'expires_at'])
+      .select([
+        'id',
+        'status',
+        'plan_code',
+        'channel',
+        'total',
+        'currency',
+        'created_at',
+        'fulfilled_at',
+        'valid_until_before',
+        'valid_until_after',
+        'receipt_number',
+        'expires_at',
+      ])
       .where('card_id', '=', row.id)
       .orderBy('created_at', 'desc')
       .limit(100)

@@ -2,7 +2,7 @@
  * A card's status, derived from `validUntil`, today and the operator's policy, so it is
  * right without any job. Also where a renewal starts from (the renewal base).
  */
-import { addDays, compareDates, daysBetween, dayOf, extend, type LocalDate, type Period, type Validity } from './calendar.js';
+import { addDays, compareDates, dayOf, daysBetween, extend, type LocalDate, type Period, type Validity } from './calendar.js';
 
 export type CardStatus = 'active' | 'grace' | 'suspended' | 'recycled' | 'blocked';
 
@@ -45,27 +45,18 @@ export function expiringSoon(status: CardStatus, left: number): boolean {
 
 export type RenewalRefusal = 'card_recycled' | 'card_blocked' | 'period_too_short';
 
-export type RenewalOutcome =
-  | { ok: true; base: Validity; result: Validity; restarted: boolean }
-  | { ok: false; reason: RenewalRefusal };
+export type RenewalOutcome = { ok: true; base: Validity; result: Validity; restarted: boolean } | { ok: false; reason: RenewalRefusal };
 
 /**
  * What renewing by `period` (paid period followed by bonus) would give today. Active and
  * grace cards renew from their old `validUntil`; suspended cards restart from today.
  */
-export function renew(
-  card: CardState,
-  periods: Period[],
-  today: LocalDate,
-  policy: LifecyclePolicy,
-): RenewalOutcome {
+export function renew(card: CardState, periods: Period[], today: LocalDate, policy: LifecyclePolicy): RenewalOutcome {
   const status = cardStatus(card, today, policy);
   if (status === 'recycled') return { ok: false, reason: 'card_recycled' };
   if (status === 'blocked') return { ok: false, reason: 'card_blocked' };
   const restarted = status === 'suspended';
-  const base: Validity = restarted
-    ? { validUntil: today, anchorDay: dayOf(today) }
-    : { validUntil: card.validUntil, anchorDay: card.anchorDay };
+  const base: Validity = restarted ? { validUntil: today, anchorDay: dayOf(today) } : { validUntil: card.validUntil, anchorDay: card.anchorDay };
   let result = base;
   for (const period of periods) result = extend(result, period);
   if (compareDates(result.validUntil, today) < 0) return { ok: false, reason: 'period_too_short' };

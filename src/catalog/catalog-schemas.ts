@@ -32,7 +32,10 @@ export const Operator = Type.Object({
 
 const PlanName = Type.Union([
   Type.String({ minLength: 1, maxLength: 200 }),
-  Type.Object({ 'zh-CN': Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), en: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) }, { additionalProperties: false, minProperties: 1 }),
+  Type.Object(
+    { 'zh-CN': Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), en: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) },
+    { additionalProperties: false, minProperties: 1 },
+  ),
 ]);
 const PlanCode = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', examples: ['m1'] });
 const planFields = {

@@ -55,8 +55,7 @@ export interface PromotionInput {
   active?: boolean | undefined;
 }
 
-const invalid = (field: string, message: string) =>
-  new DomainError('invalid_request', message, { fields: [field] });
+const invalid = (field: string, message: string) => new DomainError('invalid_request', message, { fields: [field] });
 
 export class CatalogService {
   constructor(

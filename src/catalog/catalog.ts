@@ -4,8 +4,9 @@
  * time (`ttlMs`); a write through this process invalidates it at once, and a write through
  * another process is seen within the TTL.
  */
-import type { Clock } from '../shared/clock.js';
+
 import type { Db } from '../db/database.js';
+import type { Clock } from '../shared/clock.js';
 import { type Operator, type Plan, type PromotionRule, toOperator, toPlan, toPromotionRule } from './model.js';
 
 interface Entry<T> {
@@ -53,13 +54,7 @@ export class Catalog {
 
   plansOf(operatorId: string): Promise<Plan[]> {
     return this.cached(this.plans, operatorId, async () => {
-      const rows = await this.db.kysely
-        .selectFrom('plans')
-        .selectAll()
-        .where('operator_id', '=', operatorId)
-        .orderBy('price')
-        .orderBy('code')
-        .execute();
+      const rows = await this.db.kysely.selectFrom('plans').selectAll().where('operator_id', '=', operatorId).orderBy('price').orderBy('code').execute();
       return rows.map(toPlan);
     });
   }
@@ -67,12 +62,7 @@ export class Catalog {
   /** The operator's promotions, oldest first (ids are time-ordered ULIDs). */
   promotionsOf(operatorId: string): Promise<PromotionRule[]> {
     return this.cached(this.promotions, operatorId, async () => {
-      const rows = await this.db.kysely
-        .selectFrom('promotions')
-        .selectAll()
-        .where('operator_id', '=', operatorId)
-        .orderBy('id')
-        .execute();
+      const rows = await this.db.kysely.selectFrom('promotions').selectAll().where('operator_id', '=', operatorId).orderBy('id').execute();
       return rows.map(toPromotionRule);
     });
   }

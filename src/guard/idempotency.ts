@@ -84,7 +84,12 @@ export class Idempotency {
       const age = now.getTime() - Date.parse(row.created_at);
       const stale = age > IDEMPOTENCY_TTL_MS || (row.state === 'in_progress' && age > STALE_CLAIM_MS);
       if (stale) {
-        await this.db.kysely.deleteFrom('idempotency_keys').where('scope', '=', scope).where('key', '=', key).where('created_at', '=', row.created_at).execute();
+        await this.db.kysely
+          .deleteFrom('idempotency_keys')
+          .where('scope', '=', scope)
+          .where('key', '=', key)
+          .where('created_at', '=', row.created_at)
+          .execute();
         continue;
       }
       if (row.request_hash !== hash) {

@@ -56,7 +56,5 @@ export function registerErrorHandling(app: FastifyInstance): void {
     return sendError(reply, 500, 'internal_error', 'Something went wrong on our side; the request can be retried.');
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    sendError(reply, 404, 'not_found', `No route ${request.method} ${request.url.split('?')[0]}.`),
-  );
+  app.setNotFoundHandler((request, reply) => sendError(reply, 404, 'not_found', `No route ${request.method} ${request.url.split('?')[0]}.`));
 }

@@ -34,4 +34,3 @@ export function errors(...statuses: number[]): Record<number, typeof ErrorBody> 
 export const IdempotencyKeyHeader = Type.Object({
   'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'Required: makes retries safe (24 h).' })),
 });
-

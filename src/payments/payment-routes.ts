@@ -22,46 +22,68 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
   // The checkout page's buttons are plain HTML forms: their (empty) bodies carry nothing we read.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 1024 }, (_request, _body, done) => done(null, {}));
 
-  app.post(WEBHOOK, {
-    schema: {
-      tags: ['payments'],
-      summary: 'Sandbox payment notification',
-      description:
-        'Body `{"id", "type": "payment.succeeded" | "payment.failed", "data": {"paymentId", "amount", "currency"}}`, header `Simkeep-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`. Duplicate event ids answer success and change nothing.',
-      headers: Type.Object({ 'simkeep-signature': Type.Optional(Type.String({ maxLength: 1024 })) }),
-      body: Type.Unsafe<string>({ type: 'object', description: 'The event, signed as sent' }),
-      response: { 200: Type.Object({ received: Type.Literal(true) }), ...errors(400, 404) },
+  app.post(
+    WEBHOOK,
+    {
+      schema: {
+        tags: ['payments'],
+        summary: 'Sandbox payment notification',
+        description:
+          'Body `{"id", "type": "payment.succeeded" | "payment.failed", "data": {"paymentId", "amount", "currency"}}`, header `Simkeep-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`. Duplicate event ids answer success and change nothing.',
+        headers: Type.Object({ 'simkeep-signature': Type.Optional(Type.String({ maxLength: 1024 })) }),
+        body: Type.Unsafe<string>({ type: 'object', description: 'The event, signed as sent' }),
+        response: { 200: Type.Object({ received: Type.Literal(true) }), ...errors(400, 404) },
+      },
+      // The raw string is what was signed: validate it in the service, not as parsed JSON here.
+      validatorCompiler: () => () => true,
     },
-    // The raw string is what was signed: validate it in the service, not as parsed JSON here.
-    validatorCompiler: () => () => true,
-  }, async (request) => {
-    if (typeof request.body !== 'string') throw new DomainError('invalid_request', 'Send the event as application/json.');
-    await payments.receiveSandboxNotification(request.body, request.headers[SIGNATURE_HEADER]);
-    return { received: true as const };
-  });
+    async (request) => {
+      if (typeof request.body !== 'string') throw new DomainError('invalid_request', 'Send the event as application/json.');
+      await payments.receiveSandboxNotification(request.body, request.headers[SIGNATURE_HEADER]);
+      return { received: true as const };
+    },
+  );
 
-  app.get('/pay/sandbox/:paymentId', {
-    schema: { tags: ['payments'], summary: 'Sandbox checkout page (HTML)', params: PaymentId, produces: ['text/html'] },
-  }, async (request, reply) => {
-    const checkout = await payments.checkout(request.params.paymentId);
-    const order = await orders.get(checkout.orderId);
-    return reply.type('text/html; charset=utf-8').send(checkoutPage(checkout, order));
-  });
+  app.get(
+    '/pay/sandbox/:paymentId',
+    {
+      schema: { tags: ['payments'], summary: 'Sandbox checkout page (HTML)', params: PaymentId, produces: ['text/html'] },
+    },
+    async (request, reply) => {
+      const checkout = await payments.checkout(request.params.paymentId);
+      const order = await orders.get(checkout.orderId);
+      return reply.type('text/html; charset=utf-8').send(checkoutPage(checkout, order));
+    },
+  );
 
   for (const outcome of ['pay', 'fail'] as const) {
-    app.post(`/pay/sandbox/:paymentId/${outcome}`, {
-      schema: { tags: ['payments'], summary: `Sandbox checkout: ${outcome === 'pay' ? 'pay' : 'fail'} (delivers a signed notification)`, params: PaymentId, response: errors(404) },
-    }, async (request, reply) => {
-      const checkout = await payments.checkout(request.params.paymentId);
-      const body = JSON.stringify({
-        id: newSecretId('evt'),
-        type: outcome === 'pay' ? 'payment.succeeded' : 'payment.failed',
-        data: { paymentId: checkout.paymentId, amount: checkout.amount, currency: checkout.currency },
-      });
-      const signature = signSandboxEvent(secrets.sandboxSecret, body, Math.floor(clock.now().getTime() / 1000));
-      const delivered = await app.inject({ method: 'POST', url: WEBHOOK, headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signature }, payload: body });
-      if (delivered.statusCode !== 200) request.log.error({ status: delivered.statusCode }, 'sandbox notification was refused');
-      return reply.redirect(`/pay/sandbox/${checkout.paymentId}`, 303);
-    });
+    app.post(
+      `/pay/sandbox/:paymentId/${outcome}`,
+      {
+        schema: {
+          tags: ['payments'],
+          summary: `Sandbox checkout: ${outcome === 'pay' ? 'pay' : 'fail'} (delivers a signed notification)`,
+          params: PaymentId,
+          response: errors(404),
+        },
+      },
+      async (request, reply) => {
+        const checkout = await payments.checkout(request.params.paymentId);
+        const body = JSON.stringify({
+          id: newSecretId('evt'),
+          type: outcome === 'pay' ? 'payment.succeeded' : 'payment.failed',
+          data: { paymentId: checkout.paymentId, amount: checkout.amount, currency: checkout.currency },
+        });
+        const signature = signSandboxEvent(secrets.sandboxSecret, body, Math.floor(clock.now().getTime() / 1000));
+        const delivered = await app.inject({
+          method: 'POST',
+          url: WEBHOOK,
+          headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signature },
+          payload: body,
+        });
+        if (delivered.statusCode !== 200) request.log.error({ status: delivered.statusCode }, 'sandbox notification was refused');
+        return reply.redirect(`/pay/sandbox/${checkout.paymentId}`, 303);
+      },
+    );
   }
 };

@@ -80,7 +80,15 @@ export class PaymentService {
     return this.db.kysely.transaction().execute(async (trx) => {
       const stored = await trx
         .insertInto('payment_events')
-        .values({ provider, event_id: event.id, payment_id: payment.id, type: event.type, raw_body: rawBody, signature: signature ?? null, received_at: nowIso })
+        .values({
+          provider,
+          event_id: event.id,
+          payment_id: payment.id,
+          type: event.type,
+          raw_body: rawBody,
+          signature: signature ?? null,
+          received_at: nowIso,
+        })
         .onConflict((oc) => oc.columns(['provider', 'event_id']).doNothing())
         .executeTakeFirst();
       if (Number(stored.numInsertedOrUpdatedRows ?? 0n) === 0) return { received: true as const, duplicate: true };
@@ -98,7 +106,11 @@ export class PaymentService {
       ).executeTakeFirstOrThrow();
       const current = { status: payment_status, amount: payment_amount, currency: payment_currency, attempts: payment_attempts };
       const update = (changes: Partial<PaymentTable>) =>
-        trx.updateTable('payments').set({ ...changes, attempts: current.attempts + 1, updated_at: nowIso }).where('id', '=', payment.id).execute();
+        trx
+          .updateTable('payments')
+          .set({ ...changes, attempts: current.attempts + 1, updated_at: nowIso })
+          .where('id', '=', payment.id)
+          .execute();
 
       // Money already settled on this payment: a later event changes nothing.
       if (current.status === 'succeeded' || current.status === 'mismatch' || current.status === 'refunded') {
@@ -112,7 +124,12 @@ export class PaymentService {
       const payable = order.status === 'pending_payment' || order.status === 'expired' || order.status === 'cancelled';
       if (event.data.amount !== current.amount || event.data.currency !== current.currency) {
         await update({ ...paid, status: 'mismatch', flag: 'payment_mismatch' });
-        if (payable) await trx.updateTable('orders').set({ status: 'refund_pending', refund_reason: 'payment_mismatch', updated_at: nowIso }).where('id', '=', order.id).execute();
+        if (payable)
+          await trx
+            .updateTable('orders')
+            .set({ status: 'refund_pending', refund_reason: 'payment_mismatch', updated_at: nowIso })
+            .where('id', '=', order.id)
+            .execute();
         return { received: true as const, duplicate: false };
       }
       if (!payable) {

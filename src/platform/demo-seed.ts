@@ -3,9 +3,10 @@
  * every status, dated relative to today so the statuses hold whenever the demo starts.
  * Seeding twice changes nothing.
  */
+
+import type { Services } from '../app.js';
 import { addDays, todayIn } from '../cards/calendar.js';
 import { registerCard } from '../cards/card-service.js';
-import type { Services } from '../app.js';
 import { luhnCheckDigit } from '../shared/iccid.js';
 
 const SYSTEM = { tokenId: 'demo-seed', operatorId: null };
@@ -41,7 +42,12 @@ export async function seedDemo(services: Services): Promise<{ created: boolean; 
   const existing = await services.catalog.operatorByCode('demo');
   const today = todayIn(existing?.timeZone ?? 'Asia/Shanghai', clock.now());
   if (existing) {
-    const rows = await db.kysely.selectFrom('cards').select(['msisdn', 'iccid', 'valid_until', 'block_reason']).where('operator_id', '=', existing.id).where('retired_at', 'is', null).execute();
+    const rows = await db.kysely
+      .selectFrom('cards')
+      .select(['msisdn', 'iccid', 'valid_until', 'block_reason'])
+      .where('operator_id', '=', existing.id)
+      .where('retired_at', 'is', null)
+      .execute();
     const labels = new Map(demoCards(today).map((c) => [c.msisdn, c.label]));
     return { created: false, cards: rows.map((r) => ({ label: labels.get(r.msisdn) ?? '', msisdn: r.msisdn, iccid: r.iccid, validUntil: r.valid_until })) };
   }

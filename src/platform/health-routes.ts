@@ -6,19 +6,31 @@ import type { Services } from '../app.js';
 import { errors } from '../http/schemas.js';
 
 export const healthRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
-  app.get('/healthz', {
-    schema: { tags: ['platform'], summary: 'The process is up', response: { 200: Type.Object({ status: Type.Literal('ok') }) } },
-  }, async () => ({ status: 'ok' as const }));
+  app.get(
+    '/healthz',
+    {
+      schema: { tags: ['platform'], summary: 'The process is up', response: { 200: Type.Object({ status: Type.Literal('ok') }) } },
+    },
+    async () => ({ status: 'ok' as const }),
+  );
 
-  app.get('/readyz', {
-    schema: { tags: ['platform'], summary: 'The database is reachable', response: { 200: Type.Object({ status: Type.Literal('ready'), database: Type.String() }), ...errors(503) } },
-  }, async (request, reply) => {
-    try {
-      await sql`select 1`.execute(services.db.kysely);
-      return { status: 'ready' as const, database: services.db.dialect };
-    } catch (error) {
-      request.log.warn({ err: error }, 'database not reachable');
-      return reply.status(503 as 200).send({ error: { code: 'database_unavailable', message: 'The database does not answer.' } } as never);
-    }
-  });
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        tags: ['platform'],
+        summary: 'The database is reachable',
+        response: { 200: Type.Object({ status: Type.Literal('ready'), database: Type.String() }), ...errors(503) },
+      },
+    },
+    async (request, reply) => {
+      try {
+        await sql`select 1`.execute(services.db.kysely);
+        return { status: 'ready' as const, database: services.db.dialect };
+      } catch (error) {
+        request.log.warn({ err: error }, 'database not reachable');
+        return reply.status(503 as 200).send({ error: { code: 'database_unavailable', message: 'The database does not answer.' } } as never);
+      }
+    },
+  );
 };

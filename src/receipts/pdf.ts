@@ -112,7 +112,12 @@ function contentWidth(doc: PDFKit.PDFDocument): number {
 }
 
 function drawRule(doc: PDFKit.PDFDocument, y: number): number {
-  doc.moveTo(MARGIN, y).lineTo(doc.page.width - MARGIN, y).lineWidth(0.5).strokeColor(RULE).stroke();
+  doc
+    .moveTo(MARGIN, y)
+    .lineTo(doc.page.width - MARGIN, y)
+    .lineWidth(0.5)
+    .strokeColor(RULE)
+    .stroke();
   return y + 8;
 }
 
@@ -123,7 +128,10 @@ function drawRow(doc: PDFKit.PDFDocument, row: Row, y: number): number {
   doc.font(REGULAR).fontSize(9).fillColor(MUTED);
   const labelHeight = doc.heightOfString(row.label, { width: LABEL_WIDTH });
   doc.text(row.label, MARGIN, y + 1, { width: LABEL_WIDTH });
-  doc.font(row.strong ? BOLD : REGULAR).fontSize(10.5).fillColor('black');
+  doc
+    .font(row.strong ? BOLD : REGULAR)
+    .fontSize(10.5)
+    .fillColor('black');
   const valueHeight = doc.heightOfString(row.value, { width: valueWidth });
   doc.text(row.value, valueX, y, { width: valueWidth });
   return y + Math.max(labelHeight, valueHeight) + 6;
@@ -155,11 +163,7 @@ function collect(doc: PDFKit.PDFDocument): Promise<Buffer> {
 }
 
 export async function renderReceiptPdf(view: ReceiptView): Promise<Buffer> {
-  const [regular, bold, png] = await Promise.all([
-    loadReceiptFont('regular'),
-    loadReceiptFont('bold'),
-    qrPng(view.verifyUrl),
-  ]);
+  const [regular, bold, png] = await Promise.all([loadReceiptFont('regular'), loadReceiptFont('bold'), qrPng(view.verifyUrl)]);
   const doc = new PDFDocument({
     size: 'A5',
     margin: MARGIN,

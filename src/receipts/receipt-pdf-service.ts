@@ -1,6 +1,7 @@
 /** Turns a fulfilled order into its receipt PDF (data from the order, layout in pdf.ts). */
-import type { OrderService } from '../renewal/order-service.js';
+
 import { instantIn } from '../cards/calendar.js';
+import type { OrderService } from '../renewal/order-service.js';
 import { renderReceiptPdf } from './pdf.js';
 
 export function receiptPdfService(orders: OrderService) {

@@ -5,6 +5,7 @@
  * card can no longer be renewed, the money goes to `refund_pending` instead.
  */
 import type { Kysely } from 'kysely';
+import type { Period } from '../cards/calendar.js';
 import { todayIn, yearIn } from '../cards/calendar.js';
 import { cardState, lockCard, recordCardEvent, updateCard } from '../cards/card-repository.js';
 import { renew } from '../cards/lifecycle.js';
@@ -12,7 +13,6 @@ import type { Operator } from '../catalog/model.js';
 import type { DialectName } from '../db/database.js';
 import type { Database, OrderTable } from '../db/schema.js';
 import { formatReceiptNumber } from '../receipts/receipt-number.js';
-import type { Period } from '../cards/calendar.js';
 
 export function orderPeriods(order: Pick<OrderTable, 'period_months' | 'period_days' | 'bonus_months' | 'bonus_days'>): Period[] {
   const periods: Period[] = [{ months: order.period_months, days: order.period_days }];
@@ -22,13 +22,7 @@ export function orderPeriods(order: Pick<OrderTable, 'period_months' | 'period_d
 
 export type FulfilmentResult = { fulfilled: true; receiptNumber: string } | { fulfilled: false; reason: string };
 
-export async function fulfilOrder(
-  trx: Kysely<Database>,
-  dialect: DialectName,
-  order: OrderTable,
-  operator: Operator,
-  now: Date,
-): Promise<FulfilmentResult> {
+export async function fulfilOrder(trx: Kysely<Database>, dialect: DialectName, order: OrderTable, operator: Operator, now: Date): Promise<FulfilmentResult> {
   const nowIso = now.toISOString();
   const card = await lockCard(trx, dialect, order.card_id);
   const today = todayIn(operator.timeZone, now);
@@ -38,7 +32,12 @@ export async function fulfilOrder(
     return { fulfilled: false, reason: outcome.reason };
   }
   await updateCard(trx, card.id, { valid_until: outcome.result.validUntil, anchor_day: outcome.result.anchorDay, updated_at: nowIso });
-  await recordCardEvent(trx, card.id, 'renewed', nowIso, { order: order.id, from: card.valid_until, to: outcome.result.validUntil, restarted: outcome.restarted });
+  await recordCardEvent(trx, card.id, 'renewed', nowIso, {
+    order: order.id,
+    from: card.valid_until,
+    to: outcome.result.validUntil,
+    restarted: outcome.restarted,
+  });
   const receiptNumber = await issueReceipt(trx, order, operator, now);
   await trx
     .updateTable('orders')

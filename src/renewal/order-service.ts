@@ -77,12 +77,19 @@ export class OrderService {
     const { order, msisdn, operator } = await this.load(id);
     if (!order.receipt_number || !order.fulfilled_at) throw new DomainError('receipt_not_found', 'This order has no receipt (it is not fulfilled).');
     const plan = await this.db.kysely.selectFrom('plans').select(['name_zh', 'name_en']).where('id', '=', order.plan_id).executeTakeFirstOrThrow();
-    return { order, operator, msisdnMasked: maskMsisdn(msisdn), planName: { 'zh-CN': plan.name_zh, en: plan.name_en }, verifyUrl: this.links.absoluteVerifyUrl(order.receipt_number) };
+    return {
+      order,
+      operator,
+      msisdnMasked: maskMsisdn(msisdn),
+      planName: { 'zh-CN': plan.name_zh, en: plan.name_en },
+      verifyUrl: this.links.absoluteVerifyUrl(order.receipt_number),
+    };
   }
 
   /** Public verification: answers only for a number with its valid signature. */
   async verifyReceipt(number: string, signature: string | undefined) {
-    if (!parseReceiptNumber(number) || !this.links.verify(number, signature)) throw new DomainError('receipt_not_found', 'No genuine receipt has this number and signature.');
+    if (!parseReceiptNumber(number) || !this.links.verify(number, signature))
+      throw new DomainError('receipt_not_found', 'No genuine receipt has this number and signature.');
     const row = await this.db.kysely
       .selectFrom('receipts as r')
       .innerJoin('orders as o', 'o.id', 'r.order_id')
@@ -118,19 +125,35 @@ export class OrderService {
       .selectFrom('orders as o')
       .innerJoin('cards as c', 'c.id', 'o.card_id')
       .innerJoin('operators as op', 'op.id', 'o.operator_id')
-      .select(['o.id', 'o.status', 'o.expires_at', 'o.plan_code', 'o.channel', 'o.total', 'o.currency', 'o.created_at', 'o.fulfilled_at', 'o.receipt_number', 'o.valid_until_after', 'c.msisdn', 'op.code as operator'])
+      .select([
+        'o.id',
+        'o.status',
+        'o.expires_at',
+        'o.plan_code',
+        'o.channel',
+        'o.total',
+        'o.currency',
+        'o.created_at',
+        'o.fulfilled_at',
+        'o.receipt_number',
+        'o.valid_until_after',
+        'c.msisdn',
+        'op.code as operator',
+      ])
       .orderBy('o.created_at', 'desc')
       .orderBy('o.id', 'desc')
       .limit(query.limit + 1);
     if (operatorId) q = q.where('o.operator_id', '=', operatorId);
-    if (query.status === 'expired') q = q.where((eb) => eb.or([eb('o.status', '=', 'expired'), eb.and([eb('o.status', '=', 'pending_payment'), eb('o.expires_at', '<=', now)])]));
+    if (query.status === 'expired')
+      q = q.where((eb) => eb.or([eb('o.status', '=', 'expired'), eb.and([eb('o.status', '=', 'pending_payment'), eb('o.expires_at', '<=', now)])]));
     else if (query.status === 'pending_payment') q = q.where('o.status', '=', 'pending_payment').where('o.expires_at', '>', now);
     else if (query.status) q = q.where('o.status', '=', query.status);
     if (query.from) q = q.where('o.created_at', '>=', query.from);
     if (query.to) q = q.where('o.created_at', '<', query.to);
     if (query.cursor) {
       // `<created_at>|<id>` as written below; anything else did not come from here.
-      const [, createdAt, id] = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)\|([A-Za-z0-9_-]{1,64})$/.exec(Buffer.from(query.cursor, 'base64url').toString('utf8')) ?? [];
+      const [, createdAt, id] =
+        /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)\|([A-Za-z0-9_-]{1,64})$/.exec(Buffer.from(query.cursor, 'base64url').toString('utf8')) ?? [];
       if (!createdAt || !id) throw new DomainError('invalid_request', 'The cursor is not one this API returned.', { fields: ['/cursor'] });
       q = q.where((eb) => eb.or([eb('o.created_at', '<', createdAt), eb.and([eb('o.created_at', '=', createdAt), eb('o.id', '<', id)])]));
     }
@@ -183,11 +206,20 @@ export class OrderService {
         if (later || card.valid_until !== order.valid_until_after) {
           throw new DomainError('order_not_pending', 'A later renewal was fulfilled on this card; its extension cannot be taken back.');
         }
-        await updateCard(trx, card.id, { valid_until: order.valid_until_before ?? card.valid_until, anchor_day: order.anchor_day_before ?? card.anchor_day, updated_at: now });
+        await updateCard(trx, card.id, {
+          valid_until: order.valid_until_before ?? card.valid_until,
+          anchor_day: order.anchor_day_before ?? card.anchor_day,
+          updated_at: now,
+        });
         await recordCardEvent(trx, card.id, 'renewal_refunded', now, { order: id, to: order.valid_until_before }, principal.tokenId);
       }
       await trx.updateTable('orders').set({ status: 'refunded', refunded_at: now, refund_reason: reason, updated_at: now }).where('id', '=', id).execute();
-      await trx.updateTable('payments').set({ status: 'refunded', updated_at: now }).where('order_id', '=', id).where('status', 'in', ['succeeded', 'mismatch']).execute();
+      await trx
+        .updateTable('payments')
+        .set({ status: 'refunded', updated_at: now })
+        .where('order_id', '=', id)
+        .where('status', 'in', ['succeeded', 'mismatch'])
+        .execute();
     });
     return this.get(id);
   }

@@ -37,12 +37,7 @@ export async function withUsage(
         eb.fn.sum<number>(eb.case().when('r.card_id', '=', cardId).then(1).else(0).end()).as('by_card'),
       ])
       .where('r.promotion_id', 'in', limited)
-      .where((eb) =>
-        eb.or([
-          eb('o.status', '=', 'fulfilled'),
-          eb.and([eb('o.status', '=', 'pending_payment'), eb('o.expires_at', '>', now.toISOString())]),
-        ]),
-      )
+      .where((eb) => eb.or([eb('o.status', '=', 'fulfilled'), eb.and([eb('o.status', '=', 'pending_payment'), eb('o.expires_at', '>', now.toISOString())])]))
       .groupBy('r.promotion_id')
       .execute();
     for (const row of rows) usage.set(row.promotion_id, { used: Number(row.used), usedByCard: Number(row.by_card) });

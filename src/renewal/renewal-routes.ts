@@ -3,8 +3,8 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { errors, IdempotencyKeyHeader } from '../http/schemas.js';
 import type { Services } from '../app.js';
+import { errors, IdempotencyKeyHeader } from '../http/schemas.js';
 import { DomainError } from '../shared/errors.js';
 import { CardProofBody, LookupResponse, OrderBody, OrderResponse, QuoteBody, QuoteResponse } from './renewal-schemas.js';
 
@@ -13,61 +13,92 @@ const OrderId = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }
 export const renewalRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
   const { renewal, orders, idempotency, receiptPdf } = services;
 
-  app.post('/v1/cards/lookup', {
-    schema: {
-      tags: ['renewal'],
-      summary: 'Find a card by its number and SIM serial',
-      description: 'Needs the MSISDN and the ICCID (or its last 6 digits). A wrong pair answers like an unknown number. Failed attempts are rate-limited per number and per IP.',
-      body: CardProofBody,
-      response: { 200: LookupResponse, ...errors(400, 404, 429) },
+  app.post(
+    '/v1/cards/lookup',
+    {
+      schema: {
+        tags: ['renewal'],
+        summary: 'Find a card by its number and SIM serial',
+        description:
+          'Needs the MSISDN and the ICCID (or its last 6 digits). A wrong pair answers like an unknown number. Failed attempts are rate-limited per number and per IP.',
+        body: CardProofBody,
+        response: { 200: LookupResponse, ...errors(400, 404, 429) },
+      },
     },
-  }, (request) => renewal.lookup(request.body, request.ip));
+    (request) => renewal.lookup(request.body, request.ip),
+  );
 
-  app.post('/v1/quotes', {
-    schema: {
-      tags: ['renewal'],
-      summary: 'Price a renewal',
-      description: 'The whole breakdown: list price, each discount with its promotion, bonus period, total, and the validUntil that fulfilment would give now.',
-      body: QuoteBody,
-      response: { 200: QuoteResponse, ...errors(400, 404, 409, 422, 429) },
+  app.post(
+    '/v1/quotes',
+    {
+      schema: {
+        tags: ['renewal'],
+        summary: 'Price a renewal',
+        description:
+          'The whole breakdown: list price, each discount with its promotion, bonus period, total, and the validUntil that fulfilment would give now.',
+        body: QuoteBody,
+        response: { 200: QuoteResponse, ...errors(400, 404, 409, 422, 429) },
+      },
     },
-  }, (request) => renewal.quote(request.body, request.ip));
+    (request) => renewal.quote(request.body, request.ip),
+  );
 
-  app.post('/v1/orders', {
-    schema: {
-      tags: ['renewal'],
-      summary: 'Create a renewal order',
-      description: 'Requires an Idempotency-Key: the same key and body within 24 h answers the first response again.',
-      headers: IdempotencyKeyHeader,
-      body: OrderBody,
-      response: { 201: OrderResponse, ...errors(400, 404, 409, 422, 429) },
+  app.post(
+    '/v1/orders',
+    {
+      schema: {
+        tags: ['renewal'],
+        summary: 'Create a renewal order',
+        description: 'Requires an Idempotency-Key: the same key and body within 24 h answers the first response again.',
+        headers: IdempotencyKeyHeader,
+        body: OrderBody,
+        response: { 201: OrderResponse, ...errors(400, 404, 409, 422, 429) },
+      },
     },
-  }, async (request, reply) => {
-    const key = request.headers['idempotency-key'];
-    if (!key) throw new DomainError('idempotency_key_required', 'POST /v1/orders needs an Idempotency-Key header (any unique string up to 255 characters).');
-    const result = await idempotency.run('POST /v1/orders', key, request.body, (transact) => renewal.createOrder(request.body, request.ip, transact));
-    if (result.replayed) reply.header('Idempotent-Replayed', 'true');
-    return reply.status(result.status as 201).send(result.body as never);
-  });
-
-  app.get('/v1/orders/:id', {
-    schema: { tags: ['renewal'], summary: 'An order and, once fulfilled, its receipt', params: OrderId, response: { 200: OrderResponse, ...errors(404) } },
-  }, (request) => orders.get(request.params.id));
-
-  app.post('/v1/orders/:id/cancel', {
-    schema: { tags: ['renewal'], summary: 'Cancel an unpaid order (releases its coupon)', params: OrderId, response: { 200: OrderResponse, ...errors(404, 409) } },
-  }, (request) => orders.cancel(request.params.id));
-
-  app.get('/v1/orders/:id/receipt.pdf', {
-    schema: {
-      tags: ['renewal'],
-      summary: 'The receipt of a fulfilled order, as PDF',
-      params: OrderId,
-      produces: ['application/pdf'],
-      response: { 200: Type.Unsafe({ type: 'string', format: 'binary', description: 'PDF' }), ...errors(404) },
+    async (request, reply) => {
+      const key = request.headers['idempotency-key'];
+      if (!key) throw new DomainError('idempotency_key_required', 'POST /v1/orders needs an Idempotency-Key header (any unique string up to 255 characters).');
+      const result = await idempotency.run('POST /v1/orders', key, request.body, (transact) => renewal.createOrder(request.body, request.ip, transact));
+      if (result.replayed) reply.header('Idempotent-Replayed', 'true');
+      return reply.status(result.status as 201).send(result.body as never);
     },
-  }, async (request, reply) => {
-    const { pdf, number } = await receiptPdf(request.params.id);
-    return reply.type('application/pdf').header('Content-Disposition', `inline; filename="${number}.pdf"`).send(pdf);
-  });
+  );
+
+  app.get(
+    '/v1/orders/:id',
+    {
+      schema: { tags: ['renewal'], summary: 'An order and, once fulfilled, its receipt', params: OrderId, response: { 200: OrderResponse, ...errors(404) } },
+    },
+    (request) => orders.get(request.params.id),
+  );
+
+  app.post(
+    '/v1/orders/:id/cancel',
+    {
+      schema: {
+        tags: ['renewal'],
+        summary: 'Cancel an unpaid order (releases its coupon)',
+        params: OrderId,
+        response: { 200: OrderResponse, ...errors(404, 409) },
+      },
+    },
+    (request) => orders.cancel(request.params.id),
+  );
+
+  app.get(
+    '/v1/orders/:id/receipt.pdf',
+    {
+      schema: {
+        tags: ['renewal'],
+        summary: 'The receipt of a fulfilled order, as PDF',
+        params: OrderId,
+        produces: ['application/pdf'],
+        response: { 200: Type.Unsafe({ type: 'string', format: 'binary', description: 'PDF' }), ...errors(404) },
+      },
+    },
+    async (request, reply) => {
+      const { pdf, number } = await receiptPdf(request.params.id);
+      return reply.type('application/pdf').header('Content-Disposition', `inline; filename="${number}.pdf"`).send(pdf);
+    },
+  );
 };

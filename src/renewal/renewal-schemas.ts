@@ -30,10 +30,7 @@ const Discount = Type.Object({
   amount: Money,
 });
 
-const Bonus = Type.Union([
-  Type.Object({ promotion: Type.String(), months: Type.Optional(Type.Integer()), days: Type.Optional(Type.Integer()) }),
-  Type.Null(),
-]);
+const Bonus = Type.Union([Type.Object({ promotion: Type.String(), months: Type.Optional(Type.Integer()), days: Type.Optional(Type.Integer()) }), Type.Null()]);
 
 const CardStatus = Type.Enum(['active', 'grace', 'suspended', 'recycled', 'blocked']);
 

@@ -71,7 +71,17 @@ export class RenewalService {
     const offers = plans.flatMap((plan) => {
       const outcome = renew(state, [{ months: plan.months, days: plan.days }], today, operator);
       if (!outcome.ok) return [];
-      return [{ code: plan.code, name: plan.name.en, names: plan.name, ...periodOf(plan), price: plan.price, currency: operator.currency, validUntilAfter: outcome.result.validUntil }];
+      return [
+        {
+          code: plan.code,
+          name: plan.name.en,
+          names: plan.name,
+          ...periodOf(plan),
+          price: plan.price,
+          currency: operator.currency,
+          validUntilAfter: outcome.result.validUntil,
+        },
+      ];
     });
     return {
       card: {
@@ -164,7 +174,20 @@ export class RenewalService {
         .execute();
       await trx
         .insertInto('payments')
-        .values({ id: paymentId, order_id: orderId, provider: request.payment, status: 'pending', amount: price.total, currency: operator.currency, paid_amount: null, paid_currency: null, flag: null, attempts: 0, created_at: nowIso, updated_at: nowIso })
+        .values({
+          id: paymentId,
+          order_id: orderId,
+          provider: request.payment,
+          status: 'pending',
+          amount: price.total,
+          currency: operator.currency,
+          paid_amount: null,
+          paid_currency: null,
+          flag: null,
+          attempts: 0,
+          created_at: nowIso,
+          updated_at: nowIso,
+        })
         .execute();
       await reserveRedemptions(trx, price.promotionIds, orderId, card.id, nowIso);
       const order = {

@@ -57,5 +57,4 @@ export class DomainError extends Error {
   }
 }
 
-export const cardNotFound = () =>
-  new DomainError('card_not_found', 'No card matches this phone number and SIM serial.');
+export const cardNotFound = () => new DomainError('card_not_found', 'No card matches this phone number and SIM serial.');

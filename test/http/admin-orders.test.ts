@@ -68,7 +68,9 @@ describe.each(DIALECTS)('admin orders over HTTP on %s', (dialect) => {
       let cursor: string | null = null;
       let pages = 0;
       do {
-        const page: { orders: { id: string }[]; nextCursor: string | null } = await list(`operator=list-a&limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+        const page: { orders: { id: string }[]; nextCursor: string | null } = await list(
+          `operator=list-a&limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        );
         expect(page.orders.length).toBeLessThanOrEqual(limit);
         seen.push(...ids(page));
         cursor = page.nextCursor;
@@ -102,7 +104,16 @@ describe.each(DIALECTS)('admin orders over HTTP on %s', (dialect) => {
     expect((await orderById(h, order.id)).status).toBe('refund_pending');
     h.clock.set(at(1));
     const refunded = await refund(order.id, 'paid the wrong amount');
-    expect(refunded).toMatchObject({ status: 200, body: { id: order.id, status: 'refunded', refundReason: 'paid the wrong amount', refundedAt: '2026-11-24T13:00:00+08:00', payment: { status: 'refunded' } } });
+    expect(refunded).toMatchObject({
+      status: 200,
+      body: {
+        id: order.id,
+        status: 'refunded',
+        refundReason: 'paid the wrong amount',
+        refundedAt: '2026-11-24T13:00:00+08:00',
+        payment: { status: 'refunded' },
+      },
+    });
     expect((await cardOf(h, card)).validUntil).toBe('2027-01-31');
     expect((await refund(order.id)).body.error.code).toBe('order_not_pending');
     expect(ids((await h.admin('GET', '/v1/admin/orders?operator=demo&status=refunded&limit=500')).body)).toContain(order.id);

@@ -28,14 +28,31 @@ describe.each(DIALECTS)('admin API on %s', (dialect) => {
     it('creates an operator with the defaults: Asia/Shanghai, CNY, 30 grace days, 90 suspended days', async () => {
       const created = await h.admin('POST', '/v1/admin/operators', { code: 'defaults', name: 'Defaults Mobile' });
       expect(created.status).toBe(201);
-      const expected = { code: 'defaults', name: 'Defaults Mobile', displayName: 'Defaults Mobile', timeZone: 'Asia/Shanghai', currency: 'CNY', graceDays: 30, suspendDays: 90 };
+      const expected = {
+        code: 'defaults',
+        name: 'Defaults Mobile',
+        displayName: 'Defaults Mobile',
+        timeZone: 'Asia/Shanghai',
+        currency: 'CNY',
+        graceDays: 30,
+        suspendDays: 90,
+      };
       expect(created.body).toMatchObject(expected);
       expect(created.body.brandColor).toMatch(/^#[0-9a-fA-F]{6}$/);
       expect((await h.admin('GET', '/v1/admin/operators/defaults')).body).toEqual(created.body);
     });
 
     it('creates an operator with every field given, reads and patches it', async () => {
-      const fields = { code: 'hk-mvno', name: 'HK MVNO Ltd', displayName: 'HK Mobile', brandColor: '#aa0000', timeZone: 'Asia/Hong_Kong', currency: 'HKD', graceDays: 15, suspendDays: 60 };
+      const fields = {
+        code: 'hk-mvno',
+        name: 'HK MVNO Ltd',
+        displayName: 'HK Mobile',
+        brandColor: '#aa0000',
+        timeZone: 'Asia/Hong_Kong',
+        currency: 'HKD',
+        graceDays: 15,
+        suspendDays: 60,
+      };
       expect(await h.admin('POST', '/v1/admin/operators', fields)).toMatchObject({ status: 201, body: fields });
       const patched = await h.admin('PATCH', '/v1/admin/operators/hk-mvno', { displayName: 'HK Mobile 2', graceDays: 20, timeZone: 'America/Los_Angeles' });
       expect(patched).toMatchObject({ status: 200, body: { ...fields, displayName: 'HK Mobile 2', graceDays: 20, timeZone: 'America/Los_Angeles' } });
@@ -47,8 +64,24 @@ describe.each(DIALECTS)('admin API on %s', (dialect) => {
   describe('plans', () => {
     it('creates plans of months or days, named by a string or by zh-CN and en, and lists them', async () => {
       await newOperator(h, { code: 'plans', name: 'Plans Co' });
-      const month = await h.admin('POST', '/v1/admin/operators/plans/plans', { code: 'm3', name: { 'zh-CN': '3个月', en: '3 months' }, months: 3, price: 2400 });
-      expect(month).toMatchObject({ status: 201, body: { code: 'm3', name: { 'zh-CN': '3个月', en: '3 months' }, months: 3, price: 2400, currency: 'CNY', channels: ['online', 'counter'], active: true } });
+      const month = await h.admin('POST', '/v1/admin/operators/plans/plans', {
+        code: 'm3',
+        name: { 'zh-CN': '3个月', en: '3 months' },
+        months: 3,
+        price: 2400,
+      });
+      expect(month).toMatchObject({
+        status: 201,
+        body: {
+          code: 'm3',
+          name: { 'zh-CN': '3个月', en: '3 months' },
+          months: 3,
+          price: 2400,
+          currency: 'CNY',
+          channels: ['online', 'counter'],
+          active: true,
+        },
+      });
       expect(month.body.days).toBeUndefined();
       const day = await h.admin('POST', '/v1/admin/operators/plans/plans', { code: 'd10', name: '10 days', days: 10, price: 300, channels: ['counter'] });
       expect(day).toMatchObject({ status: 201, body: { code: 'd10', name: { 'zh-CN': '10 days', en: '10 days' }, days: 10, channels: ['counter'] } });
@@ -80,7 +113,10 @@ describe.each(DIALECTS)('admin API on %s', (dialect) => {
       expect((await quote(h, card, 'cx')).body.error.code).toBe('plan_not_available');
       expect((await placeOrder(h, card, 'cx')).body.error.code).toBe('plan_not_available');
 
-      expect(await h.admin('PATCH', '/v1/admin/operators/demo/plans/cx', { channels: ['online', 'counter'], price: 650 })).toMatchObject({ status: 200, body: { price: 650, channels: ['online', 'counter'] } });
+      expect(await h.admin('PATCH', '/v1/admin/operators/demo/plans/cx', { channels: ['online', 'counter'], price: 650 })).toMatchObject({
+        status: 200,
+        body: { price: 650, channels: ['online', 'counter'] },
+      });
       expect(await offered()).toContainEqual(['cx', 650]);
       expect((await quote(h, card, 'cx')).body).toMatchObject({ listPrice: 650, total: 650 });
 
@@ -96,9 +132,38 @@ describe.each(DIALECTS)('admin API on %s', (dialect) => {
     it('creates, lists, reads and patches promotions; coupon codes are upper-cased and case-insensitive', async () => {
       await newOperator(h, { code: 'promo', name: 'Promo Co' });
       await newPlan(h, { code: 'm1', months: 1, price: 1000 }, 'promo');
-      const auto = await h.admin('POST', '/v1/admin/operators/promo/promotions', { kind: 'percent', value: 10, plans: ['m1'], channels: ['online'], startsOn: '2026-11-01', endsOn: '2026-12-31' });
-      expect(auto).toMatchObject({ status: 201, body: { code: null, kind: 'percent', value: 10, unit: null, plans: ['m1'], channels: ['online'], startsOn: '2026-11-01', endsOn: '2026-12-31', maxRedemptions: null, perCardLimit: null, active: true, redemptions: 0 } });
-      const coupon = await h.admin('POST', '/v1/admin/operators/promo/promotions', { code: 'save1', kind: 'amount', value: 100, maxRedemptions: 10, perCardLimit: 1 });
+      const auto = await h.admin('POST', '/v1/admin/operators/promo/promotions', {
+        kind: 'percent',
+        value: 10,
+        plans: ['m1'],
+        channels: ['online'],
+        startsOn: '2026-11-01',
+        endsOn: '2026-12-31',
+      });
+      expect(auto).toMatchObject({
+        status: 201,
+        body: {
+          code: null,
+          kind: 'percent',
+          value: 10,
+          unit: null,
+          plans: ['m1'],
+          channels: ['online'],
+          startsOn: '2026-11-01',
+          endsOn: '2026-12-31',
+          maxRedemptions: null,
+          perCardLimit: null,
+          active: true,
+          redemptions: 0,
+        },
+      });
+      const coupon = await h.admin('POST', '/v1/admin/operators/promo/promotions', {
+        code: 'save1',
+        kind: 'amount',
+        value: 100,
+        maxRedemptions: 10,
+        perCardLimit: 1,
+      });
       expect(coupon).toMatchObject({ status: 201, body: { code: 'SAVE1', kind: 'amount', value: 100, maxRedemptions: 10, perCardLimit: 1 } });
       expect(coupon.body.id).toEqual(expect.any(String));
       const clash = await h.admin('POST', '/v1/admin/operators/promo/promotions', { code: 'Save1', kind: 'amount', value: 5 });
@@ -110,7 +175,13 @@ describe.each(DIALECTS)('admin API on %s', (dialect) => {
 
       const card = await newCard(h, '2027-01-31', 'promo');
       for (const typed of ['save1', 'SAVE1', 'sAvE1']) {
-        expect((await quote(h, card, 'm1', typed)).body).toMatchObject({ total: 800, discounts: [{ promotion: auto.body.id, amount: 100 }, { promotion: coupon.body.id, code: 'SAVE1', amount: 100 }] });
+        expect((await quote(h, card, 'm1', typed)).body).toMatchObject({
+          total: 800,
+          discounts: [
+            { promotion: auto.body.id, amount: 100 },
+            { promotion: coupon.body.id, code: 'SAVE1', amount: 100 },
+          ],
+        });
       }
       const order = await renewOnline(h, card, 'm1', { coupon: 'Save1' });
       expect(order).toMatchObject({ status: 'fulfilled', total: 800 });
@@ -118,7 +189,10 @@ describe.each(DIALECTS)('admin API on %s', (dialect) => {
       expect((await h.admin('GET', `/v1/admin/operators/promo/promotions/${auto.body.id}`)).body.redemptions).toBe(1);
 
       const patched = await h.admin('PATCH', `/v1/admin/operators/promo/promotions/${coupon.body.id}`, { value: 250, perCardLimit: null });
-      expect(patched).toMatchObject({ status: 200, body: { id: coupon.body.id, code: 'SAVE1', value: 250, perCardLimit: null, maxRedemptions: 10, redemptions: 1 } });
+      expect(patched).toMatchObject({
+        status: 200,
+        body: { id: coupon.body.id, code: 'SAVE1', value: 250, perCardLimit: null, maxRedemptions: 10, redemptions: 1 },
+      });
       expect((await quote(h, card, 'm1', 'save1')).body.total).toBe(650);
       expect((await h.admin('PATCH', `/v1/admin/operators/promo/promotions/${coupon.body.id}`, { active: false })).body.active).toBe(false);
       expect((await quote(h, card, 'm1', 'save1')).body.error.code).toBe('coupon_unknown');
@@ -130,12 +204,26 @@ describe.each(DIALECTS)('admin API on %s', (dialect) => {
     it('registers a card and shows it with its status and its orders', async () => {
       const fields = { msisdn: uniqueMsisdn(), iccid: uniqueIccid(), validUntil: '2026-11-30' };
       const created = await h.admin('POST', '/v1/admin/operators/demo/cards', fields);
-      expect(created).toMatchObject({ status: 201, body: { operator: 'demo', ...fields, status: 'active', anchorDay: 30, daysLeft: 6, blocked: false, blockReason: null } });
+      expect(created).toMatchObject({
+        status: 201,
+        body: { operator: 'demo', ...fields, status: 'active', anchorDay: 30, daysLeft: 6, blocked: false, blockReason: null },
+      });
       expect(await adminCard(h, fields.msisdn)).toMatchObject({ ...created.body, orders: [] });
       const order = await renewOnline(h, fields, 'm1');
       const seen = await adminCard(h, fields.msisdn);
       expect(seen).toMatchObject({ validUntil: '2026-12-30', daysLeft: 36 });
-      expect(seen.orders).toEqual([expect.objectContaining({ id: order.id, status: 'fulfilled', plan: 'm1', total: 800, currency: 'CNY', validUntilBefore: '2026-11-30', validUntilAfter: '2026-12-30', receiptNumber: order.receipt.number })]);
+      expect(seen.orders).toEqual([
+        expect.objectContaining({
+          id: order.id,
+          status: 'fulfilled',
+          plan: 'm1',
+          total: 800,
+          currency: 'CNY',
+          validUntilBefore: '2026-11-30',
+          validUntilAfter: '2026-12-30',
+          receiptNumber: order.receipt.number,
+        }),
+      ]);
       expect((await h.admin('GET', cardUrl('+8613700000001'))).body.error.code).toBe('card_not_found');
     });
 
@@ -164,7 +252,10 @@ describe.each(DIALECTS)('admin API on %s', (dialect) => {
       expect(taken.status).toBe(409);
       expect(taken.body.error.code).toBe('card_exists');
       const iccid = uniqueIccid();
-      expect(await h.admin('POST', cardUrl(card.msisdn, '/replace-sim'), { iccid })).toMatchObject({ status: 200, body: { msisdn: card.msisdn, iccid, validUntil: '2027-01-31' } });
+      expect(await h.admin('POST', cardUrl(card.msisdn, '/replace-sim'), { iccid })).toMatchObject({
+        status: 200,
+        body: { msisdn: card.msisdn, iccid, validUntil: '2027-01-31' },
+      });
       expect((await adminCard(h, card.msisdn)).iccid).toBe(iccid);
     });
   });
@@ -183,7 +274,9 @@ describe.each(DIALECTS)('admin API on %s', (dialect) => {
       expect((await as(token, 'PATCH', '/v1/admin/operators/demo', { displayName: 'Demo!' })).status).toBe(200);
       expect((await as(token, 'POST', '/v1/admin/operators/demo/plans', { code: 'scoped', name: 'Scoped', months: 2, price: 1500 })).status).toBe(201);
       expect((await as(token, 'GET', cardUrl(demoCard.msisdn))).status).toBe(200);
-      expect((await as(token, 'POST', '/v1/admin/operators/demo/cards', { msisdn: uniqueMsisdn(), iccid: uniqueIccid(), validUntil: '2027-01-31' })).status).toBe(201);
+      expect(
+        (await as(token, 'POST', '/v1/admin/operators/demo/cards', { msisdn: uniqueMsisdn(), iccid: uniqueIccid(), validUntil: '2027-01-31' })).status,
+      ).toBe(201);
       const own = await as(token, 'GET', '/v1/admin/orders?limit=500');
       expect(own.status).toBe(200);
       expect(own.body.orders.map((o: { id: string }) => o.id)).toContain(demoOrder.id);
@@ -209,7 +302,11 @@ describe.each(DIALECTS)('admin API on %s', (dialect) => {
         expect(res.status, `${method} ${url}`).toBe(403);
         expect(res.body.error.code, `${method} ${url}`).toBe('forbidden');
       }
-      expect(await adminCard(h, otherCard.msisdn)).toMatchObject({ blocked: false, iccid: otherCard.iccid, orders: [expect.objectContaining({ status: 'fulfilled' })] });
+      expect(await adminCard(h, otherCard.msisdn)).toMatchObject({
+        blocked: false,
+        iccid: otherCard.iccid,
+        orders: [expect.objectContaining({ status: 'fulfilled' })],
+      });
       expect((await h.admin('GET', '/v1/admin/operators/other')).body.displayName).toBe('Other Telecom');
 
       // The unscoped token from the environment acts for every operator.

@@ -7,7 +7,18 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/databases.js';
 import { adminCard, cardOf, lookup, orderById, paySucceeded, pendingOrder, placeOrder, quote } from '../support/flows.js';
-import { DEFAULT_NOW, type Harness, newCard, newOperator, newPlan, newPromotion, renewOnline, startHarness, uniqueIccid, uniqueMsisdn } from '../support/harness.js';
+import {
+  DEFAULT_NOW,
+  type Harness,
+  newCard,
+  newOperator,
+  newPlan,
+  newPromotion,
+  renewOnline,
+  startHarness,
+  uniqueIccid,
+  uniqueMsisdn,
+} from '../support/harness.js';
 
 /** Midnight starting the local date in Asia/Shanghai (UTC+8), as a UTC instant. */
 const shanghaiMidnight = (date: string) => new Date(Date.parse(`${date}T00:00:00+08:00`)).toISOString();
@@ -126,7 +137,10 @@ describe.each(DIALECTS)('card lifecycle over HTTP on %s', (dialect) => {
     const blocked = await newCard(h, '2027-01-31');
     expect((await h.admin('POST', `/v1/admin/cards/${encodeURIComponent(blocked.msisdn)}/block`, { reason: 'stolen' })).status).toBe(200);
     expect(await cardOf(h, blocked)).toMatchObject({ status: 'blocked', renewable: false, validUntil: '2027-01-31' });
-    for (const [card, code] of [[recycled, 'card_recycled'], [blocked, 'card_blocked']] as const) {
+    for (const [card, code] of [
+      [recycled, 'card_recycled'],
+      [blocked, 'card_blocked'],
+    ] as const) {
       for (const res of [await quote(h, card, 'm1'), await placeOrder(h, card, 'm1')]) {
         expect(res.status).toBe(409);
         expect(res.body.error.code).toBe(code);
@@ -229,5 +243,21 @@ describe.each(DIALECTS)('card lifecycle over HTTP on %s', (dialect) => {
     expect(kept).toMatchObject({ status: 'fulfilled', validUntilAfter: '2027-01-31', receipt: { number: oldOrder.receipt.number } });
     const verified = await h.request({ method: 'GET', url: kept.receipt.verifyUrl, headers: { accept: 'application/json' } });
     expect(verified.body).toMatchObject({ valid: true, receipt: { number: oldOrder.receipt.number, validUntilAfter: '2027-01-31' } });
+  });
+  it('lets another operator issue a number recycled by its first operator, judged by that operator’s policy', async () => {
+    const code = `ops-${uniqueMsisdn().slice(-6)}`;
+    // The second operator keeps numbers far longer: its policy must not decide the first one's card.
+    expect((await h.admin('POST', '/v1/admin/operators', { code, name: 'Second Telecom', graceDays: 300, suspendDays: 300 })).status).toBe(201);
+    const msisdn = uniqueMsisdn();
+    expect((await h.admin('POST', '/v1/admin/operators/demo/cards', { msisdn, iccid: uniqueIccid(), validUntil: '2026-12-31' })).status).toBe(201);
+
+    h.clock.set(shanghaiMidnight('2027-04-30')); // suspended with demo's 30 + 90 days
+    const early = await h.admin('POST', `/v1/admin/operators/${code}/cards`, { msisdn, iccid: uniqueIccid(), validUntil: '2027-12-31' });
+    expect(early.body.error).toMatchObject({ code: 'card_exists', details: { field: 'msisdn' } });
+
+    h.clock.set(shanghaiMidnight('2027-05-01')); // recycled by demo's policy
+    const moved = await h.admin('POST', `/v1/admin/operators/${code}/cards`, { msisdn, iccid: uniqueIccid(), validUntil: '2027-12-31' });
+    expect(moved.status).toBe(201);
+    expect(moved.body).toMatchObject({ operator: code, msisdn, status: 'active' });
   });
 });

@@ -147,7 +147,12 @@ describe.each(DIALECTS)('payments over HTTP on %s', (dialect) => {
     // Odd spacing and key order: what is stored is what came, not a re-serialisation.
     const raw = `{ "type":"payment.succeeded",\n  "data": {"currency":"CNY", "amount":800, "paymentId":"${order.payment.id}"}, "id":"${succeededId}" }`;
     const signature = signSandboxEvent(h.services.secrets.sandboxSecret, raw, Math.floor(h.clock.now().getTime() / 1000));
-    const delivered = await h.request({ method: 'POST', url: '/v1/payments/sandbox/webhook', headers: { 'content-type': 'application/json', 'simkeep-signature': signature }, payload: raw });
+    const delivered = await h.request({
+      method: 'POST',
+      url: '/v1/payments/sandbox/webhook',
+      headers: { 'content-type': 'application/json', 'simkeep-signature': signature },
+      payload: raw,
+    });
     expect(delivered.status).toBe(200);
     const events = await eventsOf(order.payment.id);
     expect(events.map((e) => [e.event_id, e.type])).toEqual(
@@ -203,7 +208,12 @@ describe.each(DIALECTS)('payments over HTTP on %s', (dialect) => {
     expect(page.raw).toContain(`action="/pay/sandbox/${order.payment.id}/pay"`);
     expect(page.raw).toContain(`action="/pay/sandbox/${order.payment.id}/fail"`);
 
-    const paid = await h.request({ method: 'POST', url: `/pay/sandbox/${order.payment.id}/pay`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: '' });
+    const paid = await h.request({
+      method: 'POST',
+      url: `/pay/sandbox/${order.payment.id}/pay`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: '',
+    });
     expect(paid.status).toBe(303);
     expect(paid.headers.location).toBe(`/pay/sandbox/${order.payment.id}`);
     const fulfilled = await orderById(h, order.id);
@@ -218,7 +228,12 @@ describe.each(DIALECTS)('payments over HTTP on %s', (dialect) => {
   it('records a failure from the checkout page’s Fail button; the order stays payable', async () => {
     const card = await newCard(h, '2027-01-31');
     const order = await pendingOrder(h, card, 'm1');
-    const failed = await h.request({ method: 'POST', url: `/pay/sandbox/${order.payment.id}/fail`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: '' });
+    const failed = await h.request({
+      method: 'POST',
+      url: `/pay/sandbox/${order.payment.id}/fail`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: '',
+    });
     expect(failed.status).toBe(303);
     expect(await orderById(h, order.id)).toMatchObject({ status: 'pending_payment', payment: { status: 'failed' } });
     expect((await cardOf(h, card)).validUntil).toBe('2027-01-31');
@@ -249,7 +264,9 @@ describe.each(DIALECTS)('order time-to-live on %s', (dialect) => {
       expect((await orderById(h, order.id)).status).toBe('pending_payment');
       h.clock.advance(1000);
       expect((await orderById(h, order.id)).status).toBe('expired');
-      expect((await notify(h, { id: 'evt-late', type: 'payment.succeeded', data: { paymentId: order.payment.id, amount: 800, currency: 'CNY' } })).status).toBe(200);
+      expect((await notify(h, { id: 'evt-late', type: 'payment.succeeded', data: { paymentId: order.payment.id, amount: 800, currency: 'CNY' } })).status).toBe(
+        200,
+      );
       expect((await orderById(h, order.id)).status).toBe('fulfilled');
     } finally {
       await h.close();

@@ -74,7 +74,12 @@ describe.each(DIALECTS)('online renewal over HTTP on %s', (dialect) => {
     expect(paid).toMatchObject({ status: 200, body: { received: true } });
 
     const order = (await h.request({ method: 'GET', url: `/v1/orders/${created.body.id}` })).body;
-    expect(order).toMatchObject({ status: 'fulfilled', validUntilBefore: '2027-01-31', validUntilAfter: '2027-02-28', fulfilledAt: '2026-11-24T12:00:00+08:00' });
+    expect(order).toMatchObject({
+      status: 'fulfilled',
+      validUntilBefore: '2027-01-31',
+      validUntilAfter: '2027-02-28',
+      fulfilledAt: '2026-11-24T12:00:00+08:00',
+    });
     expect(order.receipt.number).toBe('DEMO-2026-000001');
     expect(order.receipt.pdfUrl).toBe(`/v1/orders/${created.body.id}/receipt.pdf`);
 
@@ -85,7 +90,18 @@ describe.each(DIALECTS)('online renewal over HTTP on %s', (dialect) => {
 
     const verified = await h.request({ method: 'GET', url: order.receipt.verifyUrl, headers: { accept: 'application/json' } });
     expect(verified.status).toBe(200);
-    expect(verified.body).toMatchObject({ valid: true, receipt: { number: 'DEMO-2026-000001', operator: 'demo', plan: 'm1', total: 800, currency: 'CNY', validUntilAfter: '2027-02-28', issuedAt: '2026-11-24T12:00:00+08:00' } });
+    expect(verified.body).toMatchObject({
+      valid: true,
+      receipt: {
+        number: 'DEMO-2026-000001',
+        operator: 'demo',
+        plan: 'm1',
+        total: 800,
+        currency: 'CNY',
+        validUntilAfter: '2027-02-28',
+        issuedAt: '2026-11-24T12:00:00+08:00',
+      },
+    });
     expect(verified.body.receipt.msisdn).toContain('****');
 
     const html = await h.request({ method: 'GET', url: order.receipt.verifyUrl });
@@ -120,12 +136,29 @@ describe.each(DIALECTS)('online renewal over HTTP on %s', (dialect) => {
     expect(res.status).toBe(200);
     const paths = Object.keys(res.body.paths);
     for (const path of [
-      '/v1/cards/lookup', '/v1/quotes', '/v1/orders', '/v1/orders/{id}', '/v1/orders/{id}/receipt.pdf', '/r/{number}',
-      '/v1/payments/sandbox/webhook', '/pay/sandbox/{paymentId}', '/v1/admin/operators', '/v1/admin/operators/{operator}',
-      '/v1/admin/operators/{operator}/plans', '/v1/admin/operators/{operator}/plans/{code}', '/v1/admin/operators/{operator}/promotions',
-      '/v1/admin/operators/{operator}/promotions/{id}', '/v1/admin/operators/{operator}/cards', '/v1/admin/cards/{msisdn}',
-      '/v1/admin/cards/{msisdn}/block', '/v1/admin/cards/{msisdn}/unblock', '/v1/admin/cards/{msisdn}/replace-sim',
-      '/v1/admin/orders', '/v1/admin/orders/{id}/refund', '/healthz', '/readyz',
+      '/v1/cards/lookup',
+      '/v1/quotes',
+      '/v1/orders',
+      '/v1/orders/{id}',
+      '/v1/orders/{id}/receipt.pdf',
+      '/r/{number}',
+      '/v1/payments/sandbox/webhook',
+      '/pay/sandbox/{paymentId}',
+      '/v1/admin/operators',
+      '/v1/admin/operators/{operator}',
+      '/v1/admin/operators/{operator}/plans',
+      '/v1/admin/operators/{operator}/plans/{code}',
+      '/v1/admin/operators/{operator}/promotions',
+      '/v1/admin/operators/{operator}/promotions/{id}',
+      '/v1/admin/operators/{operator}/cards',
+      '/v1/admin/cards/{msisdn}',
+      '/v1/admin/cards/{msisdn}/block',
+      '/v1/admin/cards/{msisdn}/unblock',
+      '/v1/admin/cards/{msisdn}/replace-sim',
+      '/v1/admin/orders',
+      '/v1/admin/orders/{id}/refund',
+      '/healthz',
+      '/readyz',
     ]) {
       expect(paths).toContain(path);
     }

@@ -26,7 +26,11 @@ export async function cardOf(h: Harness, card: TestCard) {
 }
 
 export function quote(h: Harness, card: TestCard, plan: string, coupon?: string) {
-  return h.request({ method: 'POST', url: '/v1/quotes', payload: { msisdn: card.msisdn, iccid: card.iccid, plan, ...(coupon === undefined ? {} : { coupon }) } });
+  return h.request({
+    method: 'POST',
+    url: '/v1/quotes',
+    payload: { msisdn: card.msisdn, iccid: card.iccid, plan, ...(coupon === undefined ? {} : { coupon }) },
+  });
 }
 
 export function placeOrder(h: Harness, card: TestCard, plan: string, extra: Record<string, unknown> = {}) {

@@ -4,12 +4,12 @@
  * `newCard`, `newPromotion`) that go through the admin API like an operator would.
  */
 import type { FastifyInstance, InjectOptions } from 'fastify';
-import type { DialectName } from '../../src/db/database.js';
 import { buildApp, createServices, type Services } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import type { DialectName } from '../../src/db/database.js';
+import { signSandboxEvent } from '../../src/payments/sandbox-signature.js';
 import { ManualClock } from '../../src/shared/clock.js';
 import { luhnCheckDigit } from '../../src/shared/iccid.js';
-import { signSandboxEvent } from '../../src/payments/sandbox-signature.js';
 import { freshDatabase, type TestDatabase } from './databases.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
@@ -74,7 +74,13 @@ export async function newOperator(h: Harness, fields: Record<string, unknown> = 
 }
 
 export async function newPlan(h: Harness, fields: Record<string, unknown> = {}, operator = 'demo') {
-  const response = await h.admin('POST', `/v1/admin/operators/${operator}/plans`, { code: 'm1', name: { 'zh-CN': '1个月', en: '1 month' }, months: 1, price: 800, ...fields });
+  const response = await h.admin('POST', `/v1/admin/operators/${operator}/plans`, {
+    code: 'm1',
+    name: { 'zh-CN': '1个月', en: '1 month' },
+    months: 1,
+    price: 800,
+    ...fields,
+  });
   if (response.status !== 201) throw new Error(`newPlan: ${response.status} ${response.raw}`);
   return response.body;
 }
@@ -116,7 +122,11 @@ export async function renewOnline(h: Harness, card: { msisdn: string; iccid: str
   });
   if (created.status !== 201) throw new Error(`order: ${created.status} ${created.raw}`);
   const order = created.body;
-  const paid = await notify(h, { id: `evt-${order.id}`, type: 'payment.succeeded', data: { paymentId: order.payment.id, amount: order.total, currency: order.currency } });
+  const paid = await notify(h, {
+    id: `evt-${order.id}`,
+    type: 'payment.succeeded',
+    data: { paymentId: order.payment.id, amount: order.total, currency: order.currency },
+  });
   if (paid.status !== 200) throw new Error(`notify: ${paid.status} ${paid.raw}`);
   return (await h.request({ method: 'GET', url: `/v1/orders/${order.id}` })).body;
 }

@@ -81,13 +81,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   // MSISDN and ICCID are unique among the cards still in use; a retired card keeps its history.
   for (const column of ['msisdn', 'iccid']) {
-    await db.schema
-      .createIndex(`cards_live_${column}`)
-      .on('cards')
-      .column(column)
-      .unique()
-      .where(sql.ref('retired_at'), 'is', null)
-      .execute();
+    await db.schema.createIndex(`cards_live_${column}`).on('cards').column(column).unique().where(sql.ref('retired_at'), 'is', null).execute();
   }
   await db.schema.createIndex('cards_msisdn').on('cards').column('msisdn').execute();
   await db.schema.createIndex('cards_operator').on('cards').columns(['operator_id', 'valid_until']).execute();
@@ -236,8 +230,21 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   for (const table of [
-    'settings', 'admin_tokens', 'probe_failures', 'idempotency_keys', 'receipts', 'receipt_sequences',
-    'redemptions', 'payment_events', 'payments', 'orders', 'card_events', 'cards', 'promotions', 'plans', 'operators',
+    'settings',
+    'admin_tokens',
+    'probe_failures',
+    'idempotency_keys',
+    'receipts',
+    'receipt_sequences',
+    'redemptions',
+    'payment_events',
+    'payments',
+    'orders',
+    'card_events',
+    'cards',
+    'promotions',
+    'plans',
+    'operators',
   ]) {
     await db.schema.dropTable(table).ifExists().execute();
   }
