@@ -3,11 +3,12 @@
  * decodes the QR code with jsQR, so the checks are on what a reader or a scanner would see.
  */
 import jsQRModule from 'jsqr';
-import { getDocument, OPS, type PDFDocumentProxy, type PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { OPS, type PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { receiptFontPath } from '../src/receipts/fonts.js';
 import { formatAmount, formatLocalTime, qrPng, RECEIPT_LABELS, type ReceiptView, renderReceiptPdf } from '../src/receipts/pdf.js';
+import { openPdf, pageText } from './support/pdf.js';
 
 // jsqr's typings declare `exports.default`, but its UMD bundle sets module.exports to the
 // function itself; accept either so neither the types nor the interop layer mislead us.
@@ -34,17 +35,6 @@ const view: ReceiptView = {
   timeZone: 'Asia/Shanghai',
   verifyUrl: 'https://simkeep.example/r/DEMO-2026-000042?sig=0123456789abcdef0123456789abcdef',
 };
-
-async function openPdf(pdf: Buffer): Promise<PDFDocumentProxy> {
-  return getDocument({ data: new Uint8Array(pdf), useSystemFonts: false, isEvalSupported: false }).promise;
-}
-
-/** Whitespace collapsed: pdf.js splits lines and merges runs of spaces its own way. */
-async function pageText(page: PDFPageProxy): Promise<string> {
-  const content = await page.getTextContent();
-  const parts = content.items.map((item) => ('str' in item ? item.str : ''));
-  return parts.join(' ').replace(/\s+/g, ' ');
-}
 
 interface RawImage {
   width: number;

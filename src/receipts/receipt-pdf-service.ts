@@ -8,14 +8,14 @@ export function receiptPdfService(orders: OrderService) {
   return async (orderId: string): Promise<{ pdf: Buffer; number: string }> => {
     const { order, operator, msisdnMasked, planName, verifyUrl } = await orders.receipt(orderId);
     const discounts = (JSON.parse(order.discounts) as { promotion: string; code: string | null; amount: number }[]).map((d) => ({
-      label: d.code ?? d.promotion,
+      label: d.code ? `优惠码 Coupon ${d.code}` : '自动优惠 Promotion',
       amount: d.amount,
     }));
     const bonus = order.bonus_months > 0 ? `+${order.bonus_months} 个月 months` : order.bonus_days > 0 ? `+${order.bonus_days} 天 days` : null;
     const number = order.receipt_number ?? '';
     const pdf = await renderReceiptPdf({
       number,
-      operatorName: operator.displayName === operator.name ? operator.name : `${operator.displayName} ${operator.name}`,
+      operatorName: operator.displayName,
       msisdnMasked,
       planName,
       listPrice: order.list_price,

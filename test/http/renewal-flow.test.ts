@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/databases.js';
 import { type Harness, idempotencyKey, newCard, newOperator, newPlan, newPromotion, notify, renewOnline, startHarness } from '../support/harness.js';
+import { pdfText } from '../support/pdf.js';
 
 describe.each(DIALECTS)('online renewal over HTTP on %s', (dialect) => {
   let h: Harness;
@@ -86,7 +87,12 @@ describe.each(DIALECTS)('online renewal over HTTP on %s', (dialect) => {
     const pdf = await h.request({ method: 'GET', url: order.receipt.pdfUrl });
     expect(pdf.status).toBe(200);
     expect(pdf.headers['content-type']).toBe('application/pdf');
-    expect(pdf.raw.startsWith('%PDF')).toBe(true);
+    const text = await pdfText(pdf.bytes);
+    for (const shown of ['DEMO-2026-000001', '1个月 / 1 month', 'CNY 8.00', '2027-01-31', '2027-02-28', 'sandbox', '2026-11-24 12:00']) {
+      expect(text).toContain(shown);
+    }
+    expect(text).toContain(`+86 ${card.msisdn.slice(3, 6)}****${card.msisdn.slice(-4)}`);
+    expect(text).not.toContain(card.msisdn);
 
     const verified = await h.request({ method: 'GET', url: order.receipt.verifyUrl, headers: { accept: 'application/json' } });
     expect(verified.status).toBe(200);

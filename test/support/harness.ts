@@ -21,7 +21,7 @@ export interface Harness {
   services: Services;
   clock: ManualClock;
   database: TestDatabase;
-  request(options: InjectOptions): Promise<{ status: number; body: any; headers: Record<string, unknown>; raw: string }>;
+  request(options: InjectOptions): Promise<{ status: number; body: any; headers: Record<string, unknown>; raw: string; bytes: Buffer }>;
   admin(method: InjectOptions['method'], url: string, payload?: unknown): ReturnType<Harness['request']>;
   close(): Promise<void>;
 }
@@ -36,7 +36,7 @@ export async function startHarness(dialect: DialectName, env: Record<string, str
     const response = await app.inject(options);
     let body: unknown = response.body;
     if (String(response.headers['content-type'] ?? '').includes('application/json')) body = response.json();
-    return { status: response.statusCode, body, headers: response.headers, raw: response.body };
+    return { status: response.statusCode, body, headers: response.headers, raw: response.body, bytes: response.rawPayload };
   };
   return {
     app,
