@@ -1,7 +1,7 @@
 /**
  * Runs the HTTP server: opens and migrates the database, optionally seeds the demo,
- * serves, and runs the housekeeping sweeper (stores expired orders, forgets old
- * failed attempts and idempotency keys) until SIGINT/SIGTERM.
+ * serves, and runs the housekeeping sweeper (stores expired orders, numbers receipts a
+ * crash left unnumbered, forgets old failed attempts and idempotency keys) until SIGINT/SIGTERM.
  */
 import { buildApp, createServices } from './app.js';
 import type { Config } from './config.js';
@@ -31,6 +31,7 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
   const sweep = async () => {
     try {
       await services.orders.expireOverdue();
+      await services.orders.numberPendingReceipts();
       await services.probes.prune();
       await services.idempotency.prune();
     } catch (error) {

@@ -4,7 +4,7 @@
  * on PostgreSQL; the rest of the SQL we use (ON CONFLICT, RETURNING, partial indexes) is
  * common to both.
  */
-import type { SelectQueryBuilder } from 'kysely';
+import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import type { DialectName } from './database.js';
 
 /** `SELECT … FOR UPDATE [OF table]` on PostgreSQL; unchanged on SQLite, whose transactions are serial. */
@@ -22,4 +22,13 @@ export function isUniqueViolation(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const e = error as { code?: unknown };
   return e.code === '23505' || e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/**
+ * Serialises one kind of work for one operator until the transaction ends: a transaction
+ * advisory lock on PostgreSQL (it writes nothing, so an idle holder costs no WAL flush);
+ * nothing on SQLite, whose transactions are serial.
+ */
+export async function lockForOperator(trx: Kysely<any>, dialect: DialectName, key: string): Promise<void> {
+  if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
 }

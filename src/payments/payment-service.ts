@@ -9,6 +9,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { Db } from '../db/database.js';
 import { forUpdate } from '../db/dialect.js';
 import type { PaymentTable } from '../db/schema.js';
+import { numberReceipts } from '../receipts/receipt-numbering.js';
 import { fulfilOrder } from '../renewal/fulfilment.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
@@ -77,7 +78,7 @@ export class PaymentService {
     if (!operator) throw new Error(`operator ${payment.operator_id} of payment ${payment.id} is missing`);
     const now = this.clock.now();
     const nowIso = now.toISOString();
-    return this.db.kysely.transaction().execute(async (trx) => {
+    const outcome = await this.db.kysely.transaction().execute(async (trx) => {
       const stored = await trx
         .insertInto('payment_events')
         .values({
@@ -138,8 +139,10 @@ export class PaymentService {
         return { received: true as const, duplicate: false };
       }
       await update({ ...paid, status: 'succeeded' });
-      await fulfilOrder(trx, this.db.dialect, order, operator, now);
-      return { received: true as const, duplicate: false };
+      const fulfilment = await fulfilOrder(trx, this.db.dialect, order, operator, this.clock);
+      return { received: true as const, duplicate: false, fulfilled: fulfilment.fulfilled };
     });
+    if ('fulfilled' in outcome && outcome.fulfilled) await numberReceipts(this.db, operator);
+    return { received: outcome.received, duplicate: outcome.duplicate };
   }
 }

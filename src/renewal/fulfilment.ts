@@ -1,18 +1,18 @@
 /**
  * Fulfilment: what a successful payment does, inside the payment's transaction. The card
- * is extended from its status at this moment (not at the quote), the receipt takes the
- * next gap-free number of the operator's year, and the order becomes `fulfilled`; when the
- * card can no longer be renewed, the money goes to `refund_pending` instead.
+ * is extended from its status at this moment (not at the quote) and the order becomes
+ * `fulfilled`; when the card can no longer be renewed, the money goes to `refund_pending`
+ * instead. The receipt number follows right after the commit (receipt-numbering.ts).
  */
 import type { Kysely } from 'kysely';
 import type { Period } from '../cards/calendar.js';
-import { todayIn, yearIn } from '../cards/calendar.js';
+import { todayIn } from '../cards/calendar.js';
 import { cardState, lockCard, recordCardEvent, updateCard } from '../cards/card-repository.js';
 import { renew } from '../cards/lifecycle.js';
 import type { Operator } from '../catalog/model.js';
 import type { DialectName } from '../db/database.js';
 import type { Database, OrderTable } from '../db/schema.js';
-import { formatReceiptNumber } from '../receipts/receipt-number.js';
+import type { Clock } from '../shared/clock.js';
 
 export function orderPeriods(order: Pick<OrderTable, 'period_months' | 'period_days' | 'bonus_months' | 'bonus_days'>): Period[] {
   const periods: Period[] = [{ months: order.period_months, days: order.period_days }];
@@ -20,11 +20,14 @@ export function orderPeriods(order: Pick<OrderTable, 'period_months' | 'period_d
   return periods;
 }
 
-export type FulfilmentResult = { fulfilled: true; receiptNumber: string } | { fulfilled: false; reason: string };
+export type FulfilmentResult = { fulfilled: true } | { fulfilled: false; reason: string };
 
-export async function fulfilOrder(trx: Kysely<Database>, dialect: DialectName, order: OrderTable, operator: Operator, now: Date): Promise<FulfilmentResult> {
-  const nowIso = now.toISOString();
+export async function fulfilOrder(trx: Kysely<Database>, dialect: DialectName, order: OrderTable, operator: Operator, clock: Clock): Promise<FulfilmentResult> {
   const card = await lockCard(trx, dialect, order.card_id);
+  // The time is read once the card is ours, so the renewals of one card are stamped (and
+  // their receipts numbered) in the order they extended it.
+  const now = clock.now();
+  const nowIso = now.toISOString();
   const today = todayIn(operator.timeZone, now);
   const outcome = card.retired_at === null ? renew(cardState(card), orderPeriods(order), today, operator) : ({ ok: false, reason: 'card_recycled' } as const);
   if (!outcome.ok) {
@@ -38,7 +41,6 @@ export async function fulfilOrder(trx: Kysely<Database>, dialect: DialectName, o
     to: outcome.result.validUntil,
     restarted: outcome.restarted,
   });
-  const receiptNumber = await issueReceipt(trx, order, operator, now);
   await trx
     .updateTable('orders')
     .set({
@@ -47,24 +49,9 @@ export async function fulfilOrder(trx: Kysely<Database>, dialect: DialectName, o
       valid_until_before: card.valid_until,
       valid_until_after: outcome.result.validUntil,
       anchor_day_before: card.anchor_day,
-      receipt_number: receiptNumber,
       updated_at: nowIso,
     })
     .where('id', '=', order.id)
     .execute();
-  return { fulfilled: true, receiptNumber };
-}
-
-/** Takes the operator's next receipt number for the year; the row lock keeps it gap-free. */
-async function issueReceipt(trx: Kysely<Database>, order: OrderTable, operator: Operator, now: Date): Promise<string> {
-  const year = yearIn(operator.timeZone, now);
-  const { last_value: sequence } = await trx
-    .insertInto('receipt_sequences')
-    .values({ operator_id: operator.id, year, last_value: 1 })
-    .onConflict((oc) => oc.columns(['operator_id', 'year']).doUpdateSet((eb) => ({ last_value: eb('receipt_sequences.last_value', '+', 1) })))
-    .returning('last_value')
-    .executeTakeFirstOrThrow();
-  const number = formatReceiptNumber(operator.code, year, sequence);
-  await trx.insertInto('receipts').values({ number, operator_id: operator.id, order_id: order.id, year, sequence, issued_at: now.toISOString() }).execute();
-  return number;
+  return { fulfilled: true };
 }

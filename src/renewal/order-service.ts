@@ -13,6 +13,7 @@ import { forUpdate } from '../db/dialect.js';
 import type { OrderTable } from '../db/schema.js';
 import type { ReceiptLinker } from '../receipts/receipt-links.js';
 import { parseReceiptNumber } from '../receipts/receipt-number.js';
+import { numberReceipts } from '../receipts/receipt-numbering.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import { maskMsisdn } from '../shared/msisdn.js';
@@ -54,7 +55,12 @@ export class OrderService {
   }
 
   async get(id: string) {
-    const { order, msisdn, operator } = await this.load(id);
+    let { order, msisdn, operator } = await this.load(id);
+    if (order.fulfilled_at !== null && order.receipt_number === null) {
+      // Fulfilled, but the numbering after its commit did not run (a crash, say): run it now.
+      await numberReceipts(this.db, operator);
+      ({ order, msisdn, operator } = await this.load(id));
+    }
     const payment = await this.db.kysely.selectFrom('payments').selectAll().where('order_id', '=', id).orderBy('created_at', 'desc').executeTakeFirst();
     const receipt = order.receipt_number ? this.links.links(order.id, order.receipt_number) : undefined;
     return orderView(order, payment, operator, msisdn, this.clock.now(), receipt);
@@ -222,6 +228,23 @@ export class OrderService {
         .execute();
     });
     return this.get(id);
+  }
+
+  /** Numbers the receipts of fulfilled orders whose numbering did not run after their commit. */
+  async numberPendingReceipts(): Promise<number> {
+    const rows = await this.db.kysely
+      .selectFrom('orders')
+      .select('operator_id')
+      .distinct()
+      .where('receipt_number', 'is', null)
+      .where('fulfilled_at', 'is not', null)
+      .execute();
+    let numbered = 0;
+    for (const { operator_id } of rows) {
+      const operator = await this.catalog.operatorById(operator_id);
+      if (operator) numbered += await numberReceipts(this.db, operator);
+    }
+    return numbered;
   }
 
   /** Stores `expired` on unpaid orders past their time (reads already show it). */

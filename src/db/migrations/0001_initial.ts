@@ -131,6 +131,13 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('orders_card').on('orders').columns(['card_id', 'created_at']).execute();
   await db.schema.createIndex('orders_operator_created').on('orders').columns(['operator_id', 'created_at']).execute();
   await db.schema.createIndex('orders_status_expires').on('orders').columns(['status', 'expires_at']).execute();
+  // Fulfilled orders waiting for their receipt number (a short-lived state).
+  await db.schema
+    .createIndex('orders_unnumbered')
+    .on('orders')
+    .columns(['operator_id', 'fulfilled_at'])
+    .where(sql<boolean>`receipt_number is null and fulfilled_at is not null`)
+    .execute();
 
   await db.schema
     .createTable('payments')
