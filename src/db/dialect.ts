@@ -26,9 +26,16 @@ export function isUniqueViolation(error: unknown): boolean {
 
 /**
  * Serialises one kind of work for one operator until the transaction ends: a transaction
- * advisory lock on PostgreSQL (it writes nothing, so an idle holder costs no WAL flush);
- * nothing on SQLite, whose transactions are serial.
+ * advisory lock on PostgreSQL (it writes nothing, so holding it costs no WAL flush);
+ * nothing on SQLite, whose transactions are serial. With `wait: false`, answers false at
+ * once instead of waiting when another transaction holds it.
  */
-export async function lockForOperator(trx: Kysely<any>, dialect: DialectName, key: string): Promise<void> {
-  if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
+export async function lockForOperator(trx: Kysely<any>, dialect: DialectName, key: string, wait = true): Promise<boolean> {
+  if (dialect !== 'postgres') return true;
+  if (wait) {
+    await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
+    return true;
+  }
+  const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(hashtextextended(${key}, 0)) as locked`.execute(trx);
+  return rows[0]?.locked === true;
 }

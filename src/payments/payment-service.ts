@@ -142,7 +142,7 @@ export class PaymentService {
       const fulfilment = await fulfilOrder(trx, this.db.dialect, order, operator, this.clock);
       return { received: true as const, duplicate: false, fulfilled: fulfilment.fulfilled };
     });
-    if ('fulfilled' in outcome && outcome.fulfilled) await numberReceipts(this.db, operator);
+    if ('fulfilled' in outcome && outcome.fulfilled) await numberReceipts(this.db, operator, { wait: false });
     return { received: outcome.received, duplicate: outcome.duplicate };
   }
 }

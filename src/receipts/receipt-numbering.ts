@@ -35,19 +35,29 @@ function unnumbered(db: Kysely<Database>, operatorId: string): Promise<Unnumbere
   );
 }
 
-/** Numbers the operator's fulfilled orders that have no receipt yet; returns how many. */
-export async function numberReceipts(db: Db, operator: Operator): Promise<number> {
-  return db.kysely.transaction().execute(async (trx) => {
-    await lockForOperator(trx, db.dialect, `receipts:${operator.id}`);
-    const orders = await unnumbered(trx, operator.id);
-    const byYear = new Map<number, Unnumbered[]>();
-    for (const order of orders) {
-      const year = yearIn(operator.timeZone, new Date(order.fulfilled_at));
-      byYear.set(year, [...(byYear.get(year) ?? []), order]);
-    }
-    for (const [year, batch] of [...byYear].sort(([a], [b]) => a - b)) await numberYear(trx, operator, year, batch);
-    return orders.length;
-  });
+/**
+ * Numbers the operator's fulfilled orders that have no receipt yet, batch after batch
+ * until none is left; returns how many. With `wait: false` it returns at once when another
+ * numberer holds the operator's lock: that one drains what this caller committed too
+ * (or, in the instant it is finishing, the next read of the order or the sweeper does).
+ */
+export async function numberReceipts(db: Db, operator: Operator, options: { wait: boolean } = { wait: true }): Promise<number> {
+  let numbered = 0;
+  for (;;) {
+    const batch = await db.kysely.transaction().execute(async (trx) => {
+      if (!(await lockForOperator(trx, db.dialect, `receipts:${operator.id}`, options.wait))) return 0;
+      const orders = await unnumbered(trx, operator.id);
+      const byYear = new Map<number, Unnumbered[]>();
+      for (const order of orders) {
+        const year = yearIn(operator.timeZone, new Date(order.fulfilled_at));
+        byYear.set(year, [...(byYear.get(year) ?? []), order]);
+      }
+      for (const [year, orders] of [...byYear].sort(([a], [b]) => a - b)) await numberYear(trx, operator, year, orders);
+      return orders.length;
+    });
+    numbered += batch;
+    if (batch === 0) return numbered;
+  }
 }
 
 async function numberYear(trx: Kysely<Database>, operator: Operator, year: number, batch: Unnumbered[]): Promise<void> {
