@@ -10,7 +10,7 @@ export const postgresUrl = process.env.TEST_DATABASE_URL;
 
 export const DIALECTS: DialectName[] = postgresUrl ? ['sqlite', 'postgres'] : ['sqlite'];
 
-if (!postgresUrl && !process.env.SIMKEEP_QUIET_SKIP) {
+if (!postgresUrl) {
   console.warn('PostgreSQL suites skipped: set TEST_DATABASE_URL=postgres://USER:PASSWORD@HOST:PORT/DB to run them (CI does).');
 }
 
