@@ -64,7 +64,7 @@ export async function createServices(db: Db, config: Config, clock: Clock = syst
     catalog,
     catalogService,
     cards: new CardService(db, catalog, catalogService, clock),
-    renewal: new RenewalService(db, catalog, probes, clock, config.orderTtlMinutes),
+    renewal: new RenewalService(db, catalog, probes, clock, config.orderTtlMinutes, config.sandboxEnabled ? ['sandbox'] : []),
     orders,
     payments: new PaymentService(db, catalog, clock, secrets.sandboxSecret),
     idempotency: new Idempotency(db, clock),
@@ -100,7 +100,8 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
 
   await app.register(healthRoutes, { services });
   await app.register(renewalRoutes, { services });
-  await app.register(paymentRoutes, { services });
+  // The sandbox pays without money: a production deployment switches it off.
+  if (services.config.sandboxEnabled) await app.register(paymentRoutes, { services });
   await app.register(receiptRoutes, { services });
   await app.register(async (admin) => {
     requireAdmin(admin, services.tokens);

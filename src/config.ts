@@ -3,7 +3,6 @@
  * and range, validated once at start. A bad value stops the process with a message that
  * says which variable to fix and how.
  */
-import path from 'node:path';
 
 export interface LookupLimits {
   /** Failed lookups allowed per MSISDN within the window. */
@@ -27,6 +26,7 @@ export interface Config {
   lookupLimits: LookupLimits;
   logLevel: string;
   trustProxy: boolean;
+  sandboxEnabled: boolean;
 }
 
 export class ConfigError extends Error {
@@ -57,9 +57,18 @@ export function loadConfig(env: Env = process.env): Config {
     return raw;
   };
 
+  const flag = (name: string, fallback: boolean): boolean => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (raw === 'true' || raw === '1') return true;
+    if (raw === 'false' || raw === '0') return false;
+    problems.push(`${name}=${JSON.stringify(raw)}: expected true or false`);
+    return fallback;
+  };
+
   const port = int('PORT', 3000, 0, 65535);
   const dataDir = env.SIMKEEP_DATA_DIR || './data';
-  const databaseUrl = env.DATABASE_URL || `sqlite://${path.join(dataDir, 'simkeep.db')}`;
+  const databaseUrl = env.DATABASE_URL || `sqlite://${dataDir.replace(/\/+$/, '')}/simkeep.db`;
   if (!/^(sqlite:\/\/.+|postgres(ql)?:\/\/.+)$/.test(databaseUrl)) {
     problems.push(
       `DATABASE_URL=${JSON.stringify(redactUrl(databaseUrl))}: expected sqlite://PATH (e.g. sqlite://./data/simkeep.db) or postgres://USER:PASSWORD@HOST:PORT/DB`,
@@ -90,7 +99,8 @@ export function loadConfig(env: Env = process.env): Config {
       windowMinutes: int('SIMKEEP_LOOKUP_WINDOW_MINUTES', 15, 1, 24 * 60),
     },
     logLevel,
-    trustProxy: env.SIMKEEP_TRUST_PROXY === 'true' || env.SIMKEEP_TRUST_PROXY === '1',
+    trustProxy: flag('SIMKEEP_TRUST_PROXY', false),
+    sandboxEnabled: flag('SIMKEEP_SANDBOX_ENABLED', true),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -36,8 +36,6 @@ export interface OrderRequest extends QuoteRequest {
   payment: string;
 }
 
-export const PAYMENT_PROVIDERS = ['sandbox'] as const;
-
 export class RenewalService {
   constructor(
     private readonly db: Db,
@@ -45,6 +43,8 @@ export class RenewalService {
     private readonly probes: ProbeGuard,
     private readonly clock: Clock,
     private readonly orderTtlMinutes: number,
+    /** The payment providers this deployment offers. */
+    private readonly paymentProviders: readonly string[],
   ) {}
 
   /** The card the proof opens, or `card_not_found` (recorded as a failed attempt). */
@@ -123,8 +123,10 @@ export class RenewalService {
    * (`transact`, which also records the answer under the request's idempotency key).
    */
   async createOrder(request: OrderRequest, ip: string, transact: Transact, channel: Channel = 'online') {
-    if (!(PAYMENT_PROVIDERS as readonly string[]).includes(request.payment)) {
-      throw new DomainError('payment_method_unavailable', `The payment method "${request.payment}" is not available.`, { available: [...PAYMENT_PROVIDERS] });
+    if (!this.paymentProviders.includes(request.payment)) {
+      throw new DomainError('payment_method_unavailable', `The payment method "${request.payment}" is not available.`, {
+        available: [...this.paymentProviders],
+      });
     }
     const { card: found, operator } = await this.findCard(request, ip);
     const plan = await this.sellablePlan(operator, request.plan, channel);

@@ -1,0 +1,30 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS } from '../support/databases.js';
+import { type Harness, idempotencyKey, newCard, newOperator, newPlan, startHarness } from '../support/harness.js';
+
+describe.each(DIALECTS)('a deployment with the sandbox provider switched off, on %s', (dialect) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness(dialect, { SIMKEEP_SANDBOX_ENABLED: 'false' });
+    await newOperator(h);
+    await newPlan(h);
+  });
+  afterAll(() => h.close());
+
+  it('refuses sandbox orders and serves neither the sandbox checkout nor its webhook', async () => {
+    const card = await newCard(h, '2027-01-31');
+    const order = await h.request({
+      method: 'POST',
+      url: '/v1/orders',
+      headers: { 'idempotency-key': idempotencyKey() },
+      payload: { msisdn: card.msisdn, iccid: card.iccid, plan: 'm1', payment: 'sandbox' },
+    });
+    expect(order.status).toBe(422);
+    expect(order.body.error).toMatchObject({ code: 'payment_method_unavailable', details: { available: [] } });
+    expect(await h.services.db.kysely.selectFrom('orders').select('id').execute()).toEqual([]);
+
+    expect((await h.request({ method: 'GET', url: '/pay/sandbox/pay_anything' })).status).toBe(404);
+    const webhook = await h.request({ method: 'POST', url: '/v1/payments/sandbox/webhook', headers: { 'content-type': 'application/json' }, payload: '{}' });
+    expect(webhook).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
+  });
+});
