@@ -17,8 +17,6 @@ export type DialectName = 'sqlite' | 'postgres';
 export interface Db {
   kysely: Kysely<Database>;
   dialect: DialectName;
-  /** The pg pool, for the few hot paths that use named prepared statements. */
-  pool: pg.Pool | undefined;
   close(): Promise<void>;
 }
 
@@ -43,13 +41,13 @@ export function openDatabase(url: string, options: { poolSize?: number } = {}): 
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
     const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-    return { kysely, dialect: 'sqlite', pool: undefined, close: () => kysely.destroy() };
+    return { kysely, dialect: 'sqlite', close: () => kysely.destroy() };
   }
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 20 });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: withNamedStatements(pool) }) });
-  return { kysely, dialect: 'postgres', pool, close: () => kysely.destroy() };
+  return { kysely, dialect: 'postgres', close: () => kysely.destroy() };
 }
 
 const MAX_CACHED_STATEMENTS = 2000;
