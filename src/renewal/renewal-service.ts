@@ -5,13 +5,13 @@
  * the anti-probing limits.
  */
 import type { Kysely } from 'kysely';
-import { instantIn, todayIn } from '../cards/calendar.js';
+import { todayIn } from '../cards/calendar.js';
 import { type CardRow, cardState, lockCard } from '../cards/card-repository.js';
 import { cardStatus, daysLeft, expiringSoon, renew } from '../cards/lifecycle.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { Operator, Plan, PromotionRule } from '../catalog/model.js';
 import type { Db } from '../db/database.js';
-import type { Database } from '../db/schema.js';
+import type { Database, OrderTable, PaymentTable } from '../db/schema.js';
 import type { Transact } from '../guard/idempotency.js';
 import type { ProbeGuard } from '../guard/probe-guard.js';
 import type { Clock } from '../shared/clock.js';
@@ -19,6 +19,7 @@ import { cardNotFound, DomainError } from '../shared/errors.js';
 import { iccidMatches } from '../shared/iccid.js';
 import { newSecretId } from '../shared/ids.js';
 import { maskMsisdn, parseMsisdn } from '../shared/msisdn.js';
+import { orderView } from './order-view.js';
 import { type Channel, type Price, priceRenewal } from './pricing.js';
 import { reserveRedemptions, withUsage } from './redemptions.js';
 
@@ -137,78 +138,56 @@ export class RenewalService {
     return transact(async (trx) => {
       const card = await lockCard(trx, this.db.dialect, found.id);
       const { price } = await this.price(trx, operator, plan, card, request.coupon, channel, now, rules, true);
-      const orderId = newSecretId('ord');
-      const paymentId = newSecretId('pay');
       const bonus = price.periods.slice(1).reduce((sum, p) => ({ months: sum.months + p.months, days: sum.days + p.days }), { months: 0, days: 0 });
-      const expiresAt = new Date(now.getTime() + this.orderTtlMinutes * 60_000).toISOString();
-      await trx
-        .insertInto('orders')
-        .values({
-          id: orderId,
-          operator_id: operator.id,
-          card_id: card.id,
-          plan_id: plan.id,
-          plan_code: plan.code,
-          channel,
-          status: 'pending_payment',
-          list_price: price.listPrice,
-          total: price.total,
-          currency: operator.currency,
-          discounts: JSON.stringify(price.discounts),
-          period_months: plan.months,
-          period_days: plan.days,
-          bonus_months: bonus.months,
-          bonus_days: bonus.days,
-          bonus_promotion_id: price.bonus?.promotion ?? null,
-          coupon_code: request.coupon ? request.coupon.trim().toUpperCase() : null,
-          payment_provider: request.payment,
-          expires_at: expiresAt,
-          created_at: nowIso,
-          updated_at: nowIso,
-          fulfilled_at: null,
-          valid_until_before: null,
-          valid_until_after: null,
-          anchor_day_before: null,
-          receipt_number: null,
-          refund_reason: null,
-          refunded_at: null,
-        })
-        .execute();
-      await trx
-        .insertInto('payments')
-        .values({
-          id: paymentId,
-          order_id: orderId,
-          provider: request.payment,
-          status: 'pending',
-          amount: price.total,
-          currency: operator.currency,
-          paid_amount: null,
-          paid_currency: null,
-          flag: null,
-          attempts: 0,
-          created_at: nowIso,
-          updated_at: nowIso,
-        })
-        .execute();
-      await reserveRedemptions(trx, price.promotionIds, orderId, card.id, nowIso);
-      const order = {
-        id: orderId,
-        status: 'pending_payment' as const,
-        operator: operator.code,
-        msisdn: maskMsisdn(card.msisdn),
-        plan: plan.code,
+      const order: OrderTable = {
+        id: newSecretId('ord'),
+        operator_id: operator.id,
+        card_id: card.id,
+        plan_id: plan.id,
+        plan_code: plan.code,
         channel,
-        listPrice: price.listPrice,
-        discounts: price.discounts,
-        bonus: price.bonus,
+        status: 'pending_payment',
+        list_price: price.listPrice,
         total: price.total,
         currency: operator.currency,
-        createdAt: instantIn(operator.timeZone, nowIso),
-        expiresAt: instantIn(operator.timeZone, expiresAt),
-        payment: { id: paymentId, provider: request.payment, status: 'pending' as const, checkoutUrl: `/pay/sandbox/${paymentId}` },
+        discounts: JSON.stringify(price.discounts),
+        period_months: plan.months,
+        period_days: plan.days,
+        bonus_months: bonus.months,
+        bonus_days: bonus.days,
+        bonus_promotion_id: price.bonus?.promotion ?? null,
+        coupon_code: request.coupon ? request.coupon.trim().toUpperCase() : null,
+        payment_provider: request.payment,
+        expires_at: new Date(now.getTime() + this.orderTtlMinutes * 60_000).toISOString(),
+        created_at: nowIso,
+        updated_at: nowIso,
+        fulfilled_at: null,
+        valid_until_before: null,
+        valid_until_after: null,
+        anchor_day_before: null,
+        receipt_number: null,
+        refund_reason: null,
+        refunded_at: null,
       };
-      return { status: 201, body: order };
+      const payment: PaymentTable = {
+        id: newSecretId('pay'),
+        order_id: order.id,
+        provider: request.payment,
+        status: 'pending',
+        amount: price.total,
+        currency: operator.currency,
+        paid_amount: null,
+        paid_currency: null,
+        flag: null,
+        attempts: 0,
+        created_at: nowIso,
+        updated_at: nowIso,
+      };
+      await trx.insertInto('orders').values(order).execute();
+      await trx.insertInto('payments').values(payment).execute();
+      await reserveRedemptions(trx, price.promotionIds, order.id, card.id, nowIso);
+      // The same view GET /v1/orders/{id} gives, so a replay and a read agree.
+      return { status: 201, body: orderView(order, payment, operator, card.msisdn, now, undefined) };
     });
   }
 
