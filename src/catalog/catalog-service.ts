@@ -6,6 +6,7 @@ import { isValidDate, isValidTimeZone } from '../cards/calendar.js';
 import type { Db } from '../db/database.js';
 import { isUniqueViolation } from '../db/dialect.js';
 import type { OperatorTable, PlanTable, PromotionTable } from '../db/schema.js';
+import { redemptionUsage } from '../renewal/redemptions.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
@@ -224,19 +225,10 @@ export class CatalogService {
     return { operator: current.operator, promotion: toPromotionRule(row), redemptions: current.redemptions };
   }
 
-  /** Redemptions held by fulfilled orders and by pending orders not yet expired. */
+  /** Orders holding a redemption of each promotion now. */
   private async redemptionCounts(promotionIds: string[]): Promise<Map<string, number>> {
-    if (promotionIds.length === 0) return new Map();
-    const now = this.clock.now().toISOString();
-    const rows = await this.db.kysely
-      .selectFrom('redemptions as r')
-      .innerJoin('orders as o', 'o.id', 'r.order_id')
-      .select(['r.promotion_id', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('r.promotion_id', 'in', promotionIds)
-      .where((eb) => eb.or([eb('o.status', '=', 'fulfilled'), eb.and([eb('o.status', '=', 'pending_payment'), eb('o.expires_at', '>', now)])]))
-      .groupBy('r.promotion_id')
-      .execute();
-    return new Map(rows.map((r) => [r.promotion_id, Number(r.n)]));
+    const usage = await redemptionUsage(this.db.kysely, promotionIds, null, this.clock.now());
+    return new Map([...usage].map(([id, { used }]) => [id, used]));
   }
 }
 
