@@ -5,7 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Catalog } from '../catalog/catalog.js';
-import type { AdminPrincipal, CatalogService } from '../catalog/catalog-service.js';
+import { type AdminPrincipal, assertMayActFor, type CatalogService } from '../catalog/catalog-service.js';
 import type { Operator } from '../catalog/model.js';
 import type { Db } from '../db/database.js';
 import type { Database } from '../db/schema.js';
@@ -107,7 +107,7 @@ export class CardService {
     const row = await findLiveCard(this.db.kysely, msisdn);
     const operator = row ? await this.catalog.operatorById(row.operator_id) : undefined;
     if (!row || !operator) throw new DomainError('card_not_found', 'No card in use has this number.');
-    if (principal.operatorId !== null && principal.operatorId !== operator.id) throw new DomainError('forbidden', 'This token may not act for that operator.');
+    assertMayActFor(principal, operator.id);
     return { operator, row };
   }
 

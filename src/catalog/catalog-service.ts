@@ -56,6 +56,13 @@ export interface PromotionInput {
   active?: boolean | undefined;
 }
 
+/** Throws `forbidden` unless the principal may act for the operator (an unscoped token may act for any). */
+export function assertMayActFor(principal: AdminPrincipal, operatorId: string): void {
+  if (principal.operatorId !== null && principal.operatorId !== operatorId) {
+    throw new DomainError('forbidden', 'This token may not act for that operator.');
+  }
+}
+
 const invalid = (field: string, message: string) => new DomainError('invalid_request', message, { fields: [field] });
 
 export class CatalogService {
@@ -69,9 +76,7 @@ export class CatalogService {
   async operatorFor(principal: AdminPrincipal, code: string): Promise<Operator> {
     const operator = await this.catalog.operatorByCode(code);
     if (!operator) throw new DomainError('operator_not_found', `No operator has the code "${code}".`);
-    if (principal.operatorId !== null && principal.operatorId !== operator.id) {
-      throw new DomainError('forbidden', 'This token may not act for that operator.');
-    }
+    assertMayActFor(principal, operator.id);
     return operator;
   }
 

@@ -6,7 +6,7 @@
 import { instantIn } from '../cards/calendar.js';
 import { lockCard, recordCardEvent, updateCard } from '../cards/card-repository.js';
 import type { Catalog } from '../catalog/catalog.js';
-import type { AdminPrincipal, CatalogService } from '../catalog/catalog-service.js';
+import { type AdminPrincipal, assertMayActFor, type CatalogService } from '../catalog/catalog-service.js';
 import type { Operator } from '../catalog/model.js';
 import type { Db } from '../db/database.js';
 import { forUpdate } from '../db/dialect.js';
@@ -192,7 +192,7 @@ export class OrderService {
    */
   async refund(principal: AdminPrincipal, id: string, reason: string) {
     const { operator } = await this.load(id);
-    if (principal.operatorId !== null && principal.operatorId !== operator.id) throw new DomainError('forbidden', 'This token may not act for that operator.');
+    assertMayActFor(principal, operator.id);
     const now = this.clock.now().toISOString();
     await this.db.kysely.transaction().execute(async (trx) => {
       const order = await forUpdate(this.db.dialect, trx.selectFrom('orders').selectAll().where('id', '=', id)).executeTakeFirstOrThrow();
