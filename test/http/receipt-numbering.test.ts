@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fulfilOrder } from '../../src/renewal/fulfilment.js';
 import { DIALECTS } from '../support/databases.js';
-import { type Harness, idempotencyKey, newCard, newOperator, newPlan, renewOnline, startHarness } from '../support/harness.js';
+import { type Harness, newCard, newOperator, newPlan, placeOrder, renewOnline, startHarness } from '../support/harness.js';
 
 describe.each(DIALECTS)('receipt numbering on %s', (dialect) => {
   let h: Harness;
@@ -17,12 +17,7 @@ describe.each(DIALECTS)('receipt numbering on %s', (dialect) => {
     expect((await renewOnline(h, card, 'm1')).receipt.number).toBe('CM-HK-2026-000001');
 
     // A process that commits the fulfilment and dies before numbering leaves this behind.
-    const created = await h.request({
-      method: 'POST',
-      url: '/v1/orders',
-      headers: { 'idempotency-key': idempotencyKey() },
-      payload: { msisdn: card.msisdn, iccid: card.iccid, plan: 'm1', payment: 'sandbox' },
-    });
+    const created = await placeOrder(h, card, 'm1');
     const { db } = h.services;
     const operator = await h.services.catalog.operatorByCode('cm-hk');
     if (!operator) throw new Error('operator missing');

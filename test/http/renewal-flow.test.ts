@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/databases.js';
-import { type Harness, idempotencyKey, newCard, newOperator, newPlan, newPromotion, notify, renewOnline, startHarness } from '../support/harness.js';
+import { type Harness, newCard, newOperator, newPlan, newPromotion, notify, placeOrder, renewOnline, startHarness } from '../support/harness.js';
 import { pdfText } from '../support/pdf.js';
 
 describe.each(DIALECTS)('online renewal over HTTP on %s', (dialect) => {
@@ -60,12 +60,7 @@ describe.each(DIALECTS)('online renewal over HTTP on %s', (dialect) => {
 
   it('renews end to end: order, signed payment, fulfilment, receipt PDF and verification', async () => {
     const card = await newCard(h, '2027-01-31');
-    const created = await h.request({
-      method: 'POST',
-      url: '/v1/orders',
-      headers: { 'idempotency-key': idempotencyKey() },
-      payload: { msisdn: card.msisdn, iccid: card.iccid, plan: 'm1', payment: 'sandbox' },
-    });
+    const created = await placeOrder(h, card, 'm1');
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ status: 'pending_payment', plan: 'm1', total: 800, currency: 'CNY', expiresAt: '2026-11-24T12:30:00+08:00' });
     expect(created.body.id).toMatch(/^ord_[A-Za-z0-9_-]{22}$/);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/databases.js';
-import { type Harness, idempotencyKey, newCard, newOperator, newPlan, startHarness } from '../support/harness.js';
+import { type Harness, newCard, newOperator, newPlan, placeOrder, startHarness } from '../support/harness.js';
 
 describe.each(DIALECTS)('a deployment with the sandbox provider switched off, on %s', (dialect) => {
   let h: Harness;
@@ -13,12 +13,7 @@ describe.each(DIALECTS)('a deployment with the sandbox provider switched off, on
 
   it('refuses sandbox orders and serves neither the sandbox checkout nor its webhook', async () => {
     const card = await newCard(h, '2027-01-31');
-    const order = await h.request({
-      method: 'POST',
-      url: '/v1/orders',
-      headers: { 'idempotency-key': idempotencyKey() },
-      payload: { msisdn: card.msisdn, iccid: card.iccid, plan: 'm1', payment: 'sandbox' },
-    });
+    const order = await placeOrder(h, card, 'm1');
     expect(order.status).toBe(422);
     expect(order.body.error).toMatchObject({ code: 'payment_method_unavailable', details: { available: [] } });
     expect(await h.services.db.kysely.selectFrom('orders').select('id').execute()).toEqual([]);

@@ -3,7 +3,9 @@
  * suites: look a card up, quote, place an order without paying it, pay it (or fail it),
  * read an order or a card as the operator sees them.
  */
-import { type Harness, idempotencyKey, notify } from './harness.js';
+import { type Harness, notify, placeOrder } from './harness.js';
+
+export { placeOrder };
 
 export interface TestCard {
   msisdn: string;
@@ -30,15 +32,6 @@ export function quote(h: Harness, card: TestCard, plan: string, coupon?: string)
     method: 'POST',
     url: '/v1/quotes',
     payload: { msisdn: card.msisdn, iccid: card.iccid, plan, ...(coupon === undefined ? {} : { coupon }) },
-  });
-}
-
-export function placeOrder(h: Harness, card: TestCard, plan: string, extra: Record<string, unknown> = {}) {
-  return h.request({
-    method: 'POST',
-    url: '/v1/orders',
-    headers: { 'idempotency-key': idempotencyKey() },
-    payload: { msisdn: card.msisdn, iccid: card.iccid, plan, payment: 'sandbox', ...extra },
   });
 }
 

@@ -113,13 +113,18 @@ let keyCounter = 0;
 export const idempotencyKey = () => `key-${process.pid}-${++keyCounter}-${Date.now()}`;
 
 /** Creates an order and pays it in full; returns the order as read after payment. */
-export async function renewOnline(h: Harness, card: { msisdn: string; iccid: string }, plan: string, extra: Record<string, unknown> = {}) {
-  const created = await h.request({
+/** POST /v1/orders with a fresh idempotency key, paying by sandbox unless `extra` says otherwise. */
+export function placeOrder(h: Harness, card: { msisdn: string; iccid: string }, plan: string, extra: Record<string, unknown> = {}) {
+  return h.request({
     method: 'POST',
     url: '/v1/orders',
     headers: { 'idempotency-key': idempotencyKey() },
     payload: { msisdn: card.msisdn, iccid: card.iccid, plan, payment: 'sandbox', ...extra },
   });
+}
+
+export async function renewOnline(h: Harness, card: { msisdn: string; iccid: string }, plan: string, extra: Record<string, unknown> = {}) {
+  const created = await placeOrder(h, card, plan, extra);
   if (created.status !== 201) throw new Error(`order: ${created.status} ${created.raw}`);
   const order = created.body;
   const paid = await notify(h, {
