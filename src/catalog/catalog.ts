@@ -48,8 +48,11 @@ export class Catalog {
     for (const entry of this.operatorsByCode.values()) {
       if (this.fresh(entry) && entry.value?.id === id) return entry.value;
     }
-    const row = await this.db.kysely.selectFrom('operators').select('code').where('id', '=', id).executeTakeFirst();
-    return row ? this.operatorByCode(row.code) : undefined;
+    const row = await this.db.kysely.selectFrom('operators').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) return undefined;
+    const operator = toOperator(row);
+    this.operatorsByCode.set(operator.code, { value: operator, loadedAt: this.clock.now().getTime() });
+    return operator;
   }
 
   plansOf(operatorId: string): Promise<Plan[]> {
