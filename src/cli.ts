@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import { Command } from 'commander';
-import { createServices } from './app.js';
+import { createServices, type Services } from './app.js';
 import { ConfigError, loadConfig, redactUrl } from './config.js';
 import { migrate, openDatabase } from './db/database.js';
 import { seedDemo } from './platform/demo-seed.js';
@@ -15,7 +15,7 @@ import { DomainError } from './shared/errors.js';
 
 class UsageError extends Error {}
 
-async function withServices<T>(run: (services: Awaited<ReturnType<typeof createServices>>) => Promise<T>): Promise<T> {
+async function withServices<T>(run: (services: Services) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const db = openDatabase(config.databaseUrl, { poolSize: 4 });
   try {
