@@ -17,6 +17,8 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl: string;
+  /** Connections to PostgreSQL per process (SQLite always uses one). */
+  databasePoolSize: number;
   dataDir: string;
   secret: string | undefined;
   adminToken: string | undefined;
@@ -87,6 +89,7 @@ export function loadConfig(env: Env = process.env): Config {
     port,
     host: env.HOST || '0.0.0.0',
     databaseUrl,
+    databasePoolSize: int('SIMKEEP_DB_POOL_SIZE', 10, 1, 500),
     dataDir,
     secret: secretOf('SIMKEEP_SECRET'),
     adminToken: secretOf('SIMKEEP_ADMIN_TOKEN'),

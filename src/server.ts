@@ -12,7 +12,7 @@ import { maskMsisdn } from './shared/msisdn.js';
 const SWEEP_INTERVAL_MS = 60_000;
 
 export async function serve(config: Config, options: { demo: boolean }): Promise<void> {
-  const db = openDatabase(config.databaseUrl);
+  const db = openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize });
   await migrate(db);
   const services = await createServices(db, config);
   const app = await buildApp(services, {

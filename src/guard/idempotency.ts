@@ -1,21 +1,20 @@
 /**
- * Idempotency keys. The first request with a key claims it; the response of a successful
- * one is stored and replayed for the same key and body within 24 h. A different body is
- * `idempotency_key_reused`; a request arriving while the first still runs is
- * `idempotency_key_in_progress`. A request that fails releases its claim, so a retry may
- * succeed.
+ * Idempotency keys. A request's work and the record of its answer commit in one
+ * transaction, so a key is either unused or answered: there is no claim to write first and
+ * none to clean up after a crash. The same key and body within 24 h replays the answer; a
+ * different body is `idempotency_key_reused`; a request arriving while another with the
+ * key still runs is `idempotency_key_in_progress` — seen in this process by a set of keys
+ * in flight, and across PostgreSQL processes by a transaction advisory lock on the key. A
+ * request that fails leaves nothing behind, so a retry may succeed.
  */
 import { createHash } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
-/** A claim older than this is taken to belong to a process that died mid-request. */
-const STALE_CLAIM_MS = 60_000;
-
 export interface StoredResponse {
   status: number;
   body: unknown;
@@ -35,7 +34,17 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
+const expiredBefore = (now: Date) => new Date(now.getTime() - IDEMPOTENCY_TTL_MS).toISOString();
+const inProgress = () => new DomainError('idempotency_key_in_progress', 'A request with this Idempotency-Key is still being processed; retry shortly.');
+const reused = () => new DomainError('idempotency_key_reused', 'This Idempotency-Key was used with a different request body.');
+
+/** Thrown inside the transaction when another request answered the key first: rolls back this one's work. */
+class AnsweredMeanwhile extends Error {}
+
 export class Idempotency {
+  /** Keys whose first request is running in this process. */
+  private readonly running = new Set<string>();
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
@@ -43,68 +52,68 @@ export class Idempotency {
 
   /**
    * Runs `work` once per key. `work` receives `transact`, which runs its part in a
-   * transaction that also stores the response, so the record and its answer commit together.
+   * transaction that also records the answer, so the work and its answer commit together.
    */
   async run(scope: string, key: string, body: unknown, work: (transact: Transact) => Promise<StoredResponse>): Promise<StoredResponse & { replayed: boolean }> {
     const hash = createHash('sha256').update(canonicalJson(body)).digest('hex');
-    const replay = await this.claim(scope, key, hash);
-    if (replay) return { ...replay, replayed: true };
-    const transact: Transact = (fn) =>
-      this.db.kysely.transaction().execute(async (trx) => {
-        const response = await fn(trx);
-        await trx
-          .updateTable('idempotency_keys')
-          .set({ state: 'done', response_status: response.status, response_body: JSON.stringify(response.body) })
-          .where('scope', '=', scope)
-          .where('key', '=', key)
-          .execute();
-        return response;
-      });
+    const slot = `${scope}\n${key}`;
+    if (this.running.has(slot)) throw inProgress();
+    this.running.add(slot);
     try {
-      return { ...(await work(transact)), replayed: false };
-    } catch (error) {
-      await this.db.kysely.deleteFrom('idempotency_keys').where('scope', '=', scope).where('key', '=', key).execute();
-      throw error;
+      const stored = await this.answered(this.db.kysely, scope, key, hash);
+      if (stored) return { ...stored, replayed: true };
+      const transact: Transact = (fn) =>
+        this.db.kysely.transaction().execute(async (trx) => {
+          if (this.db.dialect === 'postgres') {
+            const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(hashtextextended(${slot}, 0)) as locked`.execute(trx);
+            if (rows[0]?.locked !== true) throw inProgress();
+          }
+          const response = await fn(trx);
+          const now = this.clock.now();
+          const answer = {
+            request_hash: hash,
+            state: 'done' as const,
+            response_status: response.status,
+            response_body: JSON.stringify(response.body),
+            created_at: now.toISOString(),
+          };
+          // An expired answer not yet pruned gives way; a live one means another request won.
+          const recorded = await trx
+            .insertInto('idempotency_keys')
+            .values({ scope, key, ...answer })
+            .onConflict((oc) => oc.columns(['scope', 'key']).doUpdateSet(answer).where('idempotency_keys.created_at', '<', expiredBefore(now)))
+            .executeTakeFirst();
+          if (Number(recorded.numInsertedOrUpdatedRows ?? 0n) === 0) throw new AnsweredMeanwhile();
+          return response;
+        });
+      try {
+        return { ...(await work(transact)), replayed: false };
+      } catch (error) {
+        if (!(error instanceof AnsweredMeanwhile)) throw error;
+        const answer = await this.answered(this.db.kysely, scope, key, hash);
+        if (!answer) throw inProgress();
+        return { ...answer, replayed: true };
+      }
+    } finally {
+      this.running.delete(slot);
     }
   }
 
-  /** Claims the key, or answers the stored response; throws when it cannot do either. */
-  private async claim(scope: string, key: string, hash: string): Promise<StoredResponse | undefined> {
-    const now = this.clock.now();
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const inserted = await this.db.kysely
-        .insertInto('idempotency_keys')
-        .values({ scope, key, request_hash: hash, state: 'in_progress', response_status: null, response_body: null, created_at: now.toISOString() })
-        .onConflict((oc) => oc.columns(['scope', 'key']).doNothing())
-        .executeTakeFirst();
-      if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1) return undefined;
-
-      const row = await this.db.kysely.selectFrom('idempotency_keys').selectAll().where('scope', '=', scope).where('key', '=', key).executeTakeFirst();
-      if (!row) continue; // released meanwhile: claim again
-      const age = now.getTime() - Date.parse(row.created_at);
-      const stale = age > IDEMPOTENCY_TTL_MS || (row.state === 'in_progress' && age > STALE_CLAIM_MS);
-      if (stale) {
-        await this.db.kysely
-          .deleteFrom('idempotency_keys')
-          .where('scope', '=', scope)
-          .where('key', '=', key)
-          .where('created_at', '=', row.created_at)
-          .execute();
-        continue;
-      }
-      if (row.request_hash !== hash) {
-        throw new DomainError('idempotency_key_reused', 'This Idempotency-Key was used with a different request body.');
-      }
-      if (row.state === 'in_progress') {
-        throw new DomainError('idempotency_key_in_progress', 'A request with this Idempotency-Key is still being processed; retry shortly.');
-      }
-      return { status: row.response_status ?? 200, body: JSON.parse(row.response_body ?? 'null') };
-    }
-    throw new DomainError('idempotency_key_in_progress', 'A request with this Idempotency-Key is still being processed; retry shortly.');
+  /** The stored answer to the key, if it has one that has not expired; `reused` for another body. */
+  private async answered(db: Kysely<Database>, scope: string, key: string, hash: string): Promise<StoredResponse | undefined> {
+    const row = await db
+      .selectFrom('idempotency_keys')
+      .select(['request_hash', 'response_status', 'response_body', 'created_at'])
+      .where('scope', '=', scope)
+      .where('key', '=', key)
+      .where('created_at', '>=', expiredBefore(this.clock.now()))
+      .executeTakeFirst();
+    if (!row) return undefined;
+    if (row.request_hash !== hash) throw reused();
+    return { status: row.response_status ?? 200, body: JSON.parse(row.response_body ?? 'null') };
   }
 
   async prune(): Promise<void> {
-    const before = new Date(this.clock.now().getTime() - IDEMPOTENCY_TTL_MS).toISOString();
-    await this.db.kysely.deleteFrom('idempotency_keys').where('created_at', '<', before).execute();
+    await this.db.kysely.deleteFrom('idempotency_keys').where('created_at', '<', expiredBefore(this.clock.now())).execute();
   }
 }

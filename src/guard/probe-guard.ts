@@ -32,13 +32,14 @@ export class ProbeGuard {
     const since = new Date(now - this.windowMs).toISOString();
     const byNumber = `msisdn:${msisdn}`;
     const byIp = `ip:${ip}`;
-    const tally = (subject: string, aggregate: 'count(*)' | 'min(at)') =>
-      sql`(select ${sql.raw(aggregate)} from probe_failures where subject = ${subject} and at > ${since})`;
+    // One index range per subject; the aggregate always yields one row for the card to join.
     const { rows } = await sql<CardRow & { number_failures: number; number_first: string | null; ip_failures: number; ip_first: string | null }>`
-      select c.*,
-        ${tally(byNumber, 'count(*)')} as number_failures, ${tally(byNumber, 'min(at)')} as number_first,
-        ${tally(byIp, 'count(*)')} as ip_failures, ${tally(byIp, 'min(at)')} as ip_first
-      from (select 1 as one) as anchor
+      select c.*, f.number_failures, f.number_first, f.ip_failures, f.ip_first
+      from (
+        select count(*) filter (where subject = ${byNumber}) as number_failures, min(at) filter (where subject = ${byNumber}) as number_first,
+          count(*) filter (where subject = ${byIp}) as ip_failures, min(at) filter (where subject = ${byIp}) as ip_first
+        from probe_failures where subject in (${byNumber}, ${byIp}) and at > ${since}
+      ) as f
       left join cards as c on c.msisdn = ${msisdn} and c.retired_at is null`.execute(this.db.kysely);
     const row = rows[0];
     if (!row) return undefined;

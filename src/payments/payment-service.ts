@@ -9,7 +9,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { Db } from '../db/database.js';
 import { forUpdate } from '../db/dialect.js';
 import type { PaymentTable } from '../db/schema.js';
-import { numberReceipts } from '../receipts/receipt-numbering.js';
+import { numberPending, numberReceipts } from '../receipts/receipt-numbering.js';
 import { fulfilOrder } from '../renewal/fulfilment.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
@@ -140,9 +140,11 @@ export class PaymentService {
       }
       await update({ ...paid, status: 'succeeded' });
       const fulfilment = await fulfilOrder(trx, this.db.dialect, order, operator, this.clock);
+      // SQLite's writers are serial: numbering here costs no one a wait (receipt-numbering.ts).
+      if (fulfilment.fulfilled && this.db.dialect === 'sqlite') await numberPending(trx, operator);
       return { received: true as const, duplicate: false, fulfilled: fulfilment.fulfilled };
     });
-    if ('fulfilled' in outcome && outcome.fulfilled) await numberReceipts(this.db, operator, { wait: false });
+    if ('fulfilled' in outcome && outcome.fulfilled && this.db.dialect === 'postgres') await numberReceipts(this.db, operator, { wait: false });
     return { received: outcome.received, duplicate: outcome.duplicate };
   }
 }

@@ -1,9 +1,11 @@
 /**
- * Receipt numbering, gap-free per operator and year, in fulfilment order. It runs right
- * after a fulfilment commits, in its own short transaction that numbers every fulfilled
- * order still without a number, so concurrent fulfilments never wait on each other's
- * commits: they are numbered in batches, one numberer per operator at a time. A number is
- * only ever taken by a committed fulfilment, so none is lost to a rollback.
+ * Receipt numbering, gap-free per operator and year, in fulfilment order. On PostgreSQL it
+ * runs right after a fulfilment commits, in its own short transaction that numbers every
+ * fulfilled order still without a number, so concurrent fulfilments never wait on each
+ * other's commits: they are numbered in batches, one numberer per operator at a time. On
+ * SQLite, whose writers are serial anyway, the fulfilment numbers its receipt in its own
+ * transaction. Either way a number is only ever taken by a committed fulfilment, so none
+ * is lost to a rollback.
  */
 import type { Kysely } from 'kysely';
 import { yearIn } from '../cards/calendar.js';
@@ -12,6 +14,8 @@ import type { Db } from '../db/database.js';
 import { lockForOperator } from '../db/dialect.js';
 import type { Database } from '../db/schema.js';
 import { formatReceiptNumber } from './receipt-number.js';
+
+const BATCH = 1000;
 
 interface Unnumbered {
   id: string;
@@ -30,34 +34,42 @@ function unnumbered(db: Kysely<Database>, operatorId: string): Promise<Unnumbere
       // Renewals of one card in the same millisecond: the later extension ends later.
       .orderBy('valid_until_after')
       .orderBy('id')
-      .limit(1000)
+      .limit(BATCH)
       .execute() as Promise<Unnumbered[]>
   );
 }
 
 /**
- * Numbers the operator's fulfilled orders that have no receipt yet, batch after batch
- * until none is left; returns how many. With `wait: false` it returns at once when another
- * numberer holds the operator's lock: that one drains what this caller committed too
- * (or, in the instant it is finishing, the next read of the order or the sweeper does).
+ * Numbers the operator's fulfilled orders that have no receipt yet, a batch at a time;
+ * returns how many. With `wait: false` it returns at once when another numberer holds the
+ * operator's lock. A fulfilment committed while a numberer was finishing is numbered by the
+ * next fulfilment, the next read of the order, or the sweeper, whichever comes first.
  */
 export async function numberReceipts(db: Db, operator: Operator, options: { wait: boolean } = { wait: true }): Promise<number> {
   let numbered = 0;
   for (;;) {
     const batch = await db.kysely.transaction().execute(async (trx) => {
       if (!(await lockForOperator(trx, db.dialect, `receipts:${operator.id}`, options.wait))) return 0;
-      const orders = await unnumbered(trx, operator.id);
-      const byYear = new Map<number, Unnumbered[]>();
-      for (const order of orders) {
-        const year = yearIn(operator.timeZone, new Date(order.fulfilled_at));
-        byYear.set(year, [...(byYear.get(year) ?? []), order]);
-      }
-      for (const [year, orders] of [...byYear].sort(([a], [b]) => a - b)) await numberYear(trx, operator, year, orders);
-      return orders.length;
+      return numberPending(trx, operator);
     });
     numbered += batch;
-    if (batch === 0) return numbered;
+    if (batch < BATCH) return numbered;
   }
+}
+
+/**
+ * Numbers up to one batch of the operator's unnumbered fulfilled orders inside the caller's
+ * transaction, which must hold the operator's numbering lock (on SQLite, any transaction does).
+ */
+export async function numberPending(trx: Kysely<Database>, operator: Operator): Promise<number> {
+  const orders = await unnumbered(trx, operator.id);
+  const byYear = new Map<number, Unnumbered[]>();
+  for (const order of orders) {
+    const year = yearIn(operator.timeZone, new Date(order.fulfilled_at));
+    byYear.set(year, [...(byYear.get(year) ?? []), order]);
+  }
+  for (const [year, orders] of [...byYear].sort(([a], [b]) => a - b)) await numberYear(trx, operator, year, orders);
+  return orders.length;
 }
 
 async function numberYear(trx: Kysely<Database>, operator: Operator, year: number, batch: Unnumbered[]): Promise<void> {
@@ -77,7 +89,13 @@ async function numberYear(trx: Kysely<Database>, operator: Operator, year: numbe
     issued_at: order.fulfilled_at,
   }));
   await trx.insertInto('receipts').values(receipts).execute();
-  for (const receipt of receipts) {
-    await trx.updateTable('orders').set({ receipt_number: receipt.number }).where('id', '=', receipt.order_id).execute();
-  }
+  await trx
+    .updateTable('orders')
+    .set((eb) => ({ receipt_number: eb.selectFrom('receipts').select('receipts.number').whereRef('receipts.order_id', '=', 'orders.id') }))
+    .where(
+      'id',
+      'in',
+      receipts.map((r) => r.order_id),
+    )
+    .execute();
 }

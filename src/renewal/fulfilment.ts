@@ -2,12 +2,13 @@
  * Fulfilment: what a successful payment does, inside the payment's transaction. The card
  * is extended from its status at this moment (not at the quote) and the order becomes
  * `fulfilled`; when the card can no longer be renewed, the money goes to `refund_pending`
- * instead. The receipt number follows right after the commit (receipt-numbering.ts).
+ * instead. The order is the record of the renewal (validity before and after); the receipt
+ * number is given in the same transaction or right after it (receipt-numbering.ts).
  */
 import type { Kysely } from 'kysely';
 import type { Period } from '../cards/calendar.js';
 import { todayIn } from '../cards/calendar.js';
-import { cardState, lockCard, recordCardEvent, updateCard } from '../cards/card-repository.js';
+import { cardState, lockCard, updateCard } from '../cards/card-repository.js';
 import { renew } from '../cards/lifecycle.js';
 import type { Operator } from '../catalog/model.js';
 import type { DialectName } from '../db/database.js';
@@ -35,12 +36,6 @@ export async function fulfilOrder(trx: Kysely<Database>, dialect: DialectName, o
     return { fulfilled: false, reason: outcome.reason };
   }
   await updateCard(trx, card.id, { valid_until: outcome.result.validUntil, anchor_day: outcome.result.anchorDay, updated_at: nowIso });
-  await recordCardEvent(trx, card.id, 'renewed', nowIso, {
-    order: order.id,
-    from: card.valid_until,
-    to: outcome.result.validUntil,
-    restarted: outcome.restarted,
-  });
   await trx
     .updateTable('orders')
     .set({

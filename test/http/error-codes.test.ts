@@ -4,9 +4,8 @@
  * dialect checks that no code of the table was left out. Rate limiting and idempotent
  * replays in depth: error-codes-guards.test.ts.
  */
-import { createHash } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../src/guard/idempotency.js';
 import { signSandboxEvent } from '../../src/payments/sandbox-signature.js';
 import { DIALECTS } from '../support/databases.js';
 import {
@@ -67,6 +66,31 @@ describe.each(DIALECTS)('error codes over HTTP on %s', (dialect) => {
     return error as { code: string; message: string; details?: Record<string, any> };
   }
 
+  async function holdDatabase(msisdn: string): Promise<{ release(): Promise<void> }> {
+    if (dialect === 'sqlite') {
+      let release = () => {};
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let entered = () => {};
+      const inside = new Promise<void>((resolve) => {
+        entered = resolve;
+      });
+      const held = h.services.db.kysely.transaction().execute(async () => {
+        entered();
+        await gate;
+      });
+      await inside;
+      return { release: async () => (release(), await held) };
+    }
+    const client = new pg.Client({ connectionString: h.database.url });
+    await client.connect();
+    await client.query('begin');
+    await client.query('select 1 from cards where msisdn = $1 for update', [msisdn]);
+    return { release: async () => (await client.query('rollback'), await client.end()) };
+  }
+  const ordersOf = (msisdn: string) =>
+    h.services.db.kysely.selectFrom('orders as o').innerJoin('cards as c', 'c.id', 'o.card_id').select('o.id').where('c.msisdn', '=', msisdn).execute();
   const post = (url: string, payload: unknown, headers: Record<string, string> = {}) => h.request({ method: 'POST', url, headers, payload: payload as object });
   const quote = (card: Card, plan: string, extra: Record<string, unknown> = {}) =>
     post('/v1/quotes', { msisdn: card.msisdn, iccid: card.iccid, plan, ...extra });
@@ -245,31 +269,43 @@ describe.each(DIALECTS)('error codes over HTTP on %s', (dialect) => {
       expectError(await h.request({ method: 'POST', url: `/v1/orders/${pending.id}/cancel` }), 409, 'order_not_pending');
     });
 
-    it('idempotency_key_in_progress while the first request with the key runs', async () => {
+    it('idempotency_key_in_progress while the first request with the key runs in this process', async () => {
       const card = await newCard(h, '2027-01-31');
       const key = idempotencyKey();
       const body = { msisdn: card.msisdn, iccid: card.iccid, plan: 'm1', payment: 'sandbox' };
-      await h.services.db.kysely
-        .insertInto('idempotency_keys')
-        .values({
-          scope: 'POST /v1/orders',
-          key,
-          request_hash: createHash('sha256').update(canonicalJson(body)).digest('hex'),
-          state: 'in_progress',
-          response_status: null,
-          response_body: null,
-          created_at: h.clock.now().toISOString(),
-        })
-        .execute();
+      // Hold the first request inside the database: on SQLite by keeping its one connection
+      // busy, on PostgreSQL by holding the card's row lock that the order takes.
+      const hold = await holdDatabase(card.msisdn);
+      const first = post('/v1/orders', body, { 'idempotency-key': key });
+      await new Promise((resolve) => setTimeout(resolve, 100));
       expectError(await post('/v1/orders', body, { 'idempotency-key': key }), 409, 'idempotency_key_in_progress');
-      const orders = await h.services.db.kysely
-        .selectFrom('orders as o')
-        .innerJoin('cards as c', 'c.id', 'o.card_id')
-        .select('o.id')
-        .where('c.msisdn', '=', card.msisdn)
-        .execute();
-      expect(orders).toEqual([]);
+      await hold.release();
+      const answered = await first;
+      expect(answered.status).toBe(201);
+      expect(await ordersOf(card.msisdn)).toEqual([{ id: answered.body.id }]);
+      const retry = await post('/v1/orders', body, { 'idempotency-key': key });
+      expect(retry).toMatchObject({ status: 201, body: answered.body, headers: { 'idempotent-replayed': 'true' } });
     });
+
+    if (dialect === 'postgres') {
+      it('idempotency_key_in_progress while another process runs the key (its advisory lock is held)', async () => {
+        const card = await newCard(h, '2027-01-31');
+        const key = idempotencyKey();
+        const body = { msisdn: card.msisdn, iccid: card.iccid, plan: 'm1', payment: 'sandbox' };
+        const other = new pg.Client({ connectionString: h.database.url });
+        await other.connect();
+        try {
+          await other.query('begin');
+          await other.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [`POST /v1/orders\n${key}`]);
+          expectError(await post('/v1/orders', body, { 'idempotency-key': key }), 409, 'idempotency_key_in_progress');
+          expect(await ordersOf(card.msisdn)).toEqual([]);
+          await other.query('rollback');
+          expect((await post('/v1/orders', body, { 'idempotency-key': key })).status).toBe(201);
+        } finally {
+          await other.end();
+        }
+      });
+    }
   });
 
   describe('422', () => {

@@ -185,6 +185,9 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('two server processes on one Pos
 
     const expected = extend({ validUntil: start, anchorDay: dayOf(start) }, { months: 1, days: 0 }).validUntil;
     for (const [i, card] of cards.entries()) expect(await validUntilOn(on(i), card)).toBe(expected);
+    // A receipt is numbered right after its commit, or at the latest when the order is read.
+    const read = await Promise.all(orders.map(async (o, i) => (await call(on(i), 'GET', `/v1/orders/${o.id}`)).body));
+    for (const o of read) expect(o).toMatchObject({ status: 'fulfilled', receipt: { number: expect.stringMatching(/^DEMO-2026-\d{6}$/) } });
     expect(await receiptSequences()).toEqual(Array.from({ length: N }, (_, i) => i + 1));
   });
 

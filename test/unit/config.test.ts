@@ -8,6 +8,7 @@ describe('configuration', () => {
       port: 3000,
       host: '0.0.0.0',
       databaseUrl: 'sqlite://./data/simkeep.db',
+      databasePoolSize: 10,
       publicUrl: 'http://localhost:3000',
       orderTtlMinutes: 30,
       lookupLimits: { perMsisdn: 5, perIp: 30, windowMinutes: 15 },
@@ -18,13 +19,13 @@ describe('configuration', () => {
 
   it('reports every bad value with what to fix, at once', () => {
     const attempt = () =>
-      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', SIMKEEP_SECRET: 'short', SIMKEEP_ORDER_TTL_MINUTES: '0', SIMKEEP_SANDBOX_ENABLED: 'maybe' });
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', SIMKEEP_SECRET: 'short', SIMKEEP_ORDER_TTL_MINUTES: '0', SIMKEEP_SANDBOX_ENABLED: 'maybe', SIMKEEP_DB_POOL_SIZE: '0' });
     expect(attempt).toThrow(ConfigError);
     try {
       attempt();
     } catch (error) {
       const problems = (error as ConfigError).problems.join('\n');
-      for (const name of ['PORT', 'DATABASE_URL', 'SIMKEEP_SECRET', 'SIMKEEP_ORDER_TTL_MINUTES', 'SIMKEEP_SANDBOX_ENABLED']) expect(problems).toContain(name);
+      for (const name of ['PORT', 'DATABASE_URL', 'SIMKEEP_SECRET', 'SIMKEEP_ORDER_TTL_MINUTES', 'SIMKEEP_SANDBOX_ENABLED', 'SIMKEEP_DB_POOL_SIZE']) expect(problems).toContain(name);
     }
   });
 
