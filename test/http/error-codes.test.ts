@@ -81,13 +81,23 @@ describe.each(DIALECTS)('error codes over HTTP on %s', (dialect) => {
         await gate;
       });
       await inside;
-      return { release: async () => (release(), await held) };
+      return {
+        release: async () => {
+          release();
+          await held;
+        },
+      };
     }
     const client = new pg.Client({ connectionString: h.database.url });
     await client.connect();
     await client.query('begin');
     await client.query('select 1 from cards where msisdn = $1 for update', [msisdn]);
-    return { release: async () => (await client.query('rollback'), await client.end()) };
+    return {
+      release: async () => {
+        await client.query('rollback');
+        await client.end();
+      },
+    };
   }
   const ordersOf = (msisdn: string) =>
     h.services.db.kysely.selectFrom('orders as o').innerJoin('cards as c', 'c.id', 'o.card_id').select('o.id').where('c.msisdn', '=', msisdn).execute();

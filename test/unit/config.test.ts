@@ -19,13 +19,21 @@ describe('configuration', () => {
 
   it('reports every bad value with what to fix, at once', () => {
     const attempt = () =>
-      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', SIMKEEP_SECRET: 'short', SIMKEEP_ORDER_TTL_MINUTES: '0', SIMKEEP_SANDBOX_ENABLED: 'maybe', SIMKEEP_DB_POOL_SIZE: '0' });
+      loadConfig({
+        PORT: 'eighty',
+        DATABASE_URL: 'mysql://x',
+        SIMKEEP_SECRET: 'short',
+        SIMKEEP_ORDER_TTL_MINUTES: '0',
+        SIMKEEP_SANDBOX_ENABLED: 'maybe',
+        SIMKEEP_DB_POOL_SIZE: '0',
+      });
     expect(attempt).toThrow(ConfigError);
     try {
       attempt();
     } catch (error) {
       const problems = (error as ConfigError).problems.join('\n');
-      for (const name of ['PORT', 'DATABASE_URL', 'SIMKEEP_SECRET', 'SIMKEEP_ORDER_TTL_MINUTES', 'SIMKEEP_SANDBOX_ENABLED', 'SIMKEEP_DB_POOL_SIZE']) expect(problems).toContain(name);
+      for (const name of ['PORT', 'DATABASE_URL', 'SIMKEEP_SECRET', 'SIMKEEP_ORDER_TTL_MINUTES', 'SIMKEEP_SANDBOX_ENABLED', 'SIMKEEP_DB_POOL_SIZE'])
+        expect(problems).toContain(name);
     }
   });
 
