@@ -2,6 +2,7 @@
  * Composition: builds the services over one database and mounts every route on one
  * Fastify instance. `buildApp` is what the server, the tests and the benchmarks run.
  */
+import path from 'node:path';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -19,6 +20,9 @@ import { Idempotency } from './guard/idempotency.js';
 import { ProbeGuard } from './guard/probe-guard.js';
 import { frameworkErrors, registerErrorHandling } from './http/errors.js';
 import { validatorCompiler } from './http/validation.js';
+import { Dispatcher, directComposer } from './notify/dispatcher.js';
+import { NotificationSettingsStore } from './notify/notification-settings.js';
+import { TransportPool } from './notify/transport-pool.js';
 import { paymentRoutes } from './payments/payment-routes.js';
 import { PaymentService } from './payments/payment-service.js';
 import { healthRoutes } from './platform/health-routes.js';
@@ -26,6 +30,10 @@ import { loadSecrets, type Secrets } from './platform/secrets.js';
 import { ReceiptLinker } from './receipts/receipt-links.js';
 import { receiptPdfService } from './receipts/receipt-pdf-service.js';
 import { receiptRoutes } from './receipts/receipt-routes.js';
+import { ReminderComposer } from './reminders/reminder-messages.js';
+import { reminderRoutes } from './reminders/reminder-routes.js';
+import { REMINDER_KIND, ReminderSweeper } from './reminders/reminder-sweep.js';
+import { RenewalLinker } from './reminders/renewal-links.js';
 import { adminOrderRoutes } from './renewal/admin-order-routes.js';
 import { OrderService } from './renewal/order-service.js';
 import { renewalRoutes } from './renewal/renewal-routes.js';
@@ -47,6 +55,11 @@ export interface Services {
   probes: ProbeGuard;
   tokens: AdminTokens;
   receiptPdf: (orderId: string) => Promise<{ pdf: Buffer; number: string }>;
+  notificationSettings: NotificationSettingsStore;
+  renewalLinks: RenewalLinker;
+  reminders: ReminderSweeper;
+  transports: TransportPool;
+  dispatcher: Dispatcher;
 }
 
 export async function createServices(db: Db, config: Config, clock: Clock = systemClock): Promise<Services> {
@@ -56,6 +69,16 @@ export async function createServices(db: Db, config: Config, clock: Clock = syst
   const links = new ReceiptLinker(secrets.receiptKey, config.publicUrl);
   const probes = new ProbeGuard(db, clock, config.lookupLimits);
   const orders = new OrderService(db, catalog, catalogService, links, clock);
+  const notificationSettings = new NotificationSettingsStore(db, clock);
+  const renewalLinks = new RenewalLinker(secrets.linkKey, config.publicUrl);
+  const transports = new TransportPool(notificationSettings, { outboxDir: path.join(config.dataDir, 'outbox') });
+  const composers = { [REMINDER_KIND]: new ReminderComposer(db, catalog, notificationSettings, renewalLinks), message: directComposer };
+  const dispatcher = new Dispatcher(db, catalog, notificationSettings, transports, composers, clock, {
+    batchSize: 200,
+    leaseMs: 5 * 60_000,
+    maxAttempts: config.outboxMaxAttempts,
+    concurrency: 8,
+  });
   return {
     db,
     config,
@@ -71,6 +94,11 @@ export async function createServices(db: Db, config: Config, clock: Clock = syst
     probes,
     tokens: new AdminTokens(db, clock, config.adminToken),
     receiptPdf: receiptPdfService(orders),
+    notificationSettings,
+    renewalLinks,
+    reminders: new ReminderSweeper(db, catalog, notificationSettings, clock),
+    transports,
+    dispatcher,
   };
 }
 
@@ -108,6 +136,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     await admin.register(catalogRoutes, { services });
     await admin.register(cardRoutes, { services });
     await admin.register(adminOrderRoutes, { services });
+    await admin.register(reminderRoutes, { services });
   });
   return app;
 }

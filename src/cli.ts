@@ -7,9 +7,11 @@
 import fs from 'node:fs';
 import { Command } from 'commander';
 import { createServices, type Services } from './app.js';
+import { isValidDate } from './cards/calendar.js';
 import { ConfigError, loadConfig, redactUrl } from './config.js';
 import { migrate, openDatabase } from './db/database.js';
 import { seedDemo } from './platform/demo-seed.js';
+import { runJobsOnce, startJobs } from './platform/jobs.js';
 import { serve } from './server.js';
 import { DomainError } from './shared/errors.js';
 
@@ -34,6 +36,28 @@ program
   .description('start the HTTP server (applies migrations first)')
   .option('--demo', 'seed the demo operator, plans and cards if they are missing')
   .action(async (options: { demo?: boolean }) => serve(loadConfig(), { demo: options.demo === true }));
+
+program
+  .command('worker')
+  .description('run the scheduled jobs (reminders, message dispatch, housekeeping) without serving HTTP')
+  .option('--once', 'run them once and exit')
+  .action(async (options: { once?: boolean }) => {
+    if (options.once) return withServices(async (services) => runJobsOnce(services).finally(() => services.transports.close()));
+    const config = loadConfig();
+    const db = openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize });
+    await migrate(db);
+    const services = await createServices(db, config);
+    const jobs = startJobs(services, { warn: (obj, msg) => console.error(msg, obj) });
+    console.log('simkeep worker running the scheduled jobs every minute');
+    const stop = async () => {
+      jobs.stop();
+      await services.transports.close();
+      await db.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', () => void stop());
+    process.once('SIGTERM', () => void stop());
+  });
 
 program
   .command('migrate')
@@ -108,6 +132,29 @@ program
       if (!operator) throw new UsageError(`no operator has the code "${options.operator}"`);
       const { runImport } = await import('./cards/card-import-cli.js');
       await runImport(services.db, operator, file);
+    });
+  });
+
+program
+  .command('reminders')
+  .description("show (and unless --dry-run, enqueue) one local day's reminders")
+  .requiredOption('--date <YYYY-MM-DD>', "the day, in each operator's time zone")
+  .option('--operator <code>', 'only this operator')
+  .option('--dry-run', 'print what would be sent; change nothing')
+  .action(async (options: { date: string; operator?: string; dryRun?: boolean }) => {
+    if (!isValidDate(options.date)) throw new UsageError(`--date must be a calendar date like 2026-12-01, not "${options.date}"`);
+    await withServices(async (services) => {
+      const codes = options.operator
+        ? [options.operator]
+        : (await services.db.kysely.selectFrom('operators').select('code').orderBy('code').execute()).map((o) => o.code);
+      const operators = [];
+      for (const code of codes) {
+        const operator = await services.catalog.operatorByCode(code);
+        if (!operator) throw new UsageError(`no operator has the code "${code}"`);
+        operators.push(operator);
+      }
+      const { runReminders } = await import('./reminders/reminder-cli.js');
+      await runReminders(services, operators, options.date, options.dryRun === true);
     });
   });
 

@@ -29,6 +29,10 @@ export interface Config {
   logLevel: string;
   trustProxy: boolean;
   sandboxEnabled: boolean;
+  /** Run the scheduled jobs (reminder sweep, message dispatch, housekeeping) in `serve`. */
+  jobs: boolean;
+  /** Attempts before a message is dead-lettered. */
+  outboxMaxAttempts: number;
 }
 
 export class ConfigError extends Error {
@@ -104,6 +108,8 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     trustProxy: flag('SIMKEEP_TRUST_PROXY', false),
     sandboxEnabled: flag('SIMKEEP_SANDBOX_ENABLED', true),
+    jobs: flag('SIMKEEP_JOBS', true),
+    outboxMaxAttempts: int('SIMKEEP_OUTBOX_MAX_ATTEMPTS', 8, 1, 100),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -1,15 +1,14 @@
 /**
  * Runs the HTTP server: opens and migrates the database, optionally seeds the demo,
- * serves, and runs the housekeeping sweeper (stores expired orders, numbers receipts a
- * crash left unnumbered, forgets old failed attempts and idempotency keys) until SIGINT/SIGTERM.
+ * serves, and runs the scheduled jobs (platform/jobs.ts) unless SIMKEEP_JOBS=false,
+ * until SIGINT/SIGTERM.
  */
 import { buildApp, createServices } from './app.js';
 import type { Config } from './config.js';
 import { migrate, openDatabase } from './db/database.js';
 import { seedDemo } from './platform/demo-seed.js';
+import { startJobs } from './platform/jobs.js';
 import { maskMsisdn } from './shared/msisdn.js';
-
-const SWEEP_INTERVAL_MS = 60_000;
 
 export async function serve(config: Config, options: { demo: boolean }): Promise<void> {
   const db = openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize });
@@ -28,23 +27,13 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
       `\nsimkeep demo ${demo.created ? 'seeded' : 'already seeded'}: operator "demo", plans m1 m3 y1 (online) d7 (counter), coupons SAVE5 BONUS7 (SUMMER has expired)\n${lines.join('\n')}\n\n`,
     );
   }
-  const sweep = async () => {
-    try {
-      await services.orders.expireOverdue();
-      await services.orders.numberPendingReceipts();
-      await services.probes.prune();
-      await services.idempotency.prune();
-    } catch (error) {
-      app.log.warn({ err: error }, 'housekeeping sweep failed; will retry');
-    }
-  };
-  const timer = setInterval(() => void sweep(), SWEEP_INTERVAL_MS);
-  timer.unref();
+  const jobs = config.jobs ? startJobs(services, app.log) : undefined;
   await app.listen({ port: config.port, host: config.host });
   process.stdout.write(`simkeep listening on ${config.publicUrl} (API docs at ${config.publicUrl}/docs)\n`);
 
   const stop = async () => {
-    clearInterval(timer);
+    jobs?.stop();
+    await services.transports.close();
     await app.close();
     await db.close();
     process.exit(0);

@@ -17,6 +17,14 @@ export function forUpdate<DB, TB extends keyof DB, O>(
   return of === undefined ? query.forUpdate() : query.forUpdate(of as never);
 }
 
+/**
+ * `FOR UPDATE SKIP LOCKED` on PostgreSQL, so concurrent workers claim disjoint rows;
+ * unchanged on SQLite, whose writers are serial.
+ */
+export function skipLocked<DB, TB extends keyof DB, O>(dialect: DialectName, query: SelectQueryBuilder<DB, TB, O>): SelectQueryBuilder<DB, TB, O> {
+  return dialect === 'postgres' ? query.forUpdate().skipLocked() : query;
+}
+
 /** True when an error is a unique-constraint violation, in either database. */
 export function isUniqueViolation(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;

@@ -183,6 +183,66 @@ export interface SettingTable {
   value: string;
 }
 
+export interface NotificationSettingsTable {
+  operator_id: string;
+  schedule: string | null;
+  quiet_start: string;
+  quiet_end: string;
+  sms_transport: string | null;
+  email_transport: string | null;
+  updated_at: string;
+}
+
+export interface CardContactTable {
+  card_id: string;
+  channel: 'sms' | 'email';
+  email: string | null;
+  locale: 'zh-CN' | 'en';
+  opted_out: number;
+  updated_at: string;
+}
+
+export type OutboxStatus = 'pending' | 'sent' | 'dead' | 'skipped' | 'cancelled';
+
+export interface OutboxTable {
+  id: string;
+  kind: string;
+  operator_id: string;
+  card_id: string | null;
+  valid_until: string | null;
+  step: string | null;
+  channel: 'sms' | 'email' | null;
+  recipient: string | null;
+  subject: string | null;
+  body: string | null;
+  status: OutboxStatus;
+  attempts: number;
+  next_attempt_at: string;
+  lease_until: string | null;
+  last_error: string | null;
+  provider_id: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+export interface DeliveryTable {
+  id: string;
+  outbox_id: string;
+  attempt: number;
+  transport: string;
+  ok: number;
+  detail: string | null;
+  duration_ms: number;
+  at: string;
+}
+
+export interface ReminderSweepTable {
+  operator_id: string;
+  day: string;
+  enqueued: number;
+  at: string;
+}
+
 export interface Database {
   operators: OperatorTable;
   plans: PlanTable;
@@ -199,4 +259,9 @@ export interface Database {
   probe_failures: ProbeFailureTable;
   admin_tokens: AdminTokenTable;
   settings: SettingTable;
+  notification_settings: NotificationSettingsTable;
+  card_contacts: CardContactTable;
+  outbox: OutboxTable;
+  deliveries: DeliveryTable;
+  reminder_sweeps: ReminderSweepTable;
 }

@@ -12,6 +12,8 @@ const SECRET_SETTING = 'signing_secret';
 export interface Secrets {
   /** Signs receipt verification links and other public links. */
   receiptKey: Buffer;
+  /** Signs the renewal and calendar links in reminders. */
+  linkKey: Buffer;
   /** The sandbox provider's webhook secret (SIMKEEP_SANDBOX_SECRET or derived). */
   sandboxSecret: string;
 }
@@ -20,6 +22,7 @@ export async function loadSecrets(db: Db, configured: { secret?: string | undefi
   const secret = configured.secret ?? (await storedSecret(db));
   return {
     receiptKey: derive(secret, 'receipt-links'),
+    linkKey: derive(secret, 'renewal-links'),
     sandboxSecret: configured.sandboxSecret ?? derive(secret, 'sandbox-webhook').toString('hex'),
   };
 }

@@ -18,6 +18,7 @@ export const errorStatus = {
   plan_not_found: 404,
   promotion_not_found: 404,
   order_not_found: 404,
+  message_not_found: 404,
   payment_not_found: 404,
   receipt_not_found: 404,
   card_exists: 409,

@@ -1,0 +1,165 @@
+/**
+ * The dispatcher: claims due outbox rows in batches, has each kind's composer turn them
+ * into messages (or drop them: a reminder for a card renewed meanwhile is cancelled),
+ * holds SMS reminders through the operator's quiet hours, sends through the operator's
+ * transport for the channel, and records every outcome with its delivery log. A failure
+ * is retried with backoff; a permanent one, or the last allowed attempt, is a dead letter.
+ */
+import type { Catalog } from '../catalog/catalog.js';
+import type { Db } from '../db/database.js';
+import type { Clock } from '../shared/clock.js';
+import type { NotificationSettingsStore } from './notification-settings.js';
+import { type AttemptLog, claimDue, type OutboxRow, type Outcome, recordOutcomes } from './outbox.js';
+import { quietUntil } from './quiet-hours.js';
+import { retryDelay } from './retry.js';
+import { DeliveryError, type OutgoingMessage, type Transport } from './transport.js';
+import type { TransportPool } from './transport-pool.js';
+
+export type Composition =
+  | { action: 'send'; message: OutgoingMessage; quietHours: boolean }
+  | { action: 'drop'; status: 'skipped' | 'cancelled'; reason: string };
+
+/** Turns claimed rows of one kind into messages, a batch at a time (one query, not one per row). */
+export interface Composer {
+  compose(rows: OutboxRow[], now: Date): Promise<Map<string, Composition>>;
+}
+
+/** Rows whose text was written with them. */
+export const directComposer: Composer = {
+  async compose(rows) {
+    const out = new Map<string, Composition>();
+    for (const row of rows) {
+      if (!row.channel || !row.recipient || row.body === null) {
+        out.set(row.id, { action: 'drop', status: 'skipped', reason: 'incomplete message' });
+        continue;
+      }
+      const message: OutgoingMessage = { id: row.id, channel: row.channel, to: row.recipient, text: row.body, operator: row.operator_id };
+      if (row.subject !== null) message.subject = row.subject;
+      out.set(row.id, { action: 'send', message, quietHours: false });
+    }
+    return out;
+  },
+};
+
+export interface DispatcherOptions {
+  batchSize: number;
+  leaseMs: number;
+  maxAttempts: number;
+  /** Messages in flight at once. */
+  concurrency: number;
+}
+
+export interface DispatchReport {
+  claimed: number;
+  sent: number;
+  retried: number;
+  dead: number;
+  dropped: number;
+  held: number;
+}
+
+export class Dispatcher {
+  constructor(
+    private readonly db: Db,
+    private readonly catalog: Catalog,
+    private readonly settings: NotificationSettingsStore,
+    private readonly transports: TransportPool,
+    private readonly composers: Record<string, Composer>,
+    private readonly clock: Clock,
+    private readonly options: DispatcherOptions,
+  ) {}
+
+  /** Dispatches batches until none is full; returns the totals. */
+  async drain(maxBatches = 100): Promise<DispatchReport> {
+    const total: DispatchReport = { claimed: 0, sent: 0, retried: 0, dead: 0, dropped: 0, held: 0 };
+    for (let i = 0; i < maxBatches; i++) {
+      const report = await this.dispatchBatch();
+      for (const key of Object.keys(total) as (keyof DispatchReport)[]) total[key] += report[key];
+      if (report.claimed < this.options.batchSize) break;
+    }
+    return total;
+  }
+
+  async dispatchBatch(): Promise<DispatchReport> {
+    const now = this.clock.now();
+    const rows = await claimDue(this.db, now, this.options.batchSize, this.options.leaseMs);
+    const compositions = await this.compose(rows, now);
+    const outcomes: Outcome[] = [];
+    const attempts: AttemptLog[] = [];
+    const work = rows.map((row) => async () => {
+      const composition = compositions.get(row.id) ?? { action: 'drop', status: 'skipped', reason: `no composer for kind "${row.kind}"` };
+      if (composition.action === 'drop') {
+        outcomes.push({ id: row.id, status: composition.status, reason: composition.reason });
+        return;
+      }
+      const { message } = composition;
+      if (composition.quietHours && message.channel === 'sms') {
+        const until = await this.quietUntil(row.operator_id, now);
+        if (until) {
+          outcomes.push({ id: row.id, status: 'held', until });
+          return;
+        }
+      }
+      outcomes.push(await this.send(row, message, attempts));
+    });
+    await runLimited(work, this.options.concurrency);
+    await recordOutcomes(this.db, outcomes, attempts, this.clock.now());
+    return {
+      claimed: rows.length,
+      sent: outcomes.filter((o) => o.status === 'sent').length,
+      retried: outcomes.filter((o) => o.status === 'retry').length,
+      dead: outcomes.filter((o) => o.status === 'dead').length,
+      dropped: outcomes.filter((o) => o.status === 'skipped' || o.status === 'cancelled').length,
+      held: outcomes.filter((o) => o.status === 'held').length,
+    };
+  }
+
+  private async compose(rows: OutboxRow[], now: Date): Promise<Map<string, Composition>> {
+    const byKind = new Map<string, OutboxRow[]>();
+    for (const row of rows) byKind.set(row.kind, [...(byKind.get(row.kind) ?? []), row]);
+    const all = new Map<string, Composition>();
+    for (const [kind, group] of byKind) {
+      const composer = this.composers[kind];
+      if (!composer) continue;
+      for (const [id, composition] of await composer.compose(group, now)) all.set(id, composition);
+    }
+    return all;
+  }
+
+  private async quietUntil(operatorId: string, now: Date): Promise<Date | undefined> {
+    const operator = await this.catalog.operatorById(operatorId);
+    if (!operator) return undefined;
+    const { quietHours } = await this.settings.of(operatorId);
+    return quietUntil(now, operator.timeZone, quietHours);
+  }
+
+  private async send(row: OutboxRow, message: OutgoingMessage, log: AttemptLog[]): Promise<Outcome> {
+    const started = performance.now();
+    let transport: Transport | undefined;
+    try {
+      transport = await this.transports.for(row.operator_id, message.channel);
+      const delivery = await transport.send(message);
+      log.push({ outboxId: row.id, attempt: row.attempts, transport: transport.kind, ok: true, detail: delivery.providerId, durationMs: elapsed(started) });
+      return { id: row.id, status: 'sent', channel: message.channel, to: message.to, providerId: delivery.providerId };
+    } catch (error) {
+      const detail = error instanceof Error ? error.message.slice(0, 500) : String(error);
+      log.push({ outboxId: row.id, attempt: row.attempts, transport: transport?.kind ?? 'none', ok: false, detail, durationMs: elapsed(started) });
+      const permanent = error instanceof DeliveryError && error.permanent;
+      if (permanent || row.attempts >= this.options.maxAttempts) return { id: row.id, status: 'dead', reason: detail };
+      return { id: row.id, status: 'retry', at: new Date(this.clock.now().getTime() + retryDelay(row.attempts)), error: detail };
+    }
+  }
+}
+
+const elapsed = (started: number) => Math.round(performance.now() - started);
+
+async function runLimited(tasks: (() => Promise<void>)[], limit: number): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) {
+      const task = tasks[next++];
+      if (task) await task();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+}

@@ -1,0 +1,145 @@
+/**
+ * Each operator's notification settings: the reminder schedule with its templates, quiet
+ * hours, and the transport per channel. An operator without a row gets the built-in
+ * schedule, 21:00–09:00 quiet hours and the console-and-file outbox. Read through a short
+ * per-process cache, like the catalog.
+ */
+import type { Db } from '../db/database.js';
+import { DEFAULT_SCHEDULE, LOCALES, type ReminderStep, unknownPlaceholders } from '../reminders/schedule.js';
+import type { Clock } from '../shared/clock.js';
+import { DomainError } from '../shared/errors.js';
+import { DEFAULT_QUIET_HOURS, isClockTime, type QuietHours } from './quiet-hours.js';
+import type { Channel } from './transport.js';
+import { type EmailTransportSettings, parseTransportSettings, type SmsTransportSettings } from './transport-settings.js';
+
+export interface NotificationSettings {
+  schedule: readonly ReminderStep[];
+  quietHours: QuietHours;
+  transports: { sms: SmsTransportSettings; email: EmailTransportSettings };
+  /** False while the operator has kept every default. */
+  customised: boolean;
+}
+
+export const DEFAULT_SETTINGS: NotificationSettings = {
+  schedule: DEFAULT_SCHEDULE,
+  quietHours: DEFAULT_QUIET_HOURS,
+  transports: { sms: { kind: 'console' }, email: { kind: 'console' } },
+  customised: false,
+};
+
+export interface SettingsChange {
+  schedule?: ReminderStep[] | null;
+  quietHours?: QuietHours;
+  transports?: { sms?: unknown; email?: unknown };
+}
+
+const TTL_MS = 2000;
+
+export class NotificationSettingsStore {
+  private readonly cache = new Map<string, { value: NotificationSettings; at: number }>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
+
+  async of(operatorId: string): Promise<NotificationSettings> {
+    const hit = this.cache.get(operatorId);
+    const now = Date.now();
+    if (hit && now - hit.at < TTL_MS) return hit.value;
+    const row = await this.db.kysely.selectFrom('notification_settings').selectAll().where('operator_id', '=', operatorId).executeTakeFirst();
+    const value: NotificationSettings = row
+      ? {
+          schedule: row.schedule === null ? DEFAULT_SCHEDULE : (JSON.parse(row.schedule) as ReminderStep[]),
+          quietHours: { start: row.quiet_start, end: row.quiet_end },
+          transports: {
+            sms: row.sms_transport === null ? DEFAULT_SETTINGS.transports.sms : (JSON.parse(row.sms_transport) as SmsTransportSettings),
+            email: row.email_transport === null ? DEFAULT_SETTINGS.transports.email : (JSON.parse(row.email_transport) as EmailTransportSettings),
+          },
+          customised: true,
+        }
+      : DEFAULT_SETTINGS;
+    this.cache.set(operatorId, { value, at: now });
+    return value;
+  }
+
+  /** Applies a change after checking all of it; `schedule: null` goes back to the built-in one. */
+  async update(operatorId: string, change: SettingsChange): Promise<NotificationSettings> {
+    const current = await this.of(operatorId);
+    if (change.schedule === undefined && change.quietHours === undefined && change.transports === undefined) return current;
+    const schedule = change.schedule === undefined ? current.schedule : change.schedule === null ? null : checkSchedule(change.schedule);
+    const quietHours = change.quietHours === undefined ? current.quietHours : checkQuietHours(change.quietHours);
+    const sms = change.transports?.sms === undefined ? current.transports.sms : keepSecrets(transport('sms', change.transports.sms), current.transports.sms);
+    const email =
+      change.transports?.email === undefined ? current.transports.email : keepSecrets(transport('email', change.transports.email), current.transports.email);
+    const row = {
+      schedule: schedule === null || schedule === DEFAULT_SCHEDULE ? null : JSON.stringify(schedule),
+      quiet_start: quietHours.start,
+      quiet_end: quietHours.end,
+      sms_transport: sms.kind === 'console' ? null : JSON.stringify(sms),
+      email_transport: email.kind === 'console' ? null : JSON.stringify(email),
+      updated_at: this.clock.now().toISOString(),
+    };
+    await this.db.kysely
+      .insertInto('notification_settings')
+      .values({ operator_id: operatorId, ...row })
+      .onConflict((oc) => oc.column('operator_id').doUpdateSet(row))
+      .execute();
+    this.cache.delete(operatorId);
+    return this.of(operatorId);
+  }
+}
+
+/**
+ * Settings read from the admin API come back with secrets as `***`; saving them again
+ * keeps the stored secret instead of overwriting it.
+ */
+function keepSecrets<T extends SmsTransportSettings | EmailTransportSettings>(incoming: T, current: T): T {
+  const next = structuredClone(incoming) as Record<string, unknown>;
+  const stored = current as Record<string, unknown>;
+  if (next.password === REDACTED) next.password = stored.password;
+  const headers = next.headers as Record<string, string> | undefined;
+  const storedHeaders = (stored.headers ?? {}) as Record<string, string>;
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value === REDACTED && headers && storedHeaders[name] !== undefined) headers[name] = storedHeaders[name];
+  }
+  return next as T;
+}
+
+const REDACTED = '***';
+
+function transport(channel: Channel, value: unknown) {
+  try {
+    return parseTransportSettings(channel, value);
+  } catch (error) {
+    throw new DomainError('invalid_request', `transports.${channel}: ${(error as Error).message}`, { fields: [`/transports/${channel}`] });
+  }
+}
+
+function checkQuietHours(quiet: QuietHours): QuietHours {
+  for (const [name, value] of Object.entries(quiet)) {
+    if (!isClockTime(value))
+      throw new DomainError('invalid_request', `quietHours.${name}: use HH:MM, 24-hour (e.g. 21:00).`, { fields: [`/quietHours/${name}`] });
+  }
+  return quiet;
+}
+
+function checkSchedule(steps: ReminderStep[]): ReminderStep[] {
+  const seen = new Set<string>();
+  for (const [i, step] of steps.entries()) {
+    if (seen.has(step.code))
+      throw new DomainError('invalid_request', `schedule[${i}].code: "${step.code}" is used twice.`, { fields: [`/schedule/${i}/code`] });
+    seen.add(step.code);
+    for (const locale of LOCALES) {
+      for (const part of ['text', 'subject'] as const) {
+        const unknown = unknownPlaceholders(step.templates[locale][part]);
+        if (unknown.length > 0) {
+          throw new DomainError('invalid_request', `schedule[${i}].templates.${locale}.${part}: unknown placeholder {{${unknown[0]}}}.`, {
+            fields: [`/schedule/${i}/templates/${locale}/${part}`],
+          });
+        }
+      }
+    }
+  }
+  return steps;
+}

@@ -1,0 +1,33 @@
+/**
+ * One transport per operator and channel, built from the operator's settings and rebuilt
+ * when they change (the old one is closed).
+ */
+import type { NotificationSettingsStore } from './notification-settings.js';
+import type { Channel, Transport } from './transport.js';
+import { createTransport, type TransportContext } from './transport-settings.js';
+
+export class TransportPool {
+  private readonly transports = new Map<string, { settings: string; transport: Transport }>();
+
+  constructor(
+    private readonly settings: NotificationSettingsStore,
+    private readonly context: TransportContext,
+  ) {}
+
+  async for(operatorId: string, channel: Channel): Promise<Transport> {
+    const settings = (await this.settings.of(operatorId)).transports[channel];
+    const key = `${operatorId}:${channel}`;
+    const json = JSON.stringify(settings);
+    const current = this.transports.get(key);
+    if (current?.settings === json) return current.transport;
+    await current?.transport.close?.();
+    const transport = createTransport(channel, settings, this.context);
+    this.transports.set(key, { settings: json, transport });
+    return transport;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.transports.values()].map(({ transport }) => transport.close?.()));
+    this.transports.clear();
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * The operator's view of reminders and messages: its notification settings (transport
+ * secrets redacted), the reminders due in the coming days, counts by status, the dead
+ * letters with their delivery log, and sending a dead letter again.
+ */
+import type { Services } from '../app.js';
+import { addDays, todayIn } from '../cards/calendar.js';
+import { type AdminPrincipal, assertMayActFor } from '../catalog/catalog-service.js';
+import type { OutboxStatus } from '../db/schema.js';
+import type { NotificationSettings, SettingsChange } from '../notify/notification-settings.js';
+import { redactTransportSettings } from '../notify/transport-settings.js';
+import { DomainError } from '../shared/errors.js';
+import { maskMsisdn } from '../shared/msisdn.js';
+import { stepDay, targetValidUntil } from './schedule.js';
+
+export function settingsView(settings: NotificationSettings) {
+  return {
+    schedule: [...settings.schedule],
+    quietHours: settings.quietHours,
+    transports: { sms: redactTransportSettings(settings.transports.sms), email: redactTransportSettings(settings.transports.email) },
+    customised: settings.customised,
+  };
+}
+
+const mask = (to: string | null) => (to === null ? null : to.includes('@') ? `${to[0]}***@${to.split('@')[1]}` : maskMsisdn(to));
+
+export class ReminderAdmin {
+  constructor(private readonly services: Services) {}
+
+  private async operator(principal: AdminPrincipal, code: string) {
+    const operator = await this.services.catalog.operatorByCode(code);
+    if (!operator) throw new DomainError('operator_not_found', `No operator has the code "${code}".`);
+    assertMayActFor(principal, operator.id);
+    return operator;
+  }
+
+  async settings(principal: AdminPrincipal, code: string) {
+    const operator = await this.operator(principal, code);
+    return settingsView(await this.services.notificationSettings.of(operator.id));
+  }
+
+  async updateSettings(principal: AdminPrincipal, code: string, change: SettingsChange) {
+    const operator = await this.operator(principal, code);
+    return settingsView(await this.services.notificationSettings.update(operator.id, change));
+  }
+
+  /** Reminders due each day from today for `days` days, per step, and all messages by status. */
+  async summary(principal: AdminPrincipal, code: string, days: number) {
+    const operator = await this.operator(principal, code);
+    const { schedule } = await this.services.notificationSettings.of(operator.id);
+    const today = todayIn(operator.timeZone, this.services.clock.now());
+    const db = this.services.db.kysely;
+    const dates = schedule.flatMap((step) => [targetValidUntil(step, today, operator), targetValidUntil(step, addDays(today, days - 1), operator)]);
+    const from = dates.reduce((a, b) => (a < b ? a : b));
+    const to = dates.reduce((a, b) => (a > b ? a : b));
+    const cards = await db
+      .selectFrom('cards')
+      .select(['valid_until', (eb) => eb.fn.countAll<number>().as('count')])
+      .where('operator_id', '=', operator.id)
+      .where('retired_at', 'is', null)
+      .where('blocked', '=', 0)
+      .where('valid_until', '>=', from)
+      .where('valid_until', '<=', to)
+      .groupBy('valid_until')
+      .execute();
+    const upcoming = new Map<string, Record<string, number>>();
+    for (const { valid_until, count } of cards) {
+      for (const step of schedule) {
+        const day = stepDay(step, valid_until, operator);
+        if (day < today || day > addDays(today, days - 1)) continue;
+        const perStep = upcoming.get(day) ?? {};
+        perStep[step.code] = (perStep[step.code] ?? 0) + Number(count);
+        upcoming.set(day, perStep);
+      }
+    }
+    const statuses = await db
+      .selectFrom('outbox')
+      .select(['status', (eb) => eb.fn.countAll<number>().as('count')])
+      .where('operator_id', '=', operator.id)
+      .where('kind', '=', 'reminder')
+      .groupBy('status')
+      .execute();
+    return {
+      today,
+      upcoming: [...upcoming].sort(([a], [b]) => (a < b ? -1 : 1)).map(([day, steps]) => ({ day, steps })),
+      messages: Object.fromEntries(statuses.map((s) => [s.status, Number(s.count)])) as Partial<Record<OutboxStatus, number>>,
+    };
+  }
+
+  async messages(principal: AdminPrincipal, code: string, status: OutboxStatus | undefined, limit: number) {
+    const operator = await this.operator(principal, code);
+    let query = this.services.db.kysely.selectFrom('outbox').selectAll().where('operator_id', '=', operator.id);
+    if (status) query = query.where('status', '=', status);
+    const rows = await query.orderBy('created_at', 'desc').orderBy('id').limit(limit).execute();
+    const ids = rows.map((r) => r.id);
+    const log =
+      ids.length === 0 ? [] : await this.services.db.kysely.selectFrom('deliveries').selectAll().where('outbox_id', 'in', ids).orderBy('at').execute();
+    return rows.map((row) => ({
+      id: row.id,
+      kind: row.kind,
+      step: row.step,
+      validUntil: row.valid_until,
+      channel: row.channel,
+      to: mask(row.recipient),
+      status: row.status,
+      attempts: row.attempts,
+      nextAttemptAt: row.status === 'pending' ? row.next_attempt_at : null,
+      lastError: row.last_error,
+      sentAt: row.sent_at,
+      deliveries: log
+        .filter((d) => d.outbox_id === row.id)
+        .map((d) => ({ attempt: d.attempt, transport: d.transport, ok: d.ok === 1, detail: d.detail, durationMs: d.duration_ms, at: d.at })),
+    }));
+  }
+
+  /** Puts a dead letter back in the queue, with a fresh set of attempts. */
+  async retry(principal: AdminPrincipal, code: string, id: string) {
+    const operator = await this.operator(principal, code);
+    const result = await this.services.db.kysely
+      .updateTable('outbox')
+      .set({ status: 'pending', attempts: 0, next_attempt_at: this.services.clock.now().toISOString(), lease_until: null })
+      .where('id', '=', id)
+      .where('operator_id', '=', operator.id)
+      .where('status', '=', 'dead')
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) throw new DomainError('message_not_found', 'No dead message of this operator has this id.');
+    return { id, status: 'pending' as const };
+  }
+}

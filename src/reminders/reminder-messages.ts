@@ -1,0 +1,98 @@
+/**
+ * Turns claimed reminder rows into messages when they are sent, so the text carries
+ * today's price and the subscriber's current preferences. A reminder is dropped when its
+ * reason is gone: the card was renewed meanwhile (its `validUntil` moved: cancelled), or
+ * it was blocked, recycled or re-issued, or the subscriber opted out (skipped).
+ */
+import { addDays, todayIn } from '../cards/calendar.js';
+import type { Catalog } from '../catalog/catalog.js';
+import type { Operator, Plan } from '../catalog/model.js';
+import type { Db } from '../db/database.js';
+import type { Composer, Composition } from '../notify/dispatcher.js';
+import type { NotificationSettingsStore } from '../notify/notification-settings.js';
+import type { OutboxRow } from '../notify/outbox.js';
+import type { OutgoingMessage } from '../notify/transport.js';
+import { maskMsisdn } from '../shared/msisdn.js';
+import { formatPrice, type Locale, placeholderValues, render } from './schedule.js';
+
+/** How long the link in a reminder opens the card page. */
+export const LINK_DAYS = 14;
+
+export interface LinkSigner {
+  url(cardId: string, expiresAt: Date): string;
+}
+
+export class ReminderComposer implements Composer {
+  constructor(
+    private readonly db: Db,
+    private readonly catalog: Catalog,
+    private readonly settings: NotificationSettingsStore,
+    private readonly links: LinkSigner,
+  ) {}
+
+  async compose(rows: OutboxRow[], now: Date): Promise<Map<string, Composition>> {
+    const ids = [...new Set(rows.flatMap((r) => (r.card_id ? [r.card_id] : [])))];
+    const cards =
+      ids.length === 0
+        ? []
+        : await this.db.kysely
+            .selectFrom('cards as c')
+            .leftJoin('card_contacts as k', 'k.card_id', 'c.id')
+            .select(['c.id', 'c.msisdn', 'c.valid_until', 'c.blocked', 'c.retired_at', 'k.channel', 'k.email', 'k.locale', 'k.opted_out'])
+            .where('c.id', 'in', ids)
+            .execute();
+    const byId = new Map(cards.map((c) => [c.id, c]));
+    const out = new Map<string, Composition>();
+    for (const row of rows) {
+      const card = row.card_id ? byId.get(row.card_id) : undefined;
+      const operator = await this.catalog.operatorById(row.operator_id);
+      if (!card || !operator || card.retired_at !== null || card.blocked === 1) {
+        out.set(row.id, { action: 'drop', status: 'skipped', reason: 'card_not_renewable' });
+      } else if (card.valid_until !== row.valid_until) {
+        out.set(row.id, { action: 'drop', status: 'cancelled', reason: 'renewed' });
+      } else if (card.opted_out === 1) {
+        out.set(row.id, { action: 'drop', status: 'skipped', reason: 'opted_out' });
+      } else {
+        const email = card.channel === 'email' && card.email ? card.email : undefined;
+        const locale: Locale = card.locale ?? 'zh-CN';
+        const message = await this.message(row, operator, { id: card.id, msisdn: card.msisdn, validUntil: card.valid_until }, email, locale, now);
+        out.set(row.id, message ? { action: 'send', message, quietHours: true } : { action: 'drop', status: 'skipped', reason: 'step_not_in_schedule' });
+      }
+    }
+    return out;
+  }
+
+  private async message(
+    row: OutboxRow,
+    operator: Operator,
+    card: { id: string; msisdn: string; validUntil: string },
+    email: string | undefined,
+    locale: Locale,
+    now: Date,
+  ): Promise<OutgoingMessage | undefined> {
+    const { schedule } = await this.settings.of(operator.id);
+    const step = schedule.find((s) => s.code === row.step);
+    if (!step) return undefined;
+    const cheapest = cheapestPlan(await this.catalog.plansOf(operator.id));
+    const today = todayIn(operator.timeZone, now);
+    const values = placeholderValues({
+      operator: operator.displayName,
+      msisdn: maskMsisdn(card.msisdn),
+      validUntil: card.validUntil,
+      today,
+      plan: cheapest ? (locale === 'en' ? cheapest.name.en : cheapest.name['zh-CN']) : '',
+      price: cheapest ? formatPrice(cheapest.price, operator.currency, locale) : '',
+      link: this.links.url(card.id, new Date(`${addDays(today, LINK_DAYS)}T00:00:00Z`)),
+      policy: operator,
+    });
+    const template = step.templates[locale];
+    const text = render(template.text, values);
+    if (!email) return { id: row.id, channel: 'sms', to: card.msisdn, text, operator: operator.code };
+    return { id: row.id, channel: 'email', to: email, subject: render(template.subject, values), text, operator: operator.code };
+  }
+}
+
+/** The cheapest plan sold online: what a reminder offers. */
+function cheapestPlan(plans: Plan[]): Plan | undefined {
+  return plans.filter((p) => p.active && p.channels.includes('online')).sort((a, b) => a.price - b.price)[0];
+}

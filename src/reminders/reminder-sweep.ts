@@ -1,0 +1,127 @@
+/**
+ * The daily sweep: for each operator and each local day, every step of the schedule
+ * selects the cards it fires for and enqueues one outbox row per card, in one set-based
+ * `INSERT … SELECT` per step. A reminder's id is (card, validUntil, step), so a second
+ * sweep, another process, or a re-run after a crash inserts nothing twice. Days the server
+ * was down are caught up (up to a week back); the message itself is rendered when sent.
+ */
+import { type Kysely, sql } from 'kysely';
+import { addDays, compareDates, type LocalDate, todayIn } from '../cards/calendar.js';
+import type { Catalog } from '../catalog/catalog.js';
+import type { Operator } from '../catalog/model.js';
+import type { Db } from '../db/database.js';
+import { lockForOperator } from '../db/dialect.js';
+import type { Database } from '../db/schema.js';
+import type { NotificationSettingsStore } from '../notify/notification-settings.js';
+import type { Clock } from '../shared/clock.js';
+import { type ReminderStep, targetValidUntil } from './schedule.js';
+
+export const REMINDER_KIND = 'reminder';
+const CATCH_UP_DAYS = 7;
+
+/** The cards a step selects on `day`: live, not blocked, not opted out. */
+function selection(db: Kysely<Database>, operator: Operator, step: ReminderStep, day: LocalDate) {
+  return db
+    .selectFrom('cards as c')
+    .where('c.operator_id', '=', operator.id)
+    .where('c.valid_until', '=', targetValidUntil(step, day, operator))
+    .where('c.retired_at', 'is', null)
+    .where('c.blocked', '=', 0)
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('card_contacts as k').select('k.card_id').whereRef('k.card_id', '=', 'c.id').where('k.opted_out', '=', 1))));
+}
+
+/** Enqueues `day`'s reminders of every step; returns how many rows were new. */
+export async function enqueueDay(trx: Kysely<Database>, operator: Operator, schedule: readonly ReminderStep[], day: LocalDate, now: Date): Promise<number> {
+  const nowIso = now.toISOString();
+  let enqueued = 0;
+  for (const step of schedule) {
+    const result = await trx
+      .insertInto('outbox')
+      .columns(['id', 'kind', 'operator_id', 'card_id', 'valid_until', 'step', 'status', 'attempts', 'next_attempt_at', 'created_at'])
+      .expression(
+        selection(trx, operator, step, day).select([
+          sql<string>`'rem:' || c.id || ':' || c.valid_until || ':' || ${step.code}`.as('id'),
+          sql<string>`${REMINDER_KIND}`.as('kind'),
+          'c.operator_id',
+          'c.id',
+          'c.valid_until',
+          sql<string>`${step.code}`.as('step'),
+          sql<string>`'pending'`.as('status'),
+          sql<number>`0`.as('attempts'),
+          sql<string>`${nowIso}`.as('next_attempt_at'),
+          sql<string>`${nowIso}`.as('created_at'),
+        ]),
+      )
+      .onConflict((oc) => oc.column('id').doNothing())
+      .executeTakeFirst();
+    enqueued += Number(result.numInsertedOrUpdatedRows ?? 0n);
+  }
+  return enqueued;
+}
+
+export interface PlannedReminder {
+  step: string;
+  cardId: string;
+  msisdn: string;
+  validUntil: LocalDate;
+}
+
+/** What `day`'s sweep would enqueue, without writing (for `simkeep reminders --dry-run`). */
+export async function planDay(db: Kysely<Database>, operator: Operator, schedule: readonly ReminderStep[], day: LocalDate): Promise<PlannedReminder[]> {
+  const planned: PlannedReminder[] = [];
+  for (const step of schedule) {
+    const rows = await selection(db, operator, step, day).select(['c.id', 'c.msisdn', 'c.valid_until']).orderBy('c.msisdn').execute();
+    for (const row of rows) planned.push({ step: step.code, cardId: row.id, msisdn: row.msisdn, validUntil: row.valid_until });
+  }
+  return planned;
+}
+
+export class ReminderSweeper {
+  constructor(
+    private readonly db: Db,
+    private readonly catalog: Catalog,
+    private readonly settings: NotificationSettingsStore,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Enqueues every operator's reminders up to its local today; returns how many rows were new. */
+  async sweep(): Promise<number> {
+    const operators = await this.db.kysely.selectFrom('operators').select('id').execute();
+    let enqueued = 0;
+    for (const { id } of operators) {
+      const operator = await this.catalog.operatorById(id);
+      if (operator) enqueued += await this.sweepOperator(operator);
+    }
+    return enqueued;
+  }
+
+  async sweepOperator(operator: Operator): Promise<number> {
+    const { schedule } = await this.settings.of(operator.id);
+    const now = this.clock.now();
+    const today = todayIn(operator.timeZone, now);
+    const last = await this.db.kysely
+      .selectFrom('reminder_sweeps')
+      .select((eb) => eb.fn.max('day').as('day'))
+      .where('operator_id', '=', operator.id)
+      .executeTakeFirst();
+    const earliest = addDays(today, -(CATCH_UP_DAYS - 1));
+    let day = last?.day ? addDays(last.day, 1) : today;
+    if (compareDates(day, earliest) < 0) day = earliest;
+    let enqueued = 0;
+    for (; compareDates(day, today) <= 0; day = addDays(day, 1)) {
+      const sweptDay = day;
+      enqueued += await this.db.kysely.transaction().execute(async (trx) => {
+        // Another process sweeping the operator now does the same work: let it.
+        if (!(await lockForOperator(trx, this.db.dialect, `reminders:${operator.id}`, false))) return 0;
+        const count = await enqueueDay(trx, operator, schedule, sweptDay, now);
+        await trx
+          .insertInto('reminder_sweeps')
+          .values({ operator_id: operator.id, day: sweptDay, enqueued: count, at: now.toISOString() })
+          .onConflict((oc) => oc.columns(['operator_id', 'day']).doNothing())
+          .execute();
+        return count;
+      });
+    }
+    return enqueued;
+  }
+}
