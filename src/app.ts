@@ -34,6 +34,7 @@ import { ReminderComposer } from './reminders/reminder-messages.js';
 import { reminderRoutes } from './reminders/reminder-routes.js';
 import { REMINDER_KIND, ReminderSweeper } from './reminders/reminder-sweep.js';
 import { RenewalLinker } from './reminders/renewal-links.js';
+import { subscriberReminderRoutes } from './reminders/subscriber-routes.js';
 import { adminOrderRoutes } from './renewal/admin-order-routes.js';
 import { OrderService } from './renewal/order-service.js';
 import { renewalRoutes } from './renewal/renewal-routes.js';
@@ -128,6 +129,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
 
   await app.register(healthRoutes, { services });
   await app.register(renewalRoutes, { services });
+  await app.register(subscriberReminderRoutes, { services });
   // The sandbox pays without money: a production deployment switches it off.
   if (services.config.sandboxEnabled) await app.register(paymentRoutes, { services });
   await app.register(receiptRoutes, { services });
