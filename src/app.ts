@@ -40,6 +40,10 @@ import { OrderService } from './renewal/order-service.js';
 import { renewalRoutes } from './renewal/renewal-routes.js';
 import { RenewalService } from './renewal/renewal-service.js';
 import { type Clock, systemClock } from './shared/clock.js';
+import { EventPublisher, WEBHOOK_KIND } from './webhooks/events.js';
+import { WebhookComposer } from './webhooks/webhook-composer.js';
+import { WebhookEndpoints } from './webhooks/webhook-endpoints.js';
+import { webhookRoutes } from './webhooks/webhook-routes.js';
 
 export interface Services {
   db: Db;
@@ -61,6 +65,8 @@ export interface Services {
   reminders: ReminderSweeper;
   transports: TransportPool;
   dispatcher: Dispatcher;
+  webhookEndpoints: WebhookEndpoints;
+  events: EventPublisher;
 }
 
 export async function createServices(db: Db, config: Config, clock: Clock = systemClock): Promise<Services> {
@@ -69,11 +75,17 @@ export async function createServices(db: Db, config: Config, clock: Clock = syst
   const catalogService = new CatalogService(db, catalog, clock);
   const links = new ReceiptLinker(secrets.receiptKey, config.publicUrl);
   const probes = new ProbeGuard(db, clock, config.lookupLimits);
-  const orders = new OrderService(db, catalog, catalogService, links, clock);
+  const webhookEndpoints = new WebhookEndpoints(db, clock);
+  const events = new EventPublisher(webhookEndpoints);
+  const orders = new OrderService(db, catalog, catalogService, links, clock, events);
   const notificationSettings = new NotificationSettingsStore(db, clock);
   const renewalLinks = new RenewalLinker(secrets.linkKey, config.publicUrl);
   const transports = new TransportPool(notificationSettings, { outboxDir: path.join(config.dataDir, 'outbox') });
-  const composers = { [REMINDER_KIND]: new ReminderComposer(db, catalog, notificationSettings, renewalLinks), message: directComposer };
+  const composers = {
+    [REMINDER_KIND]: new ReminderComposer(db, catalog, notificationSettings, renewalLinks),
+    [WEBHOOK_KIND]: new WebhookComposer(db, catalog),
+    message: directComposer,
+  };
   const dispatcher = new Dispatcher(db, catalog, notificationSettings, transports, composers, clock, {
     batchSize: 200,
     leaseMs: 5 * 60_000,
@@ -88,18 +100,20 @@ export async function createServices(db: Db, config: Config, clock: Clock = syst
     catalog,
     catalogService,
     cards: new CardService(db, catalog, catalogService, clock),
-    renewal: new RenewalService(db, catalog, probes, clock, config.orderTtlMinutes, config.sandboxEnabled ? ['sandbox'] : []),
+    renewal: new RenewalService(db, catalog, probes, clock, config.orderTtlMinutes, config.sandboxEnabled ? ['sandbox'] : [], events),
     orders,
-    payments: new PaymentService(db, catalog, clock, secrets.sandboxSecret),
+    payments: new PaymentService(db, catalog, clock, secrets.sandboxSecret, events),
     idempotency: new Idempotency(db, clock),
     probes,
     tokens: new AdminTokens(db, clock, config.adminToken),
     receiptPdf: receiptPdfService(orders),
     notificationSettings,
     renewalLinks,
-    reminders: new ReminderSweeper(db, catalog, notificationSettings, clock),
+    reminders: new ReminderSweeper(db, catalog, notificationSettings, clock, events),
     transports,
     dispatcher,
+    webhookEndpoints,
+    events,
   };
 }
 
@@ -139,6 +153,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     await admin.register(cardRoutes, { services });
     await admin.register(adminOrderRoutes, { services });
     await admin.register(reminderRoutes, { services });
+    await admin.register(webhookRoutes, { services });
   });
   return app;
 }

@@ -11,6 +11,7 @@ import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDiale
 import pg from 'pg';
 import * as initial from './migrations/0001_initial.js';
 import * as notifications from './migrations/0002_notifications.js';
+import * as webhooks from './migrations/0003_webhooks.js';
 import type { Database } from './schema.js';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -111,7 +112,7 @@ function withNamedStatements(pool: pg.Pool): pg.Pool {
   });
 }
 
-const migrations: Record<string, Migration> = { '0001_initial': initial, '0002_notifications': notifications };
+const migrations: Record<string, Migration> = { '0001_initial': initial, '0002_notifications': notifications, '0003_webhooks': webhooks };
 
 class StaticMigrationProvider implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {

@@ -211,7 +211,7 @@ export interface OutboxTable {
   card_id: string | null;
   valid_until: string | null;
   step: string | null;
-  channel: 'sms' | 'email' | null;
+  channel: 'sms' | 'email' | 'webhook' | null;
   recipient: string | null;
   subject: string | null;
   body: string | null;
@@ -243,6 +243,18 @@ export interface ReminderSweepTable {
   at: string;
 }
 
+export interface WebhookEndpointTable {
+  id: string;
+  operator_id: string;
+  url: string;
+  secret: string;
+  events: string;
+  description: string | null;
+  active: number;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   operators: OperatorTable;
   plans: PlanTable;
@@ -264,4 +276,5 @@ export interface Database {
   outbox: OutboxTable;
   deliveries: DeliveryTable;
   reminder_sweeps: ReminderSweepTable;
+  webhook_endpoints: WebhookEndpointTable;
 }

@@ -10,7 +10,7 @@ import type { Db } from '../db/database.js';
 import { skipLocked } from '../db/dialect.js';
 import type { Database, OutboxStatus, OutboxTable } from '../db/schema.js';
 import { newId } from '../shared/ids.js';
-import type { Channel } from './transport.js';
+import type { Channel, MessageChannel } from './transport.js';
 
 export type OutboxRow = OutboxTable;
 
@@ -78,7 +78,7 @@ export async function claimDue(db: Db, now: Date, limit: number, leaseMs: number
 
 /** What became of one claimed message. */
 export type Outcome =
-  | { id: string; status: 'sent'; channel: Channel; to: string; providerId: string | undefined }
+  | { id: string; status: 'sent'; channel: MessageChannel; to: string; providerId: string | undefined }
   | { id: string; status: 'retry'; at: Date; error: string }
   | { id: string; status: 'held'; until: Date }
   | { id: string; status: Extract<OutboxStatus, 'dead' | 'skipped' | 'cancelled'>; reason: string };
@@ -105,7 +105,8 @@ export async function recordOutcomes(db: Db, outcomes: Outcome[], attempts: Atte
               status: 'sent',
               sent_at: nowIso,
               channel: outcome.channel,
-              recipient: outcome.to,
+              // A reminder's recipient is known once sent; a webhook's row names its endpoint, kept for replays.
+              ...(outcome.channel === 'webhook' ? {} : { recipient: outcome.to }),
               provider_id: outcome.providerId ?? null,
               lease_until: null,
             })

@@ -1,20 +1,24 @@
 /**
  * One transport per operator and channel, built from the operator's settings and rebuilt
- * when they change (the old one is closed).
+ * when they change (the old one is closed); webhooks share one.
  */
+
+import { WebhookTransport } from '../webhooks/webhook-transport.js';
 import type { NotificationSettingsStore } from './notification-settings.js';
-import type { Channel, Transport } from './transport.js';
+import type { MessageChannel, Transport } from './transport.js';
 import { createTransport, type TransportContext } from './transport-settings.js';
 
 export class TransportPool {
   private readonly transports = new Map<string, { settings: string; transport: Transport }>();
+  private readonly webhooks = new WebhookTransport();
 
   constructor(
     private readonly settings: NotificationSettingsStore,
     private readonly context: TransportContext,
   ) {}
 
-  async for(operatorId: string, channel: Channel): Promise<Transport> {
+  async for(operatorId: string, channel: MessageChannel): Promise<Transport> {
+    if (channel === 'webhook') return this.webhooks;
     const settings = (await this.settings.of(operatorId)).transports[channel];
     const key = `${operatorId}:${channel}`;
     const json = JSON.stringify(settings);

@@ -4,19 +4,24 @@
  * sends one message or throws a `DeliveryError`; the dispatcher decides about retries.
  */
 
+/** The channels an operator configures a transport for. */
 export type Channel = 'sms' | 'email';
+/** Every way a message leaves: to subscribers, or to an operator's webhook endpoint. */
+export type MessageChannel = Channel | 'webhook';
 
 export interface OutgoingMessage {
   /** The outbox row's id: stable across retries, so a provider can drop a duplicate. */
   id: string;
-  channel: Channel;
-  /** E.164 number for SMS, an address for email. */
+  channel: MessageChannel;
+  /** E.164 number for SMS, an address for email, a URL for a webhook. */
   to: string;
   /** Email only. */
   subject?: string;
   text: string;
   /** Which operator the message is sent for (the transport may sign or bill by it). */
   operator: string;
+  /** Webhooks: the headers that go with the body (signature, event type). */
+  headers?: Record<string, string>;
 }
 
 export interface Delivery {
@@ -25,7 +30,7 @@ export interface Delivery {
 }
 
 export interface Transport {
-  readonly channel: Channel;
+  readonly channel: MessageChannel;
   /** A short name for logs and the delivery log: `console`, `smtp`, `http`. */
   readonly kind: string;
   send(message: OutgoingMessage): Promise<Delivery>;

@@ -5,14 +5,16 @@
  * is recorded and leaves the order payable, a wrong amount or currency is flagged
  * `payment_mismatch` and never fulfils.
  */
+import type { Kysely } from 'kysely';
 import type { Catalog } from '../catalog/catalog.js';
 import type { Db } from '../db/database.js';
 import { forUpdate } from '../db/dialect.js';
-import type { PaymentTable } from '../db/schema.js';
+import type { Database, PaymentTable } from '../db/schema.js';
 import { numberPending, numberReceipts } from '../receipts/receipt-numbering.js';
 import { fulfilOrder } from '../renewal/fulfilment.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
+import type { EventPublisher } from '../webhooks/events.js';
 import { verifySandboxSignature } from './sandbox-signature.js';
 
 export interface PaymentEvent {
@@ -50,6 +52,7 @@ export class PaymentService {
     private readonly catalog: Catalog,
     private readonly clock: Clock,
     private readonly sandboxSecret: string,
+    private readonly events: EventPublisher,
   ) {}
 
   /** What the sandbox checkout page shows and charges. */
@@ -125,12 +128,14 @@ export class PaymentService {
       const payable = order.status === 'pending_payment' || order.status === 'expired' || order.status === 'cancelled';
       if (event.data.amount !== current.amount || event.data.currency !== current.currency) {
         await update({ ...paid, status: 'mismatch', flag: 'payment_mismatch' });
-        if (payable)
+        if (payable) {
           await trx
             .updateTable('orders')
             .set({ status: 'refund_pending', refund_reason: 'payment_mismatch', updated_at: nowIso })
             .where('id', '=', order.id)
             .execute();
+          await this.refundPending(trx, order.operator_id, order.id, 'payment_mismatch', now);
+        }
         return { received: true as const, duplicate: false };
       }
       if (!payable) {
@@ -140,11 +145,16 @@ export class PaymentService {
       }
       await update({ ...paid, status: 'succeeded' });
       const fulfilment = await fulfilOrder(trx, this.db.dialect, order, operator, this.clock);
+      if (!fulfilment.fulfilled) await this.refundPending(trx, order.operator_id, order.id, fulfilment.reason, now);
       // SQLite's writers are serial: numbering here costs no one a wait (receipt-numbering.ts).
-      if (fulfilment.fulfilled && this.db.dialect === 'sqlite') await numberPending(trx, operator);
+      if (fulfilment.fulfilled && this.db.dialect === 'sqlite') await numberPending(trx, operator, this.events);
       return { received: true as const, duplicate: false, fulfilled: fulfilment.fulfilled };
     });
-    if ('fulfilled' in outcome && outcome.fulfilled && this.db.dialect === 'postgres') await numberReceipts(this.db, operator, { wait: false });
+    if ('fulfilled' in outcome && outcome.fulfilled && this.db.dialect === 'postgres') await numberReceipts(this.db, operator, this.events, { wait: false });
     return { received: outcome.received, duplicate: outcome.duplicate };
+  }
+
+  private refundPending(trx: Kysely<Database>, operatorId: string, orderId: string, reason: string, now: Date) {
+    return this.events.publish(trx, operatorId, 'order.refund_pending', { order: { id: orderId, status: 'refund_pending', refundReason: reason } }, now);
   }
 }

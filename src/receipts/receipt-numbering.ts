@@ -13,6 +13,7 @@ import type { Operator } from '../catalog/model.js';
 import type { Db } from '../db/database.js';
 import { lockForOperator } from '../db/dialect.js';
 import type { Database } from '../db/schema.js';
+import type { EventPublisher } from '../webhooks/events.js';
 import { formatReceiptNumber } from './receipt-number.js';
 
 const BATCH = 1000;
@@ -20,20 +21,40 @@ const BATCH = 1000;
 interface Unnumbered {
   id: string;
   fulfilled_at: string;
+  card_id: string;
+  msisdn: string;
+  plan_code: string;
+  channel: string;
+  total: number;
+  currency: string;
+  valid_until_before: string | null;
+  valid_until_after: string | null;
 }
 
 function unnumbered(db: Kysely<Database>, operatorId: string): Promise<Unnumbered[]> {
   return (
     db
-      .selectFrom('orders')
-      .select(['id', 'fulfilled_at as fulfilled_at'])
-      .where('operator_id', '=', operatorId)
-      .where('receipt_number', 'is', null)
-      .where('fulfilled_at', 'is not', null)
-      .orderBy('fulfilled_at')
+      .selectFrom('orders as o')
+      .innerJoin('cards as c', 'c.id', 'o.card_id')
+      .select([
+        'o.id',
+        'o.fulfilled_at as fulfilled_at',
+        'o.card_id',
+        'c.msisdn',
+        'o.plan_code',
+        'o.channel',
+        'o.total',
+        'o.currency',
+        'o.valid_until_before',
+        'o.valid_until_after',
+      ])
+      .where('o.operator_id', '=', operatorId)
+      .where('o.receipt_number', 'is', null)
+      .where('o.fulfilled_at', 'is not', null)
+      .orderBy('o.fulfilled_at')
       // Renewals of one card in the same millisecond: the later extension ends later.
-      .orderBy('valid_until_after')
-      .orderBy('id')
+      .orderBy('o.valid_until_after')
+      .orderBy('o.id')
       .limit(BATCH)
       .execute() as Promise<Unnumbered[]>
   );
@@ -45,12 +66,12 @@ function unnumbered(db: Kysely<Database>, operatorId: string): Promise<Unnumbere
  * operator's lock. A fulfilment committed while a numberer was finishing is numbered by the
  * next fulfilment, the next read of the order, or the sweeper, whichever comes first.
  */
-export async function numberReceipts(db: Db, operator: Operator, options: { wait: boolean } = { wait: true }): Promise<number> {
+export async function numberReceipts(db: Db, operator: Operator, events: EventPublisher, options: { wait: boolean } = { wait: true }): Promise<number> {
   let numbered = 0;
   for (;;) {
     const batch = await db.kysely.transaction().execute(async (trx) => {
       if (!(await lockForOperator(trx, db.dialect, `receipts:${operator.id}`, options.wait))) return 0;
-      return numberPending(trx, operator);
+      return numberPending(trx, operator, events);
     });
     numbered += batch;
     if (batch < BATCH) return numbered;
@@ -61,18 +82,41 @@ export async function numberReceipts(db: Db, operator: Operator, options: { wait
  * Numbers up to one batch of the operator's unnumbered fulfilled orders inside the caller's
  * transaction, which must hold the operator's numbering lock (on SQLite, any transaction does).
  */
-export async function numberPending(trx: Kysely<Database>, operator: Operator): Promise<number> {
+export async function numberPending(trx: Kysely<Database>, operator: Operator, events: EventPublisher): Promise<number> {
   const orders = await unnumbered(trx, operator.id);
   const byYear = new Map<number, Unnumbered[]>();
   for (const order of orders) {
     const year = yearIn(operator.timeZone, new Date(order.fulfilled_at));
     byYear.set(year, [...(byYear.get(year) ?? []), order]);
   }
-  for (const [year, orders] of [...byYear].sort(([a], [b]) => a - b)) await numberYear(trx, operator, year, orders);
+  for (const [year, orders] of [...byYear].sort(([a], [b]) => a - b)) {
+    const numbers = await numberYear(trx, operator, year, orders);
+    // Integrations hear of a fulfilment once its receipt exists.
+    for (const [i, order] of orders.entries())
+      await events.publish(trx, operator.id, 'order.fulfilled', fulfilledEvent(order, numbers[i] ?? ''), new Date(order.fulfilled_at));
+  }
   return orders.length;
 }
 
-async function numberYear(trx: Kysely<Database>, operator: Operator, year: number, batch: Unnumbered[]): Promise<void> {
+function fulfilledEvent(order: Unnumbered, receipt: string) {
+  return {
+    order: {
+      id: order.id,
+      status: 'fulfilled',
+      plan: order.plan_code,
+      channel: order.channel,
+      total: order.total,
+      currency: order.currency,
+      validUntilBefore: order.valid_until_before,
+      validUntilAfter: order.valid_until_after,
+      fulfilledAt: order.fulfilled_at,
+      receipt,
+    },
+    card: { id: order.card_id, msisdn: order.msisdn },
+  };
+}
+
+async function numberYear(trx: Kysely<Database>, operator: Operator, year: number, batch: Unnumbered[]): Promise<string[]> {
   const { last_value: last } = await trx
     .insertInto('receipt_sequences')
     .values({ operator_id: operator.id, year, last_value: batch.length })
@@ -98,4 +142,5 @@ async function numberYear(trx: Kysely<Database>, operator: Operator, year: numbe
       receipts.map((r) => r.order_id),
     )
     .execute();
+  return receipts.map((r) => r.number);
 }

@@ -87,10 +87,11 @@ export class ReminderAdmin {
     };
   }
 
-  async messages(principal: AdminPrincipal, code: string, status: OutboxStatus | undefined, limit: number) {
+  async messages(principal: AdminPrincipal, code: string, filter: { status?: OutboxStatus | undefined; kind?: string | undefined }, limit: number) {
     const operator = await this.operator(principal, code);
     let query = this.services.db.kysely.selectFrom('outbox').selectAll().where('operator_id', '=', operator.id);
-    if (status) query = query.where('status', '=', status);
+    if (filter.status) query = query.where('status', '=', filter.status);
+    if (filter.kind) query = query.where('kind', '=', filter.kind);
     const rows = await query.orderBy('created_at', 'desc').orderBy('id').limit(limit).execute();
     const ids = rows.map((r) => r.id);
     const log =

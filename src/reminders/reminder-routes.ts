@@ -128,11 +128,16 @@ export const reminderRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
         ...base,
         summary: 'Messages with their delivery log, newest first (recipients masked)',
         params: OperatorParams,
-        querystring: Type.Object({ status: Type.Optional(Status), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })) }),
+        querystring: Type.Object({
+          status: Type.Optional(Status),
+          kind: Type.Optional(Type.Enum(['reminder', 'webhook', 'message'])),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+        }),
         response: { 200: Type.Array(Message), ...errors(400, 401, 403, 404) },
       },
     },
-    (request) => admin.messages(request.principal, request.params.operator, request.query.status, request.query.limit ?? 50),
+    (request) =>
+      admin.messages(request.principal, request.params.operator, { status: request.query.status, kind: request.query.kind }, request.query.limit ?? 50),
   );
 
   app.post(

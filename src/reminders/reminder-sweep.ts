@@ -4,6 +4,7 @@
  * `INSERT … SELECT` per step. A reminder's id is (card, validUntil, step), so a second
  * sweep, another process, or a re-run after a crash inserts nothing twice. Days the server
  * was down are caught up (up to a week back); the message itself is rendered when sent.
+ * The same transaction records the day's lifecycle events for operators' webhooks.
  */
 import { type Kysely, sql } from 'kysely';
 import { addDays, compareDates, type LocalDate, todayIn } from '../cards/calendar.js';
@@ -14,6 +15,7 @@ import { lockForOperator } from '../db/dialect.js';
 import type { Database } from '../db/schema.js';
 import type { NotificationSettingsStore } from '../notify/notification-settings.js';
 import type { Clock } from '../shared/clock.js';
+import type { EventPublisher } from '../webhooks/events.js';
 import { type ReminderStep, targetValidUntil } from './schedule.js';
 
 export const REMINDER_KIND = 'reminder';
@@ -82,6 +84,7 @@ export class ReminderSweeper {
     private readonly catalog: Catalog,
     private readonly settings: NotificationSettingsStore,
     private readonly clock: Clock,
+    private readonly events: EventPublisher,
   ) {}
 
   /** Enqueues every operator's reminders up to its local today; returns how many rows were new. */
@@ -114,6 +117,7 @@ export class ReminderSweeper {
         // Another process sweeping the operator now does the same work: let it.
         if (!(await lockForOperator(trx, this.db.dialect, `reminders:${operator.id}`, false))) return 0;
         const count = await enqueueDay(trx, operator, schedule, sweptDay, now);
+        await this.events.lifecycle(trx, operator, sweptDay, now);
         await trx
           .insertInto('reminder_sweeps')
           .values({ operator_id: operator.id, day: sweptDay, enqueued: count, at: now.toISOString() })

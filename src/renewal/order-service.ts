@@ -17,6 +17,7 @@ import { numberReceipts } from '../receipts/receipt-numbering.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import { maskMsisdn } from '../shared/msisdn.js';
+import type { EventPublisher } from '../webhooks/events.js';
 import { effectiveStatus, orderView } from './order-view.js';
 
 const orderNotFound = () => new DomainError('order_not_found', 'No order has this id.');
@@ -37,6 +38,7 @@ export class OrderService {
     private readonly catalogService: CatalogService,
     private readonly links: ReceiptLinker,
     private readonly clock: Clock,
+    private readonly events: EventPublisher,
   ) {}
 
   private async load(id: string) {
@@ -58,7 +60,7 @@ export class OrderService {
     let { order, msisdn, operator } = await this.load(id);
     if (order.fulfilled_at !== null && order.receipt_number === null) {
       // Fulfilled, but the numbering after its commit did not run (a crash, say): run it now.
-      await numberReceipts(this.db, operator);
+      await numberReceipts(this.db, operator, this.events);
       ({ order, msisdn, operator } = await this.load(id));
     }
     const payment = await this.db.kysely.selectFrom('payments').selectAll().where('order_id', '=', id).orderBy('created_at', 'desc').executeTakeFirst();
@@ -70,10 +72,14 @@ export class OrderService {
   async cancel(id: string) {
     const now = this.clock.now();
     await this.db.kysely.transaction().execute(async (trx) => {
-      const order = await forUpdate(this.db.dialect, trx.selectFrom('orders').select(['status', 'expires_at']).where('id', '=', id)).executeTakeFirst();
+      const order = await forUpdate(
+        this.db.dialect,
+        trx.selectFrom('orders').select(['status', 'expires_at', 'operator_id']).where('id', '=', id),
+      ).executeTakeFirst();
       if (!order) throw orderNotFound();
       if (effectiveStatus(order, now) !== 'pending_payment') throw new DomainError('order_not_pending', 'Only an order awaiting payment can be cancelled.');
       await trx.updateTable('orders').set({ status: 'cancelled', updated_at: now.toISOString() }).where('id', '=', id).execute();
+      await this.events.publish(trx, order.operator_id, 'order.cancelled', { order: { id, status: 'cancelled' } }, now);
     });
     return this.get(id);
   }
@@ -220,6 +226,8 @@ export class OrderService {
         await recordCardEvent(trx, card.id, 'renewal_refunded', now, { order: id, to: order.valid_until_before }, principal.tokenId);
       }
       await trx.updateTable('orders').set({ status: 'refunded', refunded_at: now, refund_reason: reason, updated_at: now }).where('id', '=', id).execute();
+      const restored = order.status === 'fulfilled' ? { validUntil: order.valid_until_before } : {};
+      await this.events.publish(trx, operator.id, 'order.refunded', { order: { id, status: 'refunded', refundReason: reason, ...restored } }, new Date(now));
       await trx
         .updateTable('payments')
         .set({ status: 'refunded', updated_at: now })
@@ -242,7 +250,7 @@ export class OrderService {
     let numbered = 0;
     for (const { operator_id } of rows) {
       const operator = await this.catalog.operatorById(operator_id);
-      if (operator) numbered += await numberReceipts(this.db, operator);
+      if (operator) numbered += await numberReceipts(this.db, operator, this.events);
     }
     return numbered;
   }

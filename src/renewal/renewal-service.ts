@@ -19,6 +19,7 @@ import { cardNotFound, DomainError } from '../shared/errors.js';
 import { iccidMatches } from '../shared/iccid.js';
 import { newSecretId } from '../shared/ids.js';
 import { maskMsisdn, parseMsisdn } from '../shared/msisdn.js';
+import type { EventPublisher } from '../webhooks/events.js';
 import { orderView } from './order-view.js';
 import { type Channel, type Price, priceRenewal } from './pricing.js';
 import { reserveRedemptions, withUsage } from './redemptions.js';
@@ -46,6 +47,7 @@ export class RenewalService {
     private readonly orderTtlMinutes: number,
     /** The payment providers this deployment offers. */
     private readonly paymentProviders: readonly string[],
+    private readonly events: EventPublisher,
   ) {}
 
   /** The card the proof opens, or `card_not_found` (recorded as a failed attempt). */
@@ -187,7 +189,9 @@ export class RenewalService {
       await trx.insertInto('payments').values(payment).execute();
       await reserveRedemptions(trx, price.promotionIds, order.id, card.id, nowIso);
       // The same view GET /v1/orders/{id} gives, so a replay and a read agree.
-      return { status: 201, body: orderView(order, payment, operator, card.msisdn, now, undefined) };
+      const view = orderView(order, payment, operator, card.msisdn, now, undefined);
+      await this.events.publish(trx, operator.id, 'order.created', { order: view, card: { id: card.id, msisdn: card.msisdn } }, now);
+      return { status: 201, body: view };
     });
   }
 

@@ -7,7 +7,7 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
-import { type Channel, type Delivery, DeliveryError, type OutgoingMessage, type Transport } from '../transport.js';
+import { type Channel, type Delivery, DeliveryError, type MessageChannel, type OutgoingMessage, type Transport } from '../transport.js';
 
 /** The part of a pino logger the summary needs. */
 export interface OutboxLogger {
@@ -24,7 +24,7 @@ export interface ConsoleFileOptions {
 export interface OutboxLine {
   at: string;
   id: string;
-  channel: Channel;
+  channel: MessageChannel;
   operator: string;
   to: string;
   subject?: string;

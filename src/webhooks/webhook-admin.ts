@@ -1,0 +1,53 @@
+/** The use cases behind the webhook admin routes, each checking the token may act for the operator. */
+
+import type { Services } from '../app.js';
+import type { AdminPrincipal } from '../catalog/catalog-service.js';
+import { assertMayActFor } from '../catalog/catalog-service.js';
+import { DomainError } from '../shared/errors.js';
+import { newId } from '../shared/ids.js';
+import { WEBHOOK_KIND } from './events.js';
+import type { EndpointFields } from './webhook-endpoints.js';
+
+export class WebhookAdmin {
+  constructor(private readonly services: Services) {}
+
+  private async operatorId(principal: AdminPrincipal, code: string): Promise<string> {
+    const operator = await this.services.catalog.operatorByCode(code);
+    if (!operator) throw new DomainError('operator_not_found', `No operator has the code "${code}".`);
+    assertMayActFor(principal, operator.id);
+    return operator.id;
+  }
+
+  async create(principal: AdminPrincipal, code: string, fields: EndpointFields & { url: string }) {
+    return this.services.webhookEndpoints.create(await this.operatorId(principal, code), fields);
+  }
+
+  async list(principal: AdminPrincipal, code: string) {
+    return this.services.webhookEndpoints.list(await this.operatorId(principal, code));
+  }
+
+  async update(principal: AdminPrincipal, code: string, id: string, fields: EndpointFields) {
+    return this.services.webhookEndpoints.update(await this.operatorId(principal, code), id, fields);
+  }
+
+  /** A new delivery of the same event to the same endpoint. */
+  async replay(principal: AdminPrincipal, code: string, id: string) {
+    const operatorId = await this.operatorId(principal, code);
+    const db = this.services.db.kysely;
+    const row = await db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('id', '=', id)
+      .where('operator_id', '=', operatorId)
+      .where('kind', '=', WEBHOOK_KIND)
+      .executeTakeFirst();
+    if (!row) throw new DomainError('message_not_found', 'No webhook delivery of this operator has this id.');
+    const now = this.services.clock.now().toISOString();
+    const replay = { ...row, id: `${row.id.split(':replay:')[0]}:replay:${newId('r')}`, status: 'pending' as const, attempts: 0 };
+    await db
+      .insertInto('outbox')
+      .values({ ...replay, next_attempt_at: now, lease_until: null, last_error: null, provider_id: null, created_at: now, sent_at: null })
+      .execute();
+    return { id: replay.id, status: 'pending' as const };
+  }
+}

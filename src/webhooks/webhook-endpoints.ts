@@ -1,0 +1,154 @@
+/**
+ * Operators' webhook endpoints: registered with the event types they want, a signing
+ * secret shown once, switched on and off. The endpoints an event goes to are read through
+ * a short per-process cache, on the caller's transaction when the cache is cold (on
+ * SQLite the transaction holds the only connection).
+ */
+import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Db } from '../db/database.js';
+import type { Database, WebhookEndpointTable } from '../db/schema.js';
+import type { Clock } from '../shared/clock.js';
+import { DomainError } from '../shared/errors.js';
+import { newId } from '../shared/ids.js';
+
+export const EVENT_TYPES = [
+  'order.created',
+  'order.fulfilled',
+  'order.refund_pending',
+  'order.cancelled',
+  'order.refunded',
+  'card.expiring_soon',
+  'card.grace',
+  'card.suspended',
+  'card.recycled',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export interface Endpoint {
+  id: string;
+  url: string;
+  events: string[];
+}
+
+const TTL_MS = 2000;
+
+export function endpointView(row: WebhookEndpointTable) {
+  return {
+    id: row.id,
+    url: row.url,
+    events: JSON.parse(row.events) as string[],
+    description: row.description,
+    active: row.active === 1,
+    createdAt: row.created_at,
+  };
+}
+
+export interface EndpointFields {
+  url?: string | undefined;
+  events?: string[] | undefined;
+  description?: string | null | undefined;
+  active?: boolean | undefined;
+}
+
+export class WebhookEndpoints {
+  private readonly cache = new Map<string, { endpoints: Endpoint[]; at: number }>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The active endpoints of the operator that want `type`. */
+  async subscribed(trx: Kysely<Database>, operatorId: string, type: EventType): Promise<Endpoint[]> {
+    let hit = this.cache.get(operatorId);
+    if (!hit || Date.now() - hit.at >= TTL_MS) {
+      const rows = await trx
+        .selectFrom('webhook_endpoints')
+        .select(['id', 'url', 'events'])
+        .where('operator_id', '=', operatorId)
+        .where('active', '=', 1)
+        .execute();
+      hit = { endpoints: rows.map((r) => ({ id: r.id, url: r.url, events: JSON.parse(r.events) as string[] })), at: Date.now() };
+      this.cache.set(operatorId, hit);
+    }
+    return hit.endpoints.filter((e) => e.events.includes('*') || e.events.includes(type));
+  }
+
+  async create(operatorId: string, fields: EndpointFields & { url: string }) {
+    const now = this.clock.now().toISOString();
+    const secret = `whsec_${randomBytes(24).toString('base64url')}`;
+    const row: WebhookEndpointTable = {
+      id: newId('we'),
+      operator_id: operatorId,
+      url: checkUrl(fields.url),
+      secret,
+      events: JSON.stringify(checkEvents(fields.events ?? ['*'])),
+      description: fields.description ?? null,
+      active: fields.active === false ? 0 : 1,
+      created_at: now,
+      updated_at: now,
+    };
+    await this.db.kysely.insertInto('webhook_endpoints').values(row).execute();
+    this.cache.delete(operatorId);
+    return { ...endpointView(row), secret };
+  }
+
+  async list(operatorId: string) {
+    const rows = await this.db.kysely.selectFrom('webhook_endpoints').selectAll().where('operator_id', '=', operatorId).orderBy('created_at').execute();
+    return rows.map(endpointView);
+  }
+
+  async update(operatorId: string, id: string, fields: EndpointFields) {
+    const changes: Partial<WebhookEndpointTable> = { updated_at: this.clock.now().toISOString() };
+    if (fields.url !== undefined) changes.url = checkUrl(fields.url);
+    if (fields.events !== undefined) changes.events = JSON.stringify(checkEvents(fields.events));
+    if (fields.description !== undefined) changes.description = fields.description;
+    if (fields.active !== undefined) changes.active = fields.active ? 1 : 0;
+    const result = await this.db.kysely
+      .updateTable('webhook_endpoints')
+      .set(changes)
+      .where('id', '=', id)
+      .where('operator_id', '=', operatorId)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) throw endpointNotFound();
+    this.cache.delete(operatorId);
+    return endpointView(await this.row(operatorId, id));
+  }
+
+  async row(operatorId: string, id: string): Promise<WebhookEndpointTable> {
+    const row = await this.db.kysely.selectFrom('webhook_endpoints').selectAll().where('id', '=', id).where('operator_id', '=', operatorId).executeTakeFirst();
+    if (!row) throw endpointNotFound();
+    return row;
+  }
+}
+
+const endpointNotFound = () => new DomainError('webhook_not_found', 'The operator has no webhook endpoint with this id.');
+
+function checkUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new DomainError('invalid_request', 'url: give an absolute http:// or https:// URL.', { fields: ['/url'] });
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+    throw new DomainError('invalid_request', 'url: only http:// and https:// are supported.', { fields: ['/url'] });
+  if (parsed.username || parsed.password)
+    throw new DomainError('invalid_request', 'url: put no credentials in the URL; deliveries are signed.', { fields: ['/url'] });
+  return parsed.toString();
+}
+
+function checkEvents(events: string[]): string[] {
+  const unknown = events.filter((e) => e !== '*' && !(EVENT_TYPES as readonly string[]).includes(e));
+  if (unknown.length > 0 || events.length === 0) {
+    throw new DomainError(
+      'invalid_request',
+      `events: use "*" or some of ${EVENT_TYPES.join(', ')}${unknown.length > 0 ? ` (not ${unknown.join(', ')})` : ''}.`,
+      {
+        fields: ['/events'],
+      },
+    );
+  }
+  return [...new Set(events)];
+}
