@@ -2,10 +2,13 @@
  * `npm run bench`: online renewals (order + signed notification) and card lookups on
  * PostgreSQL beside pgbench TPC-B on the same cluster and beside a bare node:http JSON
  * route, all at 16 concurrent clients with the databases' default durability; then the
- * same renewals on SQLite. Prints figures and ratios against the targets.
+ * same renewals on SQLite; then the reminder sweep and its dispatch over many cards on both
+ * databases, beside each database's bulk insert rate (bench/reminders.ts). Prints figures and
+ * ratios against the targets.
  *
  * BENCH_DATABASE_URL (default postgres://postgres:postgres@127.0.0.1:5432/postgres) names
- * a PostgreSQL role that may create databases; BENCH_SECONDS sets each run's length.
+ * a PostgreSQL role that may create databases; BENCH_SECONDS sets each run's length;
+ * BENCH_REMINDER_CARDS the cards of the reminder bench (default 1000000).
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -13,11 +16,13 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { autocannonRun, type Started, startProcess } from './load.js';
+import { reminderBench } from './reminders.js';
 import { type BenchCard, seedBenchData } from './seed.js';
 import { lookupRequests, renewalRequests } from './workloads.js';
 
 const CONNECTIONS = 16;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const REMINDER_CARDS = Number(process.env.BENCH_REMINDER_CARDS ?? 1_000_000);
 const baseUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres';
 const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
 const SANDBOX_SECRET = 'bench-sandbox-secret-0123456789abcdef';
@@ -124,6 +129,9 @@ async function main() {
   line('SQLite: online renewals', sqliteRenewals.perSecond, 'renewals/s', { of: bareResult.requestsPerSecond, target: 0.2 });
   console.log(`  (errors ${sqliteRenewals.errors + sqliteRenewals.non2xx})`);
   fs.rmSync(dir, { recursive: true, force: true });
+
+  const reminders = await reminderBench({ postgresUrl: baseUrl, cards: REMINDER_CARDS, log: (note) => console.log(`  (${note})`) });
+  for (const row of reminders) line(row.label, row.value, row.unit, row.ratio);
 }
 
 main().catch((error) => {

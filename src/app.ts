@@ -27,6 +27,7 @@ import { paymentRoutes } from './payments/payment-routes.js';
 import { PaymentService } from './payments/payment-service.js';
 import { healthRoutes } from './platform/health-routes.js';
 import { loadSecrets, type Secrets } from './platform/secrets.js';
+import { webRoot, webRoutes } from './platform/web-routes.js';
 import { ReceiptLinker } from './receipts/receipt-links.js';
 import { receiptPdfService } from './receipts/receipt-pdf-service.js';
 import { receiptRoutes } from './receipts/receipt-routes.js';
@@ -120,6 +121,8 @@ export async function createServices(db: Db, config: Config, clock: Clock = syst
 export interface AppOptions {
   logger?: boolean | object;
   trustProxy?: boolean;
+  /** Serve the built web app when it exists (default); false for an API-only instance. */
+  web?: boolean;
 }
 
 export async function buildApp(services: Services, options: AppOptions = {}): Promise<FastifyInstance> {
@@ -131,7 +134,8 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
-  registerErrorHandling(app);
+  const web = options.web === false ? undefined : webRoot();
+  registerErrorHandling(app, web !== undefined);
 
   await app.register(swagger, {
     openapi: {
@@ -155,5 +159,6 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     await admin.register(reminderRoutes, { services });
     await admin.register(webhookRoutes, { services });
   });
+  if (web) await webRoutes(app, web);
   return app;
 }

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import { Command } from 'commander';
-import { createServices, type Services } from './app.js';
+import { buildApp, createServices, type Services } from './app.js';
 import { isValidDate } from './cards/calendar.js';
 import { ConfigError, loadConfig, redactUrl } from './config.js';
 import { migrate, openDatabase } from './db/database.js';
@@ -57,6 +57,22 @@ program
     };
     process.once('SIGINT', () => void stop());
     process.once('SIGTERM', () => void stop());
+  });
+
+program
+  .command('openapi')
+  .description('print the OpenAPI document of the HTTP API (JSON)')
+  .action(async () => {
+    const db = openDatabase('sqlite://:memory:');
+    try {
+      await migrate(db);
+      const app = await buildApp(await createServices(db, loadConfig({})), { web: false });
+      await app.ready();
+      process.stdout.write(`${JSON.stringify(app.swagger(), null, 2)}\n`);
+      await app.close();
+    } finally {
+      await db.close();
+    }
   });
 
 program

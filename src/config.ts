@@ -29,6 +29,8 @@ export interface Config {
   logLevel: string;
   trustProxy: boolean;
   sandboxEnabled: boolean;
+  /** The operator whose brand the web app shows before a card is found (default: the first one created). */
+  defaultOperator: string | undefined;
   /** Run the scheduled jobs (reminder sweep, message dispatch, housekeeping) in `serve`. */
   jobs: boolean;
   /** Attempts before a message is dead-lettered. */
@@ -108,6 +110,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     trustProxy: flag('SIMKEEP_TRUST_PROXY', false),
     sandboxEnabled: flag('SIMKEEP_SANDBOX_ENABLED', true),
+    defaultOperator: env.SIMKEEP_DEFAULT_OPERATOR || undefined,
     jobs: flag('SIMKEEP_JOBS', true),
     outboxMaxAttempts: int('SIMKEEP_OUTBOX_MAX_ATTEMPTS', 8, 1, 100),
   };

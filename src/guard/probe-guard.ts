@@ -50,6 +50,36 @@ export class ProbeGuard {
     return card;
   }
 
+  /**
+   * For lookups by something other than a card's number (a receipt number, say): throws
+   * `too_many_attempts` when that subject or the IP is locked out.
+   */
+  async assertAllowedFor(subject: string, ip: string): Promise<void> {
+    const now = this.clock.now().getTime();
+    const since = new Date(now - this.windowMs).toISOString();
+    const bySubject = `other:${subject}`;
+    const byIp = `ip:${ip}`;
+    const { rows } = await sql<{ subject_failures: number; subject_first: string | null; ip_failures: number; ip_first: string | null }>`
+      select count(*) filter (where subject = ${bySubject}) as subject_failures, min(at) filter (where subject = ${bySubject}) as subject_first,
+        count(*) filter (where subject = ${byIp}) as ip_failures, min(at) filter (where subject = ${byIp}) as ip_first
+      from probe_failures where subject in (${bySubject}, ${byIp}) and at > ${since}`.execute(this.db.kysely);
+    const row = rows[0];
+    if (!row) return;
+    this.assertAllowed(Number(row.subject_failures), row.subject_first, this.limits.perMsisdn, now);
+    this.assertAllowed(Number(row.ip_failures), row.ip_first, this.limits.perIp, now);
+  }
+
+  async recordFailureFor(subject: string, ip: string): Promise<void> {
+    const at = this.clock.now().toISOString();
+    await this.db.kysely
+      .insertInto('probe_failures')
+      .values([
+        { id: newId('pf'), subject: `other:${subject}`, at },
+        { id: newId('pf'), subject: `ip:${ip}`, at },
+      ])
+      .execute();
+  }
+
   private assertAllowed(failures: number, first: string | null, limit: number, now: number): void {
     if (failures < limit || first === null) return;
     const retryAfter = Math.max(1, Math.ceil((Date.parse(first) + this.windowMs - now) / 1000));

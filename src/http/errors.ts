@@ -5,6 +5,7 @@
  * paths; anything unexpected is logged and answered as a 500 without internals.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isAppPage } from '../platform/web-routes.js';
 import { DomainError, type ErrorCode } from '../shared/errors.js';
 
 export function sendError(reply: FastifyReply, status: number, code: string, message: string, details?: Record<string, unknown>) {
@@ -33,7 +34,8 @@ export function frameworkErrors(error: FastifyError, _request: FastifyRequest, r
   return sendError(reply, 400, 'invalid_request', error.message);
 }
 
-export function registerErrorHandling(app: FastifyInstance): void {
+/** With `appPage`, unknown GETs from a browser get the web app's index.html instead of a JSON 404. */
+export function registerErrorHandling(app: FastifyInstance, appPage = false): void {
   app.setErrorHandler((error: FastifyError | DomainError, request, reply) => {
     if (error instanceof DomainError) {
       if (error.code === 'too_many_attempts' && typeof error.details?.retryAfter === 'number') {
@@ -56,5 +58,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
     return sendError(reply, 500, 'internal_error', 'Something went wrong on our side; the request can be retried.');
   });
 
-  app.setNotFoundHandler((request, reply) => sendError(reply, 404, 'not_found', `No route ${request.method} ${request.url.split('?')[0]}.`));
+  app.setNotFoundHandler((request, reply) => {
+    // A page of the web app: the app itself answers it (platform/web-routes.ts).
+    if (appPage && isAppPage(request.method, request.url, request.headers.accept)) return reply.type('text/html').sendFile('index.html');
+    return sendError(reply, 404, 'not_found', `No route ${request.method} ${request.url.split('?')[0]}.`);
+  });
 }

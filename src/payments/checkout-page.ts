@@ -9,8 +9,9 @@ interface Checkout {
   status: string;
 }
 
-export function checkoutPage(checkout: Checkout, order: OrderView): string {
+export function checkoutPage(checkout: Checkout, order: OrderView, returnTo?: string): string {
   const id = escapeHtml(checkout.paymentId);
+  const back = returnTo ? `?return=${encodeURIComponent(returnTo)}` : '';
   const rows = [
     ['订单 Order', order.id],
     ['号码 Number', order.msisdn],
@@ -24,8 +25,8 @@ export function checkoutPage(checkout: Checkout, order: OrderView): string {
   const actions = payable
     ? `${checkout.status === 'failed' ? '<p class="bad" role="alert">支付失败，可重试 · Payment failed; you may try again.</p>' : ''}
 <div class="actions">
-<form method="post" action="/pay/sandbox/${id}/pay" style="flex:1;display:flex"><button class="pay" type="submit">支付 Pay ${escapeHtml(formatMoney(checkout.amount, checkout.currency))}</button></form>
-<form method="post" action="/pay/sandbox/${id}/fail" style="flex:1;display:flex"><button class="fail" type="submit">失败 Fail</button></form>
+<form method="post" action="/pay/sandbox/${id}/pay${back}" style="flex:1;display:flex"><button class="pay" type="submit">支付 Pay ${escapeHtml(formatMoney(checkout.amount, checkout.currency))}</button></form>
+<form method="post" action="/pay/sandbox/${id}/fail${back}" style="flex:1;display:flex"><button class="fail" type="submit">失败 Fail</button></form>
 </div>`
     : '';
   const outcome = order.receipt

@@ -14,6 +14,12 @@ import { SIGNATURE_HEADER, signSandboxEvent } from './sandbox-signature.js';
 
 const WEBHOOK = '/v1/payments/sandbox/webhook';
 const PaymentId = Type.Object({ paymentId: Type.String({ minLength: 1, maxLength: 64 }) });
+/** Where the subscriber goes back to after paying, like a real provider's return URL: a path of this site only. */
+const ReturnTo = Type.Object({
+  return: Type.Optional(
+    Type.String({ pattern: '^/(?![/\\\\])[^\\s]{0,300}$', description: "A path on this site (e.g. the web app's order page).", examples: ['/orders/ord_x'] }),
+  ),
+});
 
 export const paymentRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
   const { payments, orders, secrets, clock } = services;
@@ -47,12 +53,12 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
   app.get(
     '/pay/sandbox/:paymentId',
     {
-      schema: { tags: ['payments'], summary: 'Sandbox checkout page (HTML)', params: PaymentId, produces: ['text/html'] },
+      schema: { tags: ['payments'], summary: 'Sandbox checkout page (HTML)', params: PaymentId, querystring: ReturnTo, produces: ['text/html'] },
     },
     async (request, reply) => {
       const checkout = await payments.checkout(request.params.paymentId);
       const order = await orders.get(checkout.orderId);
-      return reply.type('text/html; charset=utf-8').send(checkoutPage(checkout, order));
+      return reply.type('text/html; charset=utf-8').send(checkoutPage(checkout, order, request.query.return));
     },
   );
 
@@ -64,7 +70,8 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
           tags: ['payments'],
           summary: `Sandbox checkout: ${outcome === 'pay' ? 'pay' : 'fail'} (delivers a signed notification)`,
           params: PaymentId,
-          response: errors(404),
+          querystring: ReturnTo,
+          response: errors(400, 404),
         },
       },
       async (request, reply) => {
@@ -82,7 +89,8 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
           payload: body,
         });
         if (delivered.statusCode !== 200) request.log.error({ status: delivered.statusCode }, 'sandbox notification was refused');
-        return reply.redirect(`/pay/sandbox/${checkout.paymentId}`, 303);
+        const back = request.query.return;
+        return reply.redirect(back ?? `/pay/sandbox/${checkout.paymentId}`, 303);
       },
     );
   }

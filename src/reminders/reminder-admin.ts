@@ -11,6 +11,7 @@ import type { NotificationSettings, SettingsChange } from '../notify/notificatio
 import { redactTransportSettings } from '../notify/transport-settings.js';
 import { DomainError } from '../shared/errors.js';
 import { maskMsisdn } from '../shared/msisdn.js';
+import { maskEmail } from './contact-service.js';
 import { stepDay, targetValidUntil } from './schedule.js';
 
 export function settingsView(settings: NotificationSettings) {
@@ -22,7 +23,7 @@ export function settingsView(settings: NotificationSettings) {
   };
 }
 
-const mask = (to: string | null) => (to === null ? null : to.includes('@') ? `${to[0]}***@${to.split('@')[1]}` : maskMsisdn(to));
+const mask = (to: string | null) => (to === null ? null : to.includes('@') ? maskEmail(to) : maskMsisdn(to));
 
 export class ReminderAdmin {
   constructor(private readonly services: Services) {}
@@ -51,8 +52,9 @@ export class ReminderAdmin {
     const today = todayIn(operator.timeZone, this.services.clock.now());
     const db = this.services.db.kysely;
     const dates = schedule.flatMap((step) => [targetValidUntil(step, today, operator), targetValidUntil(step, addDays(today, days - 1), operator)]);
-    const from = dates.reduce((a, b) => (a < b ? a : b));
-    const to = dates.reduce((a, b) => (a > b ? a : b));
+    const sorted = [...dates].sort();
+    const from = sorted[0] ?? today;
+    const to = sorted.at(-1) ?? today;
     const cards = await db
       .selectFrom('cards')
       .select(['valid_until', (eb) => eb.fn.countAll<number>().as('count')])

@@ -11,9 +11,11 @@ import type { Operator } from '../catalog/model.js';
 import type { Db } from '../db/database.js';
 import { forUpdate } from '../db/dialect.js';
 import type { OrderTable } from '../db/schema.js';
+import type { ProbeGuard } from '../guard/probe-guard.js';
 import type { ReceiptLinker } from '../receipts/receipt-links.js';
 import { parseReceiptNumber } from '../receipts/receipt-number.js';
 import { numberReceipts } from '../receipts/receipt-numbering.js';
+import { renderCalendar } from '../reminders/calendar-feed.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import { maskMsisdn } from '../shared/msisdn.js';
@@ -82,6 +84,49 @@ export class OrderService {
       await this.events.publish(trx, order.operator_id, 'order.cancelled', { order: { id, status: 'cancelled' } }, now);
     });
     return this.get(id);
+  }
+
+  /**
+   * The order of a receipt, for a subscriber who kept the receipt number and knows the
+   * last 4 digits of the phone number. Failures count against the anti-probing limits,
+   * since receipt numbers follow each other.
+   */
+  async findByReceipt(number: string, last4: string, ip: string, probes: ProbeGuard): Promise<{ id: string }> {
+    const receipt = number.trim().toUpperCase();
+    await probes.assertAllowedFor(`receipt:${receipt}`, ip);
+    const row = await this.db.kysely
+      .selectFrom('receipts as r')
+      .innerJoin('orders as o', 'o.id', 'r.order_id')
+      .innerJoin('cards as c', 'c.id', 'o.card_id')
+      .select(['o.id', 'c.msisdn'])
+      .where('r.number', '=', receipt)
+      .executeTakeFirst();
+    if (!row?.msisdn.endsWith(last4)) {
+      await probes.recordFailureFor(`receipt:${receipt}`, ip);
+      throw new DomainError('order_not_found', 'No order has this receipt number with a phone number ending so.');
+    }
+    return { id: row.id };
+  }
+
+  /** A calendar entry for the new expiry of a fulfilled order, with an alarm a week before. */
+  async calendar(id: string): Promise<string> {
+    const { order, msisdn, operator } = await this.load(id);
+    if (order.status !== 'fulfilled' || !order.valid_until_after)
+      throw new DomainError('order_not_found', 'This order is not fulfilled: it has no new expiry yet.');
+    const masked = maskMsisdn(msisdn);
+    return renderCalendar({
+      name: `${operator.displayName} ${masked}`,
+      now: this.clock.now(),
+      events: [
+        {
+          uid: `${order.card_id}-${order.valid_until_after}@simkeep`,
+          date: order.valid_until_after,
+          summary: `号码 ${masked} 到期 / Number ${masked} expires`,
+          description: `${operator.displayName}: 请在到期前续费 / renew before it expires`,
+          url: `${this.links.publicUrl}/`,
+        },
+      ],
+    });
   }
 
   /** Everything the receipt PDF shows. */

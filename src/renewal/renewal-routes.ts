@@ -13,6 +13,25 @@ const OrderId = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }
 export const renewalRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
   const { renewal, orders, idempotency, receiptPdf } = services;
 
+  app.get(
+    '/v1/storefront',
+    {
+      schema: {
+        tags: ['renewal'],
+        summary: "The deployment's operator and payment methods",
+        description:
+          'What the web app shows before a card is found: the default operator (SIMKEEP_DEFAULT_OPERATOR, or the first one created) and the payment methods offered.',
+        response: {
+          200: Type.Object({
+            operator: Type.Union([Type.Object({ code: Type.String(), name: Type.String(), brandColor: Type.String(), currency: Type.String() }), Type.Null()]),
+            paymentMethods: Type.Array(Type.String()),
+          }),
+        },
+      },
+    },
+    () => renewal.storefront(services.config.defaultOperator),
+  );
+
   app.post(
     '/v1/cards/lookup',
     {
@@ -83,6 +102,44 @@ export const renewalRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
       },
     },
     (request) => orders.cancel(request.params.id),
+  );
+
+  app.post(
+    '/v1/orders/find',
+    {
+      schema: {
+        tags: ['renewal'],
+        summary: 'Find an order by its receipt number and the last 4 digits of the phone number',
+        description: 'Failed attempts count against the anti-probing limits, like card lookups.',
+        body: Type.Object(
+          {
+            receipt: Type.String({ minLength: 1, maxLength: 64, examples: ['DEMO-2026-000001'] }),
+            last4: Type.String({ pattern: '^[0-9]{4}$', examples: ['8000'] }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ id: Type.String() }), ...errors(400, 404, 429) },
+      },
+    },
+    (request) => orders.findByReceipt(request.body.receipt, request.body.last4, request.ip, services.probes),
+  );
+
+  app.get(
+    '/v1/orders/:id/calendar.ics',
+    {
+      schema: {
+        tags: ['renewal'],
+        summary: "The fulfilled order's new expiry as a calendar entry (iCalendar), with an alarm a week before",
+        params: OrderId,
+        produces: ['text/calendar'],
+        response: { 200: Type.Unsafe({ type: 'string', description: 'iCalendar' }), ...errors(404) },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .type('text/calendar; charset=utf-8')
+        .header('Content-Disposition', 'attachment; filename="renewal.ics"')
+        .send(await orders.calendar(request.params.id)),
   );
 
   app.get(

@@ -50,6 +50,17 @@ export class RenewalService {
     private readonly events: EventPublisher,
   ) {}
 
+  /** What the web app shows before a card is found: the deployment's operator and how one can pay. */
+  async storefront(defaultOperator: string | undefined) {
+    const code =
+      defaultOperator ?? (await this.db.kysely.selectFrom('operators').select('code').orderBy('created_at').orderBy('code').limit(1).executeTakeFirst())?.code;
+    const operator = code ? await this.catalog.operatorByCode(code) : undefined;
+    return {
+      operator: operator ? { code: operator.code, name: operator.displayName, brandColor: operator.brandColor, currency: operator.currency } : null,
+      paymentMethods: [...this.paymentProviders],
+    };
+  }
+
   /** The card the proof opens, or `card_not_found` (recorded as a failed attempt). */
   async findCard(proof: CardProof, ip: string): Promise<{ card: CardRow; operator: Operator }> {
     const msisdn = parseMsisdn(proof.msisdn);

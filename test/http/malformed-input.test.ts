@@ -107,6 +107,7 @@ describe.each(DIALECTS)('malformed input on every route on %s', (dialect) => {
       iccid: registers ? uniqueIccid() : fx.card.iccid,
       plan: 'm1',
       paymentId: fx.pending.payment.id,
+      return: `/orders/${fx.pending.id}`,
       number: fx.fulfilled.receipt.number,
       id: route.path.includes('/promotions/') ? fx.promotion.id : route.path.startsWith('/v1/admin/orders') ? fx.fulfilled.id : fx.pending.id,
     };

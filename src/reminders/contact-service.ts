@@ -1,0 +1,198 @@
+/**
+ * What a subscriber does with a reminder: opens the card from its renewal link, opts out
+ * with one tap, subscribes to the card's calendar feed, and chooses how reminders reach
+ * them (SMS or email, language, opted out). A signed link proves the card by itself; every
+ * other change needs the number and the SIM serial, through `RenewalService.findCard`, so
+ * a wrong pair answers like an unknown number and counts against the anti-probing limits.
+ */
+import type { Services } from '../app.js';
+import { instantIn } from '../cards/calendar.js';
+import type { CardRow } from '../cards/card-repository.js';
+import type { Operator } from '../catalog/model.js';
+import type { CardContactTable } from '../db/schema.js';
+import type { CardProof } from '../renewal/renewal-service.js';
+import { DomainError } from '../shared/errors.js';
+import { maskMsisdn } from '../shared/msisdn.js';
+import { renderCalendar } from './calendar-feed.js';
+
+export type ContactChannel = CardContactTable['channel'];
+export type ContactLocale = CardContactTable['locale'];
+
+export interface ContactView {
+  channel: ContactChannel;
+  /** Masked: `l***@example.com`. */
+  email: string | null;
+  locale: ContactLocale;
+  optedOut: boolean;
+}
+
+export interface ContactChange extends CardProof {
+  channel: ContactChannel;
+  email?: string | undefined;
+  /** Omitted: the stored choice stays (zh-CN for a card without one). */
+  locale?: ContactLocale | undefined;
+  /** Omitted: the stored choice stays, so changing the language never opts anyone back in. */
+  optedOut?: boolean | undefined;
+}
+
+/** A card without a row gets SMS in zh-CN, as the reminder dispatcher assumes. */
+const DEFAULT_CONTACT = { channel: 'sms', email: null, locale: 'zh-CN', opted_out: 0 } as const;
+
+/** The longest address SMTP can carry (RFC 5321 path limit less the angle brackets). */
+export const EMAIL_MAX_LENGTH = 254;
+/**
+ * A practical address check, not RFC 5322: a dot-atom local part of at most 64 characters,
+ * and a domain of LDH labels ending in a letter TLD. Quoted local parts and raw IDN are
+ * refused (punycode domains pass); what a mail gateway would choke on should fail here.
+ */
+export const EMAIL_PATTERN =
+  "^(?!\\.)(?!.*\\.\\.)[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}(?<!\\.)@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z][A-Za-z0-9-]{0,61}[A-Za-z0-9]$";
+const email = new RegExp(EMAIL_PATTERN);
+
+export function isEmailAddress(value: string): boolean {
+  return value.length <= EMAIL_MAX_LENGTH && email.test(value);
+}
+
+export function maskEmail(address: string): string {
+  const at = address.lastIndexOf('@');
+  return `${address.slice(0, 1)}***@${address.slice(at + 1)}`;
+}
+
+/** Whole days before expiry that the calendar alarm fires: the window `expiringSoon` uses. */
+const ALARM_DAYS_BEFORE = 7;
+
+const linkInvalid = () => new DomainError('link_invalid', 'This link is not valid. Look the card up with its number and SIM serial instead.');
+
+export class ContactService {
+  constructor(private readonly services: Pick<Services, 'db' | 'catalog' | 'clock' | 'config' | 'renewal' | 'renewalLinks'>) {}
+
+  /**
+   * The card a renewal link opens: the number (the link went to it or its subscriber) and
+   * the last 6 digits of the SIM serial, which the renewal routes accept as the proof. The
+   * full serial stays out of a link that may be forwarded.
+   */
+  async openRenewalLink(token: string) {
+    const { card, operator, expiresAt } = await this.renewalLinkCard(token);
+    return {
+      msisdn: card.msisdn,
+      iccid: card.iccid.slice(-6),
+      operator: operator.code,
+      operatorName: operator.displayName,
+      brandColor: operator.brandColor,
+      expiresAt: instantIn(operator.timeZone, expiresAt),
+    };
+  }
+
+  /** One-tap opt-out from a reminder; idempotent (a second tap changes nothing). */
+  async optOutByLink(token: string): Promise<{ optedOut: true }> {
+    const { card } = await this.renewalLinkCard(token);
+    const updatedAt = this.services.clock.now().toISOString();
+    await this.services.db.kysely
+      .insertInto('card_contacts')
+      .values({ card_id: card.id, ...DEFAULT_CONTACT, opted_out: 1, updated_at: updatedAt })
+      // Only a change is written, so `updated_at` stays the moment of the first tap.
+      .onConflict((oc) => oc.column('card_id').doUpdateSet({ opted_out: 1, updated_at: updatedAt }).where('card_contacts.opted_out', '=', 0))
+      .execute();
+    return { optedOut: true };
+  }
+
+  /** The signed URL of the card's calendar feed, for a subscriber who proves the card. */
+  async calendarUrl(proof: CardProof, ip: string): Promise<{ url: string }> {
+    const { card } = await this.services.renewal.findCard(proof, ip);
+    return { url: this.services.renewalLinks.calendarUrl(card.id) };
+  }
+
+  /** The card's expiry as iCalendar text: one all-day event on `validUntil`, an alarm a week before. */
+  async calendarFeed(token: string): Promise<{ ics: string; filename: string }> {
+    const check = this.services.renewalLinks.verifyCalendarToken(token);
+    if (!check.ok) throw linkInvalid();
+    const { card, operator } = await this.liveCard(check.cardId);
+    const masked = maskMsisdn(card.msisdn);
+    const renewalPage = `${this.services.config.publicUrl}/`;
+    const ics = renderCalendar({
+      name: `${operator.displayName} ${masked}`,
+      now: this.services.clock.now(),
+      alarmDaysBefore: ALARM_DAYS_BEFORE,
+      events: [
+        {
+          // A renewal moves the date and so the UID: the old event leaves the feed, the new one enters.
+          uid: `${card.id}-${card.valid_until}@simkeep`,
+          date: card.valid_until,
+          summary: `号码 ${masked} 到期 / Number ${masked} expires`,
+          description: `${operator.displayName}：请在到期前续费，以保留号码。/ Renew before this day to keep the number: ${renewalPage}`,
+          url: renewalPage,
+        },
+      ],
+    });
+    return { ics, filename: `${operator.code}-renewal.ics` };
+  }
+
+  async contact(proof: CardProof, ip: string): Promise<ContactView> {
+    const { card } = await this.services.renewal.findCard(proof, ip);
+    const row = await this.services.db.kysely.selectFrom('card_contacts').selectAll().where('card_id', '=', card.id).executeTakeFirst();
+    return contactView(row ?? { ...DEFAULT_CONTACT });
+  }
+
+  /**
+   * Stores the subscriber's choice in one upsert. The address is what this request sends
+   * (switching to SMS without one forgets the stored address); language and opt-out keep
+   * their stored value when omitted.
+   */
+  async updateContact(change: ContactChange, ip: string): Promise<ContactView> {
+    // Input is checked before the card is: a malformed request is not a failed attempt.
+    assertContactChange(change);
+    const { card } = await this.services.renewal.findCard(change, ip);
+    const row = await this.services.db.kysely
+      .insertInto('card_contacts')
+      .values({
+        card_id: card.id,
+        channel: change.channel,
+        email: change.email ?? null,
+        locale: change.locale ?? DEFAULT_CONTACT.locale,
+        opted_out: change.optedOut ? 1 : 0,
+        updated_at: this.services.clock.now().toISOString(),
+      })
+      .onConflict((oc) =>
+        oc.column('card_id').doUpdateSet((eb) => ({
+          channel: eb.ref('excluded.channel'),
+          email: eb.ref('excluded.email'),
+          updated_at: eb.ref('excluded.updated_at'),
+          ...(change.locale === undefined ? {} : { locale: eb.ref('excluded.locale') }),
+          ...(change.optedOut === undefined ? {} : { opted_out: eb.ref('excluded.opted_out') }),
+        })),
+      )
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return contactView(row);
+  }
+
+  private async renewalLinkCard(token: string) {
+    const check = this.services.renewalLinks.verify(token, this.services.clock.now());
+    if (!check.ok) {
+      if (check.reason === 'expired') throw new DomainError('link_expired', 'This link has expired. Look the card up with its number and SIM serial instead.');
+      throw linkInvalid();
+    }
+    return { ...(await this.liveCard(check.cardId)), expiresAt: check.expiresAt };
+  }
+
+  /** The card a link was signed for, unless its number has since been issued on a new card. */
+  private async liveCard(cardId: string): Promise<{ card: CardRow; operator: Operator }> {
+    const card = await this.services.db.kysely.selectFrom('cards').selectAll().where('id', '=', cardId).where('retired_at', 'is', null).executeTakeFirst();
+    const operator = card ? await this.services.catalog.operatorById(card.operator_id) : undefined;
+    if (!card || !operator) throw linkInvalid();
+    return { card, operator };
+  }
+}
+
+function assertContactChange(change: ContactChange): void {
+  if (change.email !== undefined && !isEmailAddress(change.email)) {
+    throw new DomainError('invalid_request', 'email: not a valid email address (e.g. li@example.com).', { fields: ['/email'] });
+  }
+  if (change.channel === 'email' && change.email === undefined) {
+    throw new DomainError('invalid_request', 'email: reminders by email need an email address.', { fields: ['/email'] });
+  }
+}
+
+function contactView(row: Pick<CardContactTable, 'channel' | 'email' | 'locale' | 'opted_out'>): ContactView {
+  return { channel: row.channel, email: row.email === null ? null : maskEmail(row.email), locale: row.locale, optedOut: row.opted_out === 1 };
+}

@@ -1,0 +1,69 @@
+/** The shell: the operator's name and colour, the language switch, and the pages. */
+import { createContext, useContext, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, Route, Switch } from 'wouter';
+import { api, call, type Storefront } from './api.js';
+import { type Lang, setLanguage } from './i18n.js';
+import { CardPage } from './pages/card.js';
+import { FindOrderPage } from './pages/find-order.js';
+import { HomePage } from './pages/home.js';
+import { OrderPage } from './pages/order.js';
+import { RenewalLinkPage } from './pages/renewal-link.js';
+
+export interface Brand {
+  name: string;
+  color: string;
+}
+
+const BrandContext = createContext<{ brand: Brand | undefined; setBrand(brand: Brand): void; storefront: Storefront | undefined }>({
+  brand: undefined,
+  setBrand: () => {},
+  storefront: undefined,
+});
+
+export const useBrand = () => useContext(BrandContext);
+
+export function App() {
+  const { t, i18n } = useTranslation();
+  const [storefront, setStorefront] = useState<Storefront>();
+  const [brand, setBrand] = useState<Brand>();
+  useEffect(() => {
+    call(api.GET('/v1/storefront'))
+      .then((s) => {
+        setStorefront(s);
+        if (s.operator) setBrand((current) => current ?? { name: s.operator?.name ?? '', color: s.operator?.brandColor ?? '' });
+      })
+      .catch(() => setStorefront({ operator: null, paymentMethods: [] }));
+  }, []);
+  useEffect(() => {
+    if (brand?.color) document.documentElement.style.setProperty('--brand', brand.color);
+  }, [brand]);
+  const other: Lang = i18n.language === 'en' ? 'zh-CN' : 'en';
+
+  return (
+    <BrandContext.Provider value={{ brand, setBrand, storefront }}>
+      <header className="bar">
+        <Link href="/" className="brand">
+          <span className="brand-mark" aria-hidden="true" />
+          <span>{brand?.name ?? t('app.title')}</span>
+        </Link>
+        <button type="button" className="lang" lang={other} aria-label={t('app.languageLabel')} onClick={() => void setLanguage(other)}>
+          {t('app.language')}
+        </button>
+      </header>
+      <main>
+        <Switch>
+          <Route path="/" component={HomePage} />
+          <Route path="/card" component={CardPage} />
+          <Route path="/orders/:id">{(params) => <OrderPage id={params.id} />}</Route>
+          <Route path="/renew/:token">{(params) => <RenewalLinkPage token={params.token} />}</Route>
+          <Route path="/find" component={FindOrderPage} />
+          <Route>
+            <HomePage />
+          </Route>
+        </Switch>
+      </main>
+      <footer className="foot">{t('app.footer')}</footer>
+    </BrandContext.Provider>
+  );
+}
