@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
+import { type ReceiptFontWeight, receiptFontPath } from '../receipts/fonts.js';
 
 /** dist/web next to the compiled server, or beside the sources when run with tsx. */
 export function webRoot(): string | undefined {
@@ -16,13 +17,24 @@ export function webRoot(): string | undefined {
   return candidates.find((dir) => fs.existsSync(path.join(dir, 'index.html')));
 }
 
-const API_PREFIXES = ['/v1/', '/docs', '/r/', '/pay/', '/healthz', '/readyz'];
+const API_PREFIXES = ['/v1/', '/docs', '/r/', '/pay/', '/healthz', '/readyz', '/fonts/'];
+
+/** The CJK font the receipts embed, also offered to browsers that have none (see styles.css). */
+const FONTS: Record<string, ReceiptFontWeight> = { 'noto-sans-sc-400.ttf': 'regular', 'noto-sans-sc-700.ttf': 'bold' };
 
 export function isAppPage(method: string, url: string, accept: string | undefined): boolean {
   return method === 'GET' && (accept ?? '').includes('text/html') && !API_PREFIXES.some((prefix) => url.startsWith(prefix));
 }
 
 export async function webRoutes(app: FastifyInstance, root: string): Promise<void> {
+  app.get<{ Params: { file: string } }>('/fonts/:file', { schema: { hide: true } }, async (request, reply) => {
+    const weight = FONTS[request.params.file];
+    if (!weight) return reply.callNotFound();
+    return reply
+      .type('font/ttf')
+      .header('cache-control', 'public, max-age=31536000, immutable')
+      .send(fs.createReadStream(receiptFontPath(weight)));
+  });
   await app.register(fastifyStatic, {
     root,
     prefix: '/',
