@@ -3,10 +3,14 @@
  * Fastify instance. `buildApp` is what the server, the tests and the benchmarks run.
  */
 import path from 'node:path';
+import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { AccountCardsService } from './accounts/account-cards-service.js';
+import { accountRoutes } from './accounts/account-routes.js';
+import { SignInService } from './accounts/sign-in-service.js';
 import { requireAdmin } from './admin/admin-auth.js';
 import { AdminTokens } from './admin/admin-tokens.js';
 import { cardRoutes } from './cards/card-routes.js';
@@ -27,7 +31,7 @@ import { paymentRoutes } from './payments/payment-routes.js';
 import { PaymentService } from './payments/payment-service.js';
 import { healthRoutes } from './platform/health-routes.js';
 import { loadSecrets, type Secrets } from './platform/secrets.js';
-import { webRoot, webRoutes } from './platform/web-routes.js';
+import { fontRoutes, webRoot, webRoutes } from './platform/web-routes.js';
 import { ReceiptLinker } from './receipts/receipt-links.js';
 import { receiptPdfService } from './receipts/receipt-pdf-service.js';
 import { receiptRoutes } from './receipts/receipt-routes.js';
@@ -68,6 +72,8 @@ export interface Services {
   dispatcher: Dispatcher;
   webhookEndpoints: WebhookEndpoints;
   events: EventPublisher;
+  signIn: SignInService;
+  accountCards: AccountCardsService;
 }
 
 export async function createServices(db: Db, config: Config, clock: Clock = systemClock): Promise<Services> {
@@ -93,6 +99,7 @@ export async function createServices(db: Db, config: Config, clock: Clock = syst
     maxAttempts: config.outboxMaxAttempts,
     concurrency: 8,
   });
+  const renewal = new RenewalService(db, catalog, probes, clock, config.orderTtlMinutes, config.sandboxEnabled ? ['sandbox'] : [], events);
   return {
     db,
     config,
@@ -101,7 +108,7 @@ export async function createServices(db: Db, config: Config, clock: Clock = syst
     catalog,
     catalogService,
     cards: new CardService(db, catalog, catalogService, clock),
-    renewal: new RenewalService(db, catalog, probes, clock, config.orderTtlMinutes, config.sandboxEnabled ? ['sandbox'] : [], events),
+    renewal,
     orders,
     payments: new PaymentService(db, catalog, clock, secrets.sandboxSecret, events),
     idempotency: new Idempotency(db, clock),
@@ -115,6 +122,8 @@ export async function createServices(db: Db, config: Config, clock: Clock = syst
     dispatcher,
     webhookEndpoints,
     events,
+    signIn: new SignInService(db, secrets.accountKey, clock, dispatcher, config.defaultOperator),
+    accountCards: new AccountCardsService(db, catalog, renewal, orders, links, clock),
   };
 }
 
@@ -144,10 +153,12 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(cookie);
 
   await app.register(healthRoutes, { services });
   await app.register(renewalRoutes, { services });
   await app.register(subscriberReminderRoutes, { services });
+  await app.register(accountRoutes, { services });
   // The sandbox pays without money: a production deployment switches it off.
   if (services.config.sandboxEnabled) await app.register(paymentRoutes, { services });
   await app.register(receiptRoutes, { services });
@@ -159,6 +170,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     await admin.register(reminderRoutes, { services });
     await admin.register(webhookRoutes, { services });
   });
+  await fontRoutes(app);
   if (web) await webRoutes(app, web);
   return app;
 }

@@ -12,6 +12,7 @@ import pg from 'pg';
 import * as initial from './migrations/0001_initial.js';
 import * as notifications from './migrations/0002_notifications.js';
 import * as webhooks from './migrations/0003_webhooks.js';
+import * as accounts from './migrations/0004_accounts.js';
 import type { Database } from './schema.js';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -112,7 +113,12 @@ function withNamedStatements(pool: pg.Pool): pg.Pool {
   });
 }
 
-const migrations: Record<string, Migration> = { '0001_initial': initial, '0002_notifications': notifications, '0003_webhooks': webhooks };
+const migrations: Record<string, Migration> = {
+  '0001_initial': initial,
+  '0002_notifications': notifications,
+  '0003_webhooks': webhooks,
+  '0004_accounts': accounts,
+};
 
 class StaticMigrationProvider implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {

@@ -255,6 +255,46 @@ export interface WebhookEndpointTable {
   updated_at: string;
 }
 
+export interface AccountTable {
+  id: string;
+  /** E.164; one account per number. */
+  msisdn: string;
+  created_at: string;
+}
+
+export interface AccountCardTable {
+  account_id: string;
+  card_id: string;
+  added_at: string;
+}
+
+export interface SignInCodeTable {
+  msisdn: string;
+  /** HMAC-SHA256 (hex) of the number and the code under the account key; never the code. */
+  code_hash: string;
+  expires_at: string;
+  wrong_tries: number;
+  locked_until: string | null;
+  created_at: string;
+}
+
+export interface SignInRequestTable {
+  id: string;
+  msisdn: string;
+  ip: string;
+  /** The outbox message that carried the code (none when there was no operator to send through). */
+  message_id: string | null;
+  at: string;
+}
+
+export interface AccountSessionTable {
+  /** SHA-256 (hex) of the cookie token; never the token. */
+  token_hash: string;
+  account_id: string;
+  created_at: string;
+  expires_at: string;
+}
+
 export interface Database {
   operators: OperatorTable;
   plans: PlanTable;
@@ -277,4 +317,9 @@ export interface Database {
   deliveries: DeliveryTable;
   reminder_sweeps: ReminderSweepTable;
   webhook_endpoints: WebhookEndpointTable;
+  accounts: AccountTable;
+  account_cards: AccountCardTable;
+  sign_in_codes: SignInCodeTable;
+  sign_in_requests: SignInRequestTable;
+  account_sessions: AccountSessionTable;
 }

@@ -14,6 +14,8 @@ export interface Secrets {
   receiptKey: Buffer;
   /** Signs the renewal and calendar links in reminders. */
   linkKey: Buffer;
+  /** Keys the hashes of subscriber sign-in codes. */
+  accountKey: Buffer;
   /** The sandbox provider's webhook secret (SIMKEEP_SANDBOX_SECRET or derived). */
   sandboxSecret: string;
 }
@@ -23,6 +25,7 @@ export async function loadSecrets(db: Db, configured: { secret?: string | undefi
   return {
     receiptKey: derive(secret, 'receipt-links'),
     linkKey: derive(secret, 'renewal-links'),
+    accountKey: derive(secret, 'account-sign-in'),
     sandboxSecret: configured.sandboxSecret ?? derive(secret, 'sandbox-webhook').toString('hex'),
   };
 }

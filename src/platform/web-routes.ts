@@ -26,7 +26,8 @@ export function isAppPage(method: string, url: string, accept: string | undefine
   return method === 'GET' && (accept ?? '').includes('text/html') && !API_PREFIXES.some((prefix) => url.startsWith(prefix));
 }
 
-export async function webRoutes(app: FastifyInstance, root: string): Promise<void> {
+/** The CJK font, for the web app and the server-rendered pages alike (checkout, receipt verification). */
+export async function fontRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Params: { file: string } }>('/fonts/:file', { schema: { hide: true } }, async (request, reply) => {
     const weight = FONTS[request.params.file];
     if (!weight) return reply.callNotFound();
@@ -35,6 +36,9 @@ export async function webRoutes(app: FastifyInstance, root: string): Promise<voi
       .header('cache-control', 'public, max-age=31536000, immutable')
       .send(fs.createReadStream(receiptFontPath(weight)));
   });
+}
+
+export async function webRoutes(app: FastifyInstance, root: string): Promise<void> {
   await app.register(fastifyStatic, {
     root,
     prefix: '/',

@@ -5,11 +5,13 @@
  * other change needs the number and the SIM serial, through `RenewalService.findCard`, so
  * a wrong pair answers like an unknown number and counts against the anti-probing limits.
  */
+
+import type { Kysely } from 'kysely';
 import type { Services } from '../app.js';
 import { instantIn } from '../cards/calendar.js';
 import type { CardRow } from '../cards/card-repository.js';
 import type { Operator } from '../catalog/model.js';
-import type { CardContactTable } from '../db/schema.js';
+import type { CardContactTable, Database } from '../db/schema.js';
 import type { CardProof } from '../renewal/renewal-service.js';
 import { DomainError } from '../shared/errors.js';
 import { maskMsisdn } from '../shared/msisdn.js';
@@ -26,7 +28,8 @@ export interface ContactView {
   optedOut: boolean;
 }
 
-export interface ContactChange extends CardProof {
+/** A subscriber's choice of how reminders reach them, for a card proved one way or another. */
+export interface ContactChoice {
   channel: ContactChannel;
   email?: string | undefined;
   /** Omitted: the stored choice stays (zh-CN for a card without one). */
@@ -35,8 +38,10 @@ export interface ContactChange extends CardProof {
   optedOut?: boolean | undefined;
 }
 
+export interface ContactChange extends CardProof, ContactChoice {}
+
 /** A card without a row gets SMS in zh-CN, as the reminder dispatcher assumes. */
-const DEFAULT_CONTACT = { channel: 'sms', email: null, locale: 'zh-CN', opted_out: 0 } as const;
+export const DEFAULT_CONTACT = { channel: 'sms', email: null, locale: 'zh-CN', opted_out: 0 } as const;
 
 /** The longest address SMTP can carry (RFC 5321 path limit less the angle brackets). */
 export const EMAIL_MAX_LENGTH = 254;
@@ -142,28 +147,7 @@ export class ContactService {
     // Input is checked before the card is: a malformed request is not a failed attempt.
     assertContactChange(change);
     const { card } = await this.services.renewal.findCard(change, ip);
-    const row = await this.services.db.kysely
-      .insertInto('card_contacts')
-      .values({
-        card_id: card.id,
-        channel: change.channel,
-        email: change.email ?? null,
-        locale: change.locale ?? DEFAULT_CONTACT.locale,
-        opted_out: change.optedOut ? 1 : 0,
-        updated_at: this.services.clock.now().toISOString(),
-      })
-      .onConflict((oc) =>
-        oc.column('card_id').doUpdateSet((eb) => ({
-          channel: eb.ref('excluded.channel'),
-          email: eb.ref('excluded.email'),
-          updated_at: eb.ref('excluded.updated_at'),
-          ...(change.locale === undefined ? {} : { locale: eb.ref('excluded.locale') }),
-          ...(change.optedOut === undefined ? {} : { opted_out: eb.ref('excluded.opted_out') }),
-        })),
-      )
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    return contactView(row);
+    return storeContact(this.services.db.kysely, card.id, change, this.services.clock.now());
   }
 
   private async renewalLinkCard(token: string) {
@@ -184,7 +168,8 @@ export class ContactService {
   }
 }
 
-function assertContactChange(change: ContactChange): void {
+/** Refuses a malformed choice with the field at fault (`invalid_request`); checked before the card is. */
+export function assertContactChange(change: ContactChoice): void {
   if (change.email !== undefined && !isEmailAddress(change.email)) {
     throw new DomainError('invalid_request', 'email: not a valid email address (e.g. li@example.com).', { fields: ['/email'] });
   }
@@ -193,6 +178,36 @@ function assertContactChange(change: ContactChange): void {
   }
 }
 
-function contactView(row: Pick<CardContactTable, 'channel' | 'email' | 'locale' | 'opted_out'>): ContactView {
+/**
+ * Stores the subscriber's choice for the card in one upsert and answers it. The address is
+ * what the choice sends (switching to SMS without one forgets the stored address); language
+ * and opt-out keep their stored value when omitted.
+ */
+export async function storeContact(db: Kysely<Database>, cardId: string, change: ContactChoice, now: Date): Promise<ContactView> {
+  const row = await db
+    .insertInto('card_contacts')
+    .values({
+      card_id: cardId,
+      channel: change.channel,
+      email: change.email ?? null,
+      locale: change.locale ?? DEFAULT_CONTACT.locale,
+      opted_out: change.optedOut ? 1 : 0,
+      updated_at: now.toISOString(),
+    })
+    .onConflict((oc) =>
+      oc.column('card_id').doUpdateSet((eb) => ({
+        channel: eb.ref('excluded.channel'),
+        email: eb.ref('excluded.email'),
+        updated_at: eb.ref('excluded.updated_at'),
+        ...(change.locale === undefined ? {} : { locale: eb.ref('excluded.locale') }),
+        ...(change.optedOut === undefined ? {} : { opted_out: eb.ref('excluded.opted_out') }),
+      })),
+    )
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return contactView(row);
+}
+
+export function contactView(row: Pick<CardContactTable, 'channel' | 'email' | 'locale' | 'opted_out'>): ContactView {
   return { channel: row.channel, email: row.email === null ? null : maskEmail(row.email), locale: row.locale, optedOut: row.opted_out === 1 };
 }

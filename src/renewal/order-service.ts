@@ -67,7 +67,8 @@ export class OrderService {
     }
     const payment = await this.db.kysely.selectFrom('payments').selectAll().where('order_id', '=', id).orderBy('created_at', 'desc').executeTakeFirst();
     const receipt = order.receipt_number ? this.links.links(order.id, order.receipt_number) : undefined;
-    return orderView(order, payment, operator, msisdn, this.clock.now(), receipt);
+    const plan = (await this.catalog.plansOf(operator.id)).find((p) => p.id === order.plan_id);
+    return orderView(order, payment, operator, msisdn, this.clock.now(), receipt, plan?.name);
   }
 
   /** Cancels an unpaid order; its reserved redemptions are released with it. */

@@ -34,6 +34,8 @@ export function orderView(
   msisdn: string,
   now: Date,
   receipt: ReceiptLinks | undefined,
+  /** The plan's names, for pages that show them; the code is always there. */
+  planName?: { 'zh-CN': string; en: string },
 ) {
   const status = effectiveStatus(order, now);
   return {
@@ -42,6 +44,7 @@ export function orderView(
     operator: operator.code,
     msisdn: maskMsisdn(msisdn),
     plan: order.plan_code,
+    ...(planName ? { planName } : {}),
     channel: order.channel,
     listPrice: order.list_price,
     discounts: JSON.parse(order.discounts) as Discount[],

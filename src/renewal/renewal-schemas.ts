@@ -78,6 +78,7 @@ export const OrderResponse = Type.Object({
   operator: Type.String(),
   msisdn: Type.String(),
   plan: Type.String(),
+  planName: Type.Optional(Type.Object({ 'zh-CN': Type.String(), en: Type.String() }, { description: "The plan's names, as the pages show them" })),
   channel: Type.String(),
   listPrice: Money,
   discounts: Type.Array(Discount),

@@ -200,7 +200,7 @@ export class RenewalService {
       await trx.insertInto('payments').values(payment).execute();
       await reserveRedemptions(trx, price.promotionIds, order.id, card.id, nowIso);
       // The same view GET /v1/orders/{id} gives, so a replay and a read agree.
-      const view = orderView(order, payment, operator, card.msisdn, now, undefined);
+      const view = orderView(order, payment, operator, card.msisdn, now, undefined, plan.name);
       await this.events.publish(trx, operator.id, 'order.created', { order: view, card: { id: card.id, msisdn: card.msisdn } }, now);
       return { status: 201, body: view };
     });

@@ -11,6 +11,8 @@ export const errorStatus = {
   signature_invalid: 400,
   signature_expired: 400,
   unauthorized: 401,
+  code_invalid: 401,
+  code_expired: 401,
   forbidden: 403,
   not_found: 404,
   card_not_found: 404,

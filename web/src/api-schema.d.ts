@@ -548,6 +548,11 @@ export interface paths {
                             operator: string;
                             msisdn: string;
                             plan: string;
+                            /** @description The plan's names, as the pages show them */
+                            planName?: {
+                                "zh-CN": string;
+                                en: string;
+                            };
                             channel: string;
                             /** @description Minor units (fen, cents) */
                             listPrice: number;
@@ -732,6 +737,11 @@ export interface paths {
                             operator: string;
                             msisdn: string;
                             plan: string;
+                            /** @description The plan's names, as the pages show them */
+                            planName?: {
+                                "zh-CN": string;
+                                en: string;
+                            };
                             channel: string;
                             /** @description Minor units (fen, cents) */
                             listPrice: number;
@@ -848,6 +858,11 @@ export interface paths {
                             operator: string;
                             msisdn: string;
                             plan: string;
+                            /** @description The plan's names, as the pages show them */
+                            planName?: {
+                                "zh-CN": string;
+                                en: string;
+                            };
                             channel: string;
                             /** @description Minor units (fen, cents) */
                             listPrice: number;
@@ -1835,6 +1850,1215 @@ export interface paths {
                 };
             };
         };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a sign-in code by SMS
+         * @description Sends a 6-digit code to the number, valid 5 minutes; a new code replaces the previous one. Answers `202` the same whether or not any card has the number. At most 1 code per number per minute and 5 per hour, and 20 per client IP per hour; past that, or while the number is locked after 5 wrong codes, `429 too_many_attempts` with `details.retryAfter` (seconds) and a `Retry-After` header. In the demo the SMS is written to `<SIMKEEP_DATA_DIR>/outbox/sms.jsonl`. Takes only `application/json` (415 otherwise); an `Origin` header, when sent, must be this server’s own origin, else `403 forbidden`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description E.164 with the leading +
+                         * @example +8613800138000
+                         */
+                        msisdn: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description A code was sent, or would have been: the answer is the same whether or not a card has the number. */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            sent: true;
+                            /**
+                             * @description Seconds the code stays valid
+                             * @example 300
+                             */
+                            expiresIn: number;
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in with the code
+         * @description On success sets the `simkeep_session` cookie (HttpOnly, SameSite=Lax, Path=/, Secure when served over https, 30 days) and answers the account; the account is created on the number’s first sign-in, and the number’s own card is added to it. A code works once. A wrong code: `401 code_invalid` with `details.triesLeft`; no code, or an expired or used one: `401 code_expired`. The 5th wrong code locks the number for 15 minutes: `429 too_many_attempts` with `details.retryAfter`, even for the right code, until the lock ends. Takes only `application/json` (415 otherwise); an `Origin` header, when sent, must be this server’s own origin, else `403 forbidden`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description E.164 with the leading +
+                         * @example +8613800138000
+                         */
+                        msisdn: string;
+                        /**
+                         * @description The 6 digits of the SMS
+                         * @example 123456
+                         */
+                        code: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            account: {
+                                /**
+                                 * @description The account’s own number, in full (E.164)
+                                 * @example +8613800138000
+                                 */
+                                msisdn: string;
+                                /**
+                                 * @description How many cards the account holds
+                                 * @example 1
+                                 */
+                                cards: number;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign out
+         * @description Ends the session of the cookie and clears it; `204` also without a session. Send no body. Takes only `application/json` (415 otherwise); an `Origin` header, when sent, must be this server’s own origin, else `403 forbidden`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Signed out */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The signed-in account and its cards (“My cards”)
+         * @description Each card with its status, expiry and reminder choice; the number in full for the account’s own card, masked for the others. Needs the `simkeep_session` cookie set by `POST /v1/auth/verify`: without it, or once the session ended, `401 unauthorized`.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description The account’s own number, in full (E.164)
+                             * @example +8613800138000
+                             */
+                            msisdn: string;
+                            /** @description The account’s own number first, then in the order they were added */
+                            cards: {
+                                /**
+                                 * @description The `id` of an entry of `GET /v1/me`
+                                 * @example card_01JDX5Q8ZK3M7N2P4R6T8V0W1Y
+                                 */
+                                id: string;
+                                /**
+                                 * @description In full (E.164): the account proved each of its cards, and renews them with this number and `iccidLast6`
+                                 * @example +8613800138000
+                                 */
+                                msisdn: string;
+                                /** @example demo */
+                                operator: string;
+                                /** @example Demo Mobile */
+                                operatorName: string;
+                                /** @example #0b5cad */
+                                brandColor: string;
+                                /** @enum {unknown} */
+                                status: "active" | "grace" | "suspended" | "recycled" | "blocked";
+                                /**
+                                 * @description Local calendar date of the operator
+                                 * @example 2027-01-31
+                                 */
+                                validUntil: string;
+                                /** @description 0 on the last valid day, negative once expired */
+                                daysLeft: number;
+                                /** @description Active with 7 days or fewer left */
+                                expiringSoon: boolean;
+                                renewable: boolean;
+                                /**
+                                 * @description The last 6 digits of the SIM serial
+                                 * @example 901234
+                                 */
+                                iccidLast6: string;
+                                contact: {
+                                    /**
+                                     * @description How reminders reach the subscriber
+                                     * @enum {unknown}
+                                     */
+                                    channel: "sms" | "email";
+                                    /**
+                                     * @description Masked
+                                     * @example l***@example.com
+                                     */
+                                    email: string | null;
+                                    /**
+                                     * @description The language of reminders
+                                     * @enum {unknown}
+                                     */
+                                    locale: "zh-CN" | "en";
+                                    /** @description true: no reminders are sent */
+                                    optedOut: boolean;
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/cards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add a card to the account by proving it
+         * @description Needs the number and the SIM serial (ICCID, or its last 6 digits), like a lookup: a wrong pair answers `404 card_not_found` and counts against the anti-probing limits (`429 too_many_attempts`). Answers the card’s entry, as in `GET /v1/me`: `201` when added, `200` when the account already held it (nothing changes). Needs the `simkeep_session` cookie set by `POST /v1/auth/verify`: without it, or once the session ended, `401 unauthorized`. Takes only `application/json` (415 otherwise); an `Origin` header, when sent, must be this server’s own origin, else `403 forbidden`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description E.164 with the leading +
+                         * @example +8613800138000
+                         */
+                        msisdn: string;
+                        /**
+                         * @description The SIM serial (ICCID, 19–20 digits starting 89) or its last 6 digits
+                         * @example 89860012345678901234
+                         */
+                        iccid: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description The `id` of an entry of `GET /v1/me`
+                             * @example card_01JDX5Q8ZK3M7N2P4R6T8V0W1Y
+                             */
+                            id: string;
+                            /**
+                             * @description In full (E.164): the account proved each of its cards, and renews them with this number and `iccidLast6`
+                             * @example +8613800138000
+                             */
+                            msisdn: string;
+                            /** @example demo */
+                            operator: string;
+                            /** @example Demo Mobile */
+                            operatorName: string;
+                            /** @example #0b5cad */
+                            brandColor: string;
+                            /** @enum {unknown} */
+                            status: "active" | "grace" | "suspended" | "recycled" | "blocked";
+                            /**
+                             * @description Local calendar date of the operator
+                             * @example 2027-01-31
+                             */
+                            validUntil: string;
+                            /** @description 0 on the last valid day, negative once expired */
+                            daysLeft: number;
+                            /** @description Active with 7 days or fewer left */
+                            expiringSoon: boolean;
+                            renewable: boolean;
+                            /**
+                             * @description The last 6 digits of the SIM serial
+                             * @example 901234
+                             */
+                            iccidLast6: string;
+                            contact: {
+                                /**
+                                 * @description How reminders reach the subscriber
+                                 * @enum {unknown}
+                                 */
+                                channel: "sms" | "email";
+                                /**
+                                 * @description Masked
+                                 * @example l***@example.com
+                                 */
+                                email: string | null;
+                                /**
+                                 * @description The language of reminders
+                                 * @enum {unknown}
+                                 */
+                                locale: "zh-CN" | "en";
+                                /** @description true: no reminders are sent */
+                                optedOut: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description The `id` of an entry of `GET /v1/me`
+                             * @example card_01JDX5Q8ZK3M7N2P4R6T8V0W1Y
+                             */
+                            id: string;
+                            /**
+                             * @description In full (E.164): the account proved each of its cards, and renews them with this number and `iccidLast6`
+                             * @example +8613800138000
+                             */
+                            msisdn: string;
+                            /** @example demo */
+                            operator: string;
+                            /** @example Demo Mobile */
+                            operatorName: string;
+                            /** @example #0b5cad */
+                            brandColor: string;
+                            /** @enum {unknown} */
+                            status: "active" | "grace" | "suspended" | "recycled" | "blocked";
+                            /**
+                             * @description Local calendar date of the operator
+                             * @example 2027-01-31
+                             */
+                            validUntil: string;
+                            /** @description 0 on the last valid day, negative once expired */
+                            daysLeft: number;
+                            /** @description Active with 7 days or fewer left */
+                            expiringSoon: boolean;
+                            renewable: boolean;
+                            /**
+                             * @description The last 6 digits of the SIM serial
+                             * @example 901234
+                             */
+                            iccidLast6: string;
+                            contact: {
+                                /**
+                                 * @description How reminders reach the subscriber
+                                 * @enum {unknown}
+                                 */
+                                channel: "sms" | "email";
+                                /**
+                                 * @description Masked
+                                 * @example l***@example.com
+                                 */
+                                email: string | null;
+                                /**
+                                 * @description The language of reminders
+                                 * @enum {unknown}
+                                 */
+                                locale: "zh-CN" | "en";
+                                /** @description true: no reminders are sent */
+                                optedOut: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/cards/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a card from the account
+         * @description Only the account’s own cards: any other id answers `404 card_not_found`. The card itself and its orders stay; the account’s own number’s card comes back at the next sign-in. Send no body. Needs the `simkeep_session` cookie set by `POST /v1/auth/verify`: without it, or once the session ended, `401 unauthorized`. Takes only `application/json` (415 otherwise); an `Origin` header, when sent, must be this server’s own origin, else `403 forbidden`.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The `id` of an entry of `GET /v1/me`
+                     * @example card_01JDX5Q8ZK3M7N2P4R6T8V0W1Y
+                     */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Removed */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/cards/{id}/contact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Choose how reminders for one of the account’s cards reach the subscriber
+         * @description `channel: "email"` needs `email`; the address stored is the one sent (none when omitted). `locale` and `optedOut` keep their stored value when omitted. Answers the stored choice, the address masked. A card not in the account answers `404 card_not_found`. Needs the `simkeep_session` cookie set by `POST /v1/auth/verify`: without it, or once the session ended, `401 unauthorized`. Takes only `application/json` (415 otherwise); an `Origin` header, when sent, must be this server’s own origin, else `403 forbidden`.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The `id` of an entry of `GET /v1/me`
+                     * @example card_01JDX5Q8ZK3M7N2P4R6T8V0W1Y
+                     */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description How reminders reach the subscriber
+                         * @enum {unknown}
+                         */
+                        channel: "sms" | "email";
+                        /**
+                         * @description Required when channel is email
+                         * @example li@example.com
+                         */
+                        email?: string;
+                        /**
+                         * @description The language of reminders
+                         * @enum {unknown}
+                         */
+                        locale?: "zh-CN" | "en";
+                        /** @description true: no more reminders; omitted: unchanged */
+                        optedOut?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description How reminders reach the subscriber
+                             * @enum {unknown}
+                             */
+                            channel: "sms" | "email";
+                            /**
+                             * @description Masked
+                             * @example l***@example.com
+                             */
+                            email: string | null;
+                            /**
+                             * @description The language of reminders
+                             * @enum {unknown}
+                             */
+                            locale: "zh-CN" | "en";
+                            /** @description true: no reminders are sent */
+                            optedOut: boolean;
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The orders of the account’s cards, newest first
+         * @description Each order as `GET /v1/orders/{id}` answers it, with `receipt` (number, PDF and verification links) once fulfilled. Needs the `simkeep_session` cookie set by `POST /v1/auth/verify`: without it, or once the session ended, `401 unauthorized`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description How many orders, newest first
+                     * @example 20
+                     */
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Newest first; each as `GET /v1/orders/{id}` answers it, with its receipt once fulfilled */
+                            orders: {
+                                /** @example ord_7Yk… */
+                                id: string;
+                                /** @enum {unknown} */
+                                status: "pending_payment" | "fulfilled" | "expired" | "cancelled" | "refund_pending" | "refunded";
+                                operator: string;
+                                msisdn: string;
+                                plan: string;
+                                /** @description The plan's names, as the pages show them */
+                                planName?: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                channel: string;
+                                /** @description Minor units (fen, cents) */
+                                listPrice: number;
+                                discounts: {
+                                    promotion: string;
+                                    code: string | null;
+                                    kind: "percent" | "amount";
+                                    /** @description Minor units (fen, cents) */
+                                    amount: number;
+                                }[];
+                                bonus: {
+                                    promotion: string;
+                                    months?: number;
+                                    days?: number;
+                                } | null;
+                                /** @description Minor units (fen, cents) */
+                                total: number;
+                                /**
+                                 * @description ISO 4217
+                                 * @example CNY
+                                 */
+                                currency: string;
+                                createdAt: string;
+                                /** @example 2026-11-24T19:30:00+08:00 */
+                                expiresAt: string;
+                                payment: {
+                                    id: string;
+                                    provider: string;
+                                    status: string;
+                                    flag?: string;
+                                    checkoutUrl?: string;
+                                } | null;
+                                /**
+                                 * @description Local calendar date of the operator
+                                 * @example 2027-01-31
+                                 */
+                                validUntilBefore?: string;
+                                /**
+                                 * @description Local calendar date of the operator
+                                 * @example 2027-01-31
+                                 */
+                                validUntilAfter?: string;
+                                fulfilledAt?: string;
+                                receipt?: {
+                                    number: string;
+                                    pdfUrl: string;
+                                    verifyUrl: string;
+                                };
+                                refundedAt?: string;
+                                refundReason?: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -4451,6 +5675,11 @@ export interface paths {
                             operator: string;
                             msisdn: string;
                             plan: string;
+                            /** @description The plan's names, as the pages show them */
+                            planName?: {
+                                "zh-CN": string;
+                                en: string;
+                            };
                             channel: string;
                             /** @description Minor units (fen, cents) */
                             listPrice: number;

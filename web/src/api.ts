@@ -11,7 +11,7 @@ export type Lookup = paths['/v1/cards/lookup']['post']['responses']['200']['cont
 export type Quote = paths['/v1/quotes']['post']['responses']['200']['content']['application/json'];
 export type Order = paths['/v1/orders/{id}']['get']['responses']['200']['content']['application/json'];
 export type Storefront = paths['/v1/storefront']['get']['responses']['200']['content']['application/json'];
-export type { components };
+export type { components, paths };
 
 /** An answer of the API that is not a success: its stable code, and details. */
 export class ApiError extends Error {

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, Route, Switch } from 'wouter';
 import { api, call, type Storefront } from './api.js';
 import { type Lang, setLanguage } from './i18n.js';
+import { AccountPage } from './pages/account.js';
 import { CardPage } from './pages/card.js';
 import { FindOrderPage } from './pages/find-order.js';
 import { HomePage } from './pages/home.js';
@@ -47,6 +48,9 @@ export function App() {
           <span className="brand-mark" aria-hidden="true" />
           <span>{brand?.name ?? t('app.title')}</span>
         </Link>
+        <nav className="nav">
+          <Link href="/account">{t('account.link')}</Link>
+        </nav>
         <button type="button" className="lang" lang={other} aria-label={t('app.languageLabel')} onClick={() => void setLanguage(other)}>
           {t('app.language')}
         </button>
@@ -58,6 +62,7 @@ export function App() {
           <Route path="/orders/:id">{(params) => <OrderPage id={params.id} />}</Route>
           <Route path="/renew/:token">{(params) => <RenewalLinkPage token={params.token} />}</Route>
           <Route path="/find" component={FindOrderPage} />
+          <Route path="/account" component={AccountPage} />
           <Route>
             <HomePage />
           </Route>

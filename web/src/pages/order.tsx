@@ -66,7 +66,7 @@ export function OrderPage({ id }: { id: string }) {
         <dt>{t('card.number')}</dt>
         <dd>{order.msisdn}</dd>
         <dt>{t('order.plan')}</dt>
-        <dd>{order.plan}</dd>
+        <dd>{order.planName ? (lang === 'en' ? order.planName.en : order.planName['zh-CN']) : order.plan}</dd>
         <dt>{t('order.amount')}</dt>
         <dd>{money(order.total, order.currency, lang)}</dd>
       </dl>

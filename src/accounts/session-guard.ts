@@ -1,0 +1,68 @@
+/**
+ * The HTTP side of sessions: the `simkeep_session` cookie, the hook that turns it into
+ * `request.account` for the `/v1/me` routes, and the cross-site request forgery checks of
+ * every state-changing account route.
+ *
+ * CSRF, two locks: such a route takes only `application/json` (or no body), which a page
+ * of another site can send only after a CORS preflight that this server never grants; and
+ * an `Origin` header, which browsers send with every POST, PUT and DELETE, must be this
+ * server's own (the origin of SIMKEEP_PUBLIC_URL, or the Host the request came to). The
+ * cookie's SameSite=Lax keeps it off cross-site subrequests besides.
+ */
+import type { CookieSerializeOptions } from '@fastify/cookie';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { sendError } from '../http/errors.js';
+import { DomainError } from '../shared/errors.js';
+import type { AccountRow } from './account-repository.js';
+import { SESSION_COOKIE } from './credentials.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The signed-in account, on the `/v1/me` routes (set by `resolveAccount`). */
+    account: AccountRow | null;
+  }
+}
+
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export const unauthorized = () => new DomainError('unauthorized', 'Sign in first: no session, or it has ended.');
+
+export function sessionCookieOptions(publicUrl: string, maxAgeSeconds: number): CookieSerializeOptions {
+  return { httpOnly: true, sameSite: 'lax', path: '/', secure: publicUrl.startsWith('https:'), maxAge: maxAgeSeconds };
+}
+
+export function clearSessionCookie(reply: FastifyReply, publicUrl: string): void {
+  const { maxAge: _, ...options } = sessionCookieOptions(publicUrl, 0);
+  reply.clearCookie(SESSION_COOKIE, options);
+}
+
+export function sessionToken(request: FastifyRequest): string | undefined {
+  return request.cookies[SESSION_COOKIE];
+}
+
+/** The signed-in account, or `401 unauthorized`. */
+export function requireAccount(request: FastifyRequest): AccountRow {
+  if (!request.account) throw unauthorized();
+  return request.account;
+}
+
+/**
+ * An `onRequest` hook refusing a state-changing request from another site (`403 forbidden`)
+ * or with a body that is not JSON (`415 invalid_request`). Reads are left alone: another
+ * site cannot read the answers (no CORS), and a GET changes nothing.
+ */
+export function forgeryGuard(publicUrl: string) {
+  const publicOrigin = new URL(publicUrl).origin;
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    reply.header('Cache-Control', 'no-store');
+    if (!STATE_CHANGING.has(request.method)) return;
+    const origin = request.headers.origin;
+    if (origin !== undefined && origin !== publicOrigin && origin !== `${request.protocol}://${request.host}`) {
+      throw new DomainError('forbidden', 'This request came from another site.');
+    }
+    const type = request.headers['content-type'];
+    if (type !== undefined && type.split(';')[0]?.trim().toLowerCase() !== 'application/json') {
+      return sendError(reply, 415, 'invalid_request', 'Send the body as application/json.');
+    }
+  };
+}

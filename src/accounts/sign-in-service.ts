@@ -1,0 +1,235 @@
+/**
+ * Signing in to a subscriber account: a one-time code sent by SMS to the number, checked
+ * against its hash, then a session. The answer to a code request never says whether any
+ * card has the number. Each use case runs in one transaction; a wrong code's count is
+ * committed before the error is answered.
+ */
+import type { Kysely } from 'kysely';
+import { findLiveCard } from '../cards/card-repository.js';
+import type { Db } from '../db/database.js';
+import { forUpdate, lockForOperator } from '../db/dialect.js';
+import type { Database } from '../db/schema.js';
+import type { Dispatcher } from '../notify/dispatcher.js';
+import { enqueueMessage } from '../notify/outbox.js';
+import type { Clock } from '../shared/clock.js';
+import { DomainError } from '../shared/errors.js';
+import { newId } from '../shared/ids.js';
+import { parseMsisdn } from '../shared/msisdn.js';
+import { type AccountRow, accountOf, countCards, holdsReissuedNumber, insertSession, linkCard, resetAccount, sessionAccount } from './account-repository.js';
+import { codeHash, codeMatches, newCode, newSessionToken, sessionTokenHash } from './credentials.js';
+import {
+  CODE_TTL_SECONDS,
+  type CodeVerdict,
+  codeMessage,
+  judgeCode,
+  lockRetryAfter,
+  SEND_HISTORY_SECONDS,
+  SESSION_TTL_SECONDS,
+  sendRetryAfter,
+} from './sign-in-rules.js';
+
+export interface SignInLogger {
+  warn(obj: object, msg: string): void;
+}
+
+export interface SignedIn {
+  account: { msisdn: string; cards: number };
+  /** The cookie value; only its hash is stored. */
+  sessionToken: string;
+  sessionTtlSeconds: number;
+}
+
+const tooManyAttempts = (retryAfter: number, message = 'Too many attempts; try again later.') => new DomainError('too_many_attempts', message, { retryAfter });
+
+export class SignInService {
+  constructor(
+    private readonly db: Db,
+    private readonly accountKey: Buffer,
+    private readonly clock: Clock,
+    private readonly dispatcher: Pick<Dispatcher, 'drain'>,
+    /** The operator whose transport sends codes to numbers no card has (SIMKEEP_DEFAULT_OPERATOR). */
+    private readonly defaultOperator: string | undefined,
+  ) {}
+
+  /**
+   * Sends a new code to the number (replacing any earlier one), within the resend limits.
+   * Answers the same whether or not a card has the number.
+   */
+  async requestCode(input: string, ip: string, log: SignInLogger): Promise<{ sent: true; expiresIn: number }> {
+    const msisdn = validMsisdn(input);
+    const now = this.clock.now();
+    const nowIso = now.toISOString();
+    const code = newCode();
+    await this.db.kysely.transaction().execute(async (trx) => {
+      // Concurrent requests for one number, or from one IP, count one after the other.
+      await lockForOperator(trx, this.db.dialect, `sign-in:msisdn:${msisdn}`);
+      await lockForOperator(trx, this.db.dialect, `sign-in:ip:${ip}`);
+      const current = await trx.selectFrom('sign_in_codes').select('locked_until').where('msisdn', '=', msisdn).executeTakeFirst();
+      const locked = lockRetryAfter(current?.locked_until, now);
+      if (locked !== undefined) throw tooManyAttempts(locked, 'Too many wrong codes for this number; try again later.');
+      const wait = sendRetryAfter(await this.sendHistory(trx, msisdn, ip, now), now);
+      if (wait !== undefined) throw tooManyAttempts(wait, 'A code was sent recently; wait before asking for another.');
+
+      const stored = {
+        code_hash: codeHash(this.accountKey, msisdn, code),
+        expires_at: new Date(now.getTime() + CODE_TTL_SECONDS * 1000).toISOString(),
+        wrong_tries: 0,
+        locked_until: null,
+        created_at: nowIso,
+      };
+      await trx
+        .insertInto('sign_in_codes')
+        .values({ msisdn, ...stored })
+        .onConflict((oc) => oc.column('msisdn').doUpdateSet(stored))
+        .execute();
+      const card = await findLiveCard(trx, msisdn);
+      const operatorId = card?.operator_id ?? (await this.defaultOperatorId(trx));
+      // A deployment without any operator has no card to sign in for: nothing to send through.
+      const messageId = operatorId
+        ? await enqueueMessage(trx, { kind: 'message', operatorId, channel: 'sms', to: msisdn, text: codeMessage(code) }, now)
+        : null;
+      await trx
+        .insertInto('sign_in_requests')
+        .values({ id: newId('sir'), msisdn, ip, message_id: messageId, at: nowIso })
+        .execute();
+    });
+    // Sent at once rather than at the next scheduled run; a failure is retried by the jobs.
+    this.dispatcher.drain().catch((error: unknown) => log.warn({ err: error }, 'sending a sign-in code failed; the scheduled jobs will retry'));
+    return { sent: true, expiresIn: CODE_TTL_SECONDS };
+  }
+
+  /**
+   * Checks the code; on success creates the account on its first sign-in, adds the number's
+   * live card to it, and opens a session. A code works once.
+   */
+  async verify(input: { msisdn: string; code: string }): Promise<SignedIn> {
+    const msisdn = validMsisdn(input.msisdn);
+    const now = this.clock.now();
+    const outcome = await this.db.kysely.transaction().execute(async (trx) => {
+      // Locked: concurrent tries of one number count one after the other, and a code works once.
+      const row = await forUpdate(this.db.dialect, trx.selectFrom('sign_in_codes').selectAll().where('msisdn', '=', msisdn)).executeTakeFirst();
+      const matches = codeMatches(this.accountKey, msisdn, input.code, row?.code_hash);
+      const verdict = judgeCode(row && { expiresAt: row.expires_at, wrongTries: row.wrong_tries, lockedUntil: row.locked_until }, matches, now);
+      if (verdict.kind === 'wrong' || verdict.kind === 'wrong_locked') {
+        await trx
+          .updateTable('sign_in_codes')
+          .set({
+            wrong_tries: verdict.wrongTries,
+            // A lock also ends the code: after the lock, a new one is needed.
+            ...(verdict.kind === 'wrong_locked' ? { locked_until: verdict.lockedUntil, expires_at: now.toISOString() } : {}),
+          })
+          .where('msisdn', '=', msisdn)
+          .execute();
+      }
+      if (verdict.kind !== 'accepted') return { verdict };
+      await trx.deleteFrom('sign_in_codes').where('msisdn', '=', msisdn).execute();
+      return { verdict, signedIn: await this.openSession(trx, msisdn, now) };
+    });
+    if (outcome.signedIn) return outcome.signedIn;
+    throw refusal(outcome.verdict);
+  }
+
+  /** The account of a session cookie, while the session lasts. */
+  async accountOfSession(token: string | undefined): Promise<AccountRow | undefined> {
+    const hash = sessionTokenHash(token);
+    return hash === undefined ? undefined : sessionAccount(this.db.kysely, hash, this.clock.now());
+  }
+
+  /** Ends the session of the cookie, if there is one. */
+  async signOut(token: string | undefined): Promise<void> {
+    const hash = sessionTokenHash(token);
+    if (hash !== undefined) await this.db.kysely.deleteFrom('account_sessions').where('token_hash', '=', hash).execute();
+  }
+
+  /**
+   * Forgets expired codes (unless they carry a running lock), sends older than the longest
+   * resend window, and expired sessions; and blanks the code out of each sign-in SMS sent
+   * once the code has expired, so the outbox does not keep usable codes around.
+   */
+  async prune(): Promise<number> {
+    const now = this.clock.now();
+    const nowIso = now.toISOString();
+    const db = this.db.kysely;
+    const codes = await db
+      .deleteFrom('sign_in_codes')
+      .where('expires_at', '<=', nowIso)
+      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', nowIso)]))
+      .executeTakeFirst();
+    const sessions = await db.deleteFrom('account_sessions').where('expires_at', '<=', nowIso).executeTakeFirst();
+    // Before the sends are forgotten: each names its message. A message still pending keeps its text.
+    const redacted = codeMessage('******');
+    await db
+      .updateTable('outbox')
+      .set({ body: redacted })
+      .where('id', 'in', (eb) =>
+        eb
+          .selectFrom('sign_in_requests')
+          .select('message_id')
+          .where('message_id', 'is not', null)
+          .where('at', '<=', new Date(now.getTime() - CODE_TTL_SECONDS * 1000).toISOString()),
+      )
+      .where('status', '!=', 'pending')
+      .where('body', '!=', redacted)
+      .execute();
+    const sends = await db
+      .deleteFrom('sign_in_requests')
+      .where('at', '<=', new Date(now.getTime() - SEND_HISTORY_SECONDS * 1000).toISOString())
+      .executeTakeFirst();
+    return Number(codes.numDeletedRows) + Number(sends.numDeletedRows) + Number(sessions.numDeletedRows);
+  }
+
+  private async openSession(trx: Kysely<Database>, msisdn: string, now: Date): Promise<SignedIn> {
+    const nowIso = now.toISOString();
+    const account = await accountOf(trx, msisdn, nowIso);
+    const card = await findLiveCard(trx, msisdn);
+    if (card) {
+      // The number now belongs to a new card: the account's cards and sessions were the previous subscriber's.
+      if (await holdsReissuedNumber(trx, account)) await resetAccount(trx, account.id);
+      await linkCard(trx, account.id, card.id, nowIso);
+    }
+    const sessionToken = newSessionToken();
+    await insertSession(trx, sessionTokenHash(sessionToken) as string, account.id, now, SESSION_TTL_SECONDS);
+    return { account: { msisdn, cards: await countCards(trx, account.id) }, sessionToken, sessionTtlSeconds: SESSION_TTL_SECONDS };
+  }
+
+  private async sendHistory(trx: Kysely<Database>, msisdn: string, ip: string, now: Date) {
+    const since = new Date(now.getTime() - SEND_HISTORY_SECONDS * 1000).toISOString();
+    const rows = await trx
+      .selectFrom('sign_in_requests')
+      .select(['msisdn', 'ip', 'at'])
+      .where((eb) => eb.or([eb('msisdn', '=', msisdn), eb('ip', '=', ip)]))
+      .where('at', '>', since)
+      .execute();
+    return { msisdn: rows.filter((r) => r.msisdn === msisdn).map((r) => r.at), ip: rows.filter((r) => r.ip === ip).map((r) => r.at) };
+  }
+
+  /** SIMKEEP_DEFAULT_OPERATOR, or the first operator created. */
+  private async defaultOperatorId(trx: Kysely<Database>): Promise<string | undefined> {
+    // Read through the transaction: on SQLite it holds the only connection (so not the catalog's cache).
+    const configured = this.defaultOperator
+      ? await trx.selectFrom('operators').select('id').where('code', '=', this.defaultOperator).executeTakeFirst()
+      : undefined;
+    if (configured) return configured.id;
+    const first = await trx.selectFrom('operators').select('id').orderBy('created_at').orderBy('code').limit(1).executeTakeFirst();
+    return first?.id;
+  }
+}
+
+function validMsisdn(input: string): string {
+  const msisdn = parseMsisdn(input);
+  if (!msisdn) throw new DomainError('invalid_request', 'msisdn: not a valid E.164 phone number (e.g. +8613800138000).', { fields: ['/msisdn'] });
+  return msisdn;
+}
+
+function refusal(verdict: Exclude<CodeVerdict, { kind: 'accepted' }>): DomainError {
+  switch (verdict.kind) {
+    case 'locked':
+      return tooManyAttempts(verdict.retryAfter, 'Too many wrong codes for this number; try again later.');
+    case 'wrong_locked':
+      return tooManyAttempts(verdict.retryAfter, 'Too many wrong codes for this number; it is locked for 15 minutes.');
+    case 'expired':
+      return new DomainError('code_expired', 'This code has expired or was never sent; ask for a new one.');
+    case 'wrong':
+      return new DomainError('code_invalid', 'This code is not the one we sent.', { triesLeft: verdict.triesLeft });
+  }
+}
