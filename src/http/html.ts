@@ -16,16 +16,17 @@ export function page(title: string, body: string, accent = '#0b5cad'): string {
 <style>
 @font-face{font-family:"simkeep CJK";src:url("/fonts/noto-sans-sc-400.ttf") format("truetype");font-weight:400;font-display:swap;unicode-range:U+2E80-9FFF,U+F900-FAFF,U+FE30-FE4F,U+FF00-FFEF}
 @font-face{font-family:"simkeep CJK";src:url("/fonts/noto-sans-sc-700.ttf") format("truetype");font-weight:700;font-display:swap;unicode-range:U+2E80-9FFF,U+F900-FAFF,U+FE30-FE4F,U+FF00-FFEF}
-body{font-family:system-ui,-apple-system,"PingFang SC","Noto Sans CJK SC","Noto Sans SC","Microsoft YaHei","simkeep CJK",sans-serif;margin:0;background:#f4f6f8;color:#1a1a1a}
+body{font-family:-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,"PingFang SC","Noto Sans CJK SC","Noto Sans SC","Microsoft YaHei","simkeep CJK",sans-serif;margin:0;background:#f4f6f8;color:#1a1a1a}
 main{max-width:32rem;margin:0 auto;padding:1rem}
 .card{background:#fff;border-radius:12px;padding:1.25rem;box-shadow:0 1px 3px rgba(0,0,0,.12)}
 h1{font-size:1.3rem;margin:0 0 1rem;color:${escapeHtml(accent)}}
 dl{display:grid;grid-template-columns:auto 1fr;gap:.4rem 1rem;margin:0}
 dt{color:#555}dd{margin:0;font-weight:600;overflow-wrap:anywhere;min-width:0}
 .actions{display:flex;gap:.75rem;margin-top:1.25rem}
-button{flex:1;font-size:1rem;padding:.8rem;border-radius:8px;border:0;cursor:pointer}
+button{font:inherit;flex:1;font-size:1rem;padding:.8rem;border-radius:8px;border:0;cursor:pointer}
 .pay{background:#0a7a3d;color:#fff}.fail{background:#b3261e;color:#fff}
 .ok{color:#0a7a3d}.bad{color:#b3261e}
 a{color:${escapeHtml(accent)}}
+@media (max-width:26rem){dl{grid-template-columns:1fr;gap:.1rem}dd{margin-bottom:.5rem}}
 </style></head><body><main><div class="card">${body}</div></main></body></html>`;
 }

@@ -9,16 +9,32 @@ interface Checkout {
   status: string;
 }
 
+const ORDER_STATUS: Record<string, string> = {
+  pending_payment: '待支付 Awaiting payment',
+  fulfilled: '已续费 Renewed',
+  expired: '已超时 Expired',
+  cancelled: '已取消 Cancelled',
+  refund_pending: '待退款 Refund pending',
+  refunded: '已退款 Refunded',
+};
+const PAYMENT_STATUS: Record<string, string> = {
+  pending: '待支付 Pending',
+  failed: '失败 Failed',
+  succeeded: '成功 Succeeded',
+  mismatch: '金额不符 Amount mismatch',
+  refunded: '已退款 Refunded',
+};
+
 export function checkoutPage(checkout: Checkout, order: OrderView, returnTo?: string): string {
   const id = escapeHtml(checkout.paymentId);
   const back = returnTo ? `?return=${encodeURIComponent(returnTo)}` : '';
   const rows = [
     ['订单 Order', order.id],
     ['号码 Number', order.msisdn],
-    ['套餐 Plan', order.plan],
+    ['套餐 Plan', order.planName ? `${order.planName['zh-CN']} ${order.planName.en}` : order.plan],
     ['金额 Amount', formatMoney(checkout.amount, checkout.currency)],
-    ['订单状态 Order status', order.status],
-    ['支付状态 Payment', checkout.status],
+    ['订单状态 Order status', ORDER_STATUS[order.status] ?? order.status],
+    ['支付状态 Payment', PAYMENT_STATUS[checkout.status] ?? checkout.status],
   ];
   const details = `<dl>${rows.map(([k, v]) => `<dt>${escapeHtml(k ?? '')}</dt><dd>${escapeHtml(v ?? '')}</dd>`).join('')}</dl>`;
   const payable = checkout.status === 'pending' || checkout.status === 'failed';

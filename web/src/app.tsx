@@ -51,7 +51,7 @@ export function App() {
         <nav className="nav">
           <Link href="/account">{t('account.link')}</Link>
         </nav>
-        <button type="button" className="lang" lang={other} aria-label={t('app.languageLabel')} onClick={() => void setLanguage(other)}>
+        <button type="button" className="lang" lang={other} title={t('app.languageLabel')} onClick={() => void setLanguage(other)}>
           {t('app.language')}
         </button>
       </header>

@@ -57,8 +57,8 @@ export const en: Shape<typeof zhCN> = {
     expiringMeaning: 'Your number expires soon: renew now to keep it.',
     graceMeaning: 'Past its expiry: the number is kept but service is limited. Renew soon; the renewal counts from the old expiry date.',
     suspendedMeaning: 'Your number is suspended. A renewal restarts it from today.',
-    recycledMeaning: 'The number has been recycled and cannot be renewed.',
-    blockedMeaning: 'This card is blocked and cannot be renewed online.',
+    recycledMeaning: 'The number has been recycled and can no longer be renewed. To ask about it, visit a service hall with your ID.',
+    blockedMeaning: 'This card is blocked (reported lost, for example) and cannot be renewed online. Contact the operator or visit a service hall.',
   },
   card: {
     number: 'Number',

@@ -47,8 +47,8 @@ export const zhCN = {
     expiringMeaning: '号码即将到期，建议现在续费。',
     graceMeaning: '已过有效期，号码保留但服务受限。请尽快续费，续费从原到期日起算。',
     suspendedMeaning: '号码已停机。续费后从今天重新计算有效期。',
-    recycledMeaning: '号码已被回收，无法续费。',
-    blockedMeaning: '该卡已被停用，无法在线续费。',
+    recycledMeaning: '号码已被回收，无法再续费。如需咨询，请携带身份证件前往营业厅。',
+    blockedMeaning: '该卡已被停用（如挂失），无法在线续费。请联系运营商或前往营业厅处理。',
   },
   card: {
     number: '号码',

@@ -90,7 +90,7 @@ function Renewal({ lookup, proof, methods }: { lookup: Lookup; proof: { msisdn: 
   const [method, setMethod] = useState(methods[0] ?? '');
   const [paying, setPaying] = useState(false);
   const [payError, setPayError] = useState<string>();
-  const ids = { coupon: useId(), couponProblem: useId(), packages: useId(), methods: useId() };
+  const ids = { coupon: useId(), couponProblem: useId(), packages: useId(), methods: useId(), breakdown: useId() };
 
   useEffect(() => {
     if (!method && methods[0]) setMethod(methods[0]);
@@ -186,9 +186,16 @@ function Renewal({ lookup, proof, methods }: { lookup: Lookup; proof: { msisdn: 
       )}
 
       {quote && (
-        <dl className="breakdown" aria-label={t('card.breakdown')}>
-          <dt>{t('card.listPrice')}</dt>
-          <dd>{money(quote.listPrice, currency, lang)}</dd>
+        <p className="caption" id={ids.breakdown}>
+          {t('card.breakdown')}
+        </p>
+      )}
+      {quote && (
+        <dl className="breakdown" aria-labelledby={ids.breakdown}>
+          <div>
+            <dt>{t('card.listPrice')}</dt>
+            <dd>{money(quote.listPrice, currency, lang)}</dd>
+          </div>
           {quote.discounts.map((d) => (
             <div key={d.promotion} className="discount">
               <dt>

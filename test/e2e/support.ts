@@ -1,0 +1,181 @@
+/**
+ * Browser tests' machinery: the built server (`node dist/cli.js serve --demo`) on a free
+ * port with a fresh SQLite database, Chromium driven by playwright-core, and screenshots
+ * kept under artifacts/screenshots/<width>/. Without Chromium the suites are skipped and
+ * the run says how to install it; without a build they fail saying to run `npm run build`.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { describe } from 'vitest';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const CLI = path.join(ROOT, 'dist/cli.js');
+const WEB_INDEX = path.join(ROOT, 'dist/web/index.html');
+const SCREENSHOTS = path.join(ROOT, 'artifacts/screenshots');
+
+export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const hasChromium = fs.existsSync(chromiumPath);
+
+if (!hasChromium) {
+  console.warn(
+    `Browser suites skipped: no Chromium at ${chromiumPath}. Install it with \`apt-get install -y chromium\` (Debian/Ubuntu) or set CHROMIUM_PATH to a Chromium binary.`,
+  );
+}
+
+/** `describe`, skipped (with the warning above) when there is no Chromium to drive. */
+export const describeBrowser = describe.skipIf(!hasChromium);
+
+/** The two widths every page is checked at: a small phone and a desktop window. */
+export const WIDTHS = [
+  { width: 360, height: 800 },
+  { width: 1280, height: 900 },
+] as const;
+
+export type Viewport = (typeof WIDTHS)[number];
+
+export interface DemoServer {
+  url: string;
+  /** SIMKEEP_DATA_DIR of the server: its outbox files (sms.jsonl) are there. */
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+/** The built server with the demo data, on a free port, its database in a fresh temporary directory. */
+export async function startDemoServer(env: Record<string, string> = {}): Promise<DemoServer> {
+  for (const file of [CLI, WEB_INDEX]) {
+    if (!fs.existsSync(file)) throw new Error(`${path.relative(ROOT, file)} is missing: run \`npm run build\` before the browser tests.`);
+  }
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'simkeep-e2e-'));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, [CLI, 'serve', '--demo'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: `sqlite://${dataDir}/e2e.db`,
+      SIMKEEP_DATA_DIR: dataDir,
+      SIMKEEP_PUBLIC_URL: url,
+      LOG_LEVEL: 'warn',
+      SIMKEEP_LOOKUP_MAX_PER_IP: '1000',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    output += chunk;
+  });
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited(child);
+      clearTimeout(killer);
+    }
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      await stop();
+      throw new Error(`simkeep serve exited with ${child.exitCode} before it was ready:\n${output}`);
+    }
+    try {
+      const ready = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2_000) });
+      if (ready.ok) return { url, dataDir, stop };
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await stop();
+  throw new Error(`simkeep serve was not ready at ${url}/readyz within 30 s:\n${output}`);
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-dev-shm-usage',
+    ],
+  });
+}
+
+/**
+ * A fresh browser profile (no stored language, no remembered card, an empty HTTP cache) at
+ * the width, in the locale. Tests of one profile share its cache, so the CJK font is
+ * downloaded once per profile rather than once per test.
+ */
+export async function openProfile(browser: Browser, server: DemoServer, viewport: Viewport, locale: string): Promise<BrowserContext> {
+  const context = await browser.newContext({
+    baseURL: server.url,
+    viewport: { width: viewport.width, height: viewport.height },
+    locale,
+    acceptDownloads: true,
+  });
+  context.setDefaultTimeout(10_000);
+  return context;
+}
+
+export interface Tab {
+  page: Page;
+  /** Uncaught errors of the app's scripts: a test ends by expecting none. */
+  pageErrors: string[];
+}
+
+/** A new tab of the profile: its own sessionStorage, so no card is remembered. */
+export async function openTab(context: BrowserContext): Promise<Tab> {
+  const page = await context.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  return { page, pageErrors };
+}
+
+/** A full-page screenshot at artifacts/screenshots/<width>/<name>.png, once the fonts have loaded. */
+export async function shoot(page: Page, name: string): Promise<string> {
+  await page.evaluate(async () => {
+    // Typed by hand: the tests' tsconfig has no DOM library.
+    const fonts = (globalThis as unknown as { document: { fonts: { ready: Promise<unknown>; load(font: string, text: string): Promise<unknown> } } }).document
+      .fonts;
+    // This browser has no CJK font: make it fetch the app's own before the picture, as a
+    // phone would simply use its system font.
+    await fonts.load('16px "simkeep CJK"', '中文');
+    await fonts.ready;
+  });
+  const width = page.viewportSize()?.width ?? 0;
+  const file = path.join(SCREENSHOTS, String(width), `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
