@@ -171,7 +171,7 @@ export async function shoot(page: Page, name: string): Promise<string> {
       .fonts;
     // This browser has no CJK font: make it fetch the app's own before the picture, as a
     // phone would simply use its system font.
-    await fonts.load('16px "simkeep CJK"', '中文');
+    await Promise.all([fonts.load('16px "simkeep CJK"', '中文'), fonts.load('bold 16px "simkeep CJK"', '中文')]);
     await fonts.ready;
   });
   const width = page.viewportSize()?.width ?? 0;
