@@ -2,17 +2,18 @@
  * The subscriber account routes: sign in with a code sent by SMS (`/v1/auth/*`), then the
  * account's cards, orders and reminder choices (`/v1/me*`, behind the session cookie).
  */
+
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Services } from '../app.js';
 import { errors } from '../http/schemas.js';
+import { ContactResponse } from '../reminders/contact-schemas.js';
 import {
   AddCardBody,
   CardId,
   CodeRequestBody,
   CodeSentResponse,
   ContactBody,
-  ContactResponse,
   MeResponse,
   MyCardResponse,
   MyOrdersResponse,

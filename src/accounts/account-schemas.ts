@@ -4,7 +4,8 @@
  */
 import { Type } from 'typebox';
 import { IccidProof, LocalDate, Msisdn } from '../http/schemas.js';
-import { EMAIL_MAX_LENGTH, EMAIL_PATTERN } from '../reminders/contact-service.js';
+import { ContactResponse, contactFields } from '../reminders/contact-schemas.js';
+
 import { OrderResponse } from '../renewal/renewal-schemas.js';
 import { ORDERS_DEFAULT_LIMIT, ORDERS_MAX_LIMIT } from './account-cards-service.js';
 import { CODE_TTL_SECONDS } from './sign-in-rules.js';
@@ -44,27 +45,7 @@ export const CardId = Type.String({
   examples: ['card_01JDX5Q8ZK3M7N2P4R6T8V0W1Y'],
 });
 
-const ContactChannel = Type.Enum(['sms', 'email'], { description: 'How reminders reach the subscriber' });
-const ContactLocale = Type.Enum(['zh-CN', 'en'], { description: 'The language of reminders' });
-
-export const ContactResponse = Type.Object({
-  channel: ContactChannel,
-  email: Type.Union([Type.String({ description: 'Masked', examples: ['l***@example.com'] }), Type.Null()]),
-  locale: ContactLocale,
-  optedOut: Type.Boolean({ description: 'true: no reminders are sent' }),
-});
-
-export const ContactBody = Type.Object(
-  {
-    channel: ContactChannel,
-    email: Type.Optional(
-      Type.String({ maxLength: EMAIL_MAX_LENGTH, pattern: EMAIL_PATTERN, description: 'Required when channel is email', examples: ['li@example.com'] }),
-    ),
-    locale: Type.Optional(ContactLocale),
-    optedOut: Type.Optional(Type.Boolean({ description: 'true: no more reminders; omitted: unchanged' })),
-  },
-  closed,
-);
+export const ContactBody = Type.Object(contactFields, closed);
 
 export const MyCardResponse = Type.Object({
   id: CardId,

@@ -140,7 +140,8 @@ export class Dispatcher {
       transport = await this.transports.for(row.operator_id, message.channel);
       const delivery = await transport.send(message);
       log.push({ outboxId: row.id, attempt: row.attempts, transport: transport.kind, ok: true, detail: delivery.providerId, durationMs: elapsed(started) });
-      return { id: row.id, status: 'sent', channel: message.channel, to: message.to, providerId: delivery.providerId };
+      // A row that names its recipient keeps it (a webhook's names the endpoint, for replays).
+      return { id: row.id, status: 'sent', channel: message.channel, to: row.recipient === null ? message.to : undefined, providerId: delivery.providerId };
     } catch (error) {
       const detail = error instanceof Error ? error.message.slice(0, 500) : String(error);
       log.push({ outboxId: row.id, attempt: row.attempts, transport: transport?.kind ?? 'none', ok: false, detail, durationMs: elapsed(started) });

@@ -25,30 +25,48 @@ export interface DirectMessage {
   cardId?: string;
 }
 
+/** A new pending row: the given columns, due now, everything else empty. */
+export function pendingRow(row: Pick<OutboxRow, 'id' | 'kind' | 'operator_id'> & Partial<OutboxRow>, now: Date): OutboxRow {
+  const at = now.toISOString();
+  return {
+    card_id: null,
+    valid_until: null,
+    step: null,
+    channel: null,
+    recipient: null,
+    subject: null,
+    body: null,
+    attempts: 0,
+    lease_until: null,
+    last_error: null,
+    provider_id: null,
+    sent_at: null,
+    ...row,
+    status: 'pending',
+    next_attempt_at: at,
+    created_at: at,
+  };
+}
+
 export async function enqueueMessage(trx: Kysely<Database>, message: DirectMessage, now: Date): Promise<string> {
   const id = newId('msg');
   await trx
     .insertInto('outbox')
-    .values({
-      id,
-      kind: message.kind,
-      operator_id: message.operatorId,
-      card_id: message.cardId ?? null,
-      valid_until: null,
-      step: null,
-      channel: message.channel,
-      recipient: message.to,
-      subject: message.subject ?? null,
-      body: message.text,
-      status: 'pending',
-      attempts: 0,
-      next_attempt_at: now.toISOString(),
-      lease_until: null,
-      last_error: null,
-      provider_id: null,
-      created_at: now.toISOString(),
-      sent_at: null,
-    })
+    .values(
+      pendingRow(
+        {
+          id,
+          kind: message.kind,
+          operator_id: message.operatorId,
+          card_id: message.cardId ?? null,
+          channel: message.channel,
+          recipient: message.to,
+          subject: message.subject ?? null,
+          body: message.text,
+        },
+        now,
+      ),
+    )
     .execute();
   return id;
 }
@@ -78,7 +96,8 @@ export async function claimDue(db: Db, now: Date, limit: number, leaseMs: number
 
 /** What became of one claimed message. */
 export type Outcome =
-  | { id: string; status: 'sent'; channel: MessageChannel; to: string; providerId: string | undefined }
+  /** `to` only where the row had no recipient yet (a reminder's is resolved when it is sent). */
+  | { id: string; status: 'sent'; channel: MessageChannel; to: string | undefined; providerId: string | undefined }
   | { id: string; status: 'retry'; at: Date; error: string }
   | { id: string; status: 'held'; until: Date }
   | { id: string; status: Extract<OutboxStatus, 'dead' | 'skipped' | 'cancelled'>; reason: string };
@@ -105,8 +124,7 @@ export async function recordOutcomes(db: Db, outcomes: Outcome[], attempts: Atte
               status: 'sent',
               sent_at: nowIso,
               channel: outcome.channel,
-              // A reminder's recipient is known once sent; a webhook's row names its endpoint, kept for replays.
-              ...(outcome.channel === 'webhook' ? {} : { recipient: outcome.to }),
+              ...(outcome.to === undefined ? {} : { recipient: outcome.to }),
               provider_id: outcome.providerId ?? null,
               lease_until: null,
             })

@@ -19,12 +19,12 @@ export function isClockTime(value: string): boolean {
 
 /** When the quiet window around `now` ends, or undefined when `now` is not in one. */
 export function quietUntil(now: Date, timeZone: string, quiet: QuietHours): Date | undefined {
+  if (quiet.start === quiet.end) return undefined;
   const local = Temporal.Instant.fromEpochMilliseconds(now.getTime()).toZonedDateTimeISO(timeZone);
   const time = local.toPlainTime();
   const start = Temporal.PlainTime.from(quiet.start);
   const end = Temporal.PlainTime.from(quiet.end);
   const cmp = Temporal.PlainTime.compare;
-  if (cmp(start, end) === 0) return undefined;
   const crossesMidnight = cmp(start, end) > 0;
   const inside = crossesMidnight ? cmp(time, start) >= 0 || cmp(time, end) < 0 : cmp(time, start) >= 0 && cmp(time, end) < 0;
   if (!inside) return undefined;

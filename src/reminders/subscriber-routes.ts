@@ -4,7 +4,8 @@ import { Type } from 'typebox';
 import type { Services } from '../app.js';
 import { errors, IccidProof, Msisdn } from '../http/schemas.js';
 import { CardProofBody } from '../renewal/renewal-schemas.js';
-import { ContactService, EMAIL_MAX_LENGTH, EMAIL_PATTERN } from './contact-service.js';
+import { ContactResponse, contactFields } from './contact-schemas.js';
+import { ContactService } from './contact-service.js';
 
 const closed = { additionalProperties: false } as const;
 
@@ -22,8 +23,6 @@ const CalendarToken = Type.String({
   description: 'The token of a calendar feed URL, without `.ics`.',
   examples: ['card_01JDX5Q8ZK3M7N2P4R6T8V0W1Y.0123456789abcdef0123456789abcdef'],
 });
-const ContactChannel = Type.Enum(['sms', 'email'], { description: 'How reminders reach the subscriber.' });
-const ContactLocale = Type.Enum(['zh-CN', 'en'], { description: 'The language of reminders.' });
 
 const RenewalLinkResponse = Type.Object({
   msisdn: Type.String({ description: 'In full (E.164): the link went to this number or its subscriber.', examples: ['+8613800138000'] }),
@@ -33,25 +32,7 @@ const RenewalLinkResponse = Type.Object({
   brandColor: Type.String({ examples: ['#0b5cad'] }),
   expiresAt: Type.String({ description: 'When the link stops opening the card', examples: ['2026-12-08T08:00:00+08:00'] }),
 });
-const ContactResponse = Type.Object({
-  channel: ContactChannel,
-  email: Type.Union([Type.String({ description: 'Masked', examples: ['l***@example.com'] }), Type.Null()]),
-  locale: ContactLocale,
-  optedOut: Type.Boolean(),
-});
-const ContactBody = Type.Object(
-  {
-    msisdn: Msisdn,
-    iccid: IccidProof,
-    channel: ContactChannel,
-    email: Type.Optional(
-      Type.String({ maxLength: EMAIL_MAX_LENGTH, pattern: EMAIL_PATTERN, description: 'Required when channel is email', examples: ['li@example.com'] }),
-    ),
-    locale: Type.Optional(ContactLocale),
-    optedOut: Type.Optional(Type.Boolean({ description: 'true: no more reminders' })),
-  },
-  closed,
-);
+const ContactBody = Type.Object({ msisdn: Msisdn, iccid: IccidProof, ...contactFields }, closed);
 
 export const subscriberReminderRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
   const contacts = new ContactService(services);

@@ -10,6 +10,7 @@ import { type Kysely, sql } from 'kysely';
 import { addDays, type LocalDate } from '../cards/calendar.js';
 import type { LifecyclePolicy } from '../cards/lifecycle.js';
 import type { Database } from '../db/schema.js';
+import { pendingRow } from '../notify/outbox.js';
 import { newId } from '../shared/ids.js';
 import type { EventType, WebhookEndpoints } from './webhook-endpoints.js';
 
@@ -34,26 +35,20 @@ export class EventPublisher {
     await trx
       .insertInto('outbox')
       .values(
-        endpoints.map((endpoint) => ({
-          id: `wh:${endpoint.id}:${body.id}`,
-          kind: WEBHOOK_KIND,
-          operator_id: operatorId,
-          card_id: null,
-          valid_until: null,
-          step: type,
-          channel: 'webhook' as const,
-          recipient: endpoint.id,
-          subject: null,
-          body: text,
-          status: 'pending' as const,
-          attempts: 0,
-          next_attempt_at: now.toISOString(),
-          lease_until: null,
-          last_error: null,
-          provider_id: null,
-          created_at: now.toISOString(),
-          sent_at: null,
-        })),
+        endpoints.map((endpoint) =>
+          pendingRow(
+            {
+              id: `wh:${endpoint.id}:${body.id}`,
+              kind: WEBHOOK_KIND,
+              operator_id: operatorId,
+              step: type,
+              channel: 'webhook',
+              recipient: endpoint.id,
+              body: text,
+            },
+            now,
+          ),
+        ),
       )
       .execute();
   }

@@ -3,6 +3,7 @@
 import type { Services } from '../app.js';
 import type { AdminPrincipal } from '../catalog/catalog-service.js';
 import { assertMayActFor } from '../catalog/catalog-service.js';
+import { pendingRow } from '../notify/outbox.js';
 import { DomainError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { WEBHOOK_KIND } from './events.js';
@@ -42,12 +43,23 @@ export class WebhookAdmin {
       .where('kind', '=', WEBHOOK_KIND)
       .executeTakeFirst();
     if (!row) throw new DomainError('message_not_found', 'No webhook delivery of this operator has this id.');
-    const now = this.services.clock.now().toISOString();
-    const replay = { ...row, id: `${row.id.split(':replay:')[0]}:replay:${newId('r')}`, status: 'pending' as const, attempts: 0 };
-    await db
-      .insertInto('outbox')
-      .values({ ...replay, next_attempt_at: now, lease_until: null, last_error: null, provider_id: null, created_at: now, sent_at: null })
-      .execute();
+    const { kind, card_id, valid_until, step, channel, recipient, subject, body } = row;
+    const replay = pendingRow(
+      {
+        id: `${row.id.split(':replay:')[0]}:replay:${newId('r')}`,
+        kind,
+        operator_id: operatorId,
+        card_id,
+        valid_until,
+        step,
+        channel,
+        recipient,
+        subject,
+        body,
+      },
+      this.services.clock.now(),
+    );
+    await db.insertInto('outbox').values(replay).execute();
     return { id: replay.id, status: 'pending' as const };
   }
 }
