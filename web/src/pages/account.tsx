@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'wouter';
 import { ApiError, api, call, type paths } from '../api.js';
 import { explain } from '../errors.js';
+import { TextField } from '../field.js';
 import { date, money } from '../format.js';
 import type { Lang } from '../i18n.js';
 import { rememberCard } from '../session.js';
@@ -51,7 +52,6 @@ function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
   const [code, setCode] = useState('');
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
-  const ids = { msisdn: useId(), code: useId(), codeHelp: useId() };
 
   async function send(event?: FormEvent) {
     event?.preventDefault();
@@ -94,18 +94,15 @@ function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
       <p className="muted">{t('account.signInIntro')}</p>
       {!sentTo ? (
         <form onSubmit={send} noValidate>
-          <div className="field">
-            <label htmlFor={ids.msisdn}>{t('account.msisdn')}</label>
-            <input
-              id={ids.msisdn}
-              type="tel"
-              inputMode="tel"
-              autoComplete="tel"
-              value={msisdn}
-              placeholder="+8613800138000"
-              onChange={(e) => setMsisdn(e.target.value)}
-            />
-          </div>
+          <TextField
+            label={t('account.msisdn')}
+            type="tel"
+            inputMode="tel"
+            autoComplete="tel"
+            value={msisdn}
+            placeholder="+8613800138000"
+            onChange={(e) => setMsisdn(e.target.value)}
+          />
           {error && (
             <p className="alert" role="alert">
               {error}
@@ -118,19 +115,15 @@ function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
       ) : (
         <form onSubmit={verify} noValidate>
           <p role="status">{t('account.codeSent', { msisdn: sentTo })}</p>
-          <div className="field">
-            <label htmlFor={ids.code}>{t('account.code')}</label>
-            <input
-              id={ids.code}
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              maxLength={6}
-              value={code}
-              aria-describedby={ids.codeHelp}
-              onChange={(e) => setCode(e.target.value.replace(/\D/g, ''))}
-            />
-            <small id={ids.codeHelp}>{t('account.codeHint')}</small>
-          </div>
+          <TextField
+            label={t('account.code')}
+            hint={t('account.codeHint')}
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            maxLength={6}
+            value={code}
+            onChange={(e) => setCode(e.target.value.replace(/\D/g, ''))}
+          />
           {error && (
             <p className="alert" role="alert">
               {error}
@@ -322,7 +315,6 @@ function AddCard({ onAdded }: { onAdded: () => void }) {
   const [msisdn, setMsisdn] = useState('');
   const [iccid, setIccid] = useState('');
   const [error, setError] = useState<string>();
-  const ids = { msisdn: useId(), iccid: useId() };
 
   async function add(event: FormEvent) {
     event.preventDefault();
@@ -344,14 +336,8 @@ function AddCard({ onAdded }: { onAdded: () => void }) {
       <summary>{t('account.addCard')}</summary>
       <form onSubmit={add} noValidate>
         <p className="muted">{t('account.addCardIntro')}</p>
-        <div className="field">
-          <label htmlFor={ids.msisdn}>{t('home.msisdn')}</label>
-          <input id={ids.msisdn} type="tel" inputMode="tel" value={msisdn} onChange={(e) => setMsisdn(e.target.value)} />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.iccid}>{t('home.iccid')}</label>
-          <input id={ids.iccid} inputMode="numeric" value={iccid} onChange={(e) => setIccid(e.target.value)} />
-        </div>
+        <TextField label={t('home.msisdn')} type="tel" inputMode="tel" value={msisdn} onChange={(e) => setMsisdn(e.target.value)} />
+        <TextField label={t('home.iccid')} inputMode="numeric" value={iccid} onChange={(e) => setIccid(e.target.value)} />
         {error && (
           <p className="alert" role="alert">
             {error}

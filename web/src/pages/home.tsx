@@ -5,6 +5,7 @@ import { Link, useLocation } from 'wouter';
 import { api, call } from '../api.js';
 import { useBrand } from '../app.js';
 import { explain } from '../errors.js';
+import { TextField } from '../field.js';
 import { rememberCard, rememberedCard } from '../session.js';
 import { iccidProblem, msisdnProblem, normaliseIccid, normaliseMsisdn } from '../validation.js';
 
@@ -18,7 +19,7 @@ export function HomePage() {
   const [touched, setTouched] = useState({ msisdn: false, iccid: false });
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
-  const ids = { msisdn: useId(), iccid: useId(), msisdnHelp: useId(), iccidHelp: useId(), error: useId() };
+  const errorId = useId();
   const problems = { msisdn: msisdnProblem(msisdn), iccid: iccidProblem(iccid) };
 
   async function submit(event: FormEvent) {
@@ -40,63 +41,43 @@ export function HomePage() {
     }
   }
 
-  const field = (name: 'msisdn' | 'iccid') => {
+  const shown = (name: 'msisdn' | 'iccid') => {
     const problem = touched[name] ? problems[name] : undefined;
-    return { problem, describedBy: `${name === 'msisdn' ? ids.msisdnHelp : ids.iccidHelp}${problem ? ` ${ids[name]}-problem` : ''}` };
+    return problem ? t(problem) : undefined;
   };
-  const m = field('msisdn');
-  const i = field('iccid');
 
   return (
     <section className="panel">
       <h1>{t('home.heading')}</h1>
       <p className="muted">{t('home.intro')}</p>
-      <form onSubmit={submit} noValidate aria-describedby={error ? ids.error : undefined}>
-        <div className="field">
-          <label htmlFor={ids.msisdn}>{t('home.msisdn')}</label>
-          <input
-            id={ids.msisdn}
-            name="msisdn"
-            type="tel"
-            inputMode="tel"
-            autoComplete="tel"
-            value={msisdn}
-            placeholder="+8613800138000"
-            aria-invalid={m.problem ? true : undefined}
-            aria-describedby={m.describedBy}
-            onChange={(e) => setMsisdn(e.target.value)}
-            onBlur={() => setTouched((s) => ({ ...s, msisdn: true }))}
-          />
-          <small id={ids.msisdnHelp}>{t('home.msisdnHint')}</small>
-          {m.problem && (
-            <small id={`${ids.msisdn}-problem`} className="problem">
-              {t(m.problem)}
-            </small>
-          )}
-        </div>
-        <div className="field">
-          <label htmlFor={ids.iccid}>{t('home.iccid')}</label>
-          <input
-            id={ids.iccid}
-            name="iccid"
-            inputMode="numeric"
-            autoComplete="off"
-            value={iccid}
-            placeholder="8986…"
-            aria-invalid={i.problem ? true : undefined}
-            aria-describedby={i.describedBy}
-            onChange={(e) => setIccid(e.target.value)}
-            onBlur={() => setTouched((s) => ({ ...s, iccid: true }))}
-          />
-          <small id={ids.iccidHelp}>{t('home.iccidHint')}</small>
-          {i.problem && (
-            <small id={`${ids.iccid}-problem`} className="problem">
-              {t(i.problem)}
-            </small>
-          )}
-        </div>
+      <form onSubmit={submit} noValidate aria-describedby={error ? errorId : undefined}>
+        <TextField
+          label={t('home.msisdn')}
+          hint={t('home.msisdnHint')}
+          problem={shown('msisdn')}
+          name="msisdn"
+          type="tel"
+          inputMode="tel"
+          autoComplete="tel"
+          value={msisdn}
+          placeholder="+8613800138000"
+          onChange={(e) => setMsisdn(e.target.value)}
+          onBlur={() => setTouched((s) => ({ ...s, msisdn: true }))}
+        />
+        <TextField
+          label={t('home.iccid')}
+          hint={t('home.iccidHint')}
+          problem={shown('iccid')}
+          name="iccid"
+          inputMode="numeric"
+          autoComplete="off"
+          value={iccid}
+          placeholder="8986…"
+          onChange={(e) => setIccid(e.target.value)}
+          onBlur={() => setTouched((s) => ({ ...s, iccid: true }))}
+        />
         {error && (
-          <p id={ids.error} className="alert" role="alert">
+          <p id={errorId} className="alert" role="alert">
             {error}
           </p>
         )}
