@@ -1635,7 +1635,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             /**
-                             * @description How reminders reach the subscriber.
+                             * @description How reminders reach the subscriber
                              * @enum {unknown}
                              */
                             channel: "sms" | "email";
@@ -1645,10 +1645,11 @@ export interface paths {
                              */
                             email: string | null;
                             /**
-                             * @description The language of reminders.
+                             * @description The language of reminders
                              * @enum {unknown}
                              */
                             locale: "zh-CN" | "en";
+                            /** @description true: no reminders are sent */
                             optedOut: boolean;
                         };
                     };
@@ -1748,7 +1749,7 @@ export interface paths {
                          */
                         iccid: string;
                         /**
-                         * @description How reminders reach the subscriber.
+                         * @description How reminders reach the subscriber
                          * @enum {unknown}
                          */
                         channel: "sms" | "email";
@@ -1758,11 +1759,11 @@ export interface paths {
                          */
                         email?: string;
                         /**
-                         * @description The language of reminders.
+                         * @description The language of reminders
                          * @enum {unknown}
                          */
                         locale?: "zh-CN" | "en";
-                        /** @description true: no more reminders */
+                        /** @description true: no more reminders; omitted: unchanged */
                         optedOut?: boolean;
                     };
                 };
@@ -1776,7 +1777,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             /**
-                             * @description How reminders reach the subscriber.
+                             * @description How reminders reach the subscriber
                              * @enum {unknown}
                              */
                             channel: "sms" | "email";
@@ -1786,10 +1787,11 @@ export interface paths {
                              */
                             email: string | null;
                             /**
-                             * @description The language of reminders.
+                             * @description The language of reminders
                              * @enum {unknown}
                              */
                             locale: "zh-CN" | "en";
+                            /** @description true: no reminders are sent */
                             optedOut: boolean;
                         };
                     };
