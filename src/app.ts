@@ -94,7 +94,7 @@ export async function createServices(db: Db, config: Config, clock: Clock = syst
     message: directComposer,
   };
   const dispatcher = new Dispatcher(db, catalog, notificationSettings, transports, composers, clock, {
-    batchSize: 200,
+    batchSize: 1000,
     leaseMs: 5 * 60_000,
     maxAttempts: config.outboxMaxAttempts,
     concurrency: 8,

@@ -13,6 +13,7 @@ import * as initial from './migrations/0001_initial.js';
 import * as notifications from './migrations/0002_notifications.js';
 import * as webhooks from './migrations/0003_webhooks.js';
 import * as accounts from './migrations/0004_accounts.js';
+import * as reminderSweepIndex from './migrations/0007_reminder_sweep_index.js';
 import type { Database } from './schema.js';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -118,6 +119,7 @@ const migrations: Record<string, Migration> = {
   '0002_notifications': notifications,
   '0003_webhooks': webhooks,
   '0004_accounts': accounts,
+  '0007_reminder_sweep_index': reminderSweepIndex,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

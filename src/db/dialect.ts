@@ -47,3 +47,25 @@ export async function lockForOperator(trx: Kysely<any>, dialect: DialectName, ke
   const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(hashtextextended(${key}, 0)) as locked`.execute(trx);
   return rows[0]?.locked === true;
 }
+
+/** The SQL type of a column of `jsonRows`. */
+export type JsonColumnType = 'text' | 'integer';
+
+/**
+ * A derived table `alias(columns…)` of the objects in `rows`, sent as one JSON parameter:
+ * `jsonb_to_recordset` on PostgreSQL, `json_each` on SQLite. A batch of any size is then one
+ * statement with one parameter, instead of one statement per row or thousands of parameters.
+ */
+export function jsonRows(dialect: DialectName, rows: readonly object[], columns: Record<string, JsonColumnType>, alias: string) {
+  const json = JSON.stringify(rows);
+  const names = Object.keys(columns);
+  // Names come from the code, never from input; they are spliced into the SQL.
+  for (const name of names) if (!/^[a-z_]+$/.test(name)) throw new Error(`jsonRows: bad column name ${name}`);
+  if (!/^[a-z_]+$/.test(alias)) throw new Error(`jsonRows: bad alias ${alias}`);
+  if (dialect === 'postgres') {
+    const definition = names.map((name) => `${name} ${columns[name]}`).join(', ');
+    return sql`jsonb_to_recordset(cast(${json} as jsonb)) as ${sql.raw(`${alias}(${definition})`)}`;
+  }
+  const fields = names.map((name) => `value ->> '${name}' as ${name}`).join(', ');
+  return sql`(select ${sql.raw(fields)} from json_each(${json})) as ${sql.raw(alias)}`;
+}

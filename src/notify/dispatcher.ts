@@ -12,7 +12,7 @@ import type { NotificationSettingsStore } from './notification-settings.js';
 import { type AttemptLog, claimDue, type OutboxRow, type Outcome, recordOutcomes } from './outbox.js';
 import { quietUntil } from './quiet-hours.js';
 import { retryDelay } from './retry.js';
-import { DeliveryError, type OutgoingMessage, type Transport } from './transport.js';
+import { type Delivery, DeliveryError, type MessageChannel, type OutgoingMessage, type Transport } from './transport.js';
 import type { TransportPool } from './transport-pool.js';
 
 export type Composition =
@@ -86,32 +86,93 @@ export class Dispatcher {
     const compositions = await this.compose(rows, now);
     const outcomes: Outcome[] = [];
     const attempts: AttemptLog[] = [];
-    const work = rows.map((row) => async () => {
+    // Messages going out, by operator and channel: each group is one transport's batch.
+    const groups = new Map<string, { operatorId: string; channel: MessageChannel; sends: { row: OutboxRow; message: OutgoingMessage }[] }>();
+    const quiet = new Map<string, Promise<Date | undefined>>();
+    for (const row of rows) {
       const composition = compositions.get(row.id) ?? { action: 'drop', status: 'skipped', reason: `no composer for kind "${row.kind}"` };
       if (composition.action === 'drop') {
         outcomes.push({ id: row.id, status: composition.status, reason: composition.reason });
-        return;
+        continue;
       }
       const { message } = composition;
       if (composition.quietHours && message.channel === 'sms') {
-        const until = await this.quietUntil(row.operator_id, now);
+        if (!quiet.has(row.operator_id)) quiet.set(row.operator_id, this.quietUntil(row.operator_id, now));
+        const until = await quiet.get(row.operator_id);
         if (until) {
           outcomes.push({ id: row.id, status: 'held', until });
-          return;
+          continue;
         }
       }
-      outcomes.push(await this.send(row, message, attempts));
-    });
-    await runLimited(work, this.options.concurrency);
+      const key = `${row.operator_id}\n${message.channel}`;
+      const group = groups.get(key) ?? { operatorId: row.operator_id, channel: message.channel, sends: [] };
+      group.sends.push({ row, message });
+      groups.set(key, group);
+    }
+    const tasks: (() => Promise<void>)[] = [];
+    for (const group of groups.values()) {
+      tasks.push(...(await this.sendTasks(group.operatorId, group.channel, group.sends, outcomes, attempts)));
+    }
+    await runLimited(tasks, this.options.concurrency);
     await recordOutcomes(this.db, outcomes, attempts, this.clock.now());
+    const count = (...statuses: Outcome['status'][]) => outcomes.filter((o) => statuses.includes(o.status)).length;
     return {
       claimed: rows.length,
-      sent: outcomes.filter((o) => o.status === 'sent').length,
-      retried: outcomes.filter((o) => o.status === 'retry').length,
-      dead: outcomes.filter((o) => o.status === 'dead').length,
-      dropped: outcomes.filter((o) => o.status === 'skipped' || o.status === 'cancelled').length,
-      held: outcomes.filter((o) => o.status === 'held').length,
+      sent: count('sent'),
+      retried: count('retry'),
+      dead: count('dead'),
+      dropped: count('skipped', 'cancelled'),
+      held: count('held'),
     };
+  }
+
+  /** One task for a transport that sends a batch at once, else one task per message. */
+  private async sendTasks(
+    operatorId: string,
+    channel: MessageChannel,
+    sends: { row: OutboxRow; message: OutgoingMessage }[],
+    outcomes: Outcome[],
+    log: AttemptLog[],
+  ): Promise<(() => Promise<void>)[]> {
+    let transport: Transport;
+    try {
+      transport = await this.transports.for(operatorId, channel);
+    } catch (error) {
+      for (const { row } of sends) outcomes.push(this.failed(row, error, 'none', 0, log));
+      return [];
+    }
+    const { sendBatch } = transport;
+    if (sendBatch) {
+      return [
+        async () => {
+          const started = performance.now();
+          const results = await sendBatch
+            .call(
+              transport,
+              sends.map((s) => s.message),
+            )
+            .catch((error: unknown) => sends.map(() => ({ ok: false as const, error })));
+          const durationMs = elapsed(started);
+          sends.forEach(({ row, message }, i) => {
+            const result = results[i] ?? { ok: false as const, error: new DeliveryError('the transport gave no answer for this message') };
+            outcomes.push(
+              result.ok
+                ? this.sent(row, message, transport.kind, result.delivery, durationMs, log)
+                : this.failed(row, result.error, transport.kind, durationMs, log),
+            );
+          });
+        },
+      ];
+    }
+    return sends.map(({ row, message }) => async () => {
+      const started = performance.now();
+      try {
+        const delivery = await transport.send(message);
+        outcomes.push(this.sent(row, message, transport.kind, delivery, elapsed(started), log));
+      } catch (error) {
+        outcomes.push(this.failed(row, error, transport.kind, elapsed(started), log));
+      }
+    });
   }
 
   private async compose(rows: OutboxRow[], now: Date): Promise<Map<string, Composition>> {
@@ -133,22 +194,18 @@ export class Dispatcher {
     return quietUntil(now, operator.timeZone, quietHours);
   }
 
-  private async send(row: OutboxRow, message: OutgoingMessage, log: AttemptLog[]): Promise<Outcome> {
-    const started = performance.now();
-    let transport: Transport | undefined;
-    try {
-      transport = await this.transports.for(row.operator_id, message.channel);
-      const delivery = await transport.send(message);
-      log.push({ outboxId: row.id, attempt: row.attempts, transport: transport.kind, ok: true, detail: delivery.providerId, durationMs: elapsed(started) });
-      // A row that names its recipient keeps it (a webhook's names the endpoint, for replays).
-      return { id: row.id, status: 'sent', channel: message.channel, to: row.recipient === null ? message.to : undefined, providerId: delivery.providerId };
-    } catch (error) {
-      const detail = error instanceof Error ? error.message.slice(0, 500) : String(error);
-      log.push({ outboxId: row.id, attempt: row.attempts, transport: transport?.kind ?? 'none', ok: false, detail, durationMs: elapsed(started) });
-      const permanent = error instanceof DeliveryError && error.permanent;
-      if (permanent || row.attempts >= this.options.maxAttempts) return { id: row.id, status: 'dead', reason: detail };
-      return { id: row.id, status: 'retry', at: new Date(this.clock.now().getTime() + retryDelay(row.attempts)), error: detail };
-    }
+  private sent(row: OutboxRow, message: OutgoingMessage, kind: string, delivery: Delivery, durationMs: number, log: AttemptLog[]): Outcome {
+    log.push({ outboxId: row.id, attempt: row.attempts, transport: kind, ok: true, detail: delivery.providerId, durationMs });
+    // A row that names its recipient keeps it (a webhook's names the endpoint, for replays).
+    return { id: row.id, status: 'sent', channel: message.channel, to: row.recipient === null ? message.to : undefined, providerId: delivery.providerId };
+  }
+
+  private failed(row: OutboxRow, error: unknown, kind: string, durationMs: number, log: AttemptLog[]): Outcome {
+    const detail = error instanceof Error ? error.message.slice(0, 500) : String(error);
+    log.push({ outboxId: row.id, attempt: row.attempts, transport: kind, ok: false, detail, durationMs });
+    const permanent = error instanceof DeliveryError && error.permanent;
+    if (permanent || row.attempts >= this.options.maxAttempts) return { id: row.id, status: 'dead', reason: detail };
+    return { id: row.id, status: 'retry', at: new Date(this.clock.now().getTime() + retryDelay(row.attempts)), error: detail };
   }
 }
 

@@ -5,9 +5,9 @@
  * so several workers never take the same row); a worker that dies mid-send leaves the
  * lease to run out and the message to be claimed again.
  */
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Db } from '../db/database.js';
-import { skipLocked } from '../db/dialect.js';
+import { type JsonColumnType, jsonRows, skipLocked } from '../db/dialect.js';
 import type { Database, OutboxStatus, OutboxTable } from '../db/schema.js';
 import { newId } from '../shared/ids.js';
 import type { Channel, MessageChannel } from './transport.js';
@@ -111,52 +111,101 @@ export interface AttemptLog {
   durationMs: number;
 }
 
-/** Records a batch's outcomes and its delivery log in one transaction. */
+/** The columns an outcome sets; null keeps the row's value. */
+const OUTCOME_COLUMNS = {
+  id: 'text',
+  status: 'text',
+  sent_at: 'text',
+  channel: 'text',
+  recipient: 'text',
+  provider_id: 'text',
+  next_attempt_at: 'text',
+  last_error: 'text',
+  /** 1 when the claim's attempt is given back (quiet hours are not a failed attempt). */
+  attempt_refund: 'integer',
+} satisfies Record<string, JsonColumnType>;
+
+const DELIVERY_COLUMNS = {
+  id: 'text',
+  outbox_id: 'text',
+  attempt: 'integer',
+  transport: 'text',
+  ok: 'integer',
+  detail: 'text',
+  duration_ms: 'integer',
+  at: 'text',
+} satisfies Record<string, JsonColumnType>;
+
+type Row<C> = { [K in keyof C]: C[K] extends 'integer' ? number : string | null };
+
+function outcomeRow(outcome: Outcome, nowIso: string): Row<typeof OUTCOME_COLUMNS> {
+  const row = {
+    id: outcome.id,
+    status: 'pending',
+    sent_at: null,
+    channel: null,
+    recipient: null,
+    provider_id: null,
+    next_attempt_at: null,
+    last_error: null,
+    attempt_refund: 0,
+  };
+  switch (outcome.status) {
+    case 'sent':
+      return { ...row, status: 'sent', sent_at: nowIso, channel: outcome.channel, recipient: outcome.to ?? null, provider_id: outcome.providerId ?? null };
+    case 'retry':
+      return { ...row, next_attempt_at: outcome.at.toISOString(), last_error: outcome.error };
+    case 'held':
+      return { ...row, next_attempt_at: outcome.until.toISOString(), attempt_refund: 1 };
+    default:
+      return { ...row, status: outcome.status, last_error: outcome.reason };
+  }
+}
+
+/**
+ * Records a batch's outcomes and its delivery log in one transaction of two statements,
+ * whatever the batch's size: each is set-based over the batch sent as one JSON parameter.
+ */
 export async function recordOutcomes(db: Db, outcomes: Outcome[], attempts: AttemptLog[], now: Date): Promise<void> {
+  if (outcomes.length === 0 && attempts.length === 0) return;
   const nowIso = now.toISOString();
+  const changes = jsonRows(
+    db.dialect,
+    outcomes.map((outcome) => outcomeRow(outcome, nowIso)),
+    OUTCOME_COLUMNS,
+    'v',
+  );
+  const log = attempts.map(
+    (a): Row<typeof DELIVERY_COLUMNS> => ({
+      id: newId('dl'),
+      outbox_id: a.outboxId,
+      attempt: a.attempt,
+      transport: a.transport,
+      ok: a.ok ? 1 : 0,
+      detail: a.detail ?? null,
+      duration_ms: a.durationMs,
+      at: nowIso,
+    }),
+  );
+  const logColumns = sql.raw(Object.keys(DELIVERY_COLUMNS).join(', '));
   await db.kysely.transaction().execute(async (trx) => {
-    for (const outcome of outcomes) {
-      const row = trx.updateTable('outbox').where('id', '=', outcome.id);
-      switch (outcome.status) {
-        case 'sent':
-          await row
-            .set({
-              status: 'sent',
-              sent_at: nowIso,
-              channel: outcome.channel,
-              ...(outcome.to === undefined ? {} : { recipient: outcome.to }),
-              provider_id: outcome.providerId ?? null,
-              lease_until: null,
-            })
-            .execute();
-          break;
-        case 'retry':
-          await row.set({ next_attempt_at: outcome.at.toISOString(), last_error: outcome.error, lease_until: null }).execute();
-          break;
-        case 'held':
-          // Quiet hours are not a failed attempt.
-          await row.set((eb) => ({ next_attempt_at: outcome.until.toISOString(), attempts: eb('attempts', '-', 1), lease_until: null })).execute();
-          break;
-        default:
-          await row.set({ status: outcome.status, last_error: outcome.reason, lease_until: null }).execute();
-      }
+    if (outcomes.length > 0) {
+      await sql`
+        update outbox set
+          status = v.status,
+          sent_at = coalesce(v.sent_at, outbox.sent_at),
+          channel = coalesce(v.channel, outbox.channel),
+          recipient = coalesce(v.recipient, outbox.recipient),
+          provider_id = coalesce(v.provider_id, outbox.provider_id),
+          next_attempt_at = coalesce(v.next_attempt_at, outbox.next_attempt_at),
+          last_error = coalesce(v.last_error, outbox.last_error),
+          attempts = outbox.attempts - v.attempt_refund,
+          lease_until = null
+        from ${changes}
+        where outbox.id = v.id`.execute(trx);
     }
-    if (attempts.length > 0) {
-      await trx
-        .insertInto('deliveries')
-        .values(
-          attempts.map((a) => ({
-            id: newId('dl'),
-            outbox_id: a.outboxId,
-            attempt: a.attempt,
-            transport: a.transport,
-            ok: a.ok ? 1 : 0,
-            detail: a.detail ?? null,
-            duration_ms: a.durationMs,
-            at: nowIso,
-          })),
-        )
-        .execute();
+    if (log.length > 0) {
+      await sql`insert into deliveries (${logColumns}) select ${logColumns} from ${jsonRows(db.dialect, log, DELIVERY_COLUMNS, 'd')}`.execute(trx);
     }
   });
 }

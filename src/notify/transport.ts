@@ -29,11 +29,19 @@ export interface Delivery {
   providerId?: string;
 }
 
+/** What became of one message of a batch. */
+export type BatchDelivery = { ok: true; delivery: Delivery } | { ok: false; error: unknown };
+
 export interface Transport {
   readonly channel: MessageChannel;
   /** A short name for logs and the delivery log: `console`, `smtp`, `http`. */
   readonly kind: string;
   send(message: OutgoingMessage): Promise<Delivery>;
+  /**
+   * Sends many messages at once where the medium allows it (one file write for a whole
+   * batch), answering in the order given. Without it, the dispatcher sends one by one.
+   */
+  sendBatch?(messages: OutgoingMessage[]): Promise<BatchDelivery[]>;
   close?(): Promise<void>;
 }
 

@@ -98,6 +98,8 @@ export class ReminderAdmin {
     const ids = rows.map((r) => r.id);
     const log =
       ids.length === 0 ? [] : await this.services.db.kysely.selectFrom('deliveries').selectAll().where('outbox_id', 'in', ids).orderBy('at').execute();
+    const attemptsOf = new Map<string, typeof log>();
+    for (const attempt of log) attemptsOf.set(attempt.outbox_id, [...(attemptsOf.get(attempt.outbox_id) ?? []), attempt]);
     return rows.map((row) => ({
       id: row.id,
       kind: row.kind,
@@ -110,9 +112,14 @@ export class ReminderAdmin {
       nextAttemptAt: row.status === 'pending' ? row.next_attempt_at : null,
       lastError: row.last_error,
       sentAt: row.sent_at,
-      deliveries: log
-        .filter((d) => d.outbox_id === row.id)
-        .map((d) => ({ attempt: d.attempt, transport: d.transport, ok: d.ok === 1, detail: d.detail, durationMs: d.duration_ms, at: d.at })),
+      deliveries: (attemptsOf.get(row.id) ?? []).map((d) => ({
+        attempt: d.attempt,
+        transport: d.transport,
+        ok: d.ok === 1,
+        detail: d.detail,
+        durationMs: d.duration_ms,
+        at: d.at,
+      })),
     }));
   }
 

@@ -32,33 +32,36 @@ function selection(db: Kysely<Database>, operator: Operator, step: ReminderStep,
     .where((eb) => eb.not(eb.exists(eb.selectFrom('card_contacts as k').select('k.card_id').whereRef('k.card_id', '=', 'c.id').where('k.opted_out', '=', 1))));
 }
 
-/** Enqueues `day`'s reminders of every step; returns how many rows were new. */
+/**
+ * Enqueues `day`'s reminders of every step in one `INSERT … SELECT … UNION ALL …` (one
+ * round trip and one plan per day, whatever the schedule's length); returns how many rows
+ * were new.
+ */
 export async function enqueueDay(trx: Kysely<Database>, operator: Operator, schedule: readonly ReminderStep[], day: LocalDate, now: Date): Promise<number> {
   const nowIso = now.toISOString();
-  let enqueued = 0;
-  for (const step of schedule) {
-    const result = await trx
-      .insertInto('outbox')
-      .columns(['id', 'kind', 'operator_id', 'card_id', 'valid_until', 'step', 'status', 'attempts', 'next_attempt_at', 'created_at'])
-      .expression(
-        selection(trx, operator, step, day).select([
-          sql<string>`'rem:' || c.id || ':' || c.valid_until || ':' || ${step.code}`.as('id'),
-          sql<string>`${REMINDER_KIND}`.as('kind'),
-          'c.operator_id',
-          'c.id',
-          'c.valid_until',
-          sql<string>`${step.code}`.as('step'),
-          sql<string>`'pending'`.as('status'),
-          sql<number>`0`.as('attempts'),
-          sql<string>`${nowIso}`.as('next_attempt_at'),
-          sql<string>`${nowIso}`.as('created_at'),
-        ]),
-      )
-      .onConflict((oc) => oc.column('id').doNothing())
-      .executeTakeFirst();
-    enqueued += Number(result.numInsertedOrUpdatedRows ?? 0n);
-  }
-  return enqueued;
+  const rowsOf = (step: ReminderStep) =>
+    selection(trx, operator, step, day).select([
+      sql<string>`'rem:' || c.id || ':' || c.valid_until || ':' || ${step.code}`.as('id'),
+      sql<string>`${REMINDER_KIND}`.as('kind'),
+      'c.operator_id',
+      'c.id as card_id',
+      'c.valid_until',
+      sql<string>`${step.code}`.as('step'),
+      sql<string>`'pending'`.as('status'),
+      sql<number>`0`.as('attempts'),
+      sql<string>`${nowIso}`.as('next_attempt_at'),
+      sql<string>`${nowIso}`.as('created_at'),
+    ]);
+  const [first, ...rest] = schedule;
+  if (!first) return 0;
+  const rows = rest.reduce((union, step) => union.unionAll(rowsOf(step)), rowsOf(first));
+  const result = await trx
+    .insertInto('outbox')
+    .columns(['id', 'kind', 'operator_id', 'card_id', 'valid_until', 'step', 'status', 'attempts', 'next_attempt_at', 'created_at'])
+    .expression(rows)
+    .onConflict((oc) => oc.column('id').doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0n);
 }
 
 export interface PlannedReminder {

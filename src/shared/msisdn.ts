@@ -2,7 +2,7 @@
  * Phone numbers (MSISDNs): E.164 with the leading `+`, validated with libphonenumber-js,
  * and masked for public answers (`+86 138****8000`, `+852 ****4567`).
  */
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { getCountries, getCountryCallingCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
 export const E164_PATTERN = '^\\+[1-9][0-9]{6,14}$';
 const e164 = new RegExp(E164_PATTERN);
@@ -22,10 +22,23 @@ export function parseMsisdn(input: string): string | undefined {
   return result;
 }
 
-export function maskMsisdn(msisdn: string): string {
+// Country calling codes are prefix-free (ITU-T E.164), so the first of 1 to 3 leading digits
+// found among them is the number's. Masking a batch of reminders needs no full parse.
+const callingCodes = new Set(getCountries().map((country) => getCountryCallingCode(country)));
+
+/** Country calling code and national number of an E.164 number. */
+function splitMsisdn(msisdn: string): { countryCode: string; national: string } {
+  const digits = msisdn.replace(/^\+/, '');
+  for (let length = 1; length <= 3; length++) {
+    const code = digits.slice(0, length);
+    if (callingCodes.has(code)) return { countryCode: code, national: digits.slice(length) };
+  }
   const phone = parsePhoneNumberFromString(msisdn);
-  const countryCode = phone?.countryCallingCode ?? '';
-  const national = phone ? phone.nationalNumber : msisdn.replace(/^\+/, '');
+  return phone ? { countryCode: phone.countryCallingCode, national: phone.nationalNumber } : { countryCode: '', national: digits };
+}
+
+export function maskMsisdn(msisdn: string): string {
+  const { countryCode, national } = splitMsisdn(msisdn);
   const last4 = national.slice(-4);
   const masked = national.length >= 10 ? `${national.slice(0, 3)}****${last4}` : `****${last4}`;
   return countryCode ? `+${countryCode} ${masked}` : masked;

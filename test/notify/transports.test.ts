@@ -3,7 +3,7 @@
  * (smtp-server) and a local HTTP gateway (node:http), each answering success, refusals and
  * silence; plus the per-operator settings: validation messages, redaction, construction.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { type AddressInfo, createServer as createTcpServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -73,6 +73,36 @@ describe('console-file transport', () => {
     expect(written).toMatchObject({ id: 'msg-1', channel: 'email', operator: 'demo', to: 'alice@example.com', subject: 'Your renewal code' });
     expect(written.text).toBe('Your code is 482913');
     expect(Number.isNaN(Date.parse(written.at))).toBe(false);
+  });
+
+  it('writes a batch as consecutive lines in order, and answers each message', async () => {
+    const { dir, lines } = await outbox();
+    const messages = Array.from({ length: 50 }, (_, i) => sms({ id: `msg-${i}`, text: `reminder ${i}` }));
+    const results = await new ConsoleFileTransport('sms', { dir }).sendBatch(messages);
+    expect(results).toEqual(messages.map(() => ({ ok: true, delivery: {} })));
+    expect((await lines('sms')).map((line) => (JSON.parse(line) as OutboxLine).id)).toEqual(messages.map((m) => m.id));
+  });
+
+  it('makes the folder again when a demo user deleted it between two sends', async () => {
+    const { dir, lines } = await outbox();
+    const transport = new ConsoleFileTransport('sms', { dir });
+    await transport.send(sms({ id: 'before' }));
+    await rm(dir, { recursive: true });
+    await transport.send(sms({ id: 'after' }));
+    expect((await lines('sms')).map((line) => (JSON.parse(line) as OutboxLine).id)).toEqual(['after']);
+  });
+
+  it('fails every message of a batch it cannot write, retryably', async () => {
+    const { dir } = await outbox();
+    // The outbox folder's place is taken by a file: the folder can be neither used nor made.
+    await writeFile(join(dir, '..'), 'not a folder');
+    const results = await new ConsoleFileTransport('sms', { dir }).sendBatch([sms({ id: 'a' }), sms({ id: 'b' })]);
+    expect(results.map((r) => r.ok)).toEqual([false, false]);
+    for (const result of results) {
+      if (result.ok) continue;
+      expect(result.error).toBeInstanceOf(DeliveryError);
+      expect((result.error as DeliveryError).permanent).toBe(false);
+    }
   });
 
   it('keeps every line whole when two transports send concurrently, long texts included', async () => {

@@ -1,4 +1,6 @@
 import fc from 'fast-check';
+import { getCountries, getExampleNumber } from 'libphonenumber-js/max';
+import examples from 'libphonenumber-js/mobile/examples';
 import { describe, expect, it } from 'vitest';
 import { iccidMatches, iccidProblem, luhnValid } from '../../src/shared/iccid.js';
 import { maskMsisdn, parseMsisdn } from '../../src/shared/msisdn.js';
@@ -60,6 +62,20 @@ describe('maskMsisdn', () => {
         expect(maskMsisdn(`+8529${rest.slice(1)}`)).toBe(`+852 ****${rest.slice(4)}`);
       }),
     );
+  });
+
+  it("splits the country code as libphonenumber's full parse does, for every country's example mobile number", () => {
+    let checked = 0;
+    for (const country of getCountries()) {
+      const example = getExampleNumber(country, examples);
+      if (!example) continue;
+      const national = example.nationalNumber;
+      const last4 = national.slice(-4);
+      const expected = `+${example.countryCallingCode} ${national.length >= 10 ? `${national.slice(0, 3)}****${last4}` : `****${last4}`}`;
+      expect(maskMsisdn(example.number), example.number).toBe(expected);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(200);
   });
 
   it('never reveals the middle digits', () => {

@@ -7,11 +7,13 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
-import { type Channel, type Delivery, DeliveryError, type MessageChannel, type OutgoingMessage, type Transport } from '../transport.js';
+import { type BatchDelivery, type Channel, type Delivery, DeliveryError, type MessageChannel, type OutgoingMessage, type Transport } from '../transport.js';
 
 /** The part of a pino logger the summary needs. */
 export interface OutboxLogger {
   info(fields: object, message: string): void;
+  /** pino's: the per-message summary (and its masking) is skipped when info is off. */
+  isLevelEnabled?(level: string): boolean;
 }
 
 export interface ConsoleFileOptions {
@@ -47,31 +49,55 @@ export class ConsoleFileTransport implements Transport {
   }
 
   async send(message: OutgoingMessage): Promise<Delivery> {
-    const line: OutboxLine = {
-      at: new Date().toISOString(),
-      id: message.id,
-      channel: message.channel,
-      operator: message.operator,
-      to: message.to,
-      ...(message.subject === undefined ? {} : { subject: message.subject }),
-      text: message.text,
-    };
-    try {
-      await appendInOrder(this.#file, async () => {
-        // Every time, not once: a demo user may empty the outbox by deleting the folder.
-        await mkdir(this.#dir, { recursive: true });
-        await appendFile(this.#file, `${JSON.stringify(line)}\n`, 'utf8');
-      });
-    } catch (error) {
-      throw new DeliveryError(`outbox file ${this.#file} could not be written: ${(error as Error).message}`);
-    }
-    const to = maskRecipient(message.to);
-    this.#logger?.info(
-      { channel: message.channel, operator: message.operator, messageId: message.id, to, file: this.#file },
-      `${message.channel} to ${to} written to ${this.#file}`,
-    );
-    return {};
+    const [result] = await this.sendBatch([message]);
+    if (!result?.ok) throw result?.error;
+    return result.delivery;
   }
+
+  /** The whole batch in one append: every line is written, or none is and each message fails. */
+  async sendBatch(messages: OutgoingMessage[]): Promise<BatchDelivery[]> {
+    const at = new Date().toISOString();
+    const lines = messages.map((message) => `${JSON.stringify(outboxLine(message, at))}\n`).join('');
+    try {
+      await appendInOrder(this.#file, () => this.#append(lines));
+    } catch (error) {
+      const failure = new DeliveryError(`outbox file ${this.#file} could not be written: ${(error as Error).message}`);
+      return messages.map(() => ({ ok: false, error: failure }));
+    }
+    if (this.#logger?.isLevelEnabled?.('info') ?? this.#logger !== undefined) {
+      for (const message of messages) {
+        const to = maskRecipient(message.to);
+        this.#logger?.info(
+          { channel: message.channel, operator: message.operator, messageId: message.id, to, file: this.#file },
+          `${message.channel} to ${to} written to ${this.#file}`,
+        );
+      }
+    }
+    return messages.map(() => ({ ok: true, delivery: {} }));
+  }
+
+  async #append(lines: string): Promise<void> {
+    try {
+      await appendFile(this.#file, lines, 'utf8');
+    } catch (error) {
+      // A demo user may empty the outbox by deleting the folder: make it again, once.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      await mkdir(this.#dir, { recursive: true });
+      await appendFile(this.#file, lines, 'utf8');
+    }
+  }
+}
+
+function outboxLine(message: OutgoingMessage, at: string): OutboxLine {
+  return {
+    at,
+    id: message.id,
+    channel: message.channel,
+    operator: message.operator,
+    to: message.to,
+    ...(message.subject === undefined ? {} : { subject: message.subject }),
+    text: message.text,
+  };
 }
 
 // The last pending append per file, shared by every transport writing to it (there is one per
