@@ -18,6 +18,23 @@ interface LocalDay {
   endsAt: number;
 }
 
+/**
+ * Results of the date arithmetic, by its arguments. The functions are pure and their
+ * arguments repeat (today, a few hundred expiry dates, a handful of plans), while each
+ * polyfilled Temporal call costs microseconds: a card lookup makes a dozen of them.
+ */
+const memo = new Map<string, string | number>();
+const MAX_MEMO = 20_000;
+
+function remembered<T extends string | number>(key: string, compute: () => T): T {
+  const hit = memo.get(key);
+  if (hit !== undefined) return hit as T;
+  const value = compute();
+  if (memo.size >= MAX_MEMO) memo.clear();
+  memo.set(key, value);
+  return value;
+}
+
 /** The local day last computed for each zone: every request asks for "today". */
 const currentDay = new Map<string, LocalDay>();
 
@@ -73,18 +90,20 @@ export function dayOf(date: LocalDate): number {
 }
 
 export function addDays(date: LocalDate, days: number): LocalDate {
-  return Temporal.PlainDate.from(date).add({ days }).toString();
+  return remembered(`d ${date} ${days}`, () => Temporal.PlainDate.from(date).add({ days }).toString());
 }
 
 /** `b − a` in days. */
 export function daysBetween(a: LocalDate, b: LocalDate): number {
-  return Temporal.PlainDate.from(a).until(Temporal.PlainDate.from(b), { largestUnit: 'days' }).days;
+  return remembered(`b ${a} ${b}`, () => Temporal.PlainDate.from(a).until(Temporal.PlainDate.from(b), { largestUnit: 'days' }).days);
 }
 
 /** Adds months keeping the anchor day (clamped to the target month's length). */
 export function addMonthsAnchored(date: LocalDate, months: number, anchorDay: number): LocalDate {
-  const target = Temporal.PlainDate.from(date).with({ day: 1 }).add({ months });
-  return target.with({ day: Math.min(anchorDay, target.daysInMonth) }).toString();
+  return remembered(`m ${date} ${months} ${anchorDay}`, () => {
+    const target = Temporal.PlainDate.from(date).with({ day: 1 }).add({ months });
+    return target.with({ day: Math.min(anchorDay, target.daysInMonth) }).toString();
+  });
 }
 
 export interface Validity {
