@@ -22,6 +22,10 @@ import type { Config } from './config.js';
 import type { Db } from './db/database.js';
 import { Idempotency } from './guard/idempotency.js';
 import { ProbeGuard } from './guard/probe-guard.js';
+import { hallAdminRoutes } from './hall/hall-admin-routes.js';
+import { HallAdminService } from './hall/hall-admin-service.js';
+import { StaffAuthService } from './hall/staff-auth-service.js';
+import { staffRoutes } from './hall/staff-routes.js';
 import { frameworkErrors, registerErrorHandling } from './http/errors.js';
 import { validatorCompiler } from './http/validation.js';
 import { Dispatcher, directComposer } from './notify/dispatcher.js';
@@ -74,6 +78,8 @@ export interface Services {
   events: EventPublisher;
   signIn: SignInService;
   accountCards: AccountCardsService;
+  staffAuth: StaffAuthService;
+  hallAdmin: HallAdminService;
 }
 
 export async function createServices(db: Db, config: Config, clock: Clock = systemClock): Promise<Services> {
@@ -124,6 +130,8 @@ export async function createServices(db: Db, config: Config, clock: Clock = syst
     events,
     signIn: new SignInService(db, secrets.accountKey, clock, dispatcher, config.defaultOperator),
     accountCards: new AccountCardsService(db, catalog, renewal, orders, links, clock),
+    staffAuth: new StaffAuthService(db, clock),
+    hallAdmin: new HallAdminService(db, catalog, clock),
   };
 }
 
@@ -149,7 +157,17 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   await app.register(swagger, {
     openapi: {
       info: { title: 'simkeep API', version: '1.0.0', description: 'Renewals of number-keeping SIM plans. The contract is shared/api-v1.md.' },
-      components: { securitySchemes: { adminToken: { type: 'http', scheme: 'bearer', description: 'Admin token (simkeep admin-token create)' } } },
+      components: {
+        securitySchemes: {
+          adminToken: { type: 'http', scheme: 'bearer', description: 'Admin token (simkeep admin-token create)' },
+          staffSession: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'simkeep_staff',
+            description: 'Staff session (POST /v1/staff/login); writes also need X-CSRF-Token',
+          },
+        },
+      },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
@@ -162,6 +180,8 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   // The sandbox pays without money: a production deployment switches it off.
   if (services.config.sandboxEnabled) await app.register(paymentRoutes, { services });
   await app.register(receiptRoutes, { services });
+  await app.register(staffRoutes, { services });
+  await app.register(hallAdminRoutes, { services });
   await app.register(async (admin) => {
     requireAdmin(admin, services.tokens);
     await admin.register(catalogRoutes, { services });
