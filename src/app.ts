@@ -22,9 +22,15 @@ import type { Config } from './config.js';
 import type { Db } from './db/database.js';
 import { Idempotency } from './guard/idempotency.js';
 import { ProbeGuard } from './guard/probe-guard.js';
+import { BoardFeed } from './hall/board-feed.js';
+import { consoleRoutes } from './hall/console-routes.js';
+import { ConsoleService } from './hall/console-service.js';
 import { hallAdminRoutes } from './hall/hall-admin-routes.js';
 import { HallAdminService } from './hall/hall-admin-service.js';
+import { queueRoutes } from './hall/queue-routes.js';
+import { QueueService } from './hall/queue-service.js';
 import { StaffAuthService } from './hall/staff-auth-service.js';
+import { requireStaff } from './hall/staff-guard.js';
 import { staffRoutes } from './hall/staff-routes.js';
 import { frameworkErrors, registerErrorHandling } from './http/errors.js';
 import { validatorCompiler } from './http/validation.js';
@@ -80,6 +86,9 @@ export interface Services {
   accountCards: AccountCardsService;
   staffAuth: StaffAuthService;
   hallAdmin: HallAdminService;
+  boardFeed: BoardFeed;
+  queue: QueueService;
+  console: ConsoleService;
 }
 
 export async function createServices(db: Db, config: Config, clock: Clock = systemClock): Promise<Services> {
@@ -105,6 +114,8 @@ export async function createServices(db: Db, config: Config, clock: Clock = syst
     maxAttempts: config.outboxMaxAttempts,
     concurrency: 8,
   });
+  const boardFeed = new BoardFeed(db);
+  const queue = new QueueService(db, clock, boardFeed, config.publicUrl);
   const renewal = new RenewalService(db, catalog, probes, clock, config.orderTtlMinutes, config.sandboxEnabled ? ['sandbox'] : [], events);
   return {
     db,
@@ -132,6 +143,9 @@ export async function createServices(db: Db, config: Config, clock: Clock = syst
     accountCards: new AccountCardsService(db, catalog, renewal, orders, links, clock),
     staffAuth: new StaffAuthService(db, clock),
     hallAdmin: new HallAdminService(db, catalog, clock),
+    boardFeed,
+    queue,
+    console: new ConsoleService(db, clock, boardFeed, queue),
   };
 }
 
@@ -182,6 +196,12 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   await app.register(receiptRoutes, { services });
   await app.register(staffRoutes, { services });
   await app.register(hallAdminRoutes, { services });
+  await app.register(queueRoutes, { services });
+  await app.register(async (staff) => {
+    requireStaff(staff, services.staffAuth, services.config.publicUrl);
+    await staff.register(consoleRoutes, { services });
+  });
+  app.addHook('onClose', () => services.boardFeed.close());
   await app.register(async (admin) => {
     requireAdmin(admin, services.tokens);
     await admin.register(catalogRoutes, { services });
