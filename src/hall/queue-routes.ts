@@ -121,23 +121,15 @@ export const queueRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
     },
     async (request, reply) => {
       const hallId = request.params.hall;
-      const first = await queue.board(hallId);
-      reply.hijack();
-      const raw = reply.raw;
-      raw.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-store',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-      });
-      const send = (event: string, data: unknown) => raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-      raw.write('retry: 1000\n\n');
-      send('board', first);
-      // Changes arriving while a board is being read coalesce into one more read.
+      // Listening starts before the first read, so no change falls between the two.
+      let open = false;
       let reading = false;
       let stale = false;
+      const raw = reply.raw;
+      const send = (event: string, data: unknown) => raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      // Changes arriving while a board is being read coalesce into one more read.
       const refresh = async () => {
-        if (reading) {
+        if (reading || !open) {
           stale = true;
           return;
         }
@@ -154,9 +146,27 @@ export const queueRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
         }
       };
       const unsubscribe = await boardFeed.subscribe(hallId, (change) => {
-        if (change.call) send('call', change.call);
+        if (change.call && open) send('call', change.call);
         void refresh();
       });
+      let first: Awaited<ReturnType<typeof queue.board>>;
+      try {
+        first = await queue.board(hallId);
+      } catch (error) {
+        unsubscribe();
+        throw error;
+      }
+      reply.hijack();
+      raw.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      raw.write('retry: 1000\n\n');
+      send('board', first);
+      open = true;
+      if (stale) void refresh();
       const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
       const end = () => {
         if (!streams.delete(end)) return;
