@@ -25,13 +25,19 @@ import { ProbeGuard } from './guard/probe-guard.js';
 import { BoardFeed } from './hall/board-feed.js';
 import { consoleRoutes } from './hall/console-routes.js';
 import { ConsoleService } from './hall/console-service.js';
+import { CounterRenewalService } from './hall/counter-renewal-service.js';
+import { counterRoutes } from './hall/counter-routes.js';
 import { hallAdminRoutes } from './hall/hall-admin-routes.js';
 import { HallAdminService } from './hall/hall-admin-service.js';
+import { HallStatsService } from './hall/hall-stats-service.js';
+import { InvoiceService } from './hall/invoice-service.js';
 import { queueRoutes } from './hall/queue-routes.js';
 import { QueueService } from './hall/queue-service.js';
+import { ShiftService } from './hall/shift-service.js';
 import { StaffAuthService } from './hall/staff-auth-service.js';
 import { requireStaff } from './hall/staff-guard.js';
 import { staffRoutes } from './hall/staff-routes.js';
+import { VoidService } from './hall/void-service.js';
 import { frameworkErrors, registerErrorHandling } from './http/errors.js';
 import { validatorCompiler } from './http/validation.js';
 import { Dispatcher, directComposer } from './notify/dispatcher.js';
@@ -89,6 +95,11 @@ export interface Services {
   boardFeed: BoardFeed;
   queue: QueueService;
   console: ConsoleService;
+  counterRenewal: CounterRenewalService;
+  shifts: ShiftService;
+  voids: VoidService;
+  invoices: InvoiceService;
+  hallStats: HallStatsService;
 }
 
 export async function createServices(db: Db, config: Config, clock: Clock = systemClock): Promise<Services> {
@@ -146,6 +157,11 @@ export async function createServices(db: Db, config: Config, clock: Clock = syst
     boardFeed,
     queue,
     console: new ConsoleService(db, clock, boardFeed, queue),
+    counterRenewal: new CounterRenewalService(db, catalog, renewal, clock, events, boardFeed),
+    shifts: new ShiftService(db, clock),
+    voids: new VoidService(db, clock, events),
+    invoices: new InvoiceService(db, orders, clock),
+    hallStats: new HallStatsService(db),
   };
 }
 
@@ -200,6 +216,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   await app.register(async (staff) => {
     requireStaff(staff, services.staffAuth, services.config.publicUrl);
     await staff.register(consoleRoutes, { services });
+    await staff.register(counterRoutes, { services });
   });
   app.addHook('onClose', () => services.boardFeed.close());
   await app.register(async (admin) => {
