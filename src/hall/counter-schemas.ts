@@ -72,7 +72,7 @@ export const CounterRenewalBody = Type.Object(
         ]),
         last4: Type.String({ pattern: '^[0-9A-Za-z]{4}$', description: 'The last 4 characters of the document number; never the whole number' }),
       },
-      { additionalProperties: false },
+      { additionalProperties: false, examples: [{ documentType: 'resident_id', last4: '123X' }] },
     ),
     payment: Type.Union([
       Type.Object({ method: Type.Literal('cash'), tendered: Money }, { additionalProperties: false }),
@@ -153,7 +153,7 @@ export const InvoiceBody = Type.Object(
   {
     title: Text(200),
     taxId: Type.Optional(Type.String({ pattern: '^[0-9A-Z]{15,20}$', description: 'Unified social credit code / tax id' })),
-    email: Type.String({ format: 'email', maxLength: 254 }),
+    email: Type.String({ format: 'email', maxLength: 254, examples: ['ap@example.com'] }),
   },
   { additionalProperties: false },
 );
