@@ -58,7 +58,7 @@ export async function seedDemoHall(services: Services): Promise<DemoHall> {
   await hallAdmin.createCounter(SEEDER, hall.id, { name: '2', services: ['renewal', 'new-sim'] });
   const layout = await hallAdmin.createCounter(SEEDER, hall.id, { name: '3', services: ['new-sim', 'enquiry'] });
   for (const staff of DEMO_STAFF) {
-    const displayName = staff.role === 'clerk' ? '王小明 (clerk)' : '李主管 (supervisor)';
+    const displayName = staff.role === 'clerk' ? '王小明 Wang Xiaoming' : '李主管 Li Ming';
     await hallAdmin.createStaff(SEEDER, 'demo', { ...staff, displayName, hall: hall.id });
   }
   // Counters start closed and only a supervisor opens them; the demo opens two for them.

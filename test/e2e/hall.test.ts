@@ -30,12 +30,37 @@ async function demoHall(server: DemoServer): Promise<string> {
   return id;
 }
 
+/** A picture once the font is in: the text is laid out again, so none keeps the boxes drawn before it arrived. */
+async function shootLaidOut(page: Page, name: string): Promise<void> {
+  await page.evaluate(() => {
+    const body = (globalThis as unknown as { document: { body: { style: { display: string }; offsetHeight: number } } }).document.body;
+    body.style.display = 'none';
+    void body.offsetHeight;
+    body.style.display = '';
+  });
+  await shoot(page, name);
+}
+
 /** The page at both widths: a phone-sized picture, then the desktop one. */
 async function shootBoth(page: Page, name: string): Promise<void> {
   await page.setViewportSize(PHONE);
-  await shoot(page, name);
+  await shootLaidOut(page, name);
   await page.setViewportSize(DESKTOP);
-  await shoot(page, name);
+  await shootLaidOut(page, name);
+}
+
+/**
+ * Fetches the app's CJK font into a fresh profile's cache first. In this font-less browser
+ * a page that opens its event stream at once (kiosk, board) can keep some text painted as
+ * boxes once the font arrives; real kiosks and TVs use their own CJK fonts.
+ */
+async function warmFonts(page: Page): Promise<void> {
+  await page.goto('/staff/login');
+  await page.evaluate(async () => {
+    const fonts = (globalThis as unknown as { document: { fonts: { ready: Promise<unknown>; load(font: string, text: string): Promise<unknown> } } }).document
+      .fonts;
+    await Promise.all([fonts.load('16px "simkeep CJK"', '中文'), fonts.load('bold 16px "simkeep CJK"', '中文')]);
+  });
 }
 
 async function signIn(page: Page, staff: { username: string; password: string }): Promise<void> {
@@ -65,6 +90,7 @@ describeBrowser('the service hall day in the browser', () => {
       contexts.push(context);
       const opened = await openTab(context);
       errors.push(opened.pageErrors);
+      await warmFonts(opened.page);
       return opened.page;
     };
     try {
@@ -99,7 +125,7 @@ describeBrowser('the service hall day in the browser', () => {
       const phone = await tab(PHONE);
       await phone.goto(`/tickets/${token}`);
       await phone.getByText('您排第 1 位').waitFor();
-      await shoot(phone, 'hall-3-ticket-waiting');
+      await shootLaidOut(phone, 'hall-3-ticket-waiting');
 
       // A clerk signs in, opens a shift with a CNY 100 float and calls the next ticket.
       const clerk = await tab(DESKTOP);
@@ -118,7 +144,7 @@ describeBrowser('the service hall day in the browser', () => {
       expect(await board.evaluate(() => (globalThis as { boardNotReloaded?: boolean }).boardNotReloaded)).toBe(true);
       await shootBoth(board, 'hall-4-board-calling');
       await phone.getByText('请到 1 号窗口').waitFor({ timeout: 3_000 });
-      await shoot(phone, 'hall-5-ticket-called');
+      await shootLaidOut(phone, 'hall-5-ticket-called');
 
       // The renewal: the serial typed by a barcode scanner ends with Enter.
       await current.getByRole('button', { name: '开始办理' }).click();

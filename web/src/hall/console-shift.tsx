@@ -10,7 +10,7 @@ import { explain } from '../errors.js';
 import { TextField } from '../field.js';
 import { money } from '../format.js';
 import type { Lang } from '../i18n.js';
-import { clockTime, type Shift, yuanToCents } from './hall-api.js';
+import { clockTime, type Shift, type StaffHall, yuanToCents } from './hall-api.js';
 import { useStaff } from './staff-session.js';
 
 const CURRENCY = 'CNY';
@@ -126,10 +126,12 @@ export function ShiftFigures({ shift }: { shift: Shift }) {
 }
 
 /** Supervisors: shifts of the hall with a difference or void requests to approve. */
-export function Approvals({ hallId }: { hallId: string }) {
+export function Approvals({ hall }: { hall: StaffHall }) {
+  const hallId = hall.id;
+  const counterName = (id: string) => hall.counters.find((c) => c.id === id)?.name ?? '';
   const { t, i18n } = useTranslation();
   const lang = i18n.language as Lang;
-  const { me, csrf } = useStaff();
+  const { csrf } = useStaff();
   const [pending, setPending] = useState<Shift[]>();
   const [error, setError] = useState<string>();
   const load = useCallback(() => {
@@ -166,7 +168,7 @@ export function Approvals({ hallId }: { hallId: string }) {
         {pending?.map((s) => (
           <li key={s.id}>
             <p>
-              {t('hall.shift.clerk')} {s.staffId === me.staff.id ? me.staff.displayName : s.staffId} · {clockTime(s.openedAt, lang)}
+              {t('hall.counter', { name: counterName(s.counterId) })} · {clockTime(s.openedAt, lang)}
               {s.closedAt ? `–${clockTime(s.closedAt, lang)}` : ''}
             </p>
             {s.status === 'pending_approval' && (

@@ -118,7 +118,7 @@ function Console() {
           <div className="console-column">
             {hall && state && <CounterQueue hall={hall} state={state} onChange={changed} />}
             {counter && <ShiftPanel counter={counter} revision={revision} onChange={changed} />}
-            {hall && me.staff.role !== 'clerk' && <Approvals hallId={hall.id} />}
+            {hall && me.staff.role !== 'clerk' && <Approvals hall={hall} />}
           </div>
           <div className="console-column">{serving && <CounterRenewalPanel key={serving.id} ticket={serving.id} />}</div>
         </div>
