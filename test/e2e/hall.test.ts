@@ -194,6 +194,25 @@ describeBrowser('the service hall day in the browser', () => {
       await approvals.getByRole('button', { name: '审批通过' }).click();
       await approvals.getByText('没有待审批事项。').waitFor();
 
+      // Joining from a phone before arriving, then its ticket page.
+      await phone.goto(`/halls/${hall}/join`);
+      await phone.getByRole('radio', { name: /业务咨询/ }).check();
+      await shootLaidOut(phone, 'hall-10-join');
+      await phone.getByRole('button', { name: '取号', exact: true }).click();
+      await phone.waitForURL(/\/tickets\/tt_/);
+      await phone.getByText('C001').waitFor();
+      await phone.getByText('您排第 1 位').waitFor();
+
+      // The board's sound takes a click (the gesture browsers ask for).
+      const chimeToggle = board.getByRole('button', { name: /^提示音/ });
+      await chimeToggle.click();
+      expect(await chimeToggle.getAttribute('aria-pressed')).toBe('true');
+      // The kiosk went back to its start by itself, 20 s after the ticket.
+      await kiosk.getByRole('heading', { level: 1, name: '请选择业务取号' }).waitFor({ timeout: 25_000 });
+      await kiosk.getByRole('button', { name: 'English', exact: true }).click();
+      await kiosk.getByRole('heading', { level: 1, name: 'Choose a service to take a number' }).waitFor();
+      await kiosk.getByRole('button', { name: /Enquiries.*1 waiting/ }).waitFor();
+
       for (const pageErrors of errors) expect(pageErrors).toEqual([]);
     } finally {
       for (const context of contexts) await context.close();

@@ -6,14 +6,7 @@ export function LangSwitch({ className = 'lang' }: { className?: string }) {
   const { t, i18n } = useTranslation();
   const other: Lang = i18n.language === 'en' ? 'zh-CN' : 'en';
   return (
-    <button
-      type="button"
-      className={className}
-      lang={other}
-      title={t('app.languageLabel')}
-      aria-label={t('app.languageLabel')}
-      onClick={() => void setLanguage(other)}
-    >
+    <button type="button" className={className} lang={other} title={t('app.languageLabel')} onClick={() => void setLanguage(other)}>
       {t('app.language')}
     </button>
   );
