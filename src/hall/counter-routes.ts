@@ -99,7 +99,8 @@ export const counterRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
     '/v1/console/orders/:order/receipt.pdf',
     { schema: { ...base, summary: 'The receipt to print at the counter (PDF)', params: OrderParams, ...pdf } },
     async (request, reply) => {
-      await invoices.counterOrder(request.actor, request.params.order);
+      // Reading the order numbers its receipt if the numbering after its commit has not run yet.
+      await invoices.order(request.actor, request.params.order);
       const { pdf: bytes, number } = await receiptPdf(request.params.order);
       return reply.type('application/pdf').header('Content-Disposition', `inline; filename="${number}.pdf"`).send(bytes);
     },
