@@ -33,6 +33,7 @@ import { HallStatsService } from './hall/hall-stats-service.js';
 import { InvoiceService } from './hall/invoice-service.js';
 import { queueRoutes } from './hall/queue-routes.js';
 import { QueueService } from './hall/queue-service.js';
+import { shiftRoutes } from './hall/shift-routes.js';
 import { ShiftService } from './hall/shift-service.js';
 import { StaffAuthService } from './hall/staff-auth-service.js';
 import { requireStaff } from './hall/staff-guard.js';
@@ -217,6 +218,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     requireStaff(staff, services.staffAuth, services.config.publicUrl);
     await staff.register(consoleRoutes, { services });
     await staff.register(counterRoutes, { services });
+    await staff.register(shiftRoutes, { services });
   });
   app.addHook('onClose', () => services.boardFeed.close());
   await app.register(async (admin) => {

@@ -10,6 +10,7 @@ import { buildApp, createServices, type Services } from './app.js';
 import { isValidDate } from './cards/calendar.js';
 import { ConfigError, loadConfig, redactUrl } from './config.js';
 import { migrate, openDatabase } from './db/database.js';
+import { registerHallCommands } from './hall/hall-cli.js';
 import { seedDemoHall } from './platform/demo-hall-seed.js';
 import { seedDemo } from './platform/demo-seed.js';
 import { runJobsOnce, startJobs } from './platform/jobs.js';
@@ -177,6 +178,8 @@ program
       await runReminders(services, operators, options.date, options.dryRun === true);
     });
   });
+
+registerHallCommands(program, withServices, (message) => new UsageError(message));
 
 function explain(error: unknown): string {
   if (error instanceof ConfigError) return `${error.message}\nfix the environment variables above and run again.`;

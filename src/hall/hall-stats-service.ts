@@ -1,6 +1,7 @@
 /**
- * Statistics for supervisors: tickets per service, waiting and service times (median, p90),
- * no-shows, per counter, per clerk and per day, over a range of the hall's local days.
+ * What supervisors read about their hall: statistics (tickets per service, waiting and
+ * service times (median, p90), no-shows, per counter, per clerk and per day, over a range
+ * of the hall's local days) and the audit log.
  */
 import type { Db } from '../db/database.js';
 import { DomainError } from '../shared/errors.js';
@@ -61,6 +62,33 @@ export class HallStatsService {
       byCounter: figuresBy(tickets, (t) => t.counterId),
       byClerk: figuresBy(tickets, (t) => t.clerkId),
       byDay: figuresBy(tickets, (t) => t.day),
+    };
+  }
+
+  /** The hall's audit log, newest first, a page at a time (`before`: the last id of the previous page). */
+  async audit(actor: HallActor, hallId: string, limit: number, before: string | undefined) {
+    const layout = await hallLayout(this.db.kysely, hallId);
+    assertSupervises(staffOf(actor), { id: hallId, operatorId: layout.hall.operator_id });
+    let q = this.db.kysely
+      .selectFrom('audit_log as a')
+      .leftJoin('staff as s', 's.id', 'a.staff_id')
+      .select(['a.id', 'a.at', 'a.actor', 's.username', 'a.action', 'a.subject', 'a.detail', 'a.ip'])
+      .where('a.hall_id', '=', hallId)
+      .orderBy('a.id', 'desc')
+      .limit(limit);
+    if (before) q = q.where('a.id', '<', before);
+    const rows = await q.execute();
+    return {
+      entries: rows.map((r) => ({
+        id: r.id,
+        at: r.at,
+        actor: r.actor,
+        username: r.username,
+        action: r.action,
+        subject: r.subject,
+        detail: r.detail === null ? null : (JSON.parse(r.detail) as unknown),
+        ip: r.ip,
+      })),
     };
   }
 }

@@ -112,7 +112,7 @@ export class InvoiceService {
 
   async pdf(actor: HallActor, id: string): Promise<Buffer> {
     const row = await this.load(id);
-    await this.counterOrder(actor, row.order_id);
+    await this.order(actor, row.order_id);
     const { order, operator, planName } = await this.orders.receipt(row.order_id);
     return renderInvoicePdf({
       id: row.id,

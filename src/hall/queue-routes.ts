@@ -82,6 +82,19 @@ export const queueRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
     },
   );
 
+  app.post(
+    '/v1/tickets/:token/cancel',
+    {
+      schema: {
+        tags,
+        summary: 'Leave the queue (the phone page; a waiting ticket only)',
+        params: TicketToken,
+        response: { 200: TicketResponse, ...errors(400, 404, 409) },
+      },
+    },
+    (request) => queue.cancel(request.params.token),
+  );
+
   app.get(
     '/v1/tickets/:token/qr.svg',
     {

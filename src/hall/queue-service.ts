@@ -12,7 +12,7 @@ import { DomainError } from '../shared/errors.js';
 import { parseMsisdn } from '../shared/msisdn.js';
 import type { BoardFeed } from './board-feed.js';
 import { type HallLayout, hallLayout, serviceOf, serviceView } from './hall-repository.js';
-import { estimateWaitSeconds, peopleAhead, ticketDay } from './queue-rules.js';
+import { estimateWaitSeconds, NEAR_AHEAD, peopleAhead, ticketDay, transition } from './queue-rules.js';
 import { insertTicket, openCountersPerService, recentServiceSeconds, type TicketRow, toQueued, waitingTickets } from './ticket-repository.js';
 
 export interface IssueRequest {
@@ -85,14 +85,37 @@ export class QueueService {
     if (phone === undefined) throw new DomainError('invalid_request', 'phone: not a valid E.164 phone number (e.g. +8613800138000).', { fields: ['/phone'] });
     const now = this.clock.now();
     const ticket = await this.db.kysely.transaction().execute(async (trx) => {
-      return insertTicket(trx, layout, service.id, { priority: request.priority ?? 'none', source, phone }, now);
+      const row = await insertTicket(trx, layout, service.id, { priority: request.priority ?? 'none', source, phone }, now);
+      // Joined already near the front: no "3 ahead" message later.
+      if (row.phone) {
+        const waiting = (await waitingTickets(trx, hallId, [service.id])).map(toQueued);
+        if (peopleAhead(waiting, toQueued(row)) <= NEAR_AHEAD) {
+          await trx.updateTable('hall_tickets').set({ near_notified: 1 }).where('id', '=', row.id).execute();
+        }
+      }
+      return row;
     });
-    // Joined already near the front: no "3 ahead" message later.
     const view = await this.ticketView(layout, ticket);
-    if (ticket.phone && view.ahead !== null && view.ahead <= 3)
-      await this.db.kysely.updateTable('hall_tickets').set({ near_notified: 1 }).where('id', '=', ticket.id).execute();
     await this.feed.publish({ hallId });
     return view;
+  }
+
+  /** The customer leaves the queue from the phone page (a waiting ticket only). */
+  async cancel(token: string) {
+    const ticket = await this.db.kysely.selectFrom('hall_tickets').selectAll().where('token', '=', token).executeTakeFirst();
+    if (!ticket) throw new DomainError('ticket_not_found', 'No ticket has this link.');
+    const next = transition(ticket, 'cancel', 0);
+    if (!next.ok) throw new DomainError('ticket_state_invalid', `This ticket cannot be cancelled: ${next.reason}.`);
+    const at = this.clock.now().toISOString();
+    const updated = await this.db.kysely
+      .updateTable('hall_tickets')
+      .set({ status: 'cancelled', finished_at: at, updated_at: at })
+      .where('id', '=', ticket.id)
+      .where('status', '=', 'waiting')
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1) throw new DomainError('ticket_state_invalid', 'This ticket was called meanwhile.');
+    await this.feed.publish({ hallId: ticket.hall_id });
+    return this.status(token);
   }
 
   /** The phone page: a ticket by its token. */

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Services } from '../app.js';
 import { errors } from '../http/schemas.js';
+import { staffOf } from './hall-access.js';
 import { LoginBody, MeResponse } from './hall-admin-schemas.js';
 import { clearStaffCookie, requireStaff, STAFF_COOKIE, staffCookieOptions } from './staff-guard.js';
 
@@ -44,7 +45,7 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
           response: { 200: MeResponse, ...errors(401) },
         },
       },
-      (request) => hallAdmin.me(request.actor.kind === 'staff' ? request.actor.staff : (undefined as never)),
+      (request) => hallAdmin.me(staffOf(request.actor)),
     );
 
     signedIn.post(
@@ -58,7 +59,7 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
         },
       },
       async (request, reply) => {
-        if (request.actor.kind === 'staff') await staffAuth.logout(request.actor.staff, request.cookies[STAFF_COOKIE] ?? '', request.ip);
+        await staffAuth.logout(staffOf(request.actor), request.cookies[STAFF_COOKIE] ?? '', request.ip);
         clearStaffCookie(reply, config.publicUrl);
         return reply.status(204).send(null);
       },

@@ -1,12 +1,13 @@
 /**
- * The display board's live stream: in one process on both databases, and across two real
- * server processes on one PostgreSQL database (a call made through one reaches a board
- * connected to the other within a second).
+ * The display board's live stream in one process on both databases; and the hall across
+ * two real server processes on one PostgreSQL database: a call made through one reaches a
+ * board connected to the other within a second, two counters never call one ticket, and a
+ * counter renewal raced through both with one Idempotency-Key renews once.
  */
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, freshDatabase, type TestDatabase } from '../support/databases.js';
-import { ADMIN_TOKEN, type Harness, startHarness } from '../support/harness.js';
+import { ADMIN_TOKEN, type Harness, idempotencyKey, startHarness, uniqueIccid, uniqueMsisdn } from '../support/harness.js';
 import { call, type Server, startServer, stopServer } from '../support/servers.js';
 import { type HallFixture, PASSWORD, setUpHall, signIn } from './support.js';
 
@@ -98,58 +99,115 @@ describe.each(DIALECTS)('board events in one process (%s)', (dialect) => {
   });
 });
 
-describe.skipIf(!process.env.TEST_DATABASE_URL)('board events across two server processes on PostgreSQL', () => {
+describe.skipIf(!process.env.TEST_DATABASE_URL)('the hall across two server processes on PostgreSQL', () => {
   let database: TestDatabase;
   const servers: Server[] = [];
+  const on = (i: number) => servers[i % 2] as Server;
+  let hall: string;
+  const counters: string[] = [];
+  /** The session of a staff member on each process (a session works on both: it lives in the database). */
+  const sessions = new Map<string, Record<string, string>>();
+
+  const admin = async (url: string, body: unknown) => {
+    const reply = await call(on(0), 'POST', url, body, { authorization: `Bearer ${ADMIN_TOKEN}` });
+    if (reply.status !== 201) throw new Error(`${url}: ${reply.status} ${JSON.stringify(reply.body)}`);
+    return reply.body;
+  };
+  const login = async (username: string) => {
+    const response = await fetch(`${on(1).url}/v1/staff/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password: PASSWORD }),
+    });
+    const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0] as string;
+    const { csrfToken } = (await response.json()) as { csrfToken: string };
+    sessions.set(username, { cookie, 'x-csrf-token': csrfToken });
+  };
+  const as = (username: string) => sessions.get(username) as Record<string, string>;
 
   beforeAll(async () => {
     database = await freshDatabase('postgres');
     await Promise.all([0, 1].map(async () => servers.push(await startServer(database.url))));
+    await admin('/v1/admin/operators', { code: 'demo', name: 'Demo Telecom' });
+    await admin('/v1/admin/operators/demo/plans', { code: 'm1', name: '1 month', months: 1, price: 800, channels: ['counter'] });
+    hall = (await admin('/v1/admin/operators/demo/halls', { name: 'Central', address: 'Queen’s Road' })).id;
+    await admin(`/v1/admin/halls/${hall}/services`, { code: 'renewal', name: { 'zh-CN': '续费', en: 'Renewal' }, ticketPrefix: 'A' });
+    for (const name of ['1', '2']) {
+      const layout = await admin(`/v1/admin/halls/${hall}/counters`, { name, services: ['renewal'] });
+      counters.push(layout.counters.find((c: { name: string }) => c.name === name).id);
+    }
+    for (const [username, role] of [
+      ['super1', 'supervisor'],
+      ['clerk1', 'clerk'],
+      ['clerk2', 'clerk'],
+    ])
+      await admin('/v1/admin/operators/demo/staff', { username, displayName: username, role, hall, password: PASSWORD });
+    for (const username of ['super1', 'clerk1', 'clerk2']) await login(username);
+    for (const counter of counters) await call(on(0), 'POST', `/v1/console/counters/${counter}/open`, undefined, as('super1'));
   }, 180_000);
   afterAll(async () => {
     await Promise.all(servers.map(stopServer));
     await database?.drop();
   }, 30_000);
+  afterEach(() => {
+    for (const server of servers) expect(server.takeErrors()).toEqual([]);
+  });
 
   it('a call made through one process reaches a board connected to the other within a second', async () => {
     const [a, b] = servers as [Server, Server];
-    const admin = async (url: string, body: unknown) => {
-      const reply = await call(a, 'POST', url, body, { authorization: `Bearer ${ADMIN_TOKEN}` });
-      if (reply.status !== 201) throw new Error(`${url}: ${reply.status} ${JSON.stringify(reply.body)}`);
-      return reply.body;
-    };
-    await admin('/v1/admin/operators', { code: 'demo', name: 'Demo Telecom' });
-    const hall = await admin('/v1/admin/operators/demo/halls', { name: 'Central', address: 'Queen’s Road' });
-    await admin(`/v1/admin/halls/${hall.id}/services`, { code: 'renewal', name: { 'zh-CN': '续费', en: 'Renewal' }, ticketPrefix: 'A' });
-    const layout = await admin(`/v1/admin/halls/${hall.id}/counters`, { name: '1', services: ['renewal'] });
-    const counter = layout.counters[0].id;
-    await admin('/v1/admin/operators/demo/staff', { username: 'super1', displayName: 'S', role: 'supervisor', hall: hall.id, password: PASSWORD });
-
-    const stream = await openStream(`${b.url}/v1/halls/${hall.id}/board/events`);
+    const stream = await openStream(`${b.url}/v1/halls/${hall}/board/events`);
     await stream.waitFor((e) => e.event === 'board', 5000);
-
-    const login = await fetch(`${a.url}/v1/staff/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'super1', password: PASSWORD }),
-    });
-    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string;
-    const { csrfToken } = (await login.json()) as { csrfToken: string };
-    const staff = { cookie, 'x-csrf-token': csrfToken };
-    await call(a, 'POST', `/v1/console/counters/${counter}/open`, undefined, staff);
-
-    const ticket = await call(a, 'POST', `/v1/halls/${hall.id}/tickets`, { service: 'renewal' });
+    const ticket = await call(a, 'POST', `/v1/halls/${hall}/tickets`, { service: 'renewal' });
     expect(ticket.status).toBe(201);
     await stream.waitFor((e) => e.event === 'board' && e.data.services[0].waiting === 1);
 
     const started = Date.now();
-    const called = await call(a, 'POST', `/v1/console/counters/${counter}/call-next`, undefined, staff);
-    expect(called.body.ticket.number).toBe('A001');
-    const chime = await stream.waitFor((e) => e.event === 'call' && e.data.number === 'A001');
+    const called = await call(a, 'POST', `/v1/console/counters/${counters[0]}/call-next`, undefined, as('clerk1'));
+    expect(called.body.ticket.number).toBe(ticket.body.number);
+    const chime = await stream.waitFor((e) => e.event === 'call' && e.data.number === ticket.body.number);
     expect(chime.at - started).toBeLessThan(1000);
     const board = await stream.waitFor((e) => e.event === 'board' && e.data.calling.length === 1);
-    expect(board.data.calling[0]).toMatchObject({ number: 'A001', counter: '1' });
+    expect(board.data.calling[0]).toMatchObject({ number: ticket.body.number, counter: '1' });
     stream.close();
-    for (const server of servers) expect(server.takeErrors()).toEqual([]);
+    await call(a, 'POST', `/v1/console/tickets/${called.body.ticket.id}/finish`, undefined, as('clerk1'));
+  });
+
+  it('two counters calling through different processes never call one ticket twice', async () => {
+    const issued: string[] = [];
+    for (let i = 0; i < 12; i++) issued.push((await call(on(i), 'POST', `/v1/halls/${hall}/tickets`, { service: 'renewal' })).body.number);
+    const called: string[] = [];
+    const work = async (server: Server, username: string, counter: string) => {
+      for (;;) {
+        const res = await call(server, 'POST', `/v1/console/counters/${counter}/call-next`, undefined, as(username));
+        expect(res.status).toBe(200);
+        if (!res.body.ticket) return;
+        called.push(res.body.ticket.number);
+        await call(server, 'POST', `/v1/console/tickets/${res.body.ticket.id}/finish`, undefined, as(username));
+      }
+    };
+    await Promise.all([work(on(0), 'clerk1', counters[0] as string), work(on(1), 'clerk2', counters[1] as string)]);
+    expect(called.sort()).toEqual(issued.sort());
+  });
+
+  it('a counter renewal sent twice at once to both processes with one Idempotency-Key renews once', async () => {
+    const msisdn = uniqueMsisdn();
+    const iccid = uniqueIccid();
+    await call(on(0), 'POST', '/v1/admin/operators/demo/cards', { msisdn, iccid, validUntil: '2030-01-31' }, { authorization: `Bearer ${ADMIN_TOKEN}` });
+    await call(on(0), 'POST', '/v1/console/shifts', { counter: counters[0], float: 10_000 }, as('clerk1'));
+    const key = idempotencyKey();
+    const body = { msisdn, iccid, plan: 'm1', idCheck: { documentType: 'passport', last4: 'X123' }, payment: { method: 'cash', tendered: 1000 } };
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => call(on(i), 'POST', '/v1/console/renewals', body, { ...as('clerk1'), 'idempotency-key': key })),
+    );
+    for (const a of answers) expect([201, 409]).toContain(a.status);
+    const orders = new Set(answers.filter((a) => a.status === 201).map((a) => a.body.order));
+    expect(orders.size).toBe(1);
+    const replay = await call(on(1), 'POST', '/v1/console/renewals', body, { ...as('clerk1'), 'idempotency-key': key });
+    expect(replay.status).toBe(201);
+    expect(orders.has(replay.body.order)).toBe(true);
+    const card = await call(on(0), 'GET', `/v1/admin/cards/${encodeURIComponent(msisdn)}`, undefined, { authorization: `Bearer ${ADMIN_TOKEN}` });
+    expect(card.body.validUntil).toBe('2030-02-28');
+    const rows = await database.db.kysely.selectFrom('counter_payments').select('order_id').execute();
+    expect(rows).toHaveLength(1);
   });
 });

@@ -279,6 +279,21 @@ describe.each(DIALECTS)('counter renewal, shifts and voids (%s)', (dialect) => {
     expect((await supervisor.call('GET', `/v1/console/halls/${f.otherHall}/stats?from=2026-11-24&to=2026-11-24`)).status).toBe(403);
   });
 
+  it('shows supervisors the hall’s audit log, newest first, a page at a time; not clerks', async () => {
+    const page = await supervisor.call('GET', `/v1/console/halls/${f.hall}/audit?limit=5`);
+    expect(page.status).toBe(200);
+    expect(page.body.entries).toHaveLength(5);
+    const ids = page.body.entries.map((e: { id: string }) => e.id);
+    expect([...ids].sort().reverse()).toEqual(ids);
+    const next = await supervisor.call('GET', `/v1/console/halls/${f.hall}/audit?limit=500&before=${ids.at(-1)}`);
+    const actions = new Set(next.body.entries.map((e: { action: string }) => e.action));
+    for (const a of ['counter.renewal', 'shift.open', 'shift.close', 'shift.approve', 'void.request', 'void.approve', 'invoice.request', 'counter.open'])
+      expect(actions).toContain(a);
+    const renewal = next.body.entries.find((e: { action: string }) => e.action === 'counter.renewal');
+    expect(renewal).toMatchObject({ username: 'clerk1', ip: '127.0.0.1' });
+    expect((await clerk.call('GET', `/v1/console/halls/${f.hall}/audit`)).status).toBe(403);
+  });
+
   it('refuses every counter route to anonymous, subscriber and admin-token callers, and staff of another hall', async () => {
     const card = await newCard(h, '2026-12-10');
     const routes: [string, string][] = [

@@ -198,6 +198,33 @@ describe.each(DIALECTS)('the queue over HTTP (%s)', (dialect) => {
     await drain();
   });
 
+  it('lets a customer leave the queue from the phone page, while waiting only', async () => {
+    const t = await take('enquiry');
+    const left = await h.request({ method: 'POST', url: `/v1/tickets/${t.token}/cancel` });
+    expect(left.status).toBe(200);
+    expect(left.body).toMatchObject({ status: 'cancelled', ahead: null });
+    expect((await h.request({ method: 'POST', url: `/v1/tickets/${t.token}/cancel` })).body.error.code).toBe('ticket_state_invalid');
+    expect((await callNext(f.counter1)).ticket).toBeNull();
+  });
+
+  it('never calls one ticket to two counters calling at the same moment', async () => {
+    const clerk2 = await signIn(h, 'clerk2');
+    const issued = new Set<string>();
+    for (let i = 0; i < 8; i++) issued.add((await take('renewal')).number);
+    const called: string[] = [];
+    const work = async (who: StaffClient, counter: string) => {
+      for (;;) {
+        const res = await who.call('POST', `/v1/console/counters/${counter}/call-next`);
+        expect(res.status).toBe(200);
+        if (!res.body.ticket) return;
+        called.push(res.body.ticket.number);
+        expect((await who.call('POST', `/v1/console/tickets/${res.body.ticket.id}/finish`)).status).toBe(200);
+      }
+    };
+    await Promise.all([work(clerk, f.counter1), work(clerk2, f.counter2)]);
+    expect(called.sort()).toEqual([...issued].sort());
+  });
+
   it('keeps staff of one hall out of another, and every console route away from anonymous and subscriber callers', async () => {
     const north = await signIn(h, 'northclerk');
     expect((await north.call('POST', `/v1/console/counters/${f.counter1}/call-next`)).status).toBe(403);

@@ -5207,6 +5207,130 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tickets/{token}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Leave the queue (the phone page; a waiting ticket only) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Bearer secret of the phone page: GET /v1/tickets/{token} */
+                            token: string;
+                            /** @example A023 */
+                            number: string;
+                            hall: {
+                                id: string;
+                                name: string;
+                            };
+                            service: {
+                                code: string;
+                                name: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                            };
+                            status: "waiting" | "called" | "serving" | "done" | "no_show" | "transferred" | "cancelled";
+                            /** @description Priority tickets (elderly, disabled, appointment) are called before the others */
+                            priority: "none" | "elderly" | "disabled" | "appointment";
+                            /** @description People of the same service called before this ticket (while waiting) */
+                            ahead: number | null;
+                            /** @description Estimated wait in seconds: median service time × people ahead ÷ open counters; null when no open counter serves the service */
+                            estimatedWaitSeconds: number | null;
+                            /** @description The counter to go to, once called */
+                            counter: string | null;
+                            recalls: number;
+                            /** @description ISO 8601 instant (UTC) */
+                            issuedAt: string;
+                            /** @description ISO 8601 instant (UTC) */
+                            calledAt: string | null;
+                            /** @description The phone page to encode in the ticket’s QR code */
+                            followUrl: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tickets/{token}/qr.svg": {
         parameters: {
             query?: never;
@@ -9412,6 +9536,134 @@ export interface paths {
                                     };
                                 };
                             };
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/console/halls/{hall}/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The hall’s audit log (supervisor): who did what, when, from where; newest first */
+        get: {
+            parameters: {
+                query: {
+                    limit: number;
+                    /** @description The id of the last entry of the previous page */
+                    before?: string;
+                };
+                header?: never;
+                path: {
+                    /** @example hall_01JD3Q8Z5X6V7W8Y9Z0A1B2C3D */
+                    hall: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            entries: {
+                                id: string;
+                                at: string;
+                                /** @description staff:<id>, admin:<token id> or anonymous */
+                                actor: string;
+                                username: string | null;
+                                /** @example ticket.call */
+                                action: string;
+                                subject: string | null;
+                                detail: unknown;
+                                ip: string;
+                            }[];
                         };
                     };
                 };
