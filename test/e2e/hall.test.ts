@@ -202,6 +202,9 @@ describeBrowser('the service hall day in the browser', () => {
       await phone.waitForURL(/\/tickets\/tt_/);
       await phone.getByText('C001').waitFor();
       await phone.getByText('您排第 1 位').waitFor();
+      await phone.getByRole('button', { name: '不排了，离开队列' }).click();
+      await phone.getByRole('button', { name: '确定离开' }).click();
+      await phone.getByText('该号码已取消。').waitFor();
 
       // The board's sound takes a click (the gesture browsers ask for).
       const chimeToggle = board.getByRole('button', { name: /^提示音/ });
@@ -211,7 +214,7 @@ describeBrowser('the service hall day in the browser', () => {
       await kiosk.getByRole('heading', { level: 1, name: '请选择业务取号' }).waitFor({ timeout: 25_000 });
       await kiosk.getByRole('button', { name: 'English', exact: true }).click();
       await kiosk.getByRole('heading', { level: 1, name: 'Choose a service to take a number' }).waitFor();
-      await kiosk.getByRole('button', { name: /Enquiries.*1 waiting/ }).waitFor();
+      await kiosk.getByRole('button', { name: /Enquiries.*0 waiting/ }).waitFor();
 
       for (const pageErrors of errors) expect(pageErrors).toEqual([]);
     } finally {

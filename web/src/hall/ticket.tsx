@@ -52,11 +52,50 @@ export function TicketPage({ token }: { token: string }) {
       <div role="status" aria-live="assertive" aria-atomic="true">
         <TicketState ticket={ticket} />
       </div>
+      {ticket.status === 'waiting' && <LeaveQueue token={token} onLeft={setTicket} />}
       <p className="small muted">
         {t('hall.ticket.issuedAt')} {clockTime(ticket.issuedAt, i18n.language as Lang)}
         {live && !finished ? ` · ${t('hall.ticket.live')}` : ''}
       </p>
     </section>
+  );
+}
+
+/** Leaving the queue, asked twice so a stray tap does not lose the place. */
+function LeaveQueue({ token, onLeft }: { token: string; onLeft(ticket: QueueTicket): void }) {
+  const { t } = useTranslation();
+  const [sure, setSure] = useState(false);
+  const [error, setError] = useState<string>();
+  async function leave() {
+    try {
+      onLeft(await call(api.POST('/v1/tickets/{token}/cancel', { params: { path: { token } } })));
+    } catch (failure) {
+      setError(explain(failure, t));
+    }
+  }
+  return (
+    <div className="ticket-leave">
+      {error && (
+        <p className="alert" role="alert">
+          {error}
+        </p>
+      )}
+      {sure ? (
+        <>
+          <p>{t('hall.ticket.leaveSure')}</p>
+          <button type="button" onClick={() => void leave()}>
+            {t('hall.ticket.leaveConfirm')}
+          </button>{' '}
+          <button type="button" onClick={() => setSure(false)}>
+            {t('hall.ticket.stay')}
+          </button>
+        </>
+      ) : (
+        <button type="button" onClick={() => setSure(true)}>
+          {t('hall.ticket.leave')}
+        </button>
+      )}
+    </div>
   );
 }
 
