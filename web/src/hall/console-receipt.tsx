@@ -39,6 +39,7 @@ export function RenewalDone({ renewal, onNext }: { renewal: CounterRenewal; onNe
         </a>
       </p>
       <InvoiceRequest order={renewal.order} />
+      <VoidRequest order={renewal.order} />
       <button type="button" className="primary" onClick={onNext}>
         {t('hall.renew.another')}
       </button>
@@ -87,6 +88,42 @@ function InvoiceRequest({ order }: { order: string }) {
         )}
         <button type="submit" disabled={!title.trim() || !email.trim()}>
           {t('hall.renew.requestInvoice')}
+        </button>
+      </form>
+    </details>
+  );
+}
+
+/** Asking for the renewal to be voided (a supervisor other than the requester carries it out). */
+function VoidRequest({ order }: { order: string }) {
+  const { t } = useTranslation();
+  const { csrf } = useStaff();
+  const [reason, setReason] = useState('');
+  const [requested, setRequested] = useState(false);
+  const [error, setError] = useState<string>();
+  async function request(event: FormEvent) {
+    event.preventDefault();
+    setError(undefined);
+    try {
+      await call(api.POST('/v1/console/renewals/{order}/void', { params: { path: { order } }, headers: csrf, body: { reason: reason.trim() } }));
+      setRequested(true);
+    } catch (failure) {
+      setError(explain(failure, t));
+    }
+  }
+  if (requested) return <p>{t('hall.renew.voidRequested')}</p>;
+  return (
+    <details className="console-invoice">
+      <summary>{t('hall.renew.voidHeading')}</summary>
+      <form onSubmit={request}>
+        <TextField label={t('hall.renew.voidReason')} autoComplete="off" maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} />
+        {error && (
+          <p className="alert" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit" disabled={!reason.trim()}>
+          {t('hall.renew.requestVoid')}
         </button>
       </form>
     </details>
