@@ -12,6 +12,8 @@ import { StatsPage } from './hall/stats.js';
 import { TicketPage } from './hall/ticket.js';
 import { type Lang, setLanguage } from './i18n.js';
 import './hall/hall.css';
+import './hall/board.css';
+import './hall/console.css';
 import { AccountPage } from './pages/account.js';
 import { CardPage } from './pages/card.js';
 import { FindOrderPage } from './pages/find-order.js';
