@@ -22,6 +22,23 @@ import type { Config } from './config.js';
 import type { Db } from './db/database.js';
 import { Idempotency } from './guard/idempotency.js';
 import { ProbeGuard } from './guard/probe-guard.js';
+import { BoardFeed } from './hall/board-feed.js';
+import { consoleRoutes } from './hall/console-routes.js';
+import { ConsoleService } from './hall/console-service.js';
+import { CounterRenewalService } from './hall/counter-renewal-service.js';
+import { counterRoutes } from './hall/counter-routes.js';
+import { hallAdminRoutes } from './hall/hall-admin-routes.js';
+import { HallAdminService } from './hall/hall-admin-service.js';
+import { HallStatsService } from './hall/hall-stats-service.js';
+import { InvoiceService } from './hall/invoice-service.js';
+import { queueRoutes } from './hall/queue-routes.js';
+import { QueueService } from './hall/queue-service.js';
+import { shiftRoutes } from './hall/shift-routes.js';
+import { ShiftService } from './hall/shift-service.js';
+import { StaffAuthService } from './hall/staff-auth-service.js';
+import { requireStaff } from './hall/staff-guard.js';
+import { staffRoutes } from './hall/staff-routes.js';
+import { VoidService } from './hall/void-service.js';
 import { frameworkErrors, registerErrorHandling } from './http/errors.js';
 import { validatorCompiler } from './http/validation.js';
 import { Dispatcher, directComposer } from './notify/dispatcher.js';
@@ -74,6 +91,16 @@ export interface Services {
   events: EventPublisher;
   signIn: SignInService;
   accountCards: AccountCardsService;
+  staffAuth: StaffAuthService;
+  hallAdmin: HallAdminService;
+  boardFeed: BoardFeed;
+  queue: QueueService;
+  console: ConsoleService;
+  counterRenewal: CounterRenewalService;
+  shifts: ShiftService;
+  voids: VoidService;
+  invoices: InvoiceService;
+  hallStats: HallStatsService;
 }
 
 export async function createServices(db: Db, config: Config, clock: Clock = systemClock): Promise<Services> {
@@ -99,6 +126,8 @@ export async function createServices(db: Db, config: Config, clock: Clock = syst
     maxAttempts: config.outboxMaxAttempts,
     concurrency: 8,
   });
+  const boardFeed = new BoardFeed(db);
+  const queue = new QueueService(db, clock, boardFeed, config.publicUrl);
   const renewal = new RenewalService(db, catalog, probes, clock, config.orderTtlMinutes, config.sandboxEnabled ? ['sandbox'] : [], events);
   return {
     db,
@@ -124,6 +153,16 @@ export async function createServices(db: Db, config: Config, clock: Clock = syst
     events,
     signIn: new SignInService(db, secrets.accountKey, clock, dispatcher, config.defaultOperator),
     accountCards: new AccountCardsService(db, catalog, renewal, orders, links, clock),
+    staffAuth: new StaffAuthService(db, clock),
+    hallAdmin: new HallAdminService(db, catalog, clock),
+    boardFeed,
+    queue,
+    console: new ConsoleService(db, clock, boardFeed, queue),
+    counterRenewal: new CounterRenewalService(db, catalog, renewal, clock, events, boardFeed),
+    shifts: new ShiftService(db, clock),
+    voids: new VoidService(db, clock, events),
+    invoices: new InvoiceService(db, orders, clock),
+    hallStats: new HallStatsService(db),
   };
 }
 
@@ -149,7 +188,17 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   await app.register(swagger, {
     openapi: {
       info: { title: 'simkeep API', version: '1.0.0', description: 'Renewals of number-keeping SIM plans. The contract is shared/api-v1.md.' },
-      components: { securitySchemes: { adminToken: { type: 'http', scheme: 'bearer', description: 'Admin token (simkeep admin-token create)' } } },
+      components: {
+        securitySchemes: {
+          adminToken: { type: 'http', scheme: 'bearer', description: 'Admin token (simkeep admin-token create)' },
+          staffSession: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'simkeep_staff',
+            description: 'Staff session (POST /v1/staff/login); writes also need X-CSRF-Token',
+          },
+        },
+      },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
@@ -162,6 +211,16 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   // The sandbox pays without money: a production deployment switches it off.
   if (services.config.sandboxEnabled) await app.register(paymentRoutes, { services });
   await app.register(receiptRoutes, { services });
+  await app.register(staffRoutes, { services });
+  await app.register(hallAdminRoutes, { services });
+  await app.register(queueRoutes, { services });
+  await app.register(async (staff) => {
+    requireStaff(staff, services.staffAuth, services.config.publicUrl);
+    await staff.register(consoleRoutes, { services });
+    await staff.register(counterRoutes, { services });
+    await staff.register(shiftRoutes, { services });
+  });
+  app.addHook('onClose', () => services.boardFeed.close());
   await app.register(async (admin) => {
     requireAdmin(admin, services.tokens);
     await admin.register(catalogRoutes, { services });

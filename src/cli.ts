@@ -10,6 +10,8 @@ import { buildApp, createServices, type Services } from './app.js';
 import { isValidDate } from './cards/calendar.js';
 import { ConfigError, loadConfig, redactUrl } from './config.js';
 import { migrate, openDatabase } from './db/database.js';
+import { registerHallCommands } from './hall/hall-cli.js';
+import { seedDemoHall } from './platform/demo-hall-seed.js';
 import { seedDemo } from './platform/demo-seed.js';
 import { runJobsOnce, startJobs } from './platform/jobs.js';
 import { serve } from './server.js';
@@ -99,6 +101,9 @@ program
       const demo = await seedDemo(services);
       console.log(demo.created ? 'demo data seeded:' : 'demo data was already there:');
       for (const card of demo.cards) console.log(`  ${card.msisdn}  ${card.iccid}  ${card.label}  valid until ${card.validUntil}`);
+      const hall = await seedDemoHall(services);
+      console.log(`demo service hall ${hall.id} (pages /halls/${hall.id}/kiosk, /board, /join):`);
+      for (const s of hall.staff) console.log(`  ${s.role}  ${s.username}  password ${s.password}`);
     });
   });
 
@@ -173,6 +178,8 @@ program
       await runReminders(services, operators, options.date, options.dryRun === true);
     });
   });
+
+registerHallCommands(program, withServices, (message) => new UsageError(message));
 
 function explain(error: unknown): string {
   if (error instanceof ConfigError) return `${error.message}\nfix the environment variables above and run again.`;

@@ -6,6 +6,7 @@
 import { buildApp, createServices } from './app.js';
 import type { Config } from './config.js';
 import { migrate, openDatabase } from './db/database.js';
+import { seedDemoHall } from './platform/demo-hall-seed.js';
 import { seedDemo } from './platform/demo-seed.js';
 import { startJobs } from './platform/jobs.js';
 import { maskMsisdn } from './shared/msisdn.js';
@@ -25,6 +26,13 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
     );
     process.stdout.write(
       `\nsimkeep demo ${demo.created ? 'seeded' : 'already seeded'}: operator "demo", plans m1 m3 y1 (online) d7 (counter), coupons SAVE5 BONUS7 (SUMMER has expired)\n${lines.join('\n')}\n\n`,
+    );
+    const hall = await seedDemoHall(services);
+    const hallUrl = `${config.publicUrl}/halls/${hall.id}`;
+    const staff = hall.staff.map((s) => `  ${s.role.padEnd(10)} ${s.username.padEnd(12)} password ${s.password}`);
+    process.stdout.write(
+      `demo service hall: kiosk ${hallUrl}/kiosk  board ${hallUrl}/board  join ${hallUrl}/join\n` +
+        `  staff sign-in ${config.publicUrl}/staff/login\n${staff.join('\n')}\n\n`,
     );
   }
   const jobs = config.jobs ? startJobs(services, app.log) : undefined;

@@ -13,6 +13,7 @@ import * as initial from './migrations/0001_initial.js';
 import * as notifications from './migrations/0002_notifications.js';
 import * as webhooks from './migrations/0003_webhooks.js';
 import * as accounts from './migrations/0004_accounts.js';
+import * as serviceHall from './migrations/0006_service_hall.js';
 import * as reminderSweepIndex from './migrations/0007_reminder_sweep_index.js';
 import type { Database } from './schema.js';
 
@@ -21,6 +22,8 @@ export type DialectName = 'sqlite' | 'postgres';
 export interface Db {
   kysely: Kysely<Database>;
   dialect: DialectName;
+  /** The URL it was opened with (a dedicated LISTEN connection opens its own client). */
+  url: string;
   close(): Promise<void>;
 }
 
@@ -45,13 +48,13 @@ export function openDatabase(url: string, options: { poolSize?: number } = {}): 
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
     const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-    return { kysely, dialect: 'sqlite', close: () => kysely.destroy() };
+    return { kysely, dialect: 'sqlite', url, close: () => kysely.destroy() };
   }
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: withNamedStatements(pool) }) });
-  return { kysely, dialect: 'postgres', close: () => kysely.destroy() };
+  return { kysely, dialect: 'postgres', url, close: () => kysely.destroy() };
 }
 
 const MAX_CACHED_STATEMENTS = 2000;
@@ -119,6 +122,7 @@ const migrations: Record<string, Migration> = {
   '0002_notifications': notifications,
   '0003_webhooks': webhooks,
   '0004_accounts': accounts,
+  '0006_service_hall': serviceHall,
   '0007_reminder_sweep_index': reminderSweepIndex,
 };
 

@@ -3,6 +3,8 @@
  * Dates are `YYYY-MM-DD` text in the operator's zone; instants are ISO 8601 UTC text;
  * money is integer minor units; booleans are 0/1 integers (SQLite has no boolean).
  */
+import type { HallDatabase } from './hall-schema.js';
+
 export interface OperatorTable {
   id: string;
   code: string;
@@ -295,7 +297,7 @@ export interface AccountSessionTable {
   expires_at: string;
 }
 
-export interface Database {
+export interface Database extends HallDatabase {
   operators: OperatorTable;
   plans: PlanTable;
   promotions: PromotionTable;

@@ -2,7 +2,8 @@
  * The scheduled jobs, run every minute in the server process (unless SIMKEEP_JOBS=false)
  * or in `simkeep worker` processes: expire unpaid orders, number receipts a crash left
  * unnumbered, enqueue each operator's reminders for its local day, dispatch due messages,
- * and forget old failed attempts, idempotency keys, and expired sign-in codes and sessions.
+ * and forget old failed attempts, idempotency keys, and expired sign-in codes and sessions
+ * (subscribers' and staff's).
  * A run never overlaps the previous one in a process; across processes the work is shared
  * safely (advisory locks, SKIP LOCKED).
  */
@@ -21,6 +22,7 @@ export async function runJobsOnce(services: Services): Promise<void> {
   await services.probes.prune();
   await services.idempotency.prune();
   await services.signIn.prune();
+  await services.staffAuth.prune();
 }
 
 export function startJobs(services: Services, logger: JobLogger): { stop(): void } {

@@ -4,7 +4,6 @@
  * sweeper that stores `expired` on unpaid orders past their time.
  */
 import { instantIn } from '../cards/calendar.js';
-import { lockCard, recordCardEvent, updateCard } from '../cards/card-repository.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { type AdminPrincipal, assertMayActFor, type CatalogService } from '../catalog/catalog-service.js';
 import type { Operator } from '../catalog/model.js';
@@ -21,6 +20,7 @@ import { DomainError } from '../shared/errors.js';
 import { maskMsisdn } from '../shared/msisdn.js';
 import type { EventPublisher } from '../webhooks/events.js';
 import { effectiveStatus, orderView } from './order-view.js';
+import { takeBackExtension } from './reversal.js';
 
 const orderNotFound = () => new DomainError('order_not_found', 'No order has this id.');
 
@@ -251,26 +251,7 @@ export class OrderService {
       if (order.status !== 'fulfilled' && order.status !== 'refund_pending') {
         throw new DomainError('order_not_pending', `An order that is ${order.status} cannot be refunded.`);
       }
-      if (order.status === 'fulfilled') {
-        const card = await lockCard(trx, this.db.dialect, order.card_id);
-        const later = await trx
-          .selectFrom('orders')
-          .select('id')
-          .where('card_id', '=', order.card_id)
-          .where('id', '!=', order.id)
-          .where('status', '=', 'fulfilled')
-          .where('fulfilled_at', '>', order.fulfilled_at ?? '')
-          .executeTakeFirst();
-        if (later || card.valid_until !== order.valid_until_after) {
-          throw new DomainError('order_not_pending', 'A later renewal was fulfilled on this card; its extension cannot be taken back.');
-        }
-        await updateCard(trx, card.id, {
-          valid_until: order.valid_until_before ?? card.valid_until,
-          anchor_day: order.anchor_day_before ?? card.anchor_day,
-          updated_at: now,
-        });
-        await recordCardEvent(trx, card.id, 'renewal_refunded', now, { order: id, to: order.valid_until_before }, principal.tokenId);
-      }
+      if (order.status === 'fulfilled') await takeBackExtension(trx, this.db.dialect, order, now, principal.tokenId);
       await trx.updateTable('orders').set({ status: 'refunded', refunded_at: now, refund_reason: reason, updated_at: now }).where('id', '=', id).execute();
       const restored = order.status === 'fulfilled' ? { validUntil: order.valid_until_before } : {};
       await this.events.publish(trx, operator.id, 'order.refunded', { order: { id, status: 'refunded', refundReason: reason, ...restored } }, new Date(now));

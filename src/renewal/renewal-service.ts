@@ -38,6 +38,18 @@ export interface OrderRequest extends QuoteRequest {
   payment: string;
 }
 
+export interface NewOrder {
+  /** Locked by the caller's transaction. */
+  card: CardRow;
+  operator: Operator;
+  plan: Plan;
+  price: Price;
+  coupon: string | undefined;
+  channel: Channel;
+  provider: string;
+  now: Date;
+}
+
 export class RenewalService {
   constructor(
     private readonly db: Db,
@@ -145,68 +157,79 @@ export class RenewalService {
     const { card: found, operator } = await this.findCard(request, ip);
     const plan = await this.sellablePlan(operator, request.plan, channel);
     const now = this.clock.now();
-    const nowIso = now.toISOString();
     // Read outside the transaction: on SQLite the transaction holds the only connection.
     const rules = await this.catalog.promotionsOf(operator.id);
     return transact(async (trx) => {
       const card = await lockCard(trx, this.db.dialect, found.id);
       const { price } = await this.price(trx, operator, plan, card, request.coupon, channel, now, rules, true);
-      const bonus = price.periods.slice(1).reduce((sum, p) => ({ months: sum.months + p.months, days: sum.days + p.days }), { months: 0, days: 0 });
-      const order: OrderTable = {
-        id: newSecretId('ord'),
-        operator_id: operator.id,
-        card_id: card.id,
-        plan_id: plan.id,
-        plan_code: plan.code,
-        channel,
-        status: 'pending_payment',
-        list_price: price.listPrice,
-        total: price.total,
-        currency: operator.currency,
-        discounts: JSON.stringify(price.discounts),
-        period_months: plan.months,
-        period_days: plan.days,
-        bonus_months: bonus.months,
-        bonus_days: bonus.days,
-        bonus_promotion_id: price.bonus?.promotion ?? null,
-        coupon_code: request.coupon ? request.coupon.trim().toUpperCase() : null,
-        payment_provider: request.payment,
-        expires_at: new Date(now.getTime() + this.orderTtlMinutes * 60_000).toISOString(),
-        created_at: nowIso,
-        updated_at: nowIso,
-        fulfilled_at: null,
-        valid_until_before: null,
-        valid_until_after: null,
-        anchor_day_before: null,
-        receipt_number: null,
-        refund_reason: null,
-        refunded_at: null,
-      };
-      const payment: PaymentTable = {
-        id: newSecretId('pay'),
-        order_id: order.id,
-        provider: request.payment,
-        status: 'pending',
-        amount: price.total,
-        currency: operator.currency,
-        paid_amount: null,
-        paid_currency: null,
-        flag: null,
-        attempts: 0,
-        created_at: nowIso,
-        updated_at: nowIso,
-      };
-      await trx.insertInto('orders').values(order).execute();
-      await trx.insertInto('payments').values(payment).execute();
-      await reserveRedemptions(trx, price.promotionIds, order.id, card.id, nowIso);
-      // The same view GET /v1/orders/{id} gives, so a replay and a read agree.
-      const view = orderView(order, payment, operator, card.msisdn, now, undefined, plan.name);
-      await this.events.publish(trx, operator.id, 'order.created', { order: view, card: { id: card.id, msisdn: card.msisdn } }, now);
+      const { view } = await this.insertOrder(trx, { card, operator, plan, price, coupon: request.coupon, channel, provider: request.payment, now });
       return { status: 201, body: view };
     });
   }
 
-  private async sellablePlan(operator: Operator, code: string, channel: Channel): Promise<Plan> {
+  /**
+   * Writes a pending order for a priced renewal of a locked card, with its payment and
+   * reserved redemptions, and publishes `order.created`; the online and the counter
+   * renewal both go through here.
+   */
+  async insertOrder(trx: Kysely<Database>, input: NewOrder) {
+    const { card, operator, plan, price, channel, now } = input;
+    const nowIso = now.toISOString();
+    const bonus = price.periods.slice(1).reduce((sum, p) => ({ months: sum.months + p.months, days: sum.days + p.days }), { months: 0, days: 0 });
+    const order: OrderTable = {
+      id: newSecretId('ord'),
+      operator_id: operator.id,
+      card_id: card.id,
+      plan_id: plan.id,
+      plan_code: plan.code,
+      channel,
+      status: 'pending_payment',
+      list_price: price.listPrice,
+      total: price.total,
+      currency: operator.currency,
+      discounts: JSON.stringify(price.discounts),
+      period_months: plan.months,
+      period_days: plan.days,
+      bonus_months: bonus.months,
+      bonus_days: bonus.days,
+      bonus_promotion_id: price.bonus?.promotion ?? null,
+      coupon_code: input.coupon ? input.coupon.trim().toUpperCase() : null,
+      payment_provider: input.provider,
+      expires_at: new Date(now.getTime() + this.orderTtlMinutes * 60_000).toISOString(),
+      created_at: nowIso,
+      updated_at: nowIso,
+      fulfilled_at: null,
+      valid_until_before: null,
+      valid_until_after: null,
+      anchor_day_before: null,
+      receipt_number: null,
+      refund_reason: null,
+      refunded_at: null,
+    };
+    const payment: PaymentTable = {
+      id: newSecretId('pay'),
+      order_id: order.id,
+      provider: input.provider,
+      status: 'pending',
+      amount: price.total,
+      currency: operator.currency,
+      paid_amount: null,
+      paid_currency: null,
+      flag: null,
+      attempts: 0,
+      created_at: nowIso,
+      updated_at: nowIso,
+    };
+    await trx.insertInto('orders').values(order).execute();
+    await trx.insertInto('payments').values(payment).execute();
+    await reserveRedemptions(trx, price.promotionIds, order.id, card.id, nowIso);
+    // The same view GET /v1/orders/{id} gives, so a replay and a read agree.
+    const view = orderView(order, payment, operator, card.msisdn, now, undefined, plan.name);
+    await this.events.publish(trx, operator.id, 'order.created', { order: view, card: { id: card.id, msisdn: card.msisdn } }, now);
+    return { order, payment, view };
+  }
+
+  async sellablePlan(operator: Operator, code: string, channel: Channel): Promise<Plan> {
     const plan = (await this.catalog.plansOf(operator.id)).find((p) => p.code === code);
     if (!plan) throw new DomainError('plan_not_found', `The operator has no plan "${code}".`);
     if (!plan.active || !plan.channels.includes(channel)) {
@@ -215,7 +238,8 @@ export class RenewalService {
     return plan;
   }
 
-  private async price(
+  /** Prices the plan for the card now; `lock` holds the limited promotions until the transaction ends. */
+  async price(
     db: Kysely<Database>,
     operator: Operator,
     plan: Plan,

@@ -43,7 +43,10 @@ describe.each(DIALECTS)('malformed input on every route on %s', (dialect) => {
     pending: { id: string; payment: { id: string } };
     fulfilled: { id: string; receipt: { number: string } };
     promotion: { id: string };
+    hall: { id: string; counter: string; staff: string; ticket: { id: string; token: string } };
   };
+  /** The clerk's session for the staff-only routes. */
+  let session: { cookie: string; csrf: string };
   const TABLES = [
     'operators',
     'plans',
@@ -59,6 +62,18 @@ describe.each(DIALECTS)('malformed input on every route on %s', (dialect) => {
     'idempotency_keys',
     'admin_tokens',
     'settings',
+    'halls',
+    'hall_services',
+    'hall_counters',
+    'staff',
+    'staff_sessions',
+    'staff_login_failures',
+    'audit_log',
+    'hall_tickets',
+    'counter_shifts',
+    'counter_payments',
+    'id_checks',
+    'invoice_requests',
   ] as const;
 
   beforeAll(async () => {
@@ -76,9 +91,35 @@ describe.each(DIALECTS)('malformed input on every route on %s', (dialect) => {
         payload: { msisdn: card.msisdn, iccid: card.iccid, plan: 'm1', payment: 'sandbox' },
       })
     ).body;
-    fx = { card, pending, fulfilled, promotion };
+    fx = { card, pending, fulfilled, promotion, hall: await newHall() };
+    const login = await h.request({ method: 'POST', url: '/v1/staff/login', payload: { username: 'clerk1', password: 'correct horse battery' } });
+    session = { cookie: String(([] as string[]).concat(login.headers['set-cookie'] as string)[0]).split(';')[0] as string, csrf: login.body.csrfToken };
   });
   afterAll(() => h?.close());
+
+  /** A hall with a service, a counter, a clerk and a waiting ticket, for the hall's routes. */
+  async function newHall() {
+    const hall = (await h.admin('POST', '/v1/admin/operators/demo/halls', { name: 'Central', address: 'Queen’s Road' })).body;
+    await h.admin('POST', `/v1/admin/halls/${hall.id}/services`, { code: 'renewal', name: { 'zh-CN': '续费', en: 'Renewal' }, ticketPrefix: 'A' });
+    const layout = (await h.admin('POST', `/v1/admin/halls/${hall.id}/counters`, { name: '1', services: ['renewal'] })).body;
+    const staff = (
+      await h.admin('POST', '/v1/admin/operators/demo/staff', {
+        username: 'clerk1',
+        displayName: 'Clerk',
+        role: 'clerk',
+        hall: hall.id,
+        password: 'correct horse battery',
+      })
+    ).body;
+    const ticket = (await h.request({ method: 'POST', url: `/v1/halls/${hall.id}/tickets`, payload: { service: 'renewal' } })).body;
+    const row = await h.services.db.kysely.selectFrom('hall_tickets').select('id').where('token', '=', ticket.token).executeTakeFirstOrThrow();
+    return {
+      id: hall.id as string,
+      counter: layout.counters[0].id as string,
+      staff: staff.id as string,
+      ticket: { id: row.id, token: ticket.token as string },
+    };
+  }
 
   async function snapshot() {
     const db = h.services.db.kysely;
@@ -109,7 +150,24 @@ describe.each(DIALECTS)('malformed input on every route on %s', (dialect) => {
       paymentId: fx.pending.payment.id,
       return: `/orders/${fx.pending.id}`,
       number: fx.fulfilled.receipt.number,
-      id: route.path.includes('/promotions/') ? fx.promotion.id : route.path.startsWith('/v1/admin/orders') ? fx.fulfilled.id : fx.pending.id,
+      id: route.path.includes('/promotions/')
+        ? fx.promotion.id
+        : route.path.startsWith('/v1/admin/orders')
+          ? fx.fulfilled.id
+          : route.path.startsWith('/v1/admin/staff/')
+            ? fx.hall.staff
+            : fx.pending.id,
+      hall: fx.hall.id,
+      counter: fx.hall.counter,
+      ticket: fx.hall.ticket.id,
+      token: fx.hall.ticket.token,
+      order: fx.fulfilled.id,
+      shift: 'shf_01JD3Q8Z5X6V7W8Y9Z0A1B2C3D',
+      invoice: 'inv_01JD3Q8Z5X6V7W8Y9Z0A1B2C3D',
+      service: 'renewal',
+      username: 'clerk1',
+      from: '2026-11-24',
+      to: '2026-11-24',
     };
     const text = where === 'url';
     const value = name in fixtures && accepts(s, fixtures[name], text) ? fixtures[name] : sample(s);
@@ -139,6 +197,7 @@ describe.each(DIALECTS)('malformed input on every route on %s', (dialect) => {
     if (change.query !== undefined) url += `?${change.query}`;
     const headers: Record<string, string> = { accept: 'application/json' };
     if (route.admin && change.auth !== null) headers.authorization = change.auth ?? `Bearer ${ADMIN_TOKEN}`;
+    if (route.staff && change.auth !== null) Object.assign(headers, { cookie: session.cookie, 'x-csrf-token': session.csrf });
     if (route.params.some((p) => p.in === 'header' && p.name === 'idempotency-key')) headers['idempotency-key'] = idempotencyKey();
     Object.assign(headers, change.headers);
     let payload: string | undefined = change.raw;
@@ -177,6 +236,7 @@ describe.each(DIALECTS)('malformed input on every route on %s', (dialect) => {
           add(`header ${p.name}: ${label}`, { headers: { [p.name]: String(v) } });
       }
     }
+    if (route.staff) add('no staff session', { auth: null });
     if (route.admin) {
       add('no credentials', { auth: null });
       add('unknown token', { auth: 'Bearer sk_admin_not-a-token' });
@@ -278,6 +338,19 @@ describe.each(DIALECTS)('malformed input on every route on %s', (dialect) => {
         ['an unknown parameter', { query: 'bogus=1' }, 'invalid_request'],
       ],
       'POST /v1/admin/orders/{id}/refund': () => [['an unpaid order', { path: { id: fx.pending.id } }, 'order_not_pending']],
+      'POST /v1/halls/{hall}/tickets': () => [['an unknown service', { body: body({ service: 'nope' }) }, 'service_not_found']],
+      'POST /v1/halls/{hall}/remote-tickets': () => [['a number no phone has', { body: body({ phone: '+1234567' }) }, 'invalid_request']],
+      'GET /v1/tickets/{token}': () => [['an unknown token', { path: { token: 'tt_unknownunknownunknown' } }, 'ticket_not_found']],
+      'POST /v1/admin/operators/{operator}/halls': () => [['an unknown time zone', { body: body({ timeZone: 'Mars/Olympus' }) }, 'invalid_request']],
+      'POST /v1/admin/operators/{operator}/staff': () => [
+        ['a clerk without a hall', { body: { username: 'new.clerk', displayName: 'N', role: 'clerk', password: 'correct horse battery' } }, 'invalid_request'],
+        [
+          'a username in use',
+          { body: { username: 'clerk1', displayName: 'N', role: 'clerk', hall: fx.hall.id, password: 'correct horse battery' } },
+          'staff_exists',
+        ],
+      ],
+      'POST /v1/admin/halls/{hall}/counters': () => [['an unknown service', { body: { name: '9', services: ['nope'] } }, 'service_not_found']],
       'POST /v1/orders/{id}/cancel': () => [['a fulfilled order', { path: { id: fx.fulfilled.id } }, 'order_not_pending']],
       'GET /v1/orders/{id}/receipt.pdf': () => [['an unpaid order', {}, 'receipt_not_found']],
       'GET /r/{number}': () => [

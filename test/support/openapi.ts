@@ -20,7 +20,10 @@ export interface Route {
   path: string;
   params: Parameter[];
   body?: Schema;
+  /** Takes the admin bearer token (some also a staff session). */
   admin: boolean;
+  /** Takes only a staff session (cookie and X-CSRF-Token). */
+  staff: boolean;
 }
 
 /** The routes of the OpenAPI document, read from a throwaway app. */
@@ -35,7 +38,8 @@ export async function documentedRoutes(): Promise<Route[]> {
         path,
         params: op.parameters ?? [],
         body: op.requestBody?.content?.['application/json']?.schema,
-        admin: Array.isArray(op.security) && op.security.length > 0,
+        admin: Array.isArray(op.security) && op.security.some((s: Schema) => 'adminToken' in s),
+        staff: Array.isArray(op.security) && op.security.length > 0 && op.security.every((s: Schema) => 'staffSession' in s),
       })),
     );
   } finally {

@@ -3436,6 +3436,6319 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/staff/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Staff login with username and password
+         * @description Sets the `simkeep_staff` cookie (HttpOnly, SameSite=Strict, 12 h) and answers the staff member, their halls and the CSRF token to send in `X-CSRF-Token` on every state-changing staff request. A wrong username or password: `401 credentials_invalid`. After 5 failures for a username (or 30 from one IP) within 15 minutes: `429 too_many_attempts` with `details.retryAfter` until the window passes.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        username: string;
+                        password: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            staff: {
+                                id: string;
+                                username: string;
+                                displayName: string;
+                                role: "clerk" | "supervisor" | "operator_admin";
+                                operator: string;
+                                hall: string | null;
+                            };
+                            /** @description Send it back in X-CSRF-Token on every state-changing staff request */
+                            csrfToken: string;
+                            /** @description The halls this staff member works in (one, or all of the operator for an operator admin) */
+                            halls: {
+                                id: string;
+                                operator: string;
+                                name: string;
+                                address: string;
+                                openingHours: {
+                                    [key: string]: string[];
+                                };
+                                timeZone: string;
+                                maxRecalls: number;
+                                services: {
+                                    id: string;
+                                    code: string;
+                                    name: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                    ticketPrefix: string;
+                                    defaultServiceSeconds: number;
+                                }[];
+                                counters: {
+                                    id: string;
+                                    name: string;
+                                    status: "open" | "closed";
+                                    services: string[];
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/staff/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in staff member, their halls and the CSRF token */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            staff: {
+                                id: string;
+                                username: string;
+                                displayName: string;
+                                role: "clerk" | "supervisor" | "operator_admin";
+                                operator: string;
+                                hall: string | null;
+                            };
+                            /** @description Send it back in X-CSRF-Token on every state-changing staff request */
+                            csrfToken: string;
+                            /** @description The halls this staff member works in (one, or all of the operator for an operator admin) */
+                            halls: {
+                                id: string;
+                                operator: string;
+                                name: string;
+                                address: string;
+                                openingHours: {
+                                    [key: string]: string[];
+                                };
+                                timeZone: string;
+                                maxRecalls: number;
+                                services: {
+                                    id: string;
+                                    code: string;
+                                    name: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                    ticketPrefix: string;
+                                    defaultServiceSeconds: number;
+                                }[];
+                                counters: {
+                                    id: string;
+                                    name: string;
+                                    status: "open" | "closed";
+                                    services: string[];
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/staff/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End the staff session
+         * @description Needs `X-CSRF-Token`. Clears the cookie.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/operators/{operator}/halls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The operator's halls with their services and counters
+         * @description An admin bearer token of the operator, or an operator admin’s staff session (with X-CSRF-Token on writes). Audited.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @example demo */
+                    operator: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            halls: {
+                                id: string;
+                                operator: string;
+                                name: string;
+                                address: string;
+                                openingHours: {
+                                    [key: string]: string[];
+                                };
+                                timeZone: string;
+                                maxRecalls: number;
+                                services: {
+                                    id: string;
+                                    code: string;
+                                    name: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                    ticketPrefix: string;
+                                    defaultServiceSeconds: number;
+                                }[];
+                                counters: {
+                                    id: string;
+                                    name: string;
+                                    status: "open" | "closed";
+                                    services: string[];
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create a service hall
+         * @description An admin bearer token of the operator, or an operator admin’s staff session (with X-CSRF-Token on writes). Audited.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @example demo */
+                    operator: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @example 中环营业厅 Central hall */
+                        name: string;
+                        address: string;
+                        /** @description Opening and closing time per weekday, e.g. {"mon": ["09:00", "18:00"]} */
+                        openingHours?: {
+                            mon?: string[];
+                            tue?: string[];
+                            wed?: string[];
+                            thu?: string[];
+                            fri?: string[];
+                            sat?: string[];
+                            sun?: string[];
+                        };
+                        /**
+                         * @description IANA zone; the operator's by default
+                         * @example Asia/Shanghai
+                         */
+                        timeZone?: string;
+                        /** @description Recalls before a called ticket may be marked a no-show (default 2) */
+                        maxRecalls?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            operator: string;
+                            name: string;
+                            address: string;
+                            openingHours: {
+                                [key: string]: string[];
+                            };
+                            timeZone: string;
+                            maxRecalls: number;
+                            services: {
+                                id: string;
+                                code: string;
+                                name: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                ticketPrefix: string;
+                                defaultServiceSeconds: number;
+                            }[];
+                            counters: {
+                                id: string;
+                                name: string;
+                                status: "open" | "closed";
+                                services: string[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/halls/{hall}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A hall with its services and counters
+         * @description An admin bearer token of the operator, or an operator admin’s staff session (with X-CSRF-Token on writes). Audited.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @example hall_01JD3Q8Z5X6V7W8Y9Z0A1B2C3D */
+                    hall: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            operator: string;
+                            name: string;
+                            address: string;
+                            openingHours: {
+                                [key: string]: string[];
+                            };
+                            timeZone: string;
+                            maxRecalls: number;
+                            services: {
+                                id: string;
+                                code: string;
+                                name: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                ticketPrefix: string;
+                                defaultServiceSeconds: number;
+                            }[];
+                            counters: {
+                                id: string;
+                                name: string;
+                                status: "open" | "closed";
+                                services: string[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/halls/{hall}/services": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add a service (renewal, new SIM, enquiries…) with its ticket prefix
+         * @description An admin bearer token of the operator, or an operator admin’s staff session (with X-CSRF-Token on writes). Audited.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @example hall_01JD3Q8Z5X6V7W8Y9Z0A1B2C3D */
+                    hall: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @example renewal */
+                        code: string;
+                        name: {
+                            "zh-CN": string;
+                            en: string;
+                        };
+                        /** @example A */
+                        ticketPrefix: string;
+                        /** @description Service time the wait estimate uses until the service has history (default 300) */
+                        defaultServiceSeconds?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            operator: string;
+                            name: string;
+                            address: string;
+                            openingHours: {
+                                [key: string]: string[];
+                            };
+                            timeZone: string;
+                            maxRecalls: number;
+                            services: {
+                                id: string;
+                                code: string;
+                                name: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                ticketPrefix: string;
+                                defaultServiceSeconds: number;
+                            }[];
+                            counters: {
+                                id: string;
+                                name: string;
+                                status: "open" | "closed";
+                                services: string[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/halls/{hall}/counters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add a counter and the services it serves (it starts closed)
+         * @description An admin bearer token of the operator, or an operator admin’s staff session (with X-CSRF-Token on writes). Audited.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @example hall_01JD3Q8Z5X6V7W8Y9Z0A1B2C3D */
+                    hall: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @example 3 */
+                        name: string;
+                        /** @description Codes (or ids) of the services the counter serves */
+                        services: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            operator: string;
+                            name: string;
+                            address: string;
+                            openingHours: {
+                                [key: string]: string[];
+                            };
+                            timeZone: string;
+                            maxRecalls: number;
+                            services: {
+                                id: string;
+                                code: string;
+                                name: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                ticketPrefix: string;
+                                defaultServiceSeconds: number;
+                            }[];
+                            counters: {
+                                id: string;
+                                name: string;
+                                status: "open" | "closed";
+                                services: string[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/operators/{operator}/staff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a staff account (clerk, supervisor of one hall, or operator admin)
+         * @description An admin bearer token of the operator, or an operator admin’s staff session (with X-CSRF-Token on writes). Audited.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @example demo */
+                    operator: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @example li.wei */
+                        username: string;
+                        displayName: string;
+                        role: "clerk" | "supervisor" | "operator_admin";
+                        /** @example hall_01JD3Q8Z5X6V7W8Y9Z0A1B2C3D */
+                        hall?: string;
+                        password: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            operator: string;
+                            username: string;
+                            displayName: string;
+                            role: "clerk" | "supervisor" | "operator_admin";
+                            hall: string | null;
+                            active: boolean;
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/staff/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Disable, enable or reset the password of a staff account (ends its sessions)
+         * @description An admin bearer token of the operator, or an operator admin’s staff session (with X-CSRF-Token on writes). Audited.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @example stf_01JD3Q8Z5X6V7W8Y9Z0A1B2C3D */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        active?: boolean;
+                        password?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            operator: string;
+                            username: string;
+                            displayName: string;
+                            role: "clerk" | "supervisor" | "operator_admin";
+                            hall: string | null;
+                            active: boolean;
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/halls/{hall}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The kiosk’s hall: services with people waiting and the wait for a new ticket */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @example hall_01JD3Q8Z5X6V7W8Y9Z0A1B2C3D */
+                    hall: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            address: string;
+                            openingHours: {
+                                [key: string]: string[];
+                            };
+                            timeZone: string;
+                            services: {
+                                id: string;
+                                code: string;
+                                name: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                ticketPrefix: string;
+                                defaultServiceSeconds: number;
+                                waiting: number;
+                                openCounters: number;
+                                /** @description Estimated wait in seconds: median service time × people ahead ÷ open counters; null when no open counter serves the service */
+                                estimatedWaitSeconds: number | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/halls/{hall}/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take a ticket at the kiosk
+         * @description Numbers are the service’s prefix and a daily sequence restarting at local midnight in the hall’s zone (A001, A002…). The answer has the people ahead, the estimated wait and the phone page’s URL for the QR code.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @example hall_01JD3Q8Z5X6V7W8Y9Z0A1B2C3D */
+                    hall: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Service code (or id)
+                         * @example renewal
+                         */
+                        service: string;
+                        /** @description Priority tickets (elderly, disabled, appointment) are called before the others */
+                        priority?: "none" | "elderly" | "disabled" | "appointment";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Bearer secret of the phone page: GET /v1/tickets/{token} */
+                            token: string;
+                            /** @example A023 */
+                            number: string;
+                            hall: {
+                                id: string;
+                                name: string;
+                            };
+                            service: {
+                                code: string;
+                                name: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                            };
+                            status: "waiting" | "called" | "serving" | "done" | "no_show" | "transferred" | "cancelled";
+                            /** @description Priority tickets (elderly, disabled, appointment) are called before the others */
+                            priority: "none" | "elderly" | "disabled" | "appointment";
+                            /** @description People of the same service called before this ticket (while waiting) */
+                            ahead: number | null;
+                            /** @description Estimated wait in seconds: median service time × people ahead ÷ open counters; null when no open counter serves the service */
+                            estimatedWaitSeconds: number | null;
+                            /** @description The counter to go to, once called */
+                            counter: string | null;
+                            recalls: number;
+                            /** @description ISO 8601 instant (UTC) */
+                            issuedAt: string;
+                            /** @description ISO 8601 instant (UTC) */
+                            calledAt: string | null;
+                            /** @description The phone page to encode in the ticket’s QR code */
+                            followUrl: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/halls/{hall}/remote-tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Join the queue before arriving (web app or the hall’s QR code)
+         * @description With a phone number, an SMS is sent once when 3 people (or fewer) are ahead, and when the ticket is called.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @example hall_01JD3Q8Z5X6V7W8Y9Z0A1B2C3D */
+                    hall: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Service code (or id)
+                         * @example renewal
+                         */
+                        service: string;
+                        /**
+                         * @description For an SMS when 3 people are ahead and when called
+                         * @example +8613800138000
+                         */
+                        phone?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Bearer secret of the phone page: GET /v1/tickets/{token} */
+                            token: string;
+                            /** @example A023 */
+                            number: string;
+                            hall: {
+                                id: string;
+                                name: string;
+                            };
+                            service: {
+                                code: string;
+                                name: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                            };
+                            status: "waiting" | "called" | "serving" | "done" | "no_show" | "transferred" | "cancelled";
+                            /** @description Priority tickets (elderly, disabled, appointment) are called before the others */
+                            priority: "none" | "elderly" | "disabled" | "appointment";
+                            /** @description People of the same service called before this ticket (while waiting) */
+                            ahead: number | null;
+                            /** @description Estimated wait in seconds: median service time × people ahead ÷ open counters; null when no open counter serves the service */
+                            estimatedWaitSeconds: number | null;
+                            /** @description The counter to go to, once called */
+                            counter: string | null;
+                            recalls: number;
+                            /** @description ISO 8601 instant (UTC) */
+                            issuedAt: string;
+                            /** @description ISO 8601 instant (UTC) */
+                            calledAt: string | null;
+                            /** @description The phone page to encode in the ticket’s QR code */
+                            followUrl: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tickets/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A ticket’s status for the phone page (by its token) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Bearer secret of the phone page: GET /v1/tickets/{token} */
+                            token: string;
+                            /** @example A023 */
+                            number: string;
+                            hall: {
+                                id: string;
+                                name: string;
+                            };
+                            service: {
+                                code: string;
+                                name: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                            };
+                            status: "waiting" | "called" | "serving" | "done" | "no_show" | "transferred" | "cancelled";
+                            /** @description Priority tickets (elderly, disabled, appointment) are called before the others */
+                            priority: "none" | "elderly" | "disabled" | "appointment";
+                            /** @description People of the same service called before this ticket (while waiting) */
+                            ahead: number | null;
+                            /** @description Estimated wait in seconds: median service time × people ahead ÷ open counters; null when no open counter serves the service */
+                            estimatedWaitSeconds: number | null;
+                            /** @description The counter to go to, once called */
+                            counter: string | null;
+                            recalls: number;
+                            /** @description ISO 8601 instant (UTC) */
+                            issuedAt: string;
+                            /** @description ISO 8601 instant (UTC) */
+                            calledAt: string | null;
+                            /** @description The phone page to encode in the ticket’s QR code */
+                            followUrl: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tickets/{token}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Leave the queue (the phone page; a waiting ticket only) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Bearer secret of the phone page: GET /v1/tickets/{token} */
+                            token: string;
+                            /** @example A023 */
+                            number: string;
+                            hall: {
+                                id: string;
+                                name: string;
+                            };
+                            service: {
+                                code: string;
+                                name: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                            };
+                            status: "waiting" | "called" | "serving" | "done" | "no_show" | "transferred" | "cancelled";
+                            /** @description Priority tickets (elderly, disabled, appointment) are called before the others */
+                            priority: "none" | "elderly" | "disabled" | "appointment";
+                            /** @description People of the same service called before this ticket (while waiting) */
+                            ahead: number | null;
+                            /** @description Estimated wait in seconds: median service time × people ahead ÷ open counters; null when no open counter serves the service */
+                            estimatedWaitSeconds: number | null;
+                            /** @description The counter to go to, once called */
+                            counter: string | null;
+                            recalls: number;
+                            /** @description ISO 8601 instant (UTC) */
+                            issuedAt: string;
+                            /** @description ISO 8601 instant (UTC) */
+                            calledAt: string | null;
+                            /** @description The phone page to encode in the ticket’s QR code */
+                            followUrl: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tickets/{token}/qr.svg": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The QR code of the ticket’s phone page (SVG), for the kiosk to print or show */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description SVG */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/svg+xml": string;
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/svg+xml": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/svg+xml": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/halls/{hall}/board": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The display board’s state */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @example hall_01JD3Q8Z5X6V7W8Y9Z0A1B2C3D */
+                    hall: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            hall: {
+                                id: string;
+                                name: string;
+                            };
+                            /** @description ISO 8601 instant (UTC) */
+                            at: string;
+                            /** @description Tickets called and not yet at the counter, newest call first */
+                            calling: {
+                                number: string;
+                                counter: string | null;
+                                service: string;
+                                /** @description ISO 8601 instant (UTC) */
+                                calledAt: string | null;
+                                recalls: number;
+                            }[];
+                            /** @description Tickets called earlier today (being served, done, no-show…), newest first */
+                            recent: {
+                                number: string;
+                                counter: string | null;
+                                service: string;
+                                /** @description ISO 8601 instant (UTC) */
+                                calledAt: string | null;
+                                recalls: number;
+                            }[];
+                            services: {
+                                code: string;
+                                name: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                ticketPrefix: string;
+                                waiting: number;
+                                /** @description Estimated wait in seconds: median service time × people ahead ÷ open counters; null when no open counter serves the service */
+                                estimatedWaitSeconds: number | null;
+                            }[];
+                            counters: {
+                                name: string;
+                                status: "open" | "closed";
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/halls/{hall}/board/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The display board, live (Server-Sent Events)
+         * @description A `text/event-stream`: `event: board` with the whole board (as GET /v1/halls/{hall}/board) at once and after every change of the hall’s queue, and `event: call` `{"number", "counter", "service", "recall"}` when a ticket is called or recalled (chime, speech). Changes made through any server process arrive within a second (PostgreSQL LISTEN/NOTIFY). A comment line every 15 s keeps proxies from closing it.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @example hall_01JD3Q8Z5X6V7W8Y9Z0A1B2C3D */
+                    hall: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description text/event-stream */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/console/counters/{counter}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A counter’s console: its status, current ticket, people waiting for its services, and my open shift */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @example ctr_01JD3Q8Z5X6V7W8Y9Z0A1B2C3D */
+                    counter: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            hall: {
+                                id: string;
+                                name: string;
+                            };
+                            counter: {
+                                id: string;
+                                name: string;
+                                status: "open" | "closed";
+                            };
+                            current: {
+                                id: string;
+                                number: string;
+                                service: string;
+                                status: "waiting" | "called" | "serving" | "done" | "no_show" | "transferred" | "cancelled";
+                                /** @description Priority tickets (elderly, disabled, appointment) are called before the others */
+                                priority: "none" | "elderly" | "disabled" | "appointment";
+                                source: "kiosk" | "remote" | "walk_in";
+                                /** @description Masked */
+                                phone: string | null;
+                                recalls: number;
+                                maxRecalls: number;
+                                counter: string | null;
+                                counterId: string | null;
+                                /** @description ISO 8601 instant (UTC) */
+                                issuedAt: string;
+                                /** @description ISO 8601 instant (UTC) */
+                                calledAt: string | null;
+                                /** @description ISO 8601 instant (UTC) */
+                                startedAt: string | null;
+                                /** @description ISO 8601 instant (UTC) */
+                                finishedAt: string | null;
+                            } | null;
+                            services: {
+                                code: string;
+                                waiting: number;
+                            }[];
+                            shift: {
+                                id: string;
+                                counterId: string;
+                                float: number;
+                                /** @description ISO 8601 instant (UTC) */
+                                openedAt: string;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/console/counters/{counter}/open": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Open a counter (supervisor) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @example ctr_01JD3Q8Z5X6V7W8Y9Z0A1B2C3D */
+                    counter: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            hall: {
+                                id: string;
+                                name: string;
+                            };
+                            counter: {
+                                id: string;
+                                name: string;
+                                status: "open" | "closed";
+                            };
+                            current: {
+                                id: string;
+                                number: string;
+                                service: string;
+                                status: "waiting" | "called" | "serving" | "done" | "no_show" | "transferred" | "cancelled";
+                                /** @description Priority tickets (elderly, disabled, appointment) are called before the others */
+                                priority: "none" | "elderly" | "disabled" | "appointment";
+                                source: "kiosk" | "remote" | "walk_in";
+                                /** @description Masked */
+                                phone: string | null;
+                                recalls: number;
+                                maxRecalls: number;
+                                counter: string | null;
+                                counterId: string | null;
+                                /** @description ISO 8601 instant (UTC) */
+                                issuedAt: string;
+                                /** @description ISO 8601 instant (UTC) */
+                                calledAt: string | null;
+                                /** @description ISO 8601 instant (UTC) */
+                                startedAt: string | null;
+                                /** @description ISO 8601 instant (UTC) */
+                                finishedAt: string | null;
+                            } | null;
+                            services: {
+                                code: string;
+                                waiting: number;
+                            }[];
+                            shift: {
+                                id: string;
+                                counterId: string;
+                                float: number;
+                                /** @description ISO 8601 instant (UTC) */
+                                openedAt: string;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/console/counters/{counter}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close a counter (supervisor) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @example ctr_01JD3Q8Z5X6V7W8Y9Z0A1B2C3D */
+                    counter: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            hall: {
+                                id: string;
+                                name: string;
+                            };
+                            counter: {
+                                id: string;
+                                name: string;
+                                status: "open" | "closed";
+                            };
+                            current: {
+                                id: string;
+                                number: string;
+                                service: string;
+                                status: "waiting" | "called" | "serving" | "done" | "no_show" | "transferred" | "cancelled";
+                                /** @description Priority tickets (elderly, disabled, appointment) are called before the others */
+                                priority: "none" | "elderly" | "disabled" | "appointment";
+                                source: "kiosk" | "remote" | "walk_in";
+                                /** @description Masked */
+                                phone: string | null;
+                                recalls: number;
+                                maxRecalls: number;
+                                counter: string | null;
+                                counterId: string | null;
+                                /** @description ISO 8601 instant (UTC) */
+                                issuedAt: string;
+                                /** @description ISO 8601 instant (UTC) */
+                                calledAt: string | null;
+                                /** @description ISO 8601 instant (UTC) */
+                                startedAt: string | null;
+                                /** @description ISO 8601 instant (UTC) */
+                                finishedAt: string | null;
+                            } | null;
+                            services: {
+                                code: string;
+                                waiting: number;
+                            }[];
+                            shift: {
+                                id: string;
+                                counterId: string;
+                                float: number;
+                                /** @description ISO 8601 instant (UTC) */
+                                openedAt: string;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/console/counters/{counter}/call-next": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Call the next ticket
+         * @description Priority tickets first (elderly, disabled, appointment), then first come first served, among the services the counter serves (and tickets transferred to it). `{"ticket": null}` when no one waits. `409 ticket_state_invalid` while the counter still has a called or served ticket; `409 counter_closed`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @example ctr_01JD3Q8Z5X6V7W8Y9Z0A1B2C3D */
+                    counter: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ticket: {
+                                id: string;
+                                number: string;
+                                service: string;
+                                status: "waiting" | "called" | "serving" | "done" | "no_show" | "transferred" | "cancelled";
+                                /** @description Priority tickets (elderly, disabled, appointment) are called before the others */
+                                priority: "none" | "elderly" | "disabled" | "appointment";
+                                source: "kiosk" | "remote" | "walk_in";
+                                /** @description Masked */
+                                phone: string | null;
+                                recalls: number;
+                                maxRecalls: number;
+                                counter: string | null;
+                                counterId: string | null;
+                                /** @description ISO 8601 instant (UTC) */
+                                issuedAt: string;
+                                /** @description ISO 8601 instant (UTC) */
+                                calledAt: string | null;
+                                /** @description ISO 8601 instant (UTC) */
+                                startedAt: string | null;
+                                /** @description ISO 8601 instant (UTC) */
+                                finishedAt: string | null;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/console/counters/{counter}/walk-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Serve a walk-in without a ticket (a numbered ticket is recorded, already being served) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @example ctr_01JD3Q8Z5X6V7W8Y9Z0A1B2C3D */
+                    counter: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Service code (or id)
+                         * @example renewal
+                         */
+                        service: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            number: string;
+                            service: string;
+                            status: "waiting" | "called" | "serving" | "done" | "no_show" | "transferred" | "cancelled";
+                            /** @description Priority tickets (elderly, disabled, appointment) are called before the others */
+                            priority: "none" | "elderly" | "disabled" | "appointment";
+                            source: "kiosk" | "remote" | "walk_in";
+                            /** @description Masked */
+                            phone: string | null;
+                            recalls: number;
+                            maxRecalls: number;
+                            counter: string | null;
+                            counterId: string | null;
+                            /** @description ISO 8601 instant (UTC) */
+                            issuedAt: string;
+                            /** @description ISO 8601 instant (UTC) */
+                            calledAt: string | null;
+                            /** @description ISO 8601 instant (UTC) */
+                            startedAt: string | null;
+                            /** @description ISO 8601 instant (UTC) */
+                            finishedAt: string | null;
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/console/tickets/{ticket}/recall": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Call the ticket again (up to the hall’s maxRecalls) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    ticket: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            number: string;
+                            service: string;
+                            status: "waiting" | "called" | "serving" | "done" | "no_show" | "transferred" | "cancelled";
+                            /** @description Priority tickets (elderly, disabled, appointment) are called before the others */
+                            priority: "none" | "elderly" | "disabled" | "appointment";
+                            source: "kiosk" | "remote" | "walk_in";
+                            /** @description Masked */
+                            phone: string | null;
+                            recalls: number;
+                            maxRecalls: number;
+                            counter: string | null;
+                            counterId: string | null;
+                            /** @description ISO 8601 instant (UTC) */
+                            issuedAt: string;
+                            /** @description ISO 8601 instant (UTC) */
+                            calledAt: string | null;
+                            /** @description ISO 8601 instant (UTC) */
+                            startedAt: string | null;
+                            /** @description ISO 8601 instant (UTC) */
+                            finishedAt: string | null;
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/console/tickets/{ticket}/no-show": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark a called ticket a no-show (after maxRecalls recalls) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    ticket: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            number: string;
+                            service: string;
+                            status: "waiting" | "called" | "serving" | "done" | "no_show" | "transferred" | "cancelled";
+                            /** @description Priority tickets (elderly, disabled, appointment) are called before the others */
+                            priority: "none" | "elderly" | "disabled" | "appointment";
+                            source: "kiosk" | "remote" | "walk_in";
+                            /** @description Masked */
+                            phone: string | null;
+                            recalls: number;
+                            maxRecalls: number;
+                            counter: string | null;
+                            counterId: string | null;
+                            /** @description ISO 8601 instant (UTC) */
+                            issuedAt: string;
+                            /** @description ISO 8601 instant (UTC) */
+                            calledAt: string | null;
+                            /** @description ISO 8601 instant (UTC) */
+                            startedAt: string | null;
+                            /** @description ISO 8601 instant (UTC) */
+                            finishedAt: string | null;
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/console/tickets/{ticket}/rejoin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Put a no-show back in the queue, at the back */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    ticket: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            number: string;
+                            service: string;
+                            status: "waiting" | "called" | "serving" | "done" | "no_show" | "transferred" | "cancelled";
+                            /** @description Priority tickets (elderly, disabled, appointment) are called before the others */
+                            priority: "none" | "elderly" | "disabled" | "appointment";
+                            source: "kiosk" | "remote" | "walk_in";
+                            /** @description Masked */
+                            phone: string | null;
+                            recalls: number;
+                            maxRecalls: number;
+                            counter: string | null;
+                            counterId: string | null;
+                            /** @description ISO 8601 instant (UTC) */
+                            issuedAt: string;
+                            /** @description ISO 8601 instant (UTC) */
+                            calledAt: string | null;
+                            /** @description ISO 8601 instant (UTC) */
+                            startedAt: string | null;
+                            /** @description ISO 8601 instant (UTC) */
+                            finishedAt: string | null;
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/console/tickets/{ticket}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The customer is at the counter: serving starts */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    ticket: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            number: string;
+                            service: string;
+                            status: "waiting" | "called" | "serving" | "done" | "no_show" | "transferred" | "cancelled";
+                            /** @description Priority tickets (elderly, disabled, appointment) are called before the others */
+                            priority: "none" | "elderly" | "disabled" | "appointment";
+                            source: "kiosk" | "remote" | "walk_in";
+                            /** @description Masked */
+                            phone: string | null;
+                            recalls: number;
+                            maxRecalls: number;
+                            counter: string | null;
+                            counterId: string | null;
+                            /** @description ISO 8601 instant (UTC) */
+                            issuedAt: string;
+                            /** @description ISO 8601 instant (UTC) */
+                            calledAt: string | null;
+                            /** @description ISO 8601 instant (UTC) */
+                            startedAt: string | null;
+                            /** @description ISO 8601 instant (UTC) */
+                            finishedAt: string | null;
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/console/tickets/{ticket}/finish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Done with the ticket */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    ticket: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            number: string;
+                            service: string;
+                            status: "waiting" | "called" | "serving" | "done" | "no_show" | "transferred" | "cancelled";
+                            /** @description Priority tickets (elderly, disabled, appointment) are called before the others */
+                            priority: "none" | "elderly" | "disabled" | "appointment";
+                            source: "kiosk" | "remote" | "walk_in";
+                            /** @description Masked */
+                            phone: string | null;
+                            recalls: number;
+                            maxRecalls: number;
+                            counter: string | null;
+                            counterId: string | null;
+                            /** @description ISO 8601 instant (UTC) */
+                            issuedAt: string;
+                            /** @description ISO 8601 instant (UTC) */
+                            calledAt: string | null;
+                            /** @description ISO 8601 instant (UTC) */
+                            startedAt: string | null;
+                            /** @description ISO 8601 instant (UTC) */
+                            finishedAt: string | null;
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/console/tickets/{ticket}/transfer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Transfer a ticket to another service and/or one counter
+         * @description The ticket waits again, keeping its place in time (its issue time), so it is called before those who came after it.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    ticket: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Service code (or id)
+                         * @example renewal
+                         */
+                        service?: string;
+                        counter?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            number: string;
+                            service: string;
+                            status: "waiting" | "called" | "serving" | "done" | "no_show" | "transferred" | "cancelled";
+                            /** @description Priority tickets (elderly, disabled, appointment) are called before the others */
+                            priority: "none" | "elderly" | "disabled" | "appointment";
+                            source: "kiosk" | "remote" | "walk_in";
+                            /** @description Masked */
+                            phone: string | null;
+                            recalls: number;
+                            maxRecalls: number;
+                            counter: string | null;
+                            counterId: string | null;
+                            /** @description ISO 8601 instant (UTC) */
+                            issuedAt: string;
+                            /** @description ISO 8601 instant (UTC) */
+                            calledAt: string | null;
+                            /** @description ISO 8601 instant (UTC) */
+                            startedAt: string | null;
+                            /** @description ISO 8601 instant (UTC) */
+                            finishedAt: string | null;
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/console/cards/find": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Find a card of the operator: number + SIM serial (or its last 6), or the whole serial alone (barcode) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description E.164 with the leading +
+                         * @example +8613800138000
+                         */
+                        msisdn?: string;
+                        /**
+                         * @description The whole SIM serial (a barcode scan, enough alone), or its last 6 digits together with msisdn
+                         * @example 89860012345678901234
+                         */
+                        iccid: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            card: {
+                                operator: string;
+                                msisdn: string;
+                                iccid: string;
+                                status: string;
+                                validUntil: string;
+                                daysLeft: number;
+                                renewable: boolean;
+                            };
+                            /** @description Active plans sold on the counter channel that this card can take now */
+                            plans: {
+                                code: string;
+                                name: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                months: number;
+                                days: number;
+                                price: number;
+                                currency: string;
+                                validUntilAfter: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/console/quotes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Price a counter renewal (plans, promotions and coupons of the counter channel) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description E.164 with the leading +
+                         * @example +8613800138000
+                         */
+                        msisdn?: string;
+                        /**
+                         * @description The whole SIM serial (a barcode scan, enough alone), or its last 6 digits together with msisdn
+                         * @example 89860012345678901234
+                         */
+                        iccid: string;
+                        plan: string;
+                        coupon?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            plan: string;
+                            listPrice: number;
+                            /**
+                             * @description ISO 4217
+                             * @example CNY
+                             */
+                            currency: string;
+                            discounts: {
+                                promotion: string;
+                                code: string | null;
+                                kind: string;
+                                amount: number;
+                            }[];
+                            bonus: {
+                                promotion: string;
+                                months?: number;
+                                days?: number;
+                            } | null;
+                            total: number;
+                            /**
+                             * @description Local calendar date of the operator
+                             * @example 2027-01-31
+                             */
+                            validUntilBefore: string;
+                            /**
+                             * @description Local calendar date of the operator
+                             * @example 2027-01-31
+                             */
+                            validUntilAfter: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/console/renewals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Renew at the counter: ID check, payment (cash with change, or bank card with POS reference) and fulfilment in one transaction
+         * @description Requires an Idempotency-Key (scoped to the staff member): a double click or a retry answers the first response again and never renews twice. Needs the clerk’s open shift. Cash: `tendered` below the total is `422 cash_insufficient`. The receipt PDF is at `receiptPdfUrl`; GET /v1/console/orders/{order} gives the order with its receipt number.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Required: makes retries safe (24 h). */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description E.164 with the leading +
+                         * @example +8613800138000
+                         */
+                        msisdn?: string;
+                        /**
+                         * @description The whole SIM serial (a barcode scan, enough alone), or its last 6 digits together with msisdn
+                         * @example 89860012345678901234
+                         */
+                        iccid: string;
+                        plan: string;
+                        coupon?: string;
+                        /** @description The called ticket (none for a walk-in) */
+                        ticket?: string;
+                        /**
+                         * @example {
+                         *       "documentType": "resident_id",
+                         *       "last4": "123X"
+                         *     }
+                         */
+                        idCheck: {
+                            documentType: "resident_id" | "passport" | "hk_macau_permit" | "taiwan_permit" | "other";
+                            /** @description The last 4 characters of the document number; never the whole number */
+                            last4: string;
+                        };
+                        payment: {
+                            /** @enum {string} */
+                            method: "cash";
+                            /** @description Minor units (fen, cents) */
+                            tendered: number;
+                        } | {
+                            /** @enum {string} */
+                            method: "pos";
+                            reference: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            order: string;
+                            /** @enum {string} */
+                            status: "fulfilled";
+                            plan: string;
+                            listPrice: number;
+                            discounts: {
+                                promotion: string;
+                                code: string | null;
+                                kind: string;
+                                amount: number;
+                            }[];
+                            bonus: {
+                                promotion: string;
+                                months?: number;
+                                days?: number;
+                            } | null;
+                            total: number;
+                            /**
+                             * @description ISO 4217
+                             * @example CNY
+                             */
+                            currency: string;
+                            /**
+                             * @description Local calendar date of the operator
+                             * @example 2027-01-31
+                             */
+                            validUntilBefore: string | null;
+                            /**
+                             * @description Local calendar date of the operator
+                             * @example 2027-01-31
+                             */
+                            validUntilAfter: string | null;
+                            fulfilledAt: string | null;
+                            payment: {
+                                method: "cash" | "pos";
+                                tendered: number | null;
+                                /** @description Change due to the customer */
+                                change: number | null;
+                                reference: string | null;
+                            };
+                            receiptPdfUrl: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/console/orders/{order}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A counter renewal’s order, with its receipt number and verification link */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    order: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @example ord_7Yk… */
+                            id: string;
+                            /** @enum {unknown} */
+                            status: "pending_payment" | "fulfilled" | "expired" | "cancelled" | "refund_pending" | "refunded";
+                            operator: string;
+                            msisdn: string;
+                            plan: string;
+                            /** @description The plan's names, as the pages show them */
+                            planName?: {
+                                "zh-CN": string;
+                                en: string;
+                            };
+                            channel: string;
+                            /** @description Minor units (fen, cents) */
+                            listPrice: number;
+                            discounts: {
+                                promotion: string;
+                                code: string | null;
+                                kind: "percent" | "amount";
+                                /** @description Minor units (fen, cents) */
+                                amount: number;
+                            }[];
+                            bonus: {
+                                promotion: string;
+                                months?: number;
+                                days?: number;
+                            } | null;
+                            /** @description Minor units (fen, cents) */
+                            total: number;
+                            /**
+                             * @description ISO 4217
+                             * @example CNY
+                             */
+                            currency: string;
+                            createdAt: string;
+                            /** @example 2026-11-24T19:30:00+08:00 */
+                            expiresAt: string;
+                            payment: {
+                                id: string;
+                                provider: string;
+                                status: string;
+                                flag?: string;
+                                checkoutUrl?: string;
+                            } | null;
+                            /**
+                             * @description Local calendar date of the operator
+                             * @example 2027-01-31
+                             */
+                            validUntilBefore?: string;
+                            /**
+                             * @description Local calendar date of the operator
+                             * @example 2027-01-31
+                             */
+                            validUntilAfter?: string;
+                            fulfilledAt?: string;
+                            receipt?: {
+                                number: string;
+                                pdfUrl: string;
+                                verifyUrl: string;
+                            };
+                            refundedAt?: string;
+                            refundReason?: string | null;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/console/orders/{order}/receipt.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The receipt to print at the counter (PDF) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    order: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description PDF */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": string;
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/console/orders/{order}/invoice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Request an invoice (title, tax id, email): recorded for the operator’s e-invoice provider, with a PDF document */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    order: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        title: string;
+                        /** @description Unified social credit code / tax id */
+                        taxId?: string;
+                        /**
+                         * Format: email
+                         * @example ap@example.com
+                         */
+                        email: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            order: string;
+                            title: string;
+                            taxId: string | null;
+                            email: string;
+                            amount: number;
+                            currency: string;
+                            status: "pending" | "submitted";
+                            createdAt: string;
+                            pdfUrl: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/console/invoices/{invoice}/invoice.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The invoice document (PDF) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    invoice: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description PDF */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": string;
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/console/shifts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Open my shift at a counter with a cash float */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @example ctr_01JD3Q8Z5X6V7W8Y9Z0A1B2C3D */
+                        counter: string;
+                        /** @description Minor units (fen, cents) */
+                        float: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            hall: string;
+                            counterId: string;
+                            staffId: string;
+                            status: "open" | "pending_approval" | "closed" | "approved";
+                            float: number;
+                            openedAt: string;
+                            closedAt: string | null;
+                            counted: number | null;
+                            expected: number | null;
+                            /** @description counted − expected */
+                            difference: number | null;
+                            approvedBy: string | null;
+                            approvedAt: string | null;
+                            note: string | null;
+                            tally: {
+                                float: number;
+                                cashTakings: number;
+                                change: number;
+                                voids: number;
+                                /** @description float + cash takings − change − voids */
+                                expected: number;
+                                renewals: number;
+                                cashRenewals: number;
+                                posRenewals: number;
+                                posTotal: number;
+                                voided: number;
+                                voidRequests: string[];
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/console/shifts/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My open shift with its running tally */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            shift: {
+                                id: string;
+                                hall: string;
+                                counterId: string;
+                                staffId: string;
+                                status: "open" | "pending_approval" | "closed" | "approved";
+                                float: number;
+                                openedAt: string;
+                                closedAt: string | null;
+                                counted: number | null;
+                                expected: number | null;
+                                /** @description counted − expected */
+                                difference: number | null;
+                                approvedBy: string | null;
+                                approvedAt: string | null;
+                                note: string | null;
+                                tally: {
+                                    float: number;
+                                    cashTakings: number;
+                                    change: number;
+                                    voids: number;
+                                    /** @description float + cash takings − change − voids */
+                                    expected: number;
+                                    renewals: number;
+                                    cashRenewals: number;
+                                    posRenewals: number;
+                                    posTotal: number;
+                                    voided: number;
+                                    voidRequests: string[];
+                                };
+                            } | null;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/console/shifts/{shift}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A shift (its clerk, or a supervisor of the hall) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shift: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            hall: string;
+                            counterId: string;
+                            staffId: string;
+                            status: "open" | "pending_approval" | "closed" | "approved";
+                            float: number;
+                            openedAt: string;
+                            closedAt: string | null;
+                            counted: number | null;
+                            expected: number | null;
+                            /** @description counted − expected */
+                            difference: number | null;
+                            approvedBy: string | null;
+                            approvedAt: string | null;
+                            note: string | null;
+                            tally: {
+                                float: number;
+                                cashTakings: number;
+                                change: number;
+                                voids: number;
+                                /** @description float + cash takings − change − voids */
+                                expected: number;
+                                renewals: number;
+                                cashRenewals: number;
+                                posRenewals: number;
+                                posTotal: number;
+                                voided: number;
+                                voidRequests: string[];
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/console/shifts/{shift}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close my shift with the counted cash
+         * @description Expected = float + cash takings − change − voids; difference = counted − expected. No difference: `closed`; otherwise `pending_approval` until a supervisor (not the shift’s clerk) approves it.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shift: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Minor units (fen, cents) */
+                        counted: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            hall: string;
+                            counterId: string;
+                            staffId: string;
+                            status: "open" | "pending_approval" | "closed" | "approved";
+                            float: number;
+                            openedAt: string;
+                            closedAt: string | null;
+                            counted: number | null;
+                            expected: number | null;
+                            /** @description counted − expected */
+                            difference: number | null;
+                            approvedBy: string | null;
+                            approvedAt: string | null;
+                            note: string | null;
+                            tally: {
+                                float: number;
+                                cashTakings: number;
+                                change: number;
+                                voids: number;
+                                /** @description float + cash takings − change − voids */
+                                expected: number;
+                                renewals: number;
+                                cashRenewals: number;
+                                posRenewals: number;
+                                posTotal: number;
+                                voided: number;
+                                voidRequests: string[];
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/console/shifts/{shift}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve a shift’s cash difference (a supervisor of the hall other than the shift’s clerk) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shift: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            hall: string;
+                            counterId: string;
+                            staffId: string;
+                            status: "open" | "pending_approval" | "closed" | "approved";
+                            float: number;
+                            openedAt: string;
+                            closedAt: string | null;
+                            counted: number | null;
+                            expected: number | null;
+                            /** @description counted − expected */
+                            difference: number | null;
+                            approvedBy: string | null;
+                            approvedAt: string | null;
+                            note: string | null;
+                            tally: {
+                                float: number;
+                                cashTakings: number;
+                                change: number;
+                                voids: number;
+                                /** @description float + cash takings − change − voids */
+                                expected: number;
+                                renewals: number;
+                                cashRenewals: number;
+                                posRenewals: number;
+                                posTotal: number;
+                                voided: number;
+                                voidRequests: string[];
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/console/halls/{hall}/shifts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The hall’s shifts (supervisor), newest first */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "open" | "pending_approval" | "closed" | "approved";
+                };
+                header?: never;
+                path: {
+                    /** @example hall_01JD3Q8Z5X6V7W8Y9Z0A1B2C3D */
+                    hall: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            shifts: {
+                                id: string;
+                                hall: string;
+                                counterId: string;
+                                staffId: string;
+                                status: "open" | "pending_approval" | "closed" | "approved";
+                                float: number;
+                                openedAt: string;
+                                closedAt: string | null;
+                                counted: number | null;
+                                expected: number | null;
+                                /** @description counted − expected */
+                                difference: number | null;
+                                approvedBy: string | null;
+                                approvedAt: string | null;
+                                note: string | null;
+                                tally: {
+                                    float: number;
+                                    cashTakings: number;
+                                    change: number;
+                                    voids: number;
+                                    /** @description float + cash takings − change − voids */
+                                    expected: number;
+                                    renewals: number;
+                                    cashRenewals: number;
+                                    posRenewals: number;
+                                    posTotal: number;
+                                    voided: number;
+                                    voidRequests: string[];
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/console/renewals/{order}/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask for a counter renewal to be voided (staff of the hall) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    order: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            order: string;
+                            orderStatus: string;
+                            voidStatus: string | null;
+                            reason: string | null;
+                            requestedBy: string | null;
+                            voidedBy: string | null;
+                            shift: string;
+                            validUntil: string | null;
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/console/renewals/{order}/void/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve and carry out a void (a supervisor other than the requester)
+         * @description Within the renewal’s shift, while it is open: takes back the extension and the payment, and the order becomes `refunded` (webhook order.refunded). `409 void_refused` once a later renewal was fulfilled on the card, or the shift is closed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    order: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            order: string;
+                            orderStatus: string;
+                            voidStatus: string | null;
+                            reason: string | null;
+                            requestedBy: string | null;
+                            voidedBy: string | null;
+                            shift: string;
+                            validUntil: string | null;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/console/halls/{hall}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Hall statistics (supervisor): tickets, no-shows, wait and service times (median, p90) per service, counter, clerk and day */
+        get: {
+            parameters: {
+                query: {
+                    /**
+                     * @description Local calendar date of the operator
+                     * @example 2027-01-31
+                     */
+                    from: string;
+                    /**
+                     * @description Local calendar date of the operator
+                     * @example 2027-01-31
+                     */
+                    to: string;
+                };
+                header?: never;
+                path: {
+                    /** @example hall_01JD3Q8Z5X6V7W8Y9Z0A1B2C3D */
+                    hall: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            hall: {
+                                id: string;
+                                name: string;
+                            };
+                            from: string;
+                            to: string;
+                            overall: {
+                                tickets: number;
+                                served: number;
+                                noShows: number;
+                                waitSeconds: {
+                                    median: number | null;
+                                    p90: number | null;
+                                };
+                                serviceSeconds: {
+                                    median: number | null;
+                                    p90: number | null;
+                                };
+                            };
+                            /** @description By service code */
+                            byService: {
+                                [key: string]: {
+                                    tickets: number;
+                                    served: number;
+                                    noShows: number;
+                                    waitSeconds: {
+                                        median: number | null;
+                                        p90: number | null;
+                                    };
+                                    serviceSeconds: {
+                                        median: number | null;
+                                        p90: number | null;
+                                    };
+                                };
+                            };
+                            /** @description By counter name */
+                            byCounter: {
+                                [key: string]: {
+                                    tickets: number;
+                                    served: number;
+                                    noShows: number;
+                                    waitSeconds: {
+                                        median: number | null;
+                                        p90: number | null;
+                                    };
+                                    serviceSeconds: {
+                                        median: number | null;
+                                        p90: number | null;
+                                    };
+                                };
+                            };
+                            /** @description By clerk username */
+                            byClerk: {
+                                [key: string]: {
+                                    tickets: number;
+                                    served: number;
+                                    noShows: number;
+                                    waitSeconds: {
+                                        median: number | null;
+                                        p90: number | null;
+                                    };
+                                    serviceSeconds: {
+                                        median: number | null;
+                                        p90: number | null;
+                                    };
+                                };
+                            };
+                            /** @description By local day */
+                            byDay: {
+                                [key: string]: {
+                                    tickets: number;
+                                    served: number;
+                                    noShows: number;
+                                    waitSeconds: {
+                                        median: number | null;
+                                        p90: number | null;
+                                    };
+                                    serviceSeconds: {
+                                        median: number | null;
+                                        p90: number | null;
+                                    };
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/console/halls/{hall}/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The hall’s audit log (supervisor): who did what, when, from where; newest first */
+        get: {
+            parameters: {
+                query: {
+                    limit: number;
+                    /** @description The id of the last entry of the previous page */
+                    before?: string;
+                };
+                header?: never;
+                path: {
+                    /** @example hall_01JD3Q8Z5X6V7W8Y9Z0A1B2C3D */
+                    hall: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            entries: {
+                                id: string;
+                                at: string;
+                                /** @description staff:<id>, admin:<token id> or anonymous */
+                                actor: string;
+                                username: string | null;
+                                /** @example ticket.call */
+                                action: string;
+                                subject: string | null;
+                                detail: unknown;
+                                ip: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/operators": {
         parameters: {
             query?: never;

@@ -3,7 +3,17 @@ import { createContext, useContext, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Route, Switch } from 'wouter';
 import { api, call, type Storefront } from './api.js';
+import { BoardPage } from './hall/board.js';
+import { ConsolePage } from './hall/console.js';
+import { JoinPage } from './hall/join.js';
+import { KioskPage } from './hall/kiosk.js';
+import { StaffLoginPage } from './hall/staff-login.js';
+import { StatsPage } from './hall/stats.js';
+import { TicketPage } from './hall/ticket.js';
 import { type Lang, setLanguage } from './i18n.js';
+import './hall/hall.css';
+import './hall/board.css';
+import './hall/console.css';
 import { AccountPage } from './pages/account.js';
 import { CardPage } from './pages/card.js';
 import { FindOrderPage } from './pages/find-order.js';
@@ -24,7 +34,22 @@ const BrandContext = createContext<{ brand: Brand | undefined; setBrand(brand: B
 
 export const useBrand = () => useContext(BrandContext);
 
+/** The hall's screens (kiosk, board) and the staff console have their own full-screen layout; every other page has the app's header. */
 export function App() {
+  return (
+    <Switch>
+      <Route path="/halls/:hall/kiosk">{(params) => <KioskPage hallId={params.hall} />}</Route>
+      <Route path="/halls/:hall/board">{(params) => <BoardPage hallId={params.hall} />}</Route>
+      <Route path="/staff/console" component={ConsolePage} />
+      <Route path="/staff/stats" component={StatsPage} />
+      <Route>
+        <Shell />
+      </Route>
+    </Switch>
+  );
+}
+
+function Shell() {
   const { t, i18n } = useTranslation();
   const [storefront, setStorefront] = useState<Storefront>();
   const [brand, setBrand] = useState<Brand>();
@@ -63,6 +88,9 @@ export function App() {
           <Route path="/renew/:token">{(params) => <RenewalLinkPage token={params.token} />}</Route>
           <Route path="/find" component={FindOrderPage} />
           <Route path="/account" component={AccountPage} />
+          <Route path="/tickets/:token">{(params) => <TicketPage token={params.token} />}</Route>
+          <Route path="/halls/:hall/join">{(params) => <JoinPage hallId={params.hall} />}</Route>
+          <Route path="/staff/login" component={StaffLoginPage} />
           <Route>
             <HomePage />
           </Route>

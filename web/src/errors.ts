@@ -16,6 +16,20 @@ const KNOWN = new Set([
   'payment_method_unavailable',
   'order_not_found',
   'network',
+  'credentials_invalid',
+  'unauthorized',
+  'forbidden',
+  'csrf_invalid',
+  'ticket_state_invalid',
+  'ticket_not_found',
+  'counter_closed',
+  'shift_not_open',
+  'shift_already_open',
+  'cash_insufficient',
+  'void_refused',
+  'invoice_exists',
+  'hall_not_found',
+  'service_not_found',
 ]);
 
 export function explain(error: unknown, t: TFunction): string {

@@ -1,0 +1,40 @@
+/**
+ * The audit log of the hall: who did what, when, from where. Written in the transaction of
+ * the change it records, so an action and its entry commit together.
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { newId } from '../shared/ids.js';
+import type { HallActor } from './hall-access.js';
+
+export interface AuditEntry {
+  operatorId: string;
+  hallId: string | null;
+  action: string;
+  subject?: string | undefined;
+  detail?: unknown;
+}
+
+export function actorLabel(actor: HallActor | null): { staffId: string | null; label: string } {
+  if (!actor) return { staffId: null, label: 'anonymous' };
+  return actor.kind === 'staff' ? { staffId: actor.staff.id, label: `staff:${actor.staff.id}` } : { staffId: null, label: `admin:${actor.principal.tokenId}` };
+}
+
+export async function audit(trx: Kysely<Database>, actor: HallActor | null, ip: string, entry: AuditEntry, now: Date): Promise<void> {
+  const { staffId, label } = actorLabel(actor);
+  await trx
+    .insertInto('audit_log')
+    .values({
+      id: newId('aud'),
+      operator_id: entry.operatorId,
+      hall_id: entry.hallId,
+      staff_id: staffId,
+      actor: label,
+      action: entry.action,
+      subject: entry.subject ?? null,
+      detail: entry.detail === undefined ? null : JSON.stringify(entry.detail),
+      ip,
+      at: now.toISOString(),
+    })
+    .execute();
+}

@@ -1,0 +1,91 @@
+/**
+ * Live changes of each hall's queue, for the display boards' event streams. On SQLite (one
+ * process) an in-process emitter; on PostgreSQL every process publishes with NOTIFY on one
+ * channel and hears every process's changes (its own included) through one dedicated
+ * LISTEN connection, opened when the first board subscribes and reopened if it drops, so a
+ * call made through one process reaches the boards connected to any other.
+ */
+import { EventEmitter } from 'node:events';
+import { sql } from 'kysely';
+import pg from 'pg';
+import type { Db } from '../db/database.js';
+
+export const HALL_CHANNEL = 'simkeep_hall';
+
+/** A change of a hall's queue; `call` when a ticket was called or recalled (the board chimes). */
+export interface HallChange {
+  hallId: string;
+  call?: { number: string; counter: string; service: string; recall: boolean } | undefined;
+}
+
+export type ChangeListener = (change: HallChange) => void;
+
+export class BoardFeed {
+  private readonly emitter = new EventEmitter();
+  private listener: pg.Client | undefined;
+  private connecting: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(private readonly db: Db) {
+    this.emitter.setMaxListeners(0);
+  }
+
+  /** Announces a committed change to every process's boards. */
+  async publish(change: HallChange): Promise<void> {
+    if (this.db.dialect === 'postgres') {
+      await sql`select pg_notify(${HALL_CHANNEL}, ${JSON.stringify(change)})`.execute(this.db.kysely);
+      return;
+    }
+    this.emitter.emit(change.hallId, change);
+  }
+
+  /** Calls `listener` on each change of the hall; returns the unsubscribe function. */
+  async subscribe(hallId: string, listener: ChangeListener): Promise<() => void> {
+    this.emitter.on(hallId, listener);
+    if (this.db.dialect === 'postgres') await this.listen();
+    return () => {
+      this.emitter.off(hallId, listener);
+    };
+  }
+
+  private listen(): Promise<void> {
+    if (this.listener || this.closed) return Promise.resolve();
+    this.connecting ??= this.connect().finally(() => {
+      this.connecting = undefined;
+    });
+    return this.connecting;
+  }
+
+  private async connect(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.db.url });
+    const dropped = () => {
+      if (this.listener !== client) return;
+      this.listener = undefined;
+      client.end().catch(() => {});
+      // Boards still watching: listen again shortly (they refresh on the next change).
+      if (!this.closed && this.emitter.eventNames().length > 0) setTimeout(() => void this.listen().catch(() => {}), 1000).unref();
+    };
+    client.on('error', dropped);
+    client.on('end', dropped);
+    client.on('notification', (message) => {
+      if (message.channel !== HALL_CHANNEL || !message.payload) return;
+      try {
+        const change = JSON.parse(message.payload) as HallChange;
+        this.emitter.emit(change.hallId, change);
+      } catch {
+        // Not one of ours: ignore.
+      }
+    });
+    await client.connect();
+    await client.query(`LISTEN ${HALL_CHANNEL}`);
+    this.listener = client;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.emitter.removeAllListeners();
+    const client = this.listener;
+    this.listener = undefined;
+    await client?.end().catch(() => {});
+  }
+}

@@ -1,0 +1,229 @@
+/**
+ * The counter console: open and close a counter (supervisor), call the next ticket, recall,
+ * no-show, rejoin, start, finish, transfer, and serve a walk-in. Each action runs in one
+ * transaction holding the hall's queue lock (PostgreSQL; SQLite is serial), is audited,
+ * writes its SMS to the outbox, and is announced to the boards once committed.
+ */
+import type { Kysely } from 'kysely';
+import type { Db } from '../db/database.js';
+import { lockForOperator } from '../db/dialect.js';
+import type { Database } from '../db/schema.js';
+import type { Clock } from '../shared/clock.js';
+import { DomainError } from '../shared/errors.js';
+import { maskMsisdn } from '../shared/msisdn.js';
+import { audit } from './audit.js';
+import type { BoardFeed, HallChange } from './board-feed.js';
+import { assertInHall, assertSupervises, type HallActor, type StaffPrincipal, staffOf } from './hall-access.js';
+import { type CounterRow, counterOf, type HallLayout, hallLayout, serviceOf } from './hall-repository.js';
+import { noticeCalled, noticeNear } from './queue-notices.js';
+import { nextForCounter, type TicketAction, transition } from './queue-rules.js';
+import type { QueueService } from './queue-service.js';
+import { currentAtCounter, hallOfTicket, insertTicket, type TicketRow, ticketById, toQueued, waitingTickets } from './ticket-repository.js';
+
+export type SimpleAction = Extract<TicketAction, 'recall' | 'no_show' | 'rejoin' | 'start' | 'finish'>;
+
+const stateInvalid = (reason: string) => new DomainError('ticket_state_invalid', `This ticket cannot do that now: ${reason}.`);
+
+export function consoleTicketView(layout: HallLayout, t: TicketRow) {
+  return {
+    id: t.id,
+    number: t.number,
+    service: serviceOf(layout, t.service_id).code,
+    status: t.status,
+    priority: t.priority,
+    source: t.source,
+    phone: t.phone ? maskMsisdn(t.phone) : null,
+    recalls: t.recalls,
+    maxRecalls: layout.hall.max_recalls,
+    counter: layout.counters.find((c) => c.id === t.counter_id)?.name ?? null,
+    counterId: t.counter_id,
+    issuedAt: t.issued_at,
+    calledAt: t.called_at,
+    startedAt: t.started_at,
+    finishedAt: t.finished_at,
+  };
+}
+
+export class ConsoleService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly feed: BoardFeed,
+    private readonly queue: QueueService,
+  ) {}
+
+  /** Runs `work` in a transaction holding the hall's queue lock, then tells the boards. */
+  private async change<T>(hallId: string, work: (trx: Kysely<Database>, now: Date) => Promise<{ result: T; change?: HallChange['call'] }>): Promise<T> {
+    const now = this.clock.now();
+    const { result, change } = await this.db.kysely.transaction().execute(async (trx) => {
+      await lockForOperator(trx, this.db.dialect, `hall-queue:${hallId}`);
+      return work(trx, now);
+    });
+    await this.feed.publish({ hallId, call: change });
+    return result;
+  }
+
+  private async counterContext(actor: HallActor, counterId: string) {
+    const staff = staffOf(actor);
+    const hallId = (await this.db.kysely.selectFrom('hall_counters').select('hall_id').where('id', '=', counterId).executeTakeFirst())?.hall_id;
+    if (!hallId) throw new DomainError('counter_not_found', 'No counter has this id.');
+    const layout = await hallLayout(this.db.kysely, hallId);
+    assertInHall(staff, { id: hallId, operatorId: layout.hall.operator_id });
+    return { staff, layout, counter: counterOf(layout, counterId) };
+  }
+
+  /** Everything the console page shows for one counter, in one answer. */
+  async counterState(actor: HallActor, counterId: string) {
+    const { staff, layout, counter } = await this.counterContext(actor, counterId);
+    const current = await currentAtCounter(this.db.kysely, counterId);
+    const loads = await this.queue.loads(this.db.kysely, layout);
+    const shift = await this.db.kysely
+      .selectFrom('counter_shifts')
+      .select(['id', 'counter_id', 'float', 'opened_at'])
+      .where('staff_id', '=', staff.id)
+      .where('status', '=', 'open')
+      .executeTakeFirst();
+    return {
+      hall: { id: layout.hall.id, name: layout.hall.name },
+      counter: { id: counter.id, name: counter.name, status: counter.status },
+      current: current ? consoleTicketView(layout, current) : null,
+      services: layout.services.filter((s) => counter.serviceIds.includes(s.id)).map((s) => ({ code: s.code, waiting: loads.get(s.id)?.waiting.length ?? 0 })),
+      shift: shift ? { id: shift.id, counterId: shift.counter_id, float: shift.float, openedAt: shift.opened_at } : null,
+    };
+  }
+
+  async setCounterStatus(actor: HallActor, counterId: string, status: 'open' | 'closed') {
+    const { staff, layout, counter } = await this.counterContext(actor, counterId);
+    assertSupervises(staff, { id: layout.hall.id, operatorId: layout.hall.operator_id });
+    await this.change(layout.hall.id, async (trx, now) => {
+      await trx.updateTable('hall_counters').set({ status, status_changed_at: now.toISOString() }).where('id', '=', counterId).execute();
+      await audit(
+        trx,
+        actor,
+        actor.ip,
+        { operatorId: layout.hall.operator_id, hallId: layout.hall.id, action: `counter.${status === 'open' ? 'open' : 'close'}`, subject: counterId },
+        now,
+      );
+      return { result: undefined };
+    });
+    return this.counterState(actor, counter.id);
+  }
+
+  async callNext(actor: HallActor, counterId: string) {
+    const { staff, layout, counter } = await this.counterContext(actor, counterId);
+    if (counter.status !== 'open') throw new DomainError('counter_closed', 'This counter is closed: a supervisor opens it first.');
+    return this.change<{ ticket: ReturnType<typeof consoleTicketView> | null }>(layout.hall.id, async (trx, now) => {
+      const current = await currentAtCounter(trx, counterId);
+      if (current) throw stateInvalid(`finish ${current.number} (or mark it a no-show) first`);
+      const waiting = await waitingTickets(trx, layout.hall.id, counter.serviceIds);
+      const next = nextForCounter(waiting.map(toQueued), counterId, counter.serviceIds);
+      if (!next) return { result: { ticket: null } };
+      const at = now.toISOString();
+      await trx
+        .updateTable('hall_tickets')
+        .set((eb) => ({
+          status: 'called',
+          recalls: 0,
+          counter_id: counterId,
+          target_counter_id: null,
+          clerk_id: staff.id,
+          called_at: at,
+          first_called_at: eb.fn.coalesce('first_called_at', eb.val(at)),
+          updated_at: at,
+        }))
+        .where('id', '=', next.id)
+        .execute();
+      const ticket = await ticketById(trx, next.id);
+      await noticeCalled(trx, layout.hall, ticket, counter.name, now);
+      await noticeNear(trx, layout.hall, [ticket.service_id], now);
+      await this.audit(trx, actor, layout, 'ticket.call', ticket, now, { counter: counterId });
+      return { result: { ticket: consoleTicketView(layout, ticket) }, change: this.call(layout, ticket, counter, false) };
+    });
+  }
+
+  async walkIn(actor: HallActor, counterId: string, serviceRef: string) {
+    const { staff, layout, counter } = await this.counterContext(actor, counterId);
+    if (counter.status !== 'open') throw new DomainError('counter_closed', 'This counter is closed: a supervisor opens it first.');
+    const service = serviceOf(layout, serviceRef);
+    return this.change(layout.hall.id, async (trx, now) => {
+      const current = await currentAtCounter(trx, counterId);
+      if (current) throw stateInvalid(`finish ${current.number} first`);
+      const ticket = await insertTicket(
+        trx,
+        layout,
+        service.id,
+        { priority: 'none', source: 'walk_in', phone: null, servedAt: { counterId, clerkId: staff.id } },
+        now,
+      );
+      await this.audit(trx, actor, layout, 'ticket.walk_in', ticket, now, { counter: counterId });
+      return { result: consoleTicketView(layout, ticket) };
+    });
+  }
+
+  async act(actor: HallActor, ticketId: string, action: SimpleAction) {
+    const { layout } = await this.ticketContext(actor, ticketId);
+    return this.change(layout.hall.id, async (trx, now) => {
+      const ticket = await ticketById(trx, ticketId);
+      const next = transition(ticket, action, layout.hall.max_recalls);
+      if (!next.ok) throw stateInvalid(next.reason);
+      const at = now.toISOString();
+      const changes: Partial<TicketRow> = { status: next.status, recalls: next.recalls, updated_at: at };
+      if (action === 'recall') changes.called_at = at;
+      if (action === 'start') changes.started_at = at;
+      if (action === 'finish' || action === 'no_show') changes.finished_at = at;
+      // Rejoining puts the ticket at the back of the queue, free for any counter.
+      if (action === 'rejoin') Object.assign(changes, { queued_at: at, counter_id: null, target_counter_id: null, finished_at: null, near_notified: 1 });
+      await trx.updateTable('hall_tickets').set(changes).where('id', '=', ticketId).execute();
+      const updated = await ticketById(trx, ticketId);
+      if (action === 'no_show') await noticeNear(trx, layout.hall, [ticket.service_id], now);
+      await this.audit(trx, actor, layout, `ticket.${action}`, updated, now);
+      const counter = layout.counters.find((c) => c.id === updated.counter_id);
+      return { result: consoleTicketView(layout, updated), change: action === 'recall' && counter ? this.call(layout, updated, counter, true) : undefined };
+    });
+  }
+
+  /** Sends a ticket back to the queue of another service, or to one counter, keeping its place in time. */
+  async transfer(actor: HallActor, ticketId: string, to: { service?: string | undefined; counter?: string | undefined }) {
+    const { layout } = await this.ticketContext(actor, ticketId);
+    if (to.service === undefined && to.counter === undefined)
+      throw new DomainError('invalid_request', 'Say where to: a service, a counter, or both.', { fields: ['/service', '/counter'] });
+    const counter = to.counter === undefined ? undefined : counterOf(layout, to.counter);
+    const service = to.service === undefined ? undefined : serviceOf(layout, to.service);
+    return this.change(layout.hall.id, async (trx, now) => {
+      const ticket = await ticketById(trx, ticketId);
+      const next = transition(ticket, 'transfer', layout.hall.max_recalls);
+      if (!next.ok) throw stateInvalid(next.reason);
+      const serviceId = service?.id ?? ticket.service_id;
+      if (counter && !counter.serviceIds.includes(serviceId)) throw stateInvalid(`counter ${counter.name} does not serve this service`);
+      await trx
+        .updateTable('hall_tickets')
+        .set({ status: 'waiting', recalls: 0, service_id: serviceId, target_counter_id: counter?.id ?? null, counter_id: null, updated_at: now.toISOString() })
+        .where('id', '=', ticketId)
+        .execute();
+      const updated = await ticketById(trx, ticketId);
+      await this.audit(trx, actor, layout, 'ticket.transfer', updated, now, { from: ticket.service_id, service: serviceId, counter: counter?.id ?? null });
+      return { result: consoleTicketView(layout, updated) };
+    });
+  }
+
+  private async ticketContext(actor: HallActor, ticketId: string): Promise<{ staff: StaffPrincipal; layout: HallLayout }> {
+    const staff = staffOf(actor);
+    const layout = await hallLayout(this.db.kysely, await hallOfTicket(this.db.kysely, ticketId));
+    assertInHall(staff, { id: layout.hall.id, operatorId: layout.hall.operator_id });
+    return { staff, layout };
+  }
+
+  private call(layout: HallLayout, ticket: TicketRow, counter: CounterRow, recall: boolean): HallChange['call'] {
+    return { number: ticket.number, counter: counter.name, service: serviceOf(layout, ticket.service_id).code, recall };
+  }
+
+  private audit(trx: Kysely<Database>, actor: HallActor, layout: HallLayout, action: string, ticket: TicketRow, now: Date, detail?: unknown) {
+    return audit(
+      trx,
+      actor,
+      actor.ip,
+      { operatorId: layout.hall.operator_id, hallId: layout.hall.id, action, subject: ticket.id, detail: { number: ticket.number, ...(detail ?? {}) } },
+      now,
+    );
+  }
+}

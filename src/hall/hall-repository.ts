@@ -1,0 +1,96 @@
+/**
+ * Halls with their services and counters, as the queue, the console and the admin side read
+ * them. Each function takes the Kysely instance or the transaction it runs in.
+ */
+import type { Kysely } from 'kysely';
+import type { HallCounterTable, HallServiceTable, HallTable } from '../db/hall-schema.js';
+import type { Database } from '../db/schema.js';
+import { DomainError } from '../shared/errors.js';
+
+export type HallRow = HallTable;
+export type ServiceRow = HallServiceTable;
+export type CounterRow = HallCounterTable & { serviceIds: string[] };
+
+export interface HallLayout {
+  hall: HallRow;
+  services: ServiceRow[];
+  counters: CounterRow[];
+}
+
+export const hallNotFound = () => new DomainError('hall_not_found', 'No hall has this id.');
+
+export async function findHall(db: Kysely<Database>, id: string): Promise<HallRow> {
+  const hall = await db.selectFrom('halls').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!hall) throw hallNotFound();
+  return hall;
+}
+
+export async function hallLayout(db: Kysely<Database>, id: string): Promise<HallLayout> {
+  const hall = await findHall(db, id);
+  const services = await db.selectFrom('hall_services').selectAll().where('hall_id', '=', id).orderBy('ticket_prefix').execute();
+  const counters = await db.selectFrom('hall_counters').selectAll().where('hall_id', '=', id).orderBy('name').execute();
+  const links = await db
+    .selectFrom('hall_counter_services as cs')
+    .innerJoin('hall_counters as c', 'c.id', 'cs.counter_id')
+    .select(['cs.counter_id', 'cs.service_id'])
+    .where('c.hall_id', '=', id)
+    .execute();
+  return {
+    hall,
+    services,
+    counters: counters.map((c) => ({ ...c, serviceIds: links.filter((l) => l.counter_id === c.id).map((l) => l.service_id) })),
+  };
+}
+
+export function counterOf(layout: HallLayout, counterId: string): CounterRow {
+  const counter = layout.counters.find((c) => c.id === counterId);
+  if (!counter) throw new DomainError('counter_not_found', 'This hall has no counter with this id.');
+  return counter;
+}
+
+export function serviceOf(layout: HallLayout, ref: string): ServiceRow {
+  const service = layout.services.find((s) => s.id === ref || s.code === ref);
+  if (!service) throw new DomainError('service_not_found', `This hall has no service "${ref}".`);
+  return service;
+}
+
+/** The hall a counter belongs to. */
+export async function hallOfCounter(db: Kysely<Database>, counterId: string): Promise<string> {
+  const row = await db.selectFrom('hall_counters').select('hall_id').where('id', '=', counterId).executeTakeFirst();
+  if (!row) throw new DomainError('counter_not_found', 'No counter has this id.');
+  return row.hall_id;
+}
+
+export function serviceView(s: ServiceRow) {
+  return {
+    id: s.id,
+    code: s.code,
+    name: { 'zh-CN': s.name_zh, en: s.name_en },
+    ticketPrefix: s.ticket_prefix,
+    defaultServiceSeconds: s.default_service_seconds,
+  };
+}
+
+export function counterView(c: CounterRow, services: ServiceRow[]) {
+  return {
+    id: c.id,
+    name: c.name,
+    status: c.status,
+    services: services.filter((s) => c.serviceIds.includes(s.id)).map((s) => s.code),
+  };
+}
+
+export function hallView(layout: HallLayout, operatorCode: string) {
+  const { hall, services, counters } = layout;
+  return {
+    id: hall.id,
+    operator: operatorCode,
+    name: hall.name,
+    address: hall.address,
+    openingHours: JSON.parse(hall.opening_hours) as Record<string, string[]>,
+    timeZone: hall.time_zone,
+    maxRecalls: hall.max_recalls,
+    services: services.map(serviceView),
+    counters: counters.map((c) => counterView(c, services)),
+  };
+}

@@ -1,0 +1,194 @@
+/**
+ * The queue's public routes: the kiosk (hall page, tickets), remote joining, the phone page
+ * (ticket status and its QR code), and the display board with its live event stream.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import QRCode from 'qrcode';
+import { Type } from 'typebox';
+import type { Services } from '../app.js';
+import { errors } from '../http/schemas.js';
+import { HallId } from './hall-admin-schemas.js';
+import { BoardResponse, KioskHallResponse, KioskTicketBody, RemoteTicketBody, TicketResponse, TicketToken } from './queue-schemas.js';
+
+const tags = ['queue'];
+const HallParams = Type.Object({ hall: HallId });
+const HEARTBEAT_MS = 15_000;
+
+export const queueRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+  const { queue, boardFeed } = services;
+  /** The open event streams, ended when the server closes. */
+  const streams = new Set<() => void>();
+  app.addHook('preClose', async () => {
+    for (const end of [...streams]) end();
+  });
+
+  app.get(
+    '/v1/halls/:hall',
+    {
+      schema: {
+        tags,
+        summary: 'The kiosk’s hall: services with people waiting and the wait for a new ticket',
+        params: HallParams,
+        response: { 200: KioskHallResponse, ...errors(400, 404) },
+      },
+    },
+    (request) => queue.hall(request.params.hall),
+  );
+
+  app.post(
+    '/v1/halls/:hall/tickets',
+    {
+      schema: {
+        tags,
+        summary: 'Take a ticket at the kiosk',
+        description:
+          'Numbers are the service’s prefix and a daily sequence restarting at local midnight in the hall’s zone (A001, A002…). The answer has the people ahead, the estimated wait and the phone page’s URL for the QR code.',
+        params: HallParams,
+        body: KioskTicketBody,
+        response: { 201: TicketResponse, ...errors(400, 404) },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await queue.issue(request.params.hall, request.body, 'kiosk')),
+  );
+
+  app.post(
+    '/v1/halls/:hall/remote-tickets',
+    {
+      schema: {
+        tags,
+        summary: 'Join the queue before arriving (web app or the hall’s QR code)',
+        description: 'With a phone number, an SMS is sent once when 3 people (or fewer) are ahead, and when the ticket is called.',
+        params: HallParams,
+        body: RemoteTicketBody,
+        response: { 201: TicketResponse, ...errors(400, 404) },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await queue.issue(request.params.hall, request.body, 'remote')),
+  );
+
+  app.get(
+    '/v1/tickets/:token',
+    {
+      schema: {
+        tags,
+        summary: 'A ticket’s status for the phone page (by its token)',
+        params: TicketToken,
+        response: { 200: TicketResponse, ...errors(400, 404) },
+      },
+    },
+    async (request, reply) => {
+      reply.header('Cache-Control', 'no-store');
+      return queue.status(request.params.token);
+    },
+  );
+
+  app.post(
+    '/v1/tickets/:token/cancel',
+    {
+      schema: {
+        tags,
+        summary: 'Leave the queue (the phone page; a waiting ticket only)',
+        params: TicketToken,
+        response: { 200: TicketResponse, ...errors(400, 404, 409) },
+      },
+    },
+    (request) => queue.cancel(request.params.token),
+  );
+
+  app.get(
+    '/v1/tickets/:token/qr.svg',
+    {
+      schema: {
+        tags,
+        summary: 'The QR code of the ticket’s phone page (SVG), for the kiosk to print or show',
+        params: TicketToken,
+        produces: ['image/svg+xml'],
+        response: { 200: Type.Unsafe({ type: 'string', description: 'SVG' }), ...errors(400, 404) },
+      },
+    },
+    async (request, reply) => {
+      const { followUrl } = await queue.status(request.params.token);
+      return reply.type('image/svg+xml').send(await QRCode.toString(followUrl, { type: 'svg', margin: 1 }));
+    },
+  );
+
+  app.get(
+    '/v1/halls/:hall/board',
+    { schema: { tags, summary: 'The display board’s state', params: HallParams, response: { 200: BoardResponse, ...errors(400, 404) } } },
+    (request) => queue.board(request.params.hall),
+  );
+
+  app.get(
+    '/v1/halls/:hall/board/events',
+    {
+      schema: {
+        tags,
+        summary: 'The display board, live (Server-Sent Events)',
+        description:
+          'A `text/event-stream`: `event: board` with the whole board (as GET /v1/halls/{hall}/board) at once and after every change of the hall’s queue, and `event: call` ' +
+          '`{"number", "counter", "service", "recall"}` when a ticket is called or recalled (chime, speech). Changes made through any server process arrive within a second (PostgreSQL LISTEN/NOTIFY). A comment line every 15 s keeps proxies from closing it.',
+        params: HallParams,
+        produces: ['text/event-stream'],
+        response: { 200: Type.Unsafe({ type: 'string', description: 'text/event-stream' }), ...errors(400, 404) },
+      },
+    },
+    async (request, reply) => {
+      const hallId = request.params.hall;
+      // Listening starts before the first read, so no change falls between the two.
+      let open = false;
+      let reading = false;
+      let stale = false;
+      const raw = reply.raw;
+      const send = (event: string, data: unknown) => raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      // Changes arriving while a board is being read coalesce into one more read.
+      const refresh = async () => {
+        if (reading || !open) {
+          stale = true;
+          return;
+        }
+        reading = true;
+        try {
+          do {
+            stale = false;
+            send('board', await queue.board(hallId));
+          } while (stale);
+        } catch (error) {
+          request.log.warn({ err: error }, 'board refresh failed');
+        } finally {
+          reading = false;
+        }
+      };
+      const unsubscribe = await boardFeed.subscribe(hallId, (change) => {
+        if (change.call && open) send('call', change.call);
+        void refresh();
+      });
+      let first: Awaited<ReturnType<typeof queue.board>>;
+      try {
+        first = await queue.board(hallId);
+      } catch (error) {
+        unsubscribe();
+        throw error;
+      }
+      reply.hijack();
+      raw.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      raw.write('retry: 1000\n\n');
+      send('board', first);
+      open = true;
+      if (stale) void refresh();
+      const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
+      const end = () => {
+        if (!streams.delete(end)) return;
+        clearInterval(heartbeat);
+        unsubscribe();
+        raw.end();
+      };
+      streams.add(end);
+      request.raw.on('close', end);
+    },
+  );
+};

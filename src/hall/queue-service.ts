@@ -1,0 +1,198 @@
+/**
+ * The public side of the queue: the kiosk's hall page and tickets, remote joining, the
+ * phone page's ticket status (by its unguessable token), and the display board. Every view
+ * carries the people ahead and the wait estimate, so a page needs one call.
+ */
+import type { Kysely } from 'kysely';
+import type { Db } from '../db/database.js';
+import type { TicketPriority, TicketSource } from '../db/hall-schema.js';
+import type { Database } from '../db/schema.js';
+import type { Clock } from '../shared/clock.js';
+import { DomainError } from '../shared/errors.js';
+import { parseMsisdn } from '../shared/msisdn.js';
+import type { BoardFeed } from './board-feed.js';
+import { type HallLayout, hallLayout, serviceOf, serviceView } from './hall-repository.js';
+import { estimateWaitSeconds, NEAR_AHEAD, peopleAhead, ticketDay, transition } from './queue-rules.js';
+import { insertTicket, openCountersPerService, recentServiceSeconds, type TicketRow, toQueued, waitingTickets } from './ticket-repository.js';
+
+export interface IssueRequest {
+  service: string;
+  priority?: TicketPriority | undefined;
+  phone?: string | undefined;
+}
+
+/** Per service: who waits and how long a new ticket would wait. */
+export interface ServiceLoad {
+  waiting: TicketRow[];
+  openCounters: number;
+  estimate: (ahead: number) => number | null;
+}
+
+const RECENT_CALLS = 8;
+
+export class QueueService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly feed: BoardFeed,
+    private readonly publicUrl: string,
+  ) {}
+
+  async loads(db: Kysely<Database>, layout: HallLayout): Promise<Map<string, ServiceLoad>> {
+    const waiting = await waitingTickets(db, layout.hall.id);
+    const open = await openCountersPerService(db, layout.hall.id);
+    const loads = new Map<string, ServiceLoad>();
+    for (const service of layout.services) {
+      const recent = await recentServiceSeconds(db, service.id);
+      const openCounters = open.get(service.id) ?? 0;
+      loads.set(service.id, {
+        waiting: waiting.filter((t) => t.service_id === service.id),
+        openCounters,
+        estimate: (ahead) =>
+          estimateWaitSeconds({ recentServiceSeconds: recent, defaultServiceSeconds: service.default_service_seconds, peopleAhead: ahead, openCounters }),
+      });
+    }
+    return loads;
+  }
+
+  /** The kiosk's page: the hall and, per service, the people waiting and the wait for a new ticket. */
+  async hall(hallId: string) {
+    const layout = await hallLayout(this.db.kysely, hallId);
+    const loads = await this.loads(this.db.kysely, layout);
+    const { hall } = layout;
+    return {
+      id: hall.id,
+      name: hall.name,
+      address: hall.address,
+      openingHours: JSON.parse(hall.opening_hours) as Record<string, string[]>,
+      timeZone: hall.time_zone,
+      services: layout.services.map((s) => {
+        const load = loads.get(s.id);
+        return {
+          ...serviceView(s),
+          waiting: load?.waiting.length ?? 0,
+          openCounters: load?.openCounters ?? 0,
+          estimatedWaitSeconds: load?.estimate(load.waiting.length) ?? null,
+        };
+      }),
+    };
+  }
+
+  async issue(hallId: string, request: IssueRequest, source: TicketSource) {
+    const layout = await hallLayout(this.db.kysely, hallId);
+    const service = serviceOf(layout, request.service);
+    const phone = request.phone === undefined ? null : parseMsisdn(request.phone);
+    if (phone === undefined) throw new DomainError('invalid_request', 'phone: not a valid E.164 phone number (e.g. +8613800138000).', { fields: ['/phone'] });
+    const now = this.clock.now();
+    const ticket = await this.db.kysely.transaction().execute(async (trx) => {
+      const row = await insertTicket(trx, layout, service.id, { priority: request.priority ?? 'none', source, phone }, now);
+      // Joined already near the front: no "3 ahead" message later.
+      if (row.phone) {
+        const waiting = (await waitingTickets(trx, hallId, [service.id])).map(toQueued);
+        if (peopleAhead(waiting, toQueued(row)) <= NEAR_AHEAD) {
+          await trx.updateTable('hall_tickets').set({ near_notified: 1 }).where('id', '=', row.id).execute();
+        }
+      }
+      return row;
+    });
+    const view = await this.ticketView(layout, ticket);
+    await this.feed.publish({ hallId });
+    return view;
+  }
+
+  /** The customer leaves the queue from the phone page (a waiting ticket only). */
+  async cancel(token: string) {
+    const ticket = await this.db.kysely.selectFrom('hall_tickets').selectAll().where('token', '=', token).executeTakeFirst();
+    if (!ticket) throw new DomainError('ticket_not_found', 'No ticket has this link.');
+    const next = transition(ticket, 'cancel', 0);
+    if (!next.ok) throw new DomainError('ticket_state_invalid', `This ticket cannot be cancelled: ${next.reason}.`);
+    const at = this.clock.now().toISOString();
+    const updated = await this.db.kysely
+      .updateTable('hall_tickets')
+      .set({ status: 'cancelled', finished_at: at, updated_at: at })
+      .where('id', '=', ticket.id)
+      .where('status', '=', 'waiting')
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1) throw new DomainError('ticket_state_invalid', 'This ticket was called meanwhile.');
+    await this.feed.publish({ hallId: ticket.hall_id });
+    return this.status(token);
+  }
+
+  /** The phone page: a ticket by its token. */
+  async status(token: string) {
+    const ticket = await this.db.kysely.selectFrom('hall_tickets').selectAll().where('token', '=', token).executeTakeFirst();
+    if (!ticket) throw new DomainError('ticket_not_found', 'No ticket has this link.');
+    return this.ticketView(await hallLayout(this.db.kysely, ticket.hall_id), ticket);
+  }
+
+  async ticketView(layout: HallLayout, ticket: TicketRow) {
+    const service = serviceOf(layout, ticket.service_id);
+    let ahead: number | null = null;
+    let estimatedWaitSeconds: number | null = null;
+    if (ticket.status === 'waiting') {
+      const load = (await this.loads(this.db.kysely, layout)).get(service.id);
+      ahead = peopleAhead((load?.waiting ?? []).map(toQueued), toQueued(ticket));
+      estimatedWaitSeconds = load?.estimate(ahead) ?? null;
+    }
+    return {
+      token: ticket.token,
+      number: ticket.number,
+      hall: { id: layout.hall.id, name: layout.hall.name },
+      service: { code: service.code, name: { 'zh-CN': service.name_zh, en: service.name_en } },
+      status: ticket.status,
+      priority: ticket.priority,
+      ahead,
+      estimatedWaitSeconds,
+      counter: layout.counters.find((c) => c.id === ticket.counter_id)?.name ?? null,
+      recalls: ticket.recalls,
+      issuedAt: ticket.issued_at,
+      calledAt: ticket.called_at,
+      followUrl: `${this.publicUrl}/queue/${ticket.token}`,
+    };
+  }
+
+  /** The display board: tickets being called, recently called, waiting per service, counters. */
+  async board(hallId: string) {
+    const layout = await hallLayout(this.db.kysely, hallId);
+    const loads = await this.loads(this.db.kysely, layout);
+    const day = ticketDay(layout.hall.time_zone, this.clock.now());
+    const called = await this.db.kysely
+      .selectFrom('hall_tickets')
+      .select(['number', 'status', 'counter_id', 'service_id', 'called_at', 'recalls'])
+      .where('hall_id', '=', hallId)
+      .where('day', '=', day)
+      .where('called_at', 'is not', null)
+      .orderBy('called_at', 'desc')
+      .limit(RECENT_CALLS + layout.counters.length)
+      .execute();
+    const counterName = (id: string | null) => layout.counters.find((c) => c.id === id)?.name ?? null;
+    const serviceCode = (id: string) => layout.services.find((s) => s.id === id)?.code ?? '';
+    const entry = (t: (typeof called)[number]) => ({
+      number: t.number,
+      counter: counterName(t.counter_id),
+      service: serviceCode(t.service_id),
+      calledAt: t.called_at,
+      recalls: t.recalls,
+    });
+    return {
+      hall: { id: layout.hall.id, name: layout.hall.name },
+      at: this.clock.now().toISOString(),
+      calling: called.filter((t) => t.status === 'called').map(entry),
+      recent: called
+        .filter((t) => t.status !== 'called')
+        .slice(0, RECENT_CALLS)
+        .map(entry),
+      services: layout.services.map((s) => {
+        const load = loads.get(s.id);
+        return {
+          code: s.code,
+          name: { 'zh-CN': s.name_zh, en: s.name_en },
+          ticketPrefix: s.ticket_prefix,
+          waiting: load?.waiting.length ?? 0,
+          estimatedWaitSeconds: load?.estimate(load.waiting.length) ?? null,
+        };
+      }),
+      counters: layout.counters.map((c) => ({ name: c.name, status: c.status })),
+    };
+  }
+}

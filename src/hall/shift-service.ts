@@ -1,0 +1,198 @@
+/**
+ * Cash shifts and voids. A clerk opens a shift at a counter with a float and closes it by
+ * counting the drawer; the expected cash comes from the shift's counter payments (shift-
+ * rules.ts). A difference waits for a supervisor's approval, never the clerk's own.
+ */
+import type { Kysely } from 'kysely';
+import type { Db } from '../db/database.js';
+import { forUpdate, isUniqueViolation } from '../db/dialect.js';
+import type { CounterShiftTable } from '../db/hall-schema.js';
+import type { Database } from '../db/schema.js';
+import type { Clock } from '../shared/clock.js';
+import { DomainError } from '../shared/errors.js';
+import { newId } from '../shared/ids.js';
+import { audit } from './audit.js';
+import { assertInHall, assertSupervises, type HallActor, staffOf } from './hall-access.js';
+import { counterOf, findHall, hallLayout } from './hall-repository.js';
+import { cashDifference, tallyShift } from './shift-rules.js';
+
+export function openShiftOf(db: Kysely<Database>, staffId: string): Promise<CounterShiftTable | undefined> {
+  return db.selectFrom('counter_shifts').selectAll().where('staff_id', '=', staffId).where('status', '=', 'open').executeTakeFirst();
+}
+
+const shiftNotFound = () => new DomainError('shift_not_found', 'No shift has this id.');
+
+async function tallyOf(db: Kysely<Database>, shift: CounterShiftTable) {
+  const payments = await db.selectFrom('counter_payments').selectAll().where('shift_id', '=', shift.id).orderBy('created_at').execute();
+  const tally = tallyShift(
+    shift.float,
+    payments.filter((p) => p.method === 'cash').map((p) => ({ tendered: p.tendered ?? 0, change: p.change_due ?? 0, voided: p.void_status === 'voided' })),
+  );
+  const count = (method: string, voided: boolean) => payments.filter((p) => p.method === method && (p.void_status === 'voided') === voided);
+  return {
+    ...tally,
+    renewals: payments.length,
+    cashRenewals: count('cash', false).length,
+    posRenewals: count('pos', false).length,
+    posTotal: count('pos', false).reduce((sum, p) => sum + p.amount, 0),
+    voided: payments.filter((p) => p.void_status === 'voided').length,
+    voidRequests: payments.filter((p) => p.void_status === 'requested').map((p) => p.order_id),
+  };
+}
+
+export class ShiftService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
+
+  async view(shift: CounterShiftTable) {
+    return {
+      id: shift.id,
+      hall: shift.hall_id,
+      counterId: shift.counter_id,
+      staffId: shift.staff_id,
+      status: shift.status,
+      float: shift.float,
+      openedAt: shift.opened_at,
+      closedAt: shift.closed_at,
+      counted: shift.counted,
+      expected: shift.expected,
+      difference: shift.difference,
+      approvedBy: shift.approved_by,
+      approvedAt: shift.approved_at,
+      note: shift.note,
+      tally: await tallyOf(this.db.kysely, shift),
+    };
+  }
+
+  private async load(id: string): Promise<CounterShiftTable> {
+    const shift = await this.db.kysely.selectFrom('counter_shifts').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!shift) throw shiftNotFound();
+    return shift;
+  }
+
+  private async hallRef(hallId: string) {
+    const hall = await findHall(this.db.kysely, hallId);
+    return { id: hall.id, operatorId: hall.operator_id };
+  }
+
+  async open(actor: HallActor, counterId: string, float: number) {
+    const staff = staffOf(actor);
+    const hallId = (await this.db.kysely.selectFrom('hall_counters').select('hall_id').where('id', '=', counterId).executeTakeFirst())?.hall_id;
+    if (!hallId) throw new DomainError('counter_not_found', 'No counter has this id.');
+    const layout = await hallLayout(this.db.kysely, hallId);
+    assertInHall(staff, { id: hallId, operatorId: layout.hall.operator_id });
+    counterOf(layout, counterId);
+    const now = this.clock.now();
+    const id = newId('shf');
+    try {
+      await this.db.kysely.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('counter_shifts')
+          .values({
+            id,
+            hall_id: hallId,
+            counter_id: counterId,
+            staff_id: staff.id,
+            status: 'open',
+            float,
+            counted: null,
+            expected: null,
+            difference: null,
+            opened_at: now.toISOString(),
+            closed_at: null,
+            approved_by: null,
+            approved_at: null,
+            note: null,
+          })
+          .execute();
+        await audit(
+          trx,
+          actor,
+          actor.ip,
+          { operatorId: layout.hall.operator_id, hallId, action: 'shift.open', subject: id, detail: { counter: counterId, float } },
+          now,
+        );
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new DomainError('shift_already_open', 'You already have an open shift: close it first.');
+      throw error;
+    }
+    return this.view(await this.load(id));
+  }
+
+  async current(actor: HallActor) {
+    const shift = await openShiftOf(this.db.kysely, staffOf(actor).id);
+    return { shift: shift ? await this.view(shift) : null };
+  }
+
+  async get(actor: HallActor, id: string) {
+    const shift = await this.load(id);
+    const staff = staffOf(actor);
+    if (shift.staff_id !== staff.id) assertSupervises(staff, await this.hallRef(shift.hall_id));
+    return this.view(shift);
+  }
+
+  /** Closes the clerk's own shift with the counted cash; a difference waits for a supervisor. */
+  async close(actor: HallActor, id: string, counted: number) {
+    const staff = staffOf(actor);
+    const now = this.clock.now();
+    await this.db.kysely.transaction().execute(async (trx) => {
+      const shift = await forUpdate(this.db.dialect, trx.selectFrom('counter_shifts').selectAll().where('id', '=', id)).executeTakeFirst();
+      if (!shift) throw shiftNotFound();
+      if (shift.staff_id !== staff.id) throw new DomainError('forbidden', 'Only the clerk of a shift closes it.');
+      if (shift.status !== 'open') throw new DomainError('shift_not_open', 'This shift is already closed.');
+      const { expected } = await tallyOf(trx, shift);
+      const difference = cashDifference(expected, counted);
+      const status = difference === 0 ? 'closed' : 'pending_approval';
+      await trx.updateTable('counter_shifts').set({ status, counted, expected, difference, closed_at: now.toISOString() }).where('id', '=', id).execute();
+      const hall = await findHall(trx, shift.hall_id);
+      await audit(
+        trx,
+        actor,
+        actor.ip,
+        { operatorId: hall.operator_id, hallId: hall.id, action: 'shift.close', subject: id, detail: { counted, expected, difference } },
+        now,
+      );
+    });
+    return this.view(await this.load(id));
+  }
+
+  /** A supervisor of the hall (not the shift's own clerk) accepts the cash difference. */
+  async approve(actor: HallActor, id: string, note: string | undefined) {
+    const staff = staffOf(actor);
+    const shift = await this.load(id);
+    const hall = await this.hallRef(shift.hall_id);
+    assertSupervises(staff, hall);
+    if (shift.staff_id === staff.id) throw new DomainError('forbidden', 'A difference on your own shift is approved by another supervisor.');
+    const now = this.clock.now();
+    await this.db.kysely.transaction().execute(async (trx) => {
+      const updated = await trx
+        .updateTable('counter_shifts')
+        .set({ status: 'approved', approved_by: staff.id, approved_at: now.toISOString(), note: note ?? null })
+        .where('id', '=', id)
+        .where('status', '=', 'pending_approval')
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) !== 1) throw new DomainError('shift_not_pending', 'This shift has no difference waiting for approval.');
+      await audit(
+        trx,
+        actor,
+        actor.ip,
+        { operatorId: hall.operatorId, hallId: hall.id, action: 'shift.approve', subject: id, detail: { difference: shift.difference, note } },
+        now,
+      );
+    });
+    return this.view(await this.load(id));
+  }
+
+  /** The hall's shifts (supervisor): those waiting for approval first. */
+  async list(actor: HallActor, hallId: string, status: CounterShiftTable['status'] | undefined) {
+    assertSupervises(staffOf(actor), await this.hallRef(hallId));
+    let q = this.db.kysely.selectFrom('counter_shifts').selectAll().where('hall_id', '=', hallId).orderBy('opened_at', 'desc').limit(200);
+    if (status) q = q.where('status', '=', status);
+    const shifts = [];
+    for (const shift of await q.execute()) shifts.push(await this.view(shift));
+    return { shifts };
+  }
+}

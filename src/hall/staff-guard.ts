@@ -1,0 +1,84 @@
+/**
+ * The HTTP side of staff sessions: the `simkeep_staff` cookie (HttpOnly, SameSite=Strict),
+ * the hooks that turn it into `request.actor`, and the CSRF checks. A state-changing staff
+ * request must carry the session's CSRF token in `X-CSRF-Token` (a page of another site
+ * cannot read it) and, when the browser sends an `Origin`, come from this server's origin.
+ * The admin routes of the hall also take the admin bearer token instead of a session.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { CookieSerializeOptions } from '@fastify/cookie';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AdminTokens } from '../admin/admin-tokens.js';
+import { DomainError } from '../shared/errors.js';
+import type { HallActor } from './hall-access.js';
+import type { StaffAuthService } from './staff-auth-service.js';
+
+export const STAFF_COOKIE = 'simkeep_staff';
+export const CSRF_HEADER = 'x-csrf-token';
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The staff member or admin token behind a hall route (set by the hall's hooks). */
+    actor: HallActor;
+  }
+}
+
+export const staffUnauthorized = () => new DomainError('unauthorized', 'Sign in as staff first: no staff session, or it has ended.');
+
+export function staffCookieOptions(publicUrl: string, maxAgeSeconds: number): CookieSerializeOptions {
+  return { httpOnly: true, sameSite: 'strict', path: '/', secure: publicUrl.startsWith('https:'), maxAge: maxAgeSeconds };
+}
+
+export function clearStaffCookie(reply: FastifyReply, publicUrl: string): void {
+  const { maxAge: _, ...options } = staffCookieOptions(publicUrl, 0);
+  reply.clearCookie(STAFF_COOKIE, options);
+}
+
+const sameText = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+function assertSameSite(request: FastifyRequest, publicUrl: string): void {
+  const origin = request.headers.origin;
+  if (origin !== undefined && origin !== new URL(publicUrl).origin && origin !== `${request.protocol}://${request.host}`) {
+    throw new DomainError('forbidden', 'This request came from another site.');
+  }
+}
+
+async function staffActor(request: FastifyRequest, auth: StaffAuthService, publicUrl: string): Promise<HallActor> {
+  const token = request.cookies[STAFF_COOKIE];
+  const staff = token ? await auth.resolve(token) : undefined;
+  if (!staff) throw staffUnauthorized();
+  if (STATE_CHANGING.has(request.method)) {
+    assertSameSite(request, publicUrl);
+    const sent = request.headers[CSRF_HEADER];
+    if (typeof sent !== 'string' || !sameText(sent, staff.csrfToken)) {
+      throw new DomainError('csrf_invalid', `Send the session's CSRF token (from login or GET /v1/staff/me) in the X-CSRF-Token header.`);
+    }
+  }
+  return { kind: 'staff', staff, ip: request.ip };
+}
+
+/** Every route of the plugin needs a staff session (and CSRF for writes). */
+export function requireStaff(app: FastifyInstance, auth: StaffAuthService, publicUrl: string): void {
+  app.decorateRequest('actor', null as never);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('Cache-Control', 'no-store');
+    request.actor = await staffActor(request, auth, publicUrl);
+  });
+}
+
+/** An admin bearer token when the request has an Authorization header; otherwise a staff session. */
+export function requireAdminOrStaff(app: FastifyInstance, auth: StaffAuthService, tokens: AdminTokens, publicUrl: string): void {
+  app.decorateRequest('actor', null as never);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('Cache-Control', 'no-store');
+    if (request.headers.authorization !== undefined) {
+      request.actor = { kind: 'admin', principal: await tokens.authenticate(request.headers.authorization), ip: request.ip };
+      return;
+    }
+    request.actor = await staffActor(request, auth, publicUrl);
+  });
+}
+
+export const STAFF_SECURITY: Record<string, string[]>[] = [{ adminToken: [] }, { staffSession: [] }];
+export const SESSION_SECURITY: Record<string, string[]>[] = [{ staffSession: [] }];

@@ -1,0 +1,132 @@
+/**
+ * Tickets in the database: the daily sequence, the waiting queue of a hall's services, the
+ * recent service times the wait estimate needs, and the open counters serving each service.
+ */
+import type { Kysely } from 'kysely';
+import type { HallTicketTable, TicketPriority, TicketSource } from '../db/hall-schema.js';
+import type { Database } from '../db/schema.js';
+import { DomainError } from '../shared/errors.js';
+import { newId, newSecretId } from '../shared/ids.js';
+import type { HallLayout } from './hall-repository.js';
+import { ESTIMATE_WINDOW, type QueuedTicket, ticketDay, ticketNumber } from './queue-rules.js';
+import { serviceSecondsOf } from './shift-rules.js';
+
+export type TicketRow = HallTicketTable;
+
+export const ticketNotFound = () => new DomainError('ticket_not_found', 'No ticket has this id.');
+
+/** Takes the next number of the service's sequence for the local day (1 on a new day). */
+export async function takeSequence(trx: Kysely<Database>, serviceId: string, day: string): Promise<number> {
+  const row = await trx
+    .insertInto('hall_ticket_sequences')
+    .values({ service_id: serviceId, day, last_value: 1 })
+    .onConflict((oc) => oc.columns(['service_id', 'day']).doUpdateSet((eb) => ({ last_value: eb('hall_ticket_sequences.last_value', '+', 1) })))
+    .returning('last_value')
+    .executeTakeFirstOrThrow();
+  return row.last_value;
+}
+
+export function toQueued(t: TicketRow): QueuedTicket {
+  return { id: t.id, serviceId: t.service_id, priority: t.priority, queuedAt: t.queued_at, targetCounterId: t.target_counter_id, sequence: t.sequence };
+}
+
+/** The waiting tickets of the hall (of some services only, when given). */
+export function waitingTickets(db: Kysely<Database>, hallId: string, serviceIds?: readonly string[]): Promise<TicketRow[]> {
+  let q = db.selectFrom('hall_tickets').selectAll().where('hall_id', '=', hallId).where('status', '=', 'waiting');
+  if (serviceIds) q = q.where('service_id', 'in', serviceIds.length > 0 ? [...serviceIds] : ['']);
+  return q.execute();
+}
+
+export async function ticketById(db: Kysely<Database>, id: string): Promise<TicketRow> {
+  const row = await db.selectFrom('hall_tickets').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw ticketNotFound();
+  return row;
+}
+
+/** Service times (seconds) of the service's last finished tickets, newest first. */
+export async function recentServiceSeconds(db: Kysely<Database>, serviceId: string): Promise<number[]> {
+  const rows = await db
+    .selectFrom('hall_tickets')
+    .select(['status', 'started_at', 'called_at', 'finished_at'])
+    .where('service_id', '=', serviceId)
+    .where('status', '=', 'done')
+    .where('finished_at', 'is not', null)
+    .orderBy('finished_at', 'desc')
+    .limit(ESTIMATE_WINDOW)
+    .execute();
+  return rows.flatMap((r) => serviceSecondsOf({ status: r.status, startedAt: r.started_at, calledAt: r.called_at, finishedAt: r.finished_at }) ?? []);
+}
+
+/** Open counters serving each service of the hall. */
+export async function openCountersPerService(db: Kysely<Database>, hallId: string): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('hall_counter_services as cs')
+    .innerJoin('hall_counters as c', 'c.id', 'cs.counter_id')
+    .select((eb) => ['cs.service_id', eb.fn.countAll<number>().as('open')])
+    .where('c.hall_id', '=', hallId)
+    .where('c.status', '=', 'open')
+    .groupBy('cs.service_id')
+    .execute();
+  return new Map(rows.map((r) => [r.service_id, Number(r.open)]));
+}
+
+/** The ticket a counter is dealing with (called or being served), if any. */
+export function currentAtCounter(db: Kysely<Database>, counterId: string): Promise<TicketRow | undefined> {
+  return db
+    .selectFrom('hall_tickets')
+    .selectAll()
+    .where('counter_id', '=', counterId)
+    .where('status', 'in', ['called', 'serving'])
+    .orderBy('called_at', 'desc')
+    .executeTakeFirst();
+}
+
+export interface NewTicket {
+  priority: TicketPriority;
+  source: TicketSource;
+  phone: string | null;
+  /** A walk-in is served at once, at this counter by this clerk. */
+  servedAt?: { counterId: string; clerkId: string } | undefined;
+}
+
+/** Issues a ticket: the next number of the service for the hall's local day. */
+export async function insertTicket(trx: Kysely<Database>, layout: HallLayout, serviceId: string, fields: NewTicket, now: Date): Promise<TicketRow> {
+  const service = layout.services.find((s) => s.id === serviceId);
+  if (!service) throw new DomainError('service_not_found', 'This hall has no such service.');
+  const day = ticketDay(layout.hall.time_zone, now);
+  const sequence = await takeSequence(trx, service.id, day);
+  const at = now.toISOString();
+  const row: TicketRow = {
+    id: newId('tkt'),
+    token: newSecretId('tt'),
+    hall_id: layout.hall.id,
+    service_id: service.id,
+    day,
+    sequence,
+    number: ticketNumber(service.ticket_prefix, sequence),
+    priority: fields.priority,
+    source: fields.source,
+    phone: fields.phone,
+    status: fields.servedAt ? 'serving' : 'waiting',
+    recalls: 0,
+    counter_id: fields.servedAt?.counterId ?? null,
+    target_counter_id: null,
+    clerk_id: fields.servedAt?.clerkId ?? null,
+    near_notified: 0,
+    issued_at: at,
+    queued_at: at,
+    called_at: fields.servedAt ? at : null,
+    first_called_at: fields.servedAt ? at : null,
+    started_at: fields.servedAt ? at : null,
+    finished_at: null,
+    updated_at: at,
+  };
+  await trx.insertInto('hall_tickets').values(row).execute();
+  return row;
+}
+
+export async function hallOfTicket(db: Kysely<Database>, id: string): Promise<string> {
+  const row = await db.selectFrom('hall_tickets').select('hall_id').where('id', '=', id).executeTakeFirst();
+  if (!row) throw ticketNotFound();
+  return row.hall_id;
+}

@@ -1,0 +1,135 @@
+/**
+ * Voids of counter renewals: a void takes a renewal back within its (still open) shift,
+ * requested by staff of the hall, approved and carried out by a supervisor other than the
+ * requester. The extension and the payment are taken back and the order becomes `refunded`;
+ * refused once a later renewal was fulfilled on the card.
+ */
+import type { Db } from '../db/database.js';
+import { forUpdate } from '../db/dialect.js';
+import { takeBackExtension } from '../renewal/reversal.js';
+import type { Clock } from '../shared/clock.js';
+import { DomainError } from '../shared/errors.js';
+import type { EventPublisher } from '../webhooks/events.js';
+import { audit } from './audit.js';
+import { assertInHall, assertSupervises, type HallActor, staffOf } from './hall-access.js';
+import { findHall } from './hall-repository.js';
+
+export class VoidService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly events: EventPublisher,
+  ) {}
+
+  private async hallRef(hallId: string) {
+    const hall = await findHall(this.db.kysely, hallId);
+    return { id: hall.id, operatorId: hall.operator_id };
+  }
+
+  private async counterPayment(orderId: string) {
+    const payment = await this.db.kysely.selectFrom('counter_payments').selectAll().where('order_id', '=', orderId).executeTakeFirst();
+    if (!payment) throw new DomainError('order_not_found', 'No counter renewal has this order id.');
+    return payment;
+  }
+
+  async requestVoid(actor: HallActor, orderId: string, reason: string) {
+    const payment = await this.counterPayment(orderId);
+    const hall = await this.hallRef(payment.hall_id);
+    assertInHall(staffOf(actor), hall);
+    const now = this.clock.now();
+    await this.db.kysely.transaction().execute(async (trx) => {
+      const updated = await trx
+        .updateTable('counter_payments')
+        .set({ void_status: 'requested', void_reason: reason, void_requested_by: staffOf(actor).id, void_requested_at: now.toISOString() })
+        .where('order_id', '=', orderId)
+        .where('void_status', 'is', null)
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) !== 1) throw new DomainError('void_refused', 'A void of this renewal was already requested or done.');
+      await audit(trx, actor, actor.ip, { operatorId: hall.operatorId, hallId: hall.id, action: 'void.request', subject: orderId, detail: { reason } }, now);
+    });
+    return this.voidView(orderId);
+  }
+
+  /**
+   * Carries out a requested void: within the renewal's shift (still open), by a supervisor
+   * other than the requester; the extension and the payment are taken back and the order
+   * becomes `refunded`. Refused once a later renewal was fulfilled on the card.
+   */
+  async approveVoid(actor: HallActor, orderId: string) {
+    const staff = staffOf(actor);
+    const payment = await this.counterPayment(orderId);
+    const hall = await this.hallRef(payment.hall_id);
+    assertSupervises(staff, hall);
+    if (payment.void_requested_by === staff.id) throw new DomainError('forbidden', 'A void is approved by a supervisor other than the one who requested it.');
+    const now = this.clock.now();
+    const nowIso = now.toISOString();
+    await this.db.kysely.transaction().execute(async (trx) => {
+      const shift = await forUpdate(this.db.dialect, trx.selectFrom('counter_shifts').selectAll().where('id', '=', payment.shift_id)).executeTakeFirstOrThrow();
+      const current = await forUpdate(
+        this.db.dialect,
+        trx.selectFrom('counter_payments').selectAll().where('order_id', '=', orderId),
+      ).executeTakeFirstOrThrow();
+      if (current.void_status !== 'requested') throw new DomainError('void_refused', 'No void of this renewal is waiting for approval.');
+      if (shift.status !== 'open') throw new DomainError('void_refused', 'The renewal’s shift is closed: a void is possible only within the same shift.');
+      const order = await forUpdate(this.db.dialect, trx.selectFrom('orders').selectAll().where('id', '=', orderId)).executeTakeFirstOrThrow();
+      if (order.status !== 'fulfilled') throw new DomainError('void_refused', `An order that is ${order.status} cannot be voided.`);
+      try {
+        await takeBackExtension(trx, this.db.dialect, order, nowIso, `staff:${staff.id}`);
+      } catch (error) {
+        if (error instanceof DomainError && error.code === 'order_not_pending') throw new DomainError('void_refused', error.message);
+        throw error;
+      }
+      const reason = `void: ${current.void_reason ?? ''}`;
+      await trx
+        .updateTable('orders')
+        .set({ status: 'refunded', refunded_at: nowIso, refund_reason: reason, updated_at: nowIso })
+        .where('id', '=', orderId)
+        .execute();
+      await trx
+        .updateTable('payments')
+        .set({ status: 'refunded', updated_at: nowIso })
+        .where('order_id', '=', orderId)
+        .where('status', '=', 'succeeded')
+        .execute();
+      await trx
+        .updateTable('counter_payments')
+        .set({ void_status: 'voided', voided_by: staff.id, voided_at: nowIso })
+        .where('order_id', '=', orderId)
+        .execute();
+      await this.events.publish(
+        trx,
+        order.operator_id,
+        'order.refunded',
+        { order: { id: orderId, status: 'refunded', refundReason: reason, validUntil: order.valid_until_before } },
+        now,
+      );
+      await audit(
+        trx,
+        actor,
+        actor.ip,
+        { operatorId: hall.operatorId, hallId: hall.id, action: 'void.approve', subject: orderId, detail: { shift: shift.id, amount: current.amount } },
+        now,
+      );
+    });
+    return this.voidView(orderId);
+  }
+
+  private async voidView(orderId: string) {
+    const p = await this.counterPayment(orderId);
+    const order = await this.db.kysely
+      .selectFrom('orders')
+      .select(['status', 'valid_until_before', 'valid_until_after'])
+      .where('id', '=', orderId)
+      .executeTakeFirstOrThrow();
+    return {
+      order: orderId,
+      orderStatus: order.status,
+      voidStatus: p.void_status,
+      reason: p.void_reason,
+      requestedBy: p.void_requested_by,
+      voidedBy: p.voided_by,
+      shift: p.shift_id,
+      validUntil: order.status === 'refunded' ? order.valid_until_before : order.valid_until_after,
+    };
+  }
+}

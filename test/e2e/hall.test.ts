@@ -1,0 +1,225 @@
+/**
+ * The service hall's day in Chromium, on the demo hall: a kiosk ticket; the board (another
+ * tab, never reloaded) shows it waiting; the phone page follows it; a clerk signs in, opens
+ * a shift and calls it, and the board and the phone page update live; the counter renewal
+ * by a scanned serial, paid in cash with change (a double click renews once); the receipt
+ * PDF; the shift closed with a difference; a supervisor approves it. Screenshots of the
+ * kiosk, phone ticket, board and console at 360 and 1280 px.
+ */
+import fs from 'node:fs/promises';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { DEMO_STAFF } from '../../src/platform/demo-hall-seed.js';
+import { cents, visibleText } from './pages.js';
+import { type DemoServer, describeBrowser, launchBrowser, openProfile, openTab, shoot, startDemoServer, WIDTHS } from './support.js';
+import { DEMO } from './texts.js';
+
+const [PHONE, DESKTOP] = WIDTHS;
+const [CLERK, SUPERVISOR] = DEMO_STAFF as [(typeof DEMO_STAFF)[number], (typeof DEMO_STAFF)[number]];
+
+/** The demo hall's id, as the clerk's session tells it. */
+async function demoHall(server: DemoServer): Promise<string> {
+  const response = await fetch(`${server.url}/v1/staff/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: CLERK.username, password: CLERK.password }),
+  });
+  const me = (await response.json()) as { halls: { id: string }[] };
+  const id = me.halls[0]?.id;
+  if (!id) throw new Error('the demo has no hall');
+  return id;
+}
+
+/** A picture once the font is in: the text is laid out again, so none keeps the boxes drawn before it arrived. */
+async function shootLaidOut(page: Page, name: string): Promise<void> {
+  await page.evaluate(() => {
+    const body = (globalThis as unknown as { document: { body: { style: { display: string }; offsetHeight: number } } }).document.body;
+    body.style.display = 'none';
+    void body.offsetHeight;
+    body.style.display = '';
+  });
+  await shoot(page, name);
+}
+
+/** The page at both widths: a phone-sized picture, then the desktop one. */
+async function shootBoth(page: Page, name: string): Promise<void> {
+  await page.setViewportSize(PHONE);
+  await shootLaidOut(page, name);
+  await page.setViewportSize(DESKTOP);
+  await shootLaidOut(page, name);
+}
+
+/**
+ * Fetches the app's CJK font into a fresh profile's cache first. In this font-less browser
+ * a page that opens its event stream at once (kiosk, board) can keep some text painted as
+ * boxes once the font arrives; real kiosks and TVs use their own CJK fonts.
+ */
+async function warmFonts(page: Page): Promise<void> {
+  await page.goto('/staff/login');
+  await page.evaluate(async () => {
+    const fonts = (globalThis as unknown as { document: { fonts: { ready: Promise<unknown>; load(font: string, text: string): Promise<unknown> } } }).document
+      .fonts;
+    await Promise.all([fonts.load('16px "simkeep CJK"', '中文'), fonts.load('bold 16px "simkeep CJK"', '中文')]);
+  });
+}
+
+async function signIn(page: Page, staff: { username: string; password: string }): Promise<void> {
+  await page.goto('/staff/login');
+  await page.getByLabel('用户名', { exact: true }).fill(staff.username);
+  await page.getByLabel('密码', { exact: true }).fill(staff.password);
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await page.waitForURL(/\/staff\/console$/);
+  await page.getByLabel('选择窗口').waitFor();
+}
+
+describeBrowser('the service hall day in the browser', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  test('kiosk ticket, live board and phone page, call, cash renewal with change, receipt, shift difference approved', async () => {
+    const server = await startDemoServer();
+    const contexts: BrowserContext[] = [];
+    const errors: string[][] = [];
+    const tab = async (viewport: (typeof WIDTHS)[number]) => {
+      const context = await openProfile(browser, server, viewport, 'zh-CN');
+      contexts.push(context);
+      const opened = await openTab(context);
+      errors.push(opened.pageErrors);
+      await warmFonts(opened.page);
+      return opened.page;
+    };
+    try {
+      const hall = await demoHall(server);
+
+      // The kiosk: a renewal ticket with its QR code, people ahead and wait.
+      const kiosk = await tab(DESKTOP);
+      await kiosk.goto(`/halls/${hall}/kiosk`);
+      await kiosk.getByRole('heading', { level: 1, name: '请选择业务取号' }).waitFor();
+      const renewal = kiosk.getByRole('button', { name: /续费保号/ });
+      await expect.poll(() => visibleText(renewal)).toContain('0 人等候');
+      await shootBoth(kiosk, 'hall-1-kiosk');
+      await renewal.click();
+      const number = kiosk.getByRole('status').filter({ hasText: /^A\d{3}$/ });
+      await number.waitFor();
+      expect(await visibleText(number)).toBe('A001');
+      expect(await visibleText(kiosk.locator('.kiosk-ticket'))).toContain('前面还有 0 人');
+      const qr = kiosk.getByRole('img', { name: /二维码/ });
+      await expect.poll(() => qr.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
+      const token = /\/v1\/tickets\/([^/]+)\/qr\.svg$/.exec((await qr.getAttribute('src')) ?? '')?.[1];
+      expect(token).toMatch(/^tt_/);
+      await shootBoth(kiosk, 'hall-2-kiosk-ticket');
+
+      // The board shows it waiting; a marker proves it is never reloaded afterwards.
+      const board = await tab(DESKTOP);
+      await board.goto(`/halls/${hall}/board`);
+      const renewalQueue = board.locator('.board-queue li').filter({ hasText: '续费保号' });
+      await expect.poll(() => visibleText(renewalQueue)).toContain('1 人等候');
+      await board.evaluate(() => Object.assign(globalThis, { boardNotReloaded: true }));
+
+      // The phone page the QR code opens.
+      const phone = await tab(PHONE);
+      await phone.goto(`/tickets/${token}`);
+      await phone.getByText('您排第 1 位').waitFor();
+      await shootLaidOut(phone, 'hall-3-ticket-waiting');
+
+      // A clerk signs in, opens a shift with a CNY 100 float and calls the next ticket.
+      const clerk = await tab(DESKTOP);
+      await signIn(clerk, CLERK);
+      await clerk.getByLabel('备用金（元）').fill('100');
+      await clerk.getByRole('button', { name: '开班', exact: true }).click();
+      await clerk.getByLabel('实点现金（元）').waitFor();
+      await clerk.getByRole('button', { name: '叫下一位' }).click();
+      const current = clerk.getByRole('region', { name: '当前号码' });
+      await current.getByText('A001').waitFor();
+
+      // The board and the phone page follow within a second or two, without reloading.
+      const calling = board.locator('.board-calling');
+      await expect.poll(() => visibleText(calling), { timeout: 3_000 }).toMatch(/A001\s*→?\s*1 号窗口/);
+      await expect.poll(() => visibleText(renewalQueue)).toContain('0 人等候');
+      expect(await board.evaluate(() => (globalThis as { boardNotReloaded?: boolean }).boardNotReloaded)).toBe(true);
+      await shootBoth(board, 'hall-4-board-calling');
+      await phone.getByText('请到 1 号窗口').waitFor({ timeout: 3_000 });
+      await shootLaidOut(phone, 'hall-5-ticket-called');
+
+      // The renewal: the serial typed by a barcode scanner ends with Enter.
+      await current.getByRole('button', { name: '开始办理' }).click();
+      const iccid = clerk.getByLabel('SIM 卡序列号（ICCID）', { exact: true });
+      await iccid.fill(DEMO.expiringSoon.iccid);
+      await iccid.press('Enter');
+      await clerk.getByText(DEMO.expiringSoon.msisdn).waitFor();
+      await clerk.getByLabel('证件类型').selectOption('resident_id');
+      await clerk.getByLabel('证件号码后 4 位', { exact: true }).fill('123x');
+      await clerk.getByRole('radio', { name: /^1个月/ }).check();
+      const quote = clerk.getByLabel('报价');
+      await expect.poll(() => visibleText(quote)).toContain('8.00');
+      await clerk.getByLabel('实收金额（元）').fill('10');
+      await expect.poll(() => visibleText(clerk.locator('.console-change'))).toMatch(/找零[:：]\s*¥2\.00/);
+      await shootBoth(clerk, 'hall-6-console-renewal');
+      // A double click sends one attempt's key twice: one renewal, whatever arrives.
+      await clerk.getByRole('button', { name: /^确认续费/ }).dblclick();
+      const done = clerk.getByRole('status').filter({ hasText: '续费成功' });
+      await done.waitFor();
+      expect(cents(await visibleText(done.locator('.console-change-due')))).toBe(200);
+
+      const [download] = await Promise.all([clerk.waitForEvent('download'), done.getByRole('link', { name: '打印收据 (PDF)' }).click()]);
+      const pdf = await fs.readFile(await download.path());
+      expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+      await shootBoth(clerk, 'hall-7-console-renewed');
+      await current.getByRole('button', { name: '办理完毕' }).click();
+      await clerk.getByRole('button', { name: '叫下一位' }).waitFor();
+      await phone.getByText('业务已办理完毕，谢谢光临。').waitFor();
+
+      // Closing the shift one yuan short: expected 100 + 10 − 2 (one renewal, not two).
+      const shift = clerk.getByRole('region', { name: '收银班次' });
+      await expect.poll(() => visibleText(shift)).toContain('¥108.00');
+      await clerk.getByLabel('实点现金（元）').fill('107');
+      await clerk.getByRole('button', { name: '结班' }).click();
+      const figures = shift.locator('.shift-figures');
+      await expect.poll(() => visibleText(figures)).toContain('待主管审批');
+      expect(await visibleText(figures.locator('.shift-difference'))).toBe('−¥1.00');
+      await shootBoth(clerk, 'hall-8-console-shift-closed');
+      await clerk.getByRole('button', { name: '退出' }).click();
+      await clerk.waitForURL(/\/staff\/login$/);
+
+      // The supervisor approves the difference.
+      await signIn(clerk, SUPERVISOR);
+      const approvals = clerk.getByRole('region', { name: '待审批' });
+      await approvals.getByText('−¥1.00').waitFor();
+      await shootBoth(clerk, 'hall-9-console-approvals');
+      await approvals.getByRole('button', { name: '审批通过' }).click();
+      await approvals.getByText('没有待审批事项。').waitFor();
+
+      // Joining from a phone before arriving, then its ticket page.
+      await phone.goto(`/halls/${hall}/join`);
+      await phone.getByRole('radio', { name: /业务咨询/ }).check();
+      await shootLaidOut(phone, 'hall-10-join');
+      await phone.getByRole('button', { name: '取号', exact: true }).click();
+      await phone.waitForURL(/\/tickets\/tt_/);
+      await phone.getByText('C001').waitFor();
+      await phone.getByText('您排第 1 位').waitFor();
+      await phone.getByRole('button', { name: '不排了，离开队列' }).click();
+      await phone.getByRole('button', { name: '确定离开' }).click();
+      await phone.getByText('该号码已取消。').waitFor();
+
+      // The board's sound takes a click (the gesture browsers ask for).
+      const chimeToggle = board.getByRole('button', { name: /^提示音/ });
+      await chimeToggle.click();
+      expect(await chimeToggle.getAttribute('aria-pressed')).toBe('true');
+      // The kiosk went back to its start by itself, 20 s after the ticket.
+      await kiosk.getByRole('heading', { level: 1, name: '请选择业务取号' }).waitFor({ timeout: 25_000 });
+      await kiosk.getByRole('button', { name: 'English', exact: true }).click();
+      await kiosk.getByRole('heading', { level: 1, name: 'Choose a service to take a number' }).waitFor();
+      await kiosk.getByRole('button', { name: /Enquiries.*0 waiting/ }).waitFor();
+
+      for (const pageErrors of errors) expect(pageErrors).toEqual([]);
+    } finally {
+      for (const context of contexts) await context.close();
+      await server.stop();
+    }
+  }, 120_000);
+});

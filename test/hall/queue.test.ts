@@ -1,0 +1,294 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS } from '../support/databases.js';
+import { type Harness, startHarness } from '../support/harness.js';
+import { type HallFixture, type StaffClient, setUpHall, signIn } from './support.js';
+
+describe.each(DIALECTS)('the queue over HTTP (%s)', (dialect) => {
+  let h: Harness;
+  let f: HallFixture;
+  let clerk: StaffClient;
+  let supervisor: StaffClient;
+  beforeAll(async () => {
+    // 2026-11-24 23:50 in Shanghai: ten minutes before the sequence restarts.
+    h = await startHarness(dialect, {}, '2026-11-24T15:50:00Z');
+    f = await setUpHall(h);
+    clerk = await signIn(h, 'clerk1');
+    supervisor = await signIn(h, 'super1');
+  });
+  afterAll(() => h.close());
+
+  const kiosk = (service: string, priority?: string) =>
+    h.request({ method: 'POST', url: `/v1/halls/${f.hall}/tickets`, payload: { service, ...(priority ? { priority } : {}) } });
+  const take = async (service: string, priority?: string) => {
+    const res = await kiosk(service, priority);
+    if (res.status !== 201) throw new Error(`ticket: ${res.status} ${res.raw}`);
+    return res.body;
+  };
+  const callNext = async (counter: string, who = clerk) => (await who.call('POST', `/v1/console/counters/${counter}/call-next`)).body;
+  const act = (ticket: string, verb: string, payload?: unknown) => clerk.call('POST', `/v1/console/tickets/${ticket}/${verb}`, payload);
+  const drain = async () => {
+    for (const counter of [f.counter1, f.counter2]) {
+      for (;;) {
+        const state = (await clerk.call('GET', `/v1/console/counters/${counter}`)).body;
+        if (state.current) await act(state.current.id, 'finish');
+        const next = await callNext(counter);
+        if (!next.ticket) break;
+        await act(next.ticket.id, 'finish');
+      }
+    }
+  };
+
+  it('numbers tickets per service with a daily sequence that restarts at the hall’s local midnight', async () => {
+    const a1 = await take('renewal');
+    const a2 = await take('renewal');
+    const b1 = await take('enquiry');
+    expect([a1.number, a2.number, b1.number]).toEqual(['A001', 'A002', 'B001']);
+    expect(a2).toMatchObject({ status: 'waiting', ahead: 1, service: { code: 'renewal' }, hall: { id: f.hall } });
+    expect(a2.followUrl).toBe(`https://renew.example.test/queue/${a2.token}`);
+    h.clock.set('2026-11-24T16:00:00Z'); // 00:00 on the 25th in Shanghai
+    expect((await take('renewal')).number).toBe('A001');
+    const status = await h.request({ method: 'GET', url: `/v1/tickets/${a1.token}` });
+    expect(status.status).toBe(200);
+    expect(status.body).toMatchObject({ number: 'A001', ahead: 0 });
+    const qr = await h.request({ method: 'GET', url: `/v1/tickets/${a1.token}/qr.svg` });
+    expect(qr.headers['content-type']).toMatch(/image\/svg\+xml/);
+    expect((await h.request({ method: 'GET', url: '/v1/tickets/tt_unknownunknownunknown' })).body.error.code).toBe('ticket_not_found');
+  });
+
+  it('refuses a closed counter; a supervisor (not a clerk) opens it; the wait estimate counts open counters', async () => {
+    const closed = await clerk.call('POST', `/v1/console/counters/${f.counter1}/call-next`);
+    expect(closed.status).toBe(409);
+    expect(closed.body.error.code).toBe('counter_closed');
+    const byClerk = await clerk.call('POST', `/v1/console/counters/${f.counter1}/open`);
+    expect(byClerk.status).toBe(403);
+    let hall = (await h.request({ method: 'GET', url: `/v1/halls/${f.hall}` })).body;
+    expect(hall.services.find((s: { code: string }) => s.code === 'renewal')).toMatchObject({ openCounters: 0, estimatedWaitSeconds: null });
+    expect((await supervisor.call('POST', `/v1/console/counters/${f.counter1}/open`)).body.counter.status).toBe('open');
+    expect((await supervisor.call('POST', `/v1/console/counters/${f.counter2}/open`)).body.counter.status).toBe('open');
+    hall = (await h.request({ method: 'GET', url: `/v1/halls/${f.hall}` })).body;
+    // 3 renewal tickets wait (2 from yesterday, 1 today), default 300 s each, 2 counters: 450 s.
+    expect(hall.services.find((s: { code: string }) => s.code === 'renewal')).toMatchObject({ waiting: 3, openCounters: 2, estimatedWaitSeconds: 450 });
+    expect(hall.services.find((s: { code: string }) => s.code === 'enquiry')).toMatchObject({ waiting: 1, openCounters: 1, estimatedWaitSeconds: 120 });
+    await drain();
+  });
+
+  it('calls priority tickets first, then FIFO within the counter’s services', async () => {
+    const plain1 = await take('renewal');
+    h.clock.advance(1000);
+    const enquiry = await take('enquiry');
+    h.clock.advance(1000);
+    const elderly = await take('renewal', 'elderly');
+    h.clock.advance(1000);
+    const plain2 = await take('renewal');
+    expect((await h.request({ method: 'GET', url: `/v1/tickets/${plain1.token}` })).body.ahead).toBe(1);
+    const order: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const { ticket } = await callNext(f.counter1);
+      order.push(ticket.number);
+      await act(ticket.id, 'finish');
+    }
+    expect(order).toEqual([elderly.number, plain1.number, enquiry.number, plain2.number]);
+    expect((await callNext(f.counter1)).ticket).toBeNull();
+  });
+
+  it('recalls up to maxRecalls, then no-show; a no-show rejoins at the back', async () => {
+    const late = await take('renewal');
+    h.clock.advance(1000);
+    const other = await take('renewal');
+    const { ticket } = await callNext(f.counter2);
+    expect(ticket.number).toBe(late.number);
+    expect((await act(ticket.id, 'no-show')).body.error.code).toBe('ticket_state_invalid');
+    expect((await act(ticket.id, 'recall')).body.recalls).toBe(1);
+    expect((await act(ticket.id, 'recall')).body.recalls).toBe(2);
+    const third = await act(ticket.id, 'recall');
+    expect(third.status).toBe(409);
+    expect(third.body.error.code).toBe('ticket_state_invalid');
+    expect((await act(ticket.id, 'no-show')).body.status).toBe('no_show');
+    h.clock.advance(1000);
+    const rejoined = await act(ticket.id, 'rejoin');
+    expect(rejoined.body).toMatchObject({ status: 'waiting', recalls: 0 });
+    expect((await h.request({ method: 'GET', url: `/v1/tickets/${late.token}` })).body.ahead).toBe(1);
+    expect((await callNext(f.counter2)).ticket.number).toBe(other.number);
+    await drain();
+  });
+
+  it('transfers to another service or to one counter, keeping the ticket’s place in time', async () => {
+    const first = await take('renewal');
+    h.clock.advance(1000);
+    const enquiry = await take('enquiry');
+    const { ticket } = await callNext(f.counter2);
+    expect(ticket.number).toBe(first.number);
+    const moved = await act(ticket.id, 'transfer', { service: 'enquiry' });
+    expect(moved.body).toMatchObject({ status: 'waiting', service: 'enquiry' });
+    // Counter 2 serves renewals only: nothing for it now.
+    expect((await callNext(f.counter2)).ticket).toBeNull();
+    // It came before the enquiry ticket, so counter 1 calls it first.
+    const next = await callNext(f.counter1);
+    expect(next.ticket.number).toBe(first.number);
+    const wrong = await act(next.ticket.id, 'transfer', { counter: f.counter2 });
+    expect(wrong.body.error.code).toBe('ticket_state_invalid');
+    await act(next.ticket.id, 'transfer', { service: 'renewal', counter: f.counter2 });
+    expect((await callNext(f.counter1)).ticket.number).toBe(enquiry.number);
+    expect((await callNext(f.counter2)).ticket.number).toBe(first.number);
+    await drain();
+  });
+
+  it('serves a walk-in at once, and will not call the next one before the current is finished', async () => {
+    const walkIn = await clerk.call('POST', `/v1/console/counters/${f.counter1}/walk-in`, { service: 'renewal' });
+    expect(walkIn.status).toBe(201);
+    expect(walkIn.body).toMatchObject({ status: 'serving', source: 'walk_in', counter: '1' });
+    await take('renewal');
+    const busy = await clerk.call('POST', `/v1/console/counters/${f.counter1}/call-next`);
+    expect(busy.body.error.code).toBe('ticket_state_invalid');
+    await act(walkIn.body.id, 'finish');
+    await drain();
+  });
+
+  it('estimates the wait from the median of recent service times', async () => {
+    await h.admin('POST', `/v1/admin/halls/${f.hall}/services`, { code: 'sim', name: { 'zh-CN': '新卡', en: 'New SIM' }, ticketPrefix: 'C' });
+    const layout = (await h.admin('POST', `/v1/admin/halls/${f.hall}/counters`, { name: '3', services: ['sim'] })).body;
+    const counter3 = layout.counters.find((c: { name: string }) => c.name === '3').id;
+    await supervisor.call('POST', `/v1/console/counters/${counter3}/open`);
+    // Serve 3 tickets taking 60, 120 and 600 s: the median is 120 s.
+    for (const seconds of [60, 120, 600]) {
+      await take('sim');
+      const { ticket } = await callNext(counter3);
+      await act(ticket.id, 'start');
+      h.clock.advance(seconds * 1000);
+      await act(ticket.id, 'finish');
+    }
+    await take('sim');
+    await take('sim');
+    const third = await take('sim');
+    // 2 ahead × 120 s ÷ 1 open counter serving the service.
+    expect(third).toMatchObject({ ahead: 2, estimatedWaitSeconds: 240 });
+    const board = (await h.request({ method: 'GET', url: `/v1/halls/${f.hall}/board` })).body;
+    expect(board.services.find((s: { code: string }) => s.code === 'sim')).toMatchObject({ waiting: 3, estimatedWaitSeconds: 360 });
+    for (let i = 0; i < 3; i++) await act((await callNext(counter3)).ticket.id, 'finish');
+    await supervisor.call('POST', `/v1/console/counters/${counter3}/close`);
+  });
+
+  it('sends an SMS to a remote ticket when 3 are ahead and when it is called', async () => {
+    const phone = '+8613800138123';
+    for (let i = 0; i < 5; i++) await take('renewal');
+    const remote = await h.request({ method: 'POST', url: `/v1/halls/${f.hall}/remote-tickets`, payload: { service: 'renewal', phone } });
+    expect(remote.status).toBe(201);
+    expect(remote.body.ahead).toBe(5);
+    const messages = () => h.services.db.kysely.selectFrom('outbox').select(['body', 'channel']).where('recipient', '=', phone).orderBy('created_at').execute();
+    await act((await callNext(f.counter1)).ticket.id, 'finish');
+    expect(await messages()).toEqual([]);
+    await act((await callNext(f.counter1)).ticket.id, 'finish');
+    const near = await messages();
+    expect(near).toHaveLength(1);
+    expect(near[0]?.body).toContain('3');
+    await act((await callNext(f.counter1)).ticket.id, 'finish');
+    expect(await messages()).toHaveLength(1);
+    for (let i = 0; i < 2; i++) await act((await callNext(f.counter1)).ticket.id, 'finish');
+    const called = await callNext(f.counter1);
+    expect(called.ticket.number).toBe(remote.body.number);
+    expect(called.ticket.phone).toBe('+86 138****8123');
+    const sent = await messages();
+    expect(sent).toHaveLength(2);
+    expect(sent[1]?.body).toContain('counter 1');
+    const status = (await h.request({ method: 'GET', url: `/v1/tickets/${remote.body.token}` })).body;
+    expect(status).toMatchObject({ status: 'called', counter: '1', ahead: null });
+    const board = (await h.request({ method: 'GET', url: `/v1/halls/${f.hall}/board` })).body;
+    expect(board.calling[0]).toMatchObject({ number: remote.body.number, counter: '1' });
+    expect(board.recent.length).toBeGreaterThan(0);
+    await drain();
+  });
+
+  it('lets a customer leave the queue from the phone page, while waiting only', async () => {
+    const t = await take('enquiry');
+    const left = await h.request({ method: 'POST', url: `/v1/tickets/${t.token}/cancel` });
+    expect(left.status).toBe(200);
+    expect(left.body).toMatchObject({ status: 'cancelled', ahead: null });
+    expect((await h.request({ method: 'POST', url: `/v1/tickets/${t.token}/cancel` })).body.error.code).toBe('ticket_state_invalid');
+    expect((await callNext(f.counter1)).ticket).toBeNull();
+  });
+
+  it('never calls one ticket to two counters calling at the same moment', async () => {
+    const clerk2 = await signIn(h, 'clerk2');
+    const issued = new Set<string>();
+    for (let i = 0; i < 8; i++) issued.add((await take('renewal')).number);
+    const called: string[] = [];
+    const work = async (who: StaffClient, counter: string) => {
+      for (;;) {
+        const res = await who.call('POST', `/v1/console/counters/${counter}/call-next`);
+        expect(res.status).toBe(200);
+        if (!res.body.ticket) return;
+        called.push(res.body.ticket.number);
+        expect((await who.call('POST', `/v1/console/tickets/${res.body.ticket.id}/finish`)).status).toBe(200);
+      }
+    };
+    await Promise.all([work(clerk, f.counter1), work(clerk2, f.counter2)]);
+    expect(called.sort()).toEqual([...issued].sort());
+  });
+
+  it('keeps staff of one hall out of another, and every console route away from anonymous and subscriber callers', async () => {
+    const north = await signIn(h, 'northclerk');
+    expect((await north.call('POST', `/v1/console/counters/${f.counter1}/call-next`)).status).toBe(403);
+    expect((await north.call('GET', `/v1/console/counters/${f.counter1}`)).status).toBe(403);
+    const t = await take('renewal');
+    const { ticket } = await callNext(f.counter1);
+    expect(ticket.number).toBe(t.number);
+    expect((await north.call('POST', `/v1/console/tickets/${ticket.id}/finish`)).status).toBe(403);
+    const admin = await signIn(h, 'opadmin');
+    expect((await admin.call('GET', `/v1/console/counters/${f.counter1}`)).status).toBe(200);
+    const routes: [string, string][] = [
+      ['GET', `/v1/console/counters/${f.counter1}`],
+      ['POST', `/v1/console/counters/${f.counter1}/call-next`],
+      ['POST', `/v1/console/counters/${f.counter1}/open`],
+      ['POST', `/v1/console/tickets/${ticket.id}/finish`],
+      ['GET', '/v1/staff/me'],
+    ];
+    for (const [method, url] of routes) {
+      const anonymous = await h.request({ method: method as 'GET', url });
+      expect(anonymous.status, `${method} ${url}`).toBe(401);
+      const subscriber = await h.request({ method: method as 'GET', url, headers: { cookie: 'simkeep_session=abc' } });
+      expect(subscriber.status).toBe(401);
+      const bearer = await h.request({ method: method as 'GET', url, headers: { authorization: 'Bearer test-admin-token-0123456789abcdef' } });
+      expect(bearer.status).toBe(401);
+    }
+    await act(ticket.id, 'finish');
+  });
+
+  it('answers malformed input with 4xx and a stable code, writing nothing', async () => {
+    const before = await h.services.db.kysely
+      .selectFrom('hall_tickets')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    const cases: [string, string, unknown, number, string][] = [
+      ['POST', `/v1/halls/${f.hall}/tickets`, { service: 'nope' }, 404, 'service_not_found'],
+      ['POST', `/v1/halls/${f.hall}/tickets`, { service: 'renewal', priority: 'vip' }, 400, 'invalid_request'],
+      ['POST', `/v1/halls/${f.hall}/tickets`, { service: 'renewal', extra: 1 }, 400, 'invalid_request'],
+      ['POST', `/v1/halls/${f.hall}/remote-tickets`, { service: 'renewal', phone: '13800138000' }, 400, 'invalid_request'],
+      ['POST', `/v1/halls/${f.hall}/remote-tickets`, { service: 'renewal', phone: '+999123' }, 400, 'invalid_request'],
+      ['POST', '/v1/halls/hall_nothere/tickets', { service: 'renewal' }, 404, 'hall_not_found'],
+      ['POST', '/v1/halls/not-a-hall/tickets', { service: 'renewal' }, 400, 'invalid_request'],
+      ['POST', `/v1/halls/${f.hall}/tickets`, '{"service": ', 400, 'invalid_request'],
+    ];
+    for (const [method, url, payload, status, code] of cases) {
+      const res = await h.request({ method: method as 'POST', url, payload: payload as string, headers: { 'content-type': 'application/json' } });
+      expect(res.status, `${url} ${JSON.stringify(payload)}`).toBe(status);
+      expect(res.body.error.code).toBe(code);
+    }
+    const bad = await clerk.call('POST', `/v1/console/tickets/tkt_NOPE/finish`);
+    expect(bad.body.error.code).toBe('ticket_not_found');
+    const transfer = await clerk.call('POST', `/v1/console/tickets/tkt_NOPE/transfer`, {});
+    expect(transfer.status).toBe(404);
+    const after = await h.services.db.kysely
+      .selectFrom('hall_tickets')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(Number(after.n)).toBe(Number(before.n));
+  });
+
+  it('audits every console action with the clerk and the client address', async () => {
+    const rows = await h.services.db.kysely.selectFrom('audit_log').select(['action', 'actor', 'ip', 'hall_id']).where('action', 'like', 'ticket.%').execute();
+    const actions = new Set(rows.map((r) => r.action));
+    for (const a of ['ticket.call', 'ticket.recall', 'ticket.no_show', 'ticket.rejoin', 'ticket.transfer', 'ticket.start', 'ticket.finish', 'ticket.walk_in'])
+      expect(actions).toContain(a);
+    expect(rows.every((r) => r.actor.startsWith('staff:') && r.ip === '127.0.0.1' && r.hall_id === f.hall)).toBe(true);
+  });
+});

@@ -1,0 +1,95 @@
+/**
+ * A hall for the hall suites, set up through the admin API like an operator would: the
+ * demo operator with a counter plan, one hall with two services and two counters, a second
+ * hall, and staff of every role; `signIn` gives a client that carries the staff cookie and
+ * the CSRF token.
+ */
+import type { InjectOptions } from 'fastify';
+import { type Harness, newOperator, newPlan } from '../support/harness.js';
+
+export const PASSWORD = 'correct horse battery';
+
+export interface HallFixture {
+  hall: string;
+  otherHall: string;
+  renewal: string;
+  enquiry: string;
+  counter1: string;
+  counter2: string;
+  otherCounter: string;
+}
+
+async function ok(response: Promise<{ status: number; body: any; raw: string }>, expected = 201) {
+  const r = await response;
+  if (r.status !== expected) throw new Error(`setup: ${r.status} ${r.raw}`);
+  return r.body;
+}
+
+export async function setUpHall(h: Harness): Promise<HallFixture> {
+  await newOperator(h);
+  await newPlan(h, { code: 'm1', channels: ['online', 'counter'] });
+  await newPlan(h, { code: 'm3', months: 3, price: 2200, channels: ['counter'] });
+  await newPlan(h, { code: 'y1', months: 12, price: 8800, channels: ['online'] });
+  const hall = await ok(
+    h.admin('POST', '/v1/admin/operators/demo/halls', { name: 'Central hall', address: '1 Queen’s Road', openingHours: { mon: ['09:00', '18:00'] } }),
+  );
+  await ok(h.admin('POST', `/v1/admin/halls/${hall.id}/services`, { code: 'renewal', name: { 'zh-CN': '续费', en: 'Renewal' }, ticketPrefix: 'A' }));
+  await ok(
+    h.admin('POST', `/v1/admin/halls/${hall.id}/services`, {
+      code: 'enquiry',
+      name: { 'zh-CN': '咨询', en: 'Enquiries' },
+      ticketPrefix: 'B',
+      defaultServiceSeconds: 120,
+    }),
+  );
+  await ok(h.admin('POST', `/v1/admin/halls/${hall.id}/counters`, { name: '1', services: ['renewal', 'enquiry'] }));
+  const layout = await ok(h.admin('POST', `/v1/admin/halls/${hall.id}/counters`, { name: '2', services: ['renewal'] }));
+  const other = await ok(h.admin('POST', '/v1/admin/operators/demo/halls', { name: 'North hall', address: '9 North Road' }));
+  await ok(h.admin('POST', `/v1/admin/halls/${other.id}/services`, { code: 'renewal', name: { 'zh-CN': '续费', en: 'Renewal' }, ticketPrefix: 'A' }));
+  const otherLayout = await ok(h.admin('POST', `/v1/admin/halls/${other.id}/counters`, { name: '1', services: ['renewal'] }));
+  const staff = [
+    { username: 'clerk1', role: 'clerk', hall: hall.id },
+    { username: 'clerk2', role: 'clerk', hall: hall.id },
+    { username: 'super1', role: 'supervisor', hall: hall.id },
+    { username: 'super2', role: 'supervisor', hall: hall.id },
+    { username: 'northclerk', role: 'clerk', hall: other.id },
+    { username: 'northsuper', role: 'supervisor', hall: other.id },
+    { username: 'opadmin', role: 'operator_admin' },
+  ];
+  for (const s of staff) await ok(h.admin('POST', '/v1/admin/operators/demo/staff', { ...s, displayName: s.username, password: PASSWORD }));
+  const counter = (name: string) => layout.counters.find((c: { name: string }) => c.name === name).id as string;
+  return {
+    hall: hall.id,
+    otherHall: other.id,
+    renewal: layout.services.find((s: { code: string }) => s.code === 'renewal').id,
+    enquiry: layout.services.find((s: { code: string }) => s.code === 'enquiry').id,
+    counter1: counter('1'),
+    counter2: counter('2'),
+    otherCounter: otherLayout.counters[0].id,
+  };
+}
+
+export interface StaffClient {
+  csrf: string;
+  cookie: string;
+  call(method: InjectOptions['method'], url: string, payload?: unknown, headers?: Record<string, string>): ReturnType<Harness['request']>;
+}
+
+export async function signIn(h: Harness, username: string, password = PASSWORD): Promise<StaffClient> {
+  const login = await h.request({ method: 'POST', url: '/v1/staff/login', payload: { username, password } });
+  if (login.status !== 200) throw new Error(`login ${username}: ${login.status} ${login.raw}`);
+  const setCookie = String(([] as string[]).concat(login.headers['set-cookie'] as string)[0]);
+  const cookie = setCookie.split(';')[0] as string;
+  const csrf = login.body.csrfToken as string;
+  return {
+    csrf,
+    cookie,
+    call: (method, url, payload, headers = {}) =>
+      h.request({
+        method,
+        url,
+        headers: { cookie, 'x-csrf-token': csrf, ...headers },
+        ...(payload === undefined ? {} : { payload: payload as object }),
+      }),
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * The counter console (staff only): the staff member's hall and counter, the queue controls,
+ * the counter renewal for the ticket being served, the cash shift, and for supervisors the
+ * approvals. The counter chosen is remembered in this browser.
+ */
+import { useCallback, useEffect, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'wouter';
+import { api, call } from '../api.js';
+import { explain } from '../errors.js';
+import { CounterQueue } from './console-queue.js';
+import { CounterRenewalPanel } from './console-renewal.js';
+import { Approvals, ShiftPanel } from './console-shift.js';
+import type { CounterState, StaffHall } from './hall-api.js';
+import { LangSwitch } from './lang-switch.js';
+import { useBoardStream } from './live.js';
+import { RequireStaff, useStaff } from './staff-session.js';
+
+const COUNTER_KEY = 'simkeep.counter';
+
+export function ConsolePage() {
+  return (
+    <RequireStaff>
+      <Console />
+    </RequireStaff>
+  );
+}
+
+export function StaffBar({ hall }: { hall: StaffHall | undefined }) {
+  const { t } = useTranslation();
+  const { me, signOut } = useStaff();
+  return (
+    <header className="bar staff-bar">
+      <span className="brand">
+        <span className="brand-mark" aria-hidden="true" />
+        <span>{hall?.name ?? t('hall.console.heading')}</span>
+      </span>
+      <nav className="nav staff-nav" aria-label={t('hall.console.links')}>
+        <Link href="/staff/console">{t('hall.console.heading')}</Link>
+        {hall && (
+          <>
+            <a href={`/halls/${hall.id}/kiosk`} target="_blank" rel="noopener">
+              {t('hall.console.kioskLink')}
+            </a>
+            <a href={`/halls/${hall.id}/board`} target="_blank" rel="noopener">
+              {t('hall.console.boardLink')}
+            </a>
+          </>
+        )}
+        {me.staff.role !== 'clerk' && <Link href="/staff/stats">{t('hall.console.statsLink')}</Link>}
+      </nav>
+      <span className="staff-who">{t('hall.staff.signedInAs', { name: me.staff.displayName, role: t(`hall.staff.roles.${me.staff.role}`) })}</span>
+      <button type="button" onClick={() => void signOut()}>
+        {t('hall.staff.signOut')}
+      </button>
+      <LangSwitch />
+    </header>
+  );
+}
+
+function Console() {
+  const { t } = useTranslation();
+  const { me } = useStaff();
+  const hall = me.halls[0];
+  const pickId = useId();
+  const [counter, setCounter] = useState<string | undefined>(() => {
+    const saved = localStorage.getItem(COUNTER_KEY);
+    return hall?.counters.some((c) => c.id === saved) ? (saved ?? undefined) : hall?.counters[0]?.id;
+  });
+  const [state, setState] = useState<CounterState>();
+  const [error, setError] = useState<string>();
+  const [revision, setRevision] = useState(0);
+
+  const load = useCallback(() => {
+    if (!counter) return;
+    call(api.GET('/v1/console/counters/{counter}', { params: { path: { counter } } })).then(
+      (loaded) => {
+        setState(loaded);
+        setError(undefined);
+      },
+      (failure: unknown) => setError(explain(failure, t)),
+    );
+  }, [counter, t]);
+  useEffect(load, [load]);
+  // Other counters' calls change the people waiting here.
+  useBoardStream(hall?.id, { onBoard: load });
+  const changed = () => {
+    load();
+    setRevision((r) => r + 1);
+  };
+  function pick(id: string) {
+    localStorage.setItem(COUNTER_KEY, id);
+    setCounter(id);
+  }
+
+  const serving = state?.current?.status === 'serving' ? state.current : undefined;
+  return (
+    <div className="console">
+      <StaffBar hall={hall} />
+      <main className="console-main">
+        <h1 className="visually-hidden">{t('hall.console.heading')}</h1>
+        <div className="console-pick field">
+          <label htmlFor={pickId}>{t('hall.console.counterPick')}</label>
+          <select id={pickId} value={counter ?? ''} onChange={(e) => pick(e.target.value)}>
+            {hall?.counters.map((c) => (
+              <option key={c.id} value={c.id}>
+                {t('hall.counter', { name: c.name })} ({t(c.status === 'open' ? 'hall.console.open' : 'hall.console.closed')})
+              </option>
+            ))}
+          </select>
+        </div>
+        {error && (
+          <p className="alert" role="alert">
+            {error}
+          </p>
+        )}
+        <div className="console-grid">
+          <div className="console-column">
+            {hall && state && <CounterQueue hall={hall} state={state} onChange={changed} />}
+            {counter && <ShiftPanel counter={counter} revision={revision} onChange={changed} />}
+            {hall && me.staff.role !== 'clerk' && <Approvals hall={hall} />}
+          </div>
+          <div className="console-column">{serving && <CounterRenewalPanel key={serving.id} ticket={serving.id} />}</div>
+        </div>
+      </main>
+    </div>
+  );
+}
