@@ -131,6 +131,15 @@ export interface PaymentEventTable {
   received_at: string;
 }
 
+export interface PaymentProviderTable {
+  operator_id: string;
+  provider: string;
+  enabled: number;
+  /** JSON settings of the provider, secrets included (never answered as they are). */
+  settings: string;
+  updated_at: string;
+}
+
 export interface RedemptionTable {
   promotion_id: string;
   order_id: string;
@@ -304,6 +313,7 @@ export interface Database {
   orders: OrderTable;
   payments: PaymentTable;
   payment_events: PaymentEventTable;
+  payment_providers: PaymentProviderTable;
   redemptions: RedemptionTable;
   receipt_sequences: ReceiptSequenceTable;
   receipts: ReceiptTable;
