@@ -107,16 +107,7 @@ export async function createServices(db: Db, config: Config, clock: Clock = syst
   });
   const paymentProviders = new PaymentProviderStore(db, clock);
   const payments = new PaymentService(db, catalog, clock, secrets.sandboxSecret, events);
-  const renewal = new RenewalService(
-    db,
-    catalog,
-    probes,
-    clock,
-    config.orderTtlMinutes,
-    config.sandboxEnabled ? ['sandbox'] : [],
-    events,
-    paymentProviders,
-  );
+  const renewal = new RenewalService(db, catalog, probes, clock, config.orderTtlMinutes, config.sandboxEnabled ? ['sandbox'] : [], events, paymentProviders);
   return {
     db,
     config,

@@ -87,7 +87,8 @@ export const alipay: PaymentProvider<AlipaySettings> = {
   verify(settings, notification: ReceivedNotification): VerifiedNotification {
     const fields = formFields(notification.body);
     if (!fields.sign) throw new DomainError('signature_missing', 'The notification has no sign.');
-    if (fields.sign_type && fields.sign_type !== 'RSA2') throw new DomainError('signature_invalid', `sign_type ${fields.sign_type} is not accepted; RSA2 only.`);
+    if (fields.sign_type && fields.sign_type !== 'RSA2')
+      throw new DomainError('signature_invalid', `sign_type ${fields.sign_type} is not accepted; RSA2 only.`);
     if (!sdkOf(settings).checkNotifySignV2(fields)) throw new DomainError('signature_invalid', 'The notification is not signed by Alipay.');
     // The spec's checks after the signature: this application, this seller.
     if (fields.app_id !== settings.appId) throw new DomainError('invalid_request', `app_id ${fields.app_id ?? '(none)'} is not this operator's application.`);

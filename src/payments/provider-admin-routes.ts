@@ -17,14 +17,17 @@ const ProviderView = Type.Object({
   enabled: Type.Boolean({ description: "Offered to the operator's subscribers (storefront, card lookup, orders)." }),
   configured: Type.Boolean(),
   settings: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()], { description: 'Secrets are answered as `***`.' }),
-  notifyUrl: Type.String({ description: "The notification URL to give the provider (Alipay's notify_url, WeChat Pay's notify_url, UnionPay's backUrl) — simkeep sends it with each payment." }),
+  notifyUrl: Type.String({
+    description:
+      "The notification URL to give the provider (Alipay's notify_url, WeChat Pay's notify_url, UnionPay's backUrl) — simkeep sends it with each payment.",
+  }),
   updatedAt: Type.Union([Type.String(), Type.Null()]),
 });
 const Change = Type.Object(
   {
     enabled: Type.Boolean(),
     settings: Type.Record(Type.String(), Type.Unknown(), {
-      description: 'The provider\'s settings (schemas below). A secret sent as `***` keeps the stored one.',
+      description: "The provider's settings (schemas below). A secret sent as `***` keeps the stored one.",
       examples: [{ appId: '2021000000000000', privateKey: '***', alipayPublicKey: '-----BEGIN PUBLIC KEY-----…' }],
     }),
   },

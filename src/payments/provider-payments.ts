@@ -4,8 +4,9 @@
  * operator's keys, then settled by PaymentService exactly once), and the operator's admin
  * view of its providers.
  */
-import { type AdminPrincipal, assertMayActFor } from '../catalog/catalog-service.js';
+
 import type { Catalog } from '../catalog/catalog.js';
+import { type AdminPrincipal, assertMayActFor } from '../catalog/catalog-service.js';
 import type { Operator } from '../catalog/model.js';
 import type { OrderService } from '../renewal/order-service.js';
 import type { Clock } from '../shared/clock.js';
@@ -99,7 +100,9 @@ export class ProviderPayments {
     const operator = await this.operatorByCode(code);
     assertMayActFor(principal, operator.id);
     if (change.enabled && operator.currency !== 'CNY') {
-      throw new DomainError('payment_provider_invalid', `${provider} settles in CNY; this operator's currency is ${operator.currency}.`, { fields: ['/enabled'] });
+      throw new DomainError('payment_provider_invalid', `${provider} settles in CNY; this operator's currency is ${operator.currency}.`, {
+        fields: ['/enabled'],
+      });
     }
     await this.store.save(operator.id, provider, change);
     return this.view(operator, provider);

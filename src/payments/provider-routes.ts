@@ -18,7 +18,11 @@ import { providers } from './provider-settings.js';
 
 const NAMES = { alipay: 'Alipay', wechatpay: 'WeChat Pay', unionpay: 'UnionPay' } as const;
 const PaymentId = Type.Object({ paymentId: Type.String({ minLength: 1, maxLength: 64 }) });
-const ReturnTo = Type.String({ pattern: '^/(?![/\\\\])[^\\s]{0,300}$', description: "A path on this site (e.g. the web app's order page).", examples: ['/orders/ord_x'] });
+const ReturnTo = Type.String({
+  pattern: '^/(?![/\\\\])[^\\s]{0,300}$',
+  description: "A path on this site (e.g. the web app's order page).",
+  examples: ['/orders/ord_x'],
+});
 
 export const providerRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
   const { providerPayments } = services;
@@ -76,7 +80,10 @@ export const providerRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
             device: Type.Optional(Type.Enum(['mobile', 'desktop'], { description: "The provider's mobile or desktop checkout; default: by User-Agent." })),
           }),
           produces: ['text/html'],
-          response: { 200: Type.Unsafe<string>({ type: 'string', description: 'HTML: the form or QR page (or 303 to the provider)' }), ...errors(400, 404, 422, 502) },
+          response: {
+            200: Type.Unsafe<string>({ type: 'string', description: 'HTML: the form or QR page (or 303 to the provider)' }),
+            ...errors(400, 404, 422, 502),
+          },
         },
       },
       async (request, reply) => {

@@ -9,7 +9,7 @@ import type { Db } from '../db/database.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import { alipay } from './alipay.js';
-import { PROVIDERS, type PaymentProvider, type ProviderName } from './provider.js';
+import { type PaymentProvider, PROVIDERS, type ProviderName } from './provider.js';
 import { unionpay } from './unionpay.js';
 import { wechatpay } from './wechatpay.js';
 
@@ -38,7 +38,10 @@ export class PaymentProviderStore {
     if (hit && now - hit.at < TTL_MS) return hit.value;
     const rows = await this.db.kysely.selectFrom('payment_providers').selectAll().where('operator_id', '=', operatorId).execute();
     const value = new Map(
-      rows.map((row) => [row.provider, { enabled: row.enabled === 1, settings: JSON.parse(row.settings) as Record<string, unknown>, updatedAt: row.updated_at }]),
+      rows.map((row) => [
+        row.provider,
+        { enabled: row.enabled === 1, settings: JSON.parse(row.settings) as Record<string, unknown>, updatedAt: row.updated_at },
+      ]),
     );
     this.cache.set(operatorId, { value, at: now });
     return value;
@@ -89,7 +92,8 @@ export function checkSettings(provider: ProviderName, value: Record<string, unkn
   const problems = [...Value.Errors(implementation.schema, value)]
     .filter((error) => error.keyword !== 'boolean')
     .map((error) => {
-      const extra = error.keyword === 'required' || error.keyword === 'additionalProperties' ? (Object.values(error.params)[0] as string[] | undefined) : undefined;
+      const extra =
+        error.keyword === 'required' || error.keyword === 'additionalProperties' ? (Object.values(error.params)[0] as string[] | undefined) : undefined;
       const pointer = extra?.[0] !== undefined ? `${error.instancePath}/${extra[0]}` : error.instancePath;
       const text = error.keyword === 'required' ? 'is required' : error.keyword === 'additionalProperties' ? 'is not a known setting' : error.message;
       return { pointer: `/settings${pointer}`, text: `settings${pointer.replaceAll('/', '.')} ${text}` };

@@ -33,7 +33,11 @@ export const WechatpaySettings = Type.Object(
     mchId: Type.String({ pattern: '^[0-9]{1,32}$', description: 'Merchant id (mchid).', examples: ['1900000001'] }),
     appId: Type.String({ pattern: '^[0-9A-Za-z_]{1,32}$', description: 'The AppID bound to the merchant.', examples: ['wxd678efh567hg6787'] }),
     merchantSerialNo: Type.String({ pattern: '^[0-9A-Fa-f]{1,64}$', description: "Serial number of the merchant's API certificate." }),
-    merchantPrivateKey: Type.String({ minLength: 1, maxLength: 8192, description: "The merchant's API private key (apiclient_key.pem). Secret: answered as `***`." }),
+    merchantPrivateKey: Type.String({
+      minLength: 1,
+      maxLength: 8192,
+      description: "The merchant's API private key (apiclient_key.pem). Secret: answered as `***`.",
+    }),
     apiV3Key: Type.String({ minLength: 1, maxLength: 64, description: 'The APIv3 key (32 characters). Secret: answered as `***`.' }),
     platformKeys: Type.Array(PlatformKey, { minItems: 1, maxItems: 5, description: 'Keys that verify WeChat Pay: several while one is being replaced.' }),
     h5: Type.Optional(Type.Boolean({ description: 'The merchant has H5 payment: phones open WeChat Pay directly instead of being shown a QR code.' })),
@@ -43,7 +47,12 @@ export const WechatpaySettings = Type.Object(
 );
 export type WechatpaySettings = Static<typeof WechatpaySettings>;
 
-const STATE: Record<string, PaymentEvent['type']> = { SUCCESS: 'payment.succeeded', CLOSED: 'payment.failed', REVOKED: 'payment.failed', PAYERROR: 'payment.failed' };
+const STATE: Record<string, PaymentEvent['type']> = {
+  SUCCESS: 'payment.succeeded',
+  CLOSED: 'payment.failed',
+  REVOKED: 'payment.failed',
+  PAYERROR: 'payment.failed',
+};
 
 function platformKeys(settings: WechatpaySettings): Map<string, KeyObject> {
   return new Map(settings.platformKeys.map((entry, i) => [entry.serial, readPublicKey(entry.key, `platformKeys/${i}/key`)]));
@@ -60,7 +69,11 @@ const answer = (response: Response, body: string) => ({
 async function createTransaction(settings: WechatpaySettings, path: string, payload: object, now: Date): Promise<Record<string, unknown>> {
   const url = new URL(`${(settings.gateway ?? WECHATPAY_GATEWAY).replace(/\/+$/, '')}${path}`);
   const body = JSON.stringify(payload);
-  const merchant = { mchid: settings.mchId, serialNo: settings.merchantSerialNo, privateKey: readPrivateKey(settings.merchantPrivateKey, 'merchantPrivateKey') };
+  const merchant = {
+    mchid: settings.mchId,
+    serialNo: settings.merchantSerialNo,
+    privateKey: readPrivateKey(settings.merchantPrivateKey, 'merchantPrivateKey'),
+  };
   let response: Response;
   let text: string;
   try {
@@ -86,7 +99,10 @@ async function createTransaction(settings: WechatpaySettings, path: string, payl
     // Reported below with the status.
   }
   if (!response.ok) {
-    throw new DomainError('payment_provider_error', `WeChat Pay refused the transaction: ${response.status} ${String(parsed.code ?? '')} ${String(parsed.message ?? '')}`.trim());
+    throw new DomainError(
+      'payment_provider_error',
+      `WeChat Pay refused the transaction: ${response.status} ${String(parsed.code ?? '')} ${String(parsed.message ?? '')}`.trim(),
+    );
   }
   try {
     verifyWechatpaySignature(answer(response, text), platformKeys(settings), now);
@@ -107,7 +123,8 @@ export const wechatpay: PaymentProvider<WechatpaySettings> = {
     const serials = new Set<string>();
     for (const [i, entry] of settings.platformKeys.entries()) {
       const key = readPublicKey(entry.key, `platformKeys/${i}/key`);
-      if (keysMatch(own, key)) throw invalidSetting(`platformKeys/${i}/key`, "this is the merchant's own key; paste WeChat Pay's platform certificate or public key.");
+      if (keysMatch(own, key))
+        throw invalidSetting(`platformKeys/${i}/key`, "this is the merchant's own key; paste WeChat Pay's platform certificate or public key.");
       if (serials.has(entry.serial)) throw invalidSetting(`platformKeys/${i}/serial`, 'this serial is listed twice.');
       serials.add(entry.serial);
     }

@@ -21,7 +21,8 @@ export const OrderBody = Type.Object(
     payment: Type.String({
       minLength: 1,
       maxLength: 32,
-      description: 'Payment method: "sandbox" in demo; "alipay", "wechatpay", "unionpay" where the card\'s operator has switched them on (see `paymentMethods` of the lookup).',
+      description:
+        'Payment method: "sandbox" in demo; "alipay", "wechatpay", "unionpay" where the card\'s operator has switched them on (see `paymentMethods` of the lookup).',
       examples: ['sandbox', 'alipay'],
     }),
   },
