@@ -10,7 +10,15 @@ import { DomainError } from '../shared/errors.js';
 import { invalidSetting, keysMatch, pkcs8Pem, readPrivateKey, readPublicKey, spkiPem } from './keys.js';
 import { fenToYuan, yuanToFen } from './money.js';
 import type { PaymentEvent } from './payment-service.js';
-import { type CheckoutRequest, type CheckoutStep, formFields, type PaymentProvider, type ReceivedNotification, type VerifiedNotification } from './provider.js';
+import {
+  type CheckoutRequest,
+  type CheckoutStep,
+  formFields,
+  GatewayUrl,
+  type PaymentProvider,
+  type ReceivedNotification,
+  type VerifiedNotification,
+} from './provider.js';
 
 export const ALIPAY_GATEWAY = 'https://openapi.alipay.com/gateway.do';
 
@@ -26,13 +34,7 @@ export const AlipaySettings = Type.Object(
     sellerId: Type.Optional(
       Type.String({ pattern: '^2088[0-9]{12}$', description: "The merchant's PID (2088…): notifications for another seller are refused." }),
     ),
-    gateway: Type.Optional(
-      Type.String({
-        pattern: '^https?://[^\\s]+$',
-        maxLength: 2048,
-        description: `The gateway URL; default ${ALIPAY_GATEWAY}. Alipay's sandbox: https://openapi-sandbox.dl.alipaydev.com/gateway.do`,
-      }),
-    ),
+    gateway: GatewayUrl(`The gateway URL; default ${ALIPAY_GATEWAY}. Alipay's sandbox: https://openapi-sandbox.dl.alipaydev.com/gateway.do`),
   },
   { additionalProperties: false },
 );
@@ -108,5 +110,6 @@ export const alipay: PaymentProvider<AlipaySettings> = {
   },
 
   acknowledge: () => ({ status: 200, contentType: 'text/plain; charset=utf-8', body: 'success' }),
-  refuse: (status) => ({ status, contentType: 'text/plain; charset=utf-8', body: 'fail' }),
+  // Anything but `success` makes Alipay deliver again.
+  refusal: () => ({}),
 };

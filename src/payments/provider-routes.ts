@@ -36,13 +36,17 @@ export const providerRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
 
     await app.register(async (scope) => {
       const notify = scope.withTypeProvider<TypeBoxTypeProvider>();
-      // A refusal in the provider's words, so that it delivers the notification again.
+      // A refusal: our error object, with whatever the provider's protocol wants beside it.
       notify.setErrorHandler((error: Error, request, reply) => {
-        const status = error instanceof DomainError ? error.status : ((error as { statusCode?: number }).statusCode ?? 500);
-        if (status >= 500) request.log.error({ err: error }, `${provider} notification failed`);
-        else request.log.warn({ code: (error as DomainError).code, message: error.message }, `${provider} notification refused`);
-        const answer = implementation.refuse(status, status >= 500 ? 'internal error' : error.message);
-        return reply.status(status).type(answer.contentType).send(answer.body);
+        const domain = error instanceof DomainError ? error : undefined;
+        const status = domain?.status ?? (error as { statusCode?: number }).statusCode ?? 500;
+        const known = status < 500;
+        if (known) request.log.warn({ code: domain?.code, message: error.message }, `${provider} notification refused`);
+        else request.log.error({ err: error }, `${provider} notification failed`);
+        const code = domain?.code ?? (known ? 'invalid_request' : 'internal_error');
+        const message = known ? error.message : 'Something went wrong on our side; the notification can be delivered again.';
+        const details = domain?.details ?? ((error as { validation?: unknown }).validation ? { fields: ['/operator'] } : undefined);
+        return reply.status(status).send({ ...implementation.refusal(message), error: { code, message, ...(details ? { details } : {}) } });
       });
       notify.post(
         `/v1/payments/${provider}/notify/:operator`,

@@ -4,13 +4,16 @@
  * turn one notification into the `PaymentEvent` that `PaymentService.settle` processes
  * exactly once — after checking the provider's signature, never before.
  */
-import type { TSchema } from 'typebox';
+import { type TSchema, Type } from 'typebox';
 import type { PaymentEvent } from './payment-service.js';
 
 export const PROVIDERS = ['alipay', 'wechatpay', 'unionpay'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
 
 export const isProviderName = (value: string): value is ProviderName => (PROVIDERS as readonly string[]).includes(value);
+
+/** The `gateway` setting: where the provider's API is (its production one by default; its sandbox, or a test's fake). */
+export const GatewayUrl = (description: string) => Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$', maxLength: 2048, description }));
 
 export interface CheckoutRequest {
   paymentId: string;
@@ -45,7 +48,7 @@ export interface VerifiedNotification {
   signature: string;
 }
 
-/** The provider's answer to a notification: what its protocol calls success or failure. */
+/** The provider's answer to a notification that it calls success. */
 export interface Acknowledgement {
   status: number;
   contentType: string;
@@ -64,7 +67,12 @@ export interface PaymentProvider<S = unknown> {
   /** Throws `signature_missing` / `signature_invalid` / `signature_expired` / `invalid_request`. */
   verify(settings: S, notification: ReceivedNotification): VerifiedNotification;
   acknowledge(): Acknowledgement;
-  refuse(status: number, message: string): Acknowledgement;
+  /**
+   * Fields the provider's protocol wants at the top of a refusal (WeChat Pay's `code` and
+   * `message`), beside our `error` object. Any 4xx/5xx is a failure to all three providers:
+   * they deliver the notification again.
+   */
+  refusal(message: string): Record<string, unknown>;
 }
 
 /** A header's single value (the first, if it came twice). */

@@ -10,7 +10,15 @@ import { Temporal } from 'temporal-polyfill';
 import { type Static, Type } from 'typebox';
 import { DomainError } from '../shared/errors.js';
 import { invalidSetting, keysMatch, readCertificate, readPrivateKey } from './keys.js';
-import { type CheckoutRequest, type CheckoutStep, formFields, type PaymentProvider, type ReceivedNotification, type VerifiedNotification } from './provider.js';
+import {
+  type CheckoutRequest,
+  type CheckoutStep,
+  formFields,
+  GatewayUrl,
+  type PaymentProvider,
+  type ReceivedNotification,
+  type VerifiedNotification,
+} from './provider.js';
 import { certIdOf, signFields, trustedSigningCertificate, verifyFields } from './unionpay-crypto.js';
 
 export const UNIONPAY_GATEWAY = 'https://gateway.95516.com';
@@ -26,13 +34,7 @@ export const UnionpaySettings = Type.Object(
     rootCert: Pem("UnionPay's root certificate (acp_prod_root.cer, PEM)."),
     middleCert: Pem("UnionPay's middle certificate (acp_prod_middle.cer, PEM)."),
     testCertificates: Type.Optional(Type.Boolean({ description: "Accept the test environment's signing certificate (CN …@00040000:SIGN@…)." })),
-    gateway: Type.Optional(
-      Type.String({
-        pattern: '^https?://[^\\s]+$',
-        maxLength: 2048,
-        description: `Gateway base URL; default ${UNIONPAY_GATEWAY} (test: https://gateway.test.95516.com).`,
-      }),
-    ),
+    gateway: GatewayUrl(`Gateway base URL; default ${UNIONPAY_GATEWAY} (test: https://gateway.test.95516.com).`),
   },
   { additionalProperties: false },
 );
@@ -117,5 +119,6 @@ export const unionpay: PaymentProvider<UnionpaySettings> = {
   },
 
   acknowledge: () => ({ status: 200, contentType: 'text/plain; charset=utf-8', body: 'ok' }),
-  refuse: (status) => ({ status, contentType: 'text/plain; charset=utf-8', body: 'fail' }),
+  // Any status but 200 makes UnionPay deliver again.
+  refusal: () => ({}),
 };

@@ -11,7 +11,15 @@ import { type Static, Type } from 'typebox';
 import { DomainError } from '../shared/errors.js';
 import { invalidSetting, keysMatch, readPrivateKey, readPublicKey } from './keys.js';
 import type { PaymentEvent } from './payment-service.js';
-import { type CheckoutRequest, type CheckoutStep, header, type PaymentProvider, type ReceivedNotification, type VerifiedNotification } from './provider.js';
+import {
+  type CheckoutRequest,
+  type CheckoutStep,
+  GatewayUrl,
+  header,
+  type PaymentProvider,
+  type ReceivedNotification,
+  type VerifiedNotification,
+} from './provider.js';
 import { authorization, decryptResource, type EncryptedResource, verifyWechatpaySignature } from './wechatpay-crypto.js';
 
 export const WECHATPAY_GATEWAY = 'https://api.mch.weixin.qq.com';
@@ -41,7 +49,7 @@ export const WechatpaySettings = Type.Object(
     apiV3Key: Type.String({ minLength: 1, maxLength: 64, description: 'The APIv3 key (32 characters). Secret: answered as `***`.' }),
     platformKeys: Type.Array(PlatformKey, { minItems: 1, maxItems: 5, description: 'Keys that verify WeChat Pay: several while one is being replaced.' }),
     h5: Type.Optional(Type.Boolean({ description: 'The merchant has H5 payment: phones open WeChat Pay directly instead of being shown a QR code.' })),
-    gateway: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$', maxLength: 2048, description: `API base URL; default ${WECHATPAY_GATEWAY}.` })),
+    gateway: GatewayUrl(`API base URL; default ${WECHATPAY_GATEWAY}.`),
   },
   { additionalProperties: false },
 );
@@ -193,5 +201,5 @@ export const wechatpay: PaymentProvider<WechatpaySettings> = {
   },
 
   acknowledge: () => ({ status: 204, contentType: 'application/json', body: '' }),
-  refuse: (status, message) => ({ status, contentType: 'application/json; charset=utf-8', body: JSON.stringify({ code: 'FAIL', message }) }),
+  refusal: (message) => ({ code: 'FAIL', message }),
 };

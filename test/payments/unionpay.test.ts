@@ -76,27 +76,30 @@ describe.each(DIALECTS)('UnionPay on %s', (dialect) => {
     expect((await checkedOut(PHONE)).sent.fields.channelType).toBe('08');
   });
 
-  it.each(['a field changed after signing', 'a self-signed certificate naming UnionPay', 'a certificate of the chain not naming UnionPay', 'no signature'])(
-    'refuses a notification with %s: not `ok`, nothing written',
-    async (what) => {
-      const { card, order, sent } = await checkedOut();
-      const fake = ph.fake.unionpay;
-      let body = fake.notification(sent);
-      if (what === 'a field changed after signing') body = body.replace('txnAmt=800', 'txnAmt=8');
-      if (what === 'a self-signed certificate naming UnionPay') {
-        body = fake.notification(sent, {}, await certificate({ subject: 'C=CN, O=China UnionPay, CN=041@Z12@中国银联股份有限公司@00000001' }));
-      }
-      if (what === 'a certificate of the chain not naming UnionPay') {
-        body = fake.notification(sent, {}, await certificate({ subject: 'C=CN, O=Someone, CN=041@Z12@某公司@00000001', issuer: fake.middle }));
-      }
-      if (what === 'no signature') body = body.replace(/&signature=[^&]*/, '');
-      const delivered = await fake.notify(sent, body);
-      expect(delivered).toEqual({ status: 400, body: 'fail' });
-      expect(await eventsOf(ph.h, order.payment.id)).toEqual([]);
-      expect(await orderById(ph.h, order.id)).toMatchObject({ status: 'pending_payment', payment: { status: 'pending' } });
-      expect((await cardOf(ph.h, card)).validUntil).toBe('2027-01-31');
-    },
-  );
+  it.each([
+    ['a field changed after signing', 'signature_invalid'],
+    ['a self-signed certificate naming UnionPay', 'signature_invalid'],
+    ['a certificate of the chain not naming UnionPay', 'signature_invalid'],
+    ['no signature', 'signature_missing'],
+  ])('refuses a notification with %s: not 200 `ok` (so UnionPay retries), nothing written', async (what, code) => {
+    const { card, order, sent } = await checkedOut();
+    const fake = ph.fake.unionpay;
+    let body = fake.notification(sent);
+    if (what === 'a field changed after signing') body = body.replace('txnAmt=800', 'txnAmt=8');
+    if (what === 'a self-signed certificate naming UnionPay') {
+      body = fake.notification(sent, {}, await certificate({ subject: 'C=CN, O=China UnionPay, CN=041@Z12@中国银联股份有限公司@00000001' }));
+    }
+    if (what === 'a certificate of the chain not naming UnionPay') {
+      body = fake.notification(sent, {}, await certificate({ subject: 'C=CN, O=Someone, CN=041@Z12@某公司@00000001', issuer: fake.middle }));
+    }
+    if (what === 'no signature') body = body.replace(/&signature=[^&]*/, '');
+    const delivered = await fake.notify(sent, body);
+    expect(delivered.status).toBe(400);
+    expect(JSON.parse(delivered.body)).toMatchObject({ error: { code } });
+    expect(await eventsOf(ph.h, order.payment.id)).toEqual([]);
+    expect(await orderById(ph.h, order.id)).toMatchObject({ status: 'pending_payment', payment: { status: 'pending' } });
+    expect((await cardOf(ph.h, card)).validUntil).toBe('2027-01-31');
+  });
 
   it('answers `ok` to a repeated notification and extends the card once; a failed respCode leaves the order payable', async () => {
     const { card, order, sent } = await checkedOut();

@@ -91,7 +91,7 @@ describe.each(DIALECTS)('WeChat Pay on %s', (dialect) => {
     ['a timestamp 6 minutes old', 'signature_expired'],
     ['no signature headers', 'signature_missing'],
     ['a resource encrypted with another APIv3 key', 'invalid_request'],
-  ])('refuses a notification with %s: 4xx {code, message}, nothing written', async (what) => {
+  ])('refuses a notification with %s: 4xx {code, message}, nothing written', async (what, code) => {
     const { card, order, transaction } = await checkedOut();
     const fake = ph.fake.wechatpay;
     let body = fake.notification(transaction);
@@ -116,7 +116,7 @@ describe.each(DIALECTS)('WeChat Pay on %s', (dialect) => {
     }
     const delivered = await fake.notify(transaction, body, headers);
     expect(delivered.status).toBe(400);
-    expect(JSON.parse(delivered.body)).toMatchObject({ code: 'FAIL', message: expect.any(String) });
+    expect(JSON.parse(delivered.body)).toMatchObject({ code: 'FAIL', message: expect.any(String), error: { code } });
     expect(await eventsOf(ph.h, order.payment.id)).toEqual([]);
     expect(await orderById(ph.h, order.id)).toMatchObject({ status: 'pending_payment', payment: { status: 'pending' } });
     expect((await cardOf(ph.h, card)).validUntil).toBe('2027-01-31');
