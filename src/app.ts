@@ -46,6 +46,10 @@ import { NotificationSettingsStore } from './notify/notification-settings.js';
 import { TransportPool } from './notify/transport-pool.js';
 import { paymentRoutes } from './payments/payment-routes.js';
 import { PaymentService } from './payments/payment-service.js';
+import { providerAdminRoutes } from './payments/provider-admin-routes.js';
+import { ProviderPayments } from './payments/provider-payments.js';
+import { providerRoutes } from './payments/provider-routes.js';
+import { PaymentProviderStore } from './payments/provider-settings.js';
 import { healthRoutes } from './platform/health-routes.js';
 import { loadSecrets, type Secrets } from './platform/secrets.js';
 import { fontRoutes, webRoot, webRoutes } from './platform/web-routes.js';
@@ -78,6 +82,8 @@ export interface Services {
   renewal: RenewalService;
   orders: OrderService;
   payments: PaymentService;
+  paymentProviders: PaymentProviderStore;
+  providerPayments: ProviderPayments;
   idempotency: Idempotency;
   probes: ProbeGuard;
   tokens: AdminTokens;
@@ -128,7 +134,9 @@ export async function createServices(db: Db, config: Config, clock: Clock = syst
   });
   const boardFeed = new BoardFeed(db);
   const queue = new QueueService(db, clock, boardFeed, config.publicUrl);
-  const renewal = new RenewalService(db, catalog, probes, clock, config.orderTtlMinutes, config.sandboxEnabled ? ['sandbox'] : [], events);
+  const paymentProviders = new PaymentProviderStore(db, clock);
+  const payments = new PaymentService(db, catalog, clock, secrets.sandboxSecret, events);
+  const renewal = new RenewalService(db, catalog, probes, clock, config.orderTtlMinutes, config.sandboxEnabled ? ['sandbox'] : [], events, paymentProviders);
   return {
     db,
     config,
@@ -139,7 +147,9 @@ export async function createServices(db: Db, config: Config, clock: Clock = syst
     cards: new CardService(db, catalog, catalogService, clock),
     renewal,
     orders,
-    payments: new PaymentService(db, catalog, clock, secrets.sandboxSecret, events),
+    payments,
+    paymentProviders,
+    providerPayments: new ProviderPayments(catalog, paymentProviders, payments, orders, clock, config.publicUrl),
     idempotency: new Idempotency(db, clock),
     probes,
     tokens: new AdminTokens(db, clock, config.adminToken),
@@ -210,6 +220,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   await app.register(accountRoutes, { services });
   // The sandbox pays without money: a production deployment switches it off.
   if (services.config.sandboxEnabled) await app.register(paymentRoutes, { services });
+  await app.register(providerRoutes, { services });
   await app.register(receiptRoutes, { services });
   await app.register(staffRoutes, { services });
   await app.register(hallAdminRoutes, { services });
@@ -228,6 +239,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     await admin.register(adminOrderRoutes, { services });
     await admin.register(reminderRoutes, { services });
     await admin.register(webhookRoutes, { services });
+    await admin.register(providerAdminRoutes, { services });
   });
   await fontRoutes(app);
   if (web) await webRoutes(app, web);

@@ -13,6 +13,7 @@ import * as initial from './migrations/0001_initial.js';
 import * as notifications from './migrations/0002_notifications.js';
 import * as webhooks from './migrations/0003_webhooks.js';
 import * as accounts from './migrations/0004_accounts.js';
+import * as paymentProviders from './migrations/0005_payment_providers.js';
 import * as serviceHall from './migrations/0006_service_hall.js';
 import * as reminderSweepIndex from './migrations/0007_reminder_sweep_index.js';
 import type { Database } from './schema.js';
@@ -122,6 +123,7 @@ const migrations: Record<string, Migration> = {
   '0002_notifications': notifications,
   '0003_webhooks': webhooks,
   '0004_accounts': accounts,
+  '0005_payment_providers': paymentProviders,
   '0006_service_hall': serviceHall,
   '0007_reminder_sweep_index': reminderSweepIndex,
 };

@@ -133,6 +133,15 @@ export interface PaymentEventTable {
   received_at: string;
 }
 
+export interface PaymentProviderTable {
+  operator_id: string;
+  provider: string;
+  enabled: number;
+  /** JSON settings of the provider, secrets included (never answered as they are). */
+  settings: string;
+  updated_at: string;
+}
+
 export interface RedemptionTable {
   promotion_id: string;
   order_id: string;
@@ -306,6 +315,7 @@ export interface Database extends HallDatabase {
   orders: OrderTable;
   payments: PaymentTable;
   payment_events: PaymentEventTable;
+  payment_providers: PaymentProviderTable;
   redemptions: RedemptionTable;
   receipt_sequences: ReceiptSequenceTable;
   receipts: ReceiptTable;

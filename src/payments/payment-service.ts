@@ -19,7 +19,8 @@ import { verifySandboxSignature } from './sandbox-signature.js';
 
 export interface PaymentEvent {
   id: string;
-  type: 'payment.succeeded' | 'payment.failed';
+  /** `payment.pending`: a provider's news that changes nothing (a trade opened, not paid): stored only. */
+  type: 'payment.succeeded' | 'payment.failed' | 'payment.pending';
   data: { paymentId: string; amount: number; currency: string };
 }
 
@@ -55,9 +56,9 @@ export class PaymentService {
     private readonly events: EventPublisher,
   ) {}
 
-  /** What the sandbox checkout page shows and charges. */
-  async checkout(paymentId: string) {
-    const row = await this.db.kysely.selectFrom('payments').selectAll().where('id', '=', paymentId).where('provider', '=', 'sandbox').executeTakeFirst();
+  /** What a checkout page shows and charges: a payment of this provider. */
+  async checkout(paymentId: string, provider = 'sandbox') {
+    const row = await this.db.kysely.selectFrom('payments').selectAll().where('id', '=', paymentId).where('provider', '=', provider).executeTakeFirst();
     if (!row) throw new DomainError('payment_not_found', 'No payment has this id.');
     return { paymentId: row.id, orderId: row.order_id, amount: row.amount, currency: row.currency, status: row.status, attempts: row.attempts };
   }
@@ -65,17 +66,24 @@ export class PaymentService {
   async receiveSandboxNotification(rawBody: string, signature: string | undefined): Promise<{ received: true; duplicate: boolean }> {
     verifySandboxSignature(this.sandboxSecret, rawBody, signature, this.clock.now());
     const event = parseSandboxEvent(rawBody);
-    return this.process('sandbox', event, rawBody, signature);
+    return this.settle('sandbox', event, rawBody, signature);
   }
 
-  private async process(provider: string, event: PaymentEvent, rawBody: string, signature: string | undefined) {
+  /**
+   * Processes a notification whose signature the provider has checked: stores it as
+   * received and applies it, at most once per provider event id. With `operatorId`, a
+   * payment of another operator is unknown here (each operator has its own merchant keys).
+   */
+  async settle(provider: string, event: PaymentEvent, rawBody: string, signature: string | undefined, operatorId?: string) {
     const payment = await this.db.kysely
       .selectFrom('payments as p')
       .innerJoin('orders as o', 'o.id', 'p.order_id')
       .select(['p.id', 'p.order_id', 'p.provider', 'o.operator_id'])
       .where('p.id', '=', event.data.paymentId)
       .executeTakeFirst();
-    if (!payment || payment.provider !== provider) throw new DomainError('payment_not_found', 'No payment has this id.');
+    if (!payment || payment.provider !== provider || (operatorId !== undefined && payment.operator_id !== operatorId)) {
+      throw new DomainError('payment_not_found', 'No payment has this id.');
+    }
     // Read outside the transaction: on SQLite the transaction holds the only connection.
     const operator = await this.catalog.operatorById(payment.operator_id);
     if (!operator) throw new Error(`operator ${payment.operator_id} of payment ${payment.id} is missing`);
@@ -96,6 +104,7 @@ export class PaymentService {
         .onConflict((oc) => oc.columns(['provider', 'event_id']).doNothing())
         .executeTakeFirst();
       if (Number(stored.numInsertedOrUpdatedRows ?? 0n) === 0) return { received: true as const, duplicate: true };
+      if (event.type === 'payment.pending') return { received: true as const, duplicate: false };
 
       // The order's lock serialises everything that settles it; the payment row rides along.
       const { payment_status, payment_amount, payment_currency, payment_attempts, ...order } = await forUpdate(

@@ -10,6 +10,9 @@ import type { Bonus, Discount } from './pricing.js';
 
 export type OrderStatus = OrderTable['status'];
 
+/** Providers with a checkout page at `/pay/{provider}/{paymentId}`. */
+const ONLINE_PROVIDERS = new Set(['sandbox', 'alipay', 'wechatpay', 'unionpay']);
+
 export function effectiveStatus(order: Pick<OrderTable, 'status' | 'expires_at'>, now: Date): OrderStatus {
   return order.status === 'pending_payment' && Date.parse(order.expires_at) <= now.getTime() ? 'expired' : order.status;
 }
@@ -59,7 +62,7 @@ export function orderView(
           provider: payment.provider,
           status: payment.status,
           ...(payment.flag ? { flag: payment.flag } : {}),
-          ...(payment.provider === 'sandbox' ? { checkoutUrl: `/pay/sandbox/${payment.id}` } : {}),
+          ...(ONLINE_PROVIDERS.has(payment.provider) ? { checkoutUrl: `/pay/${payment.provider}/${payment.id}` } : {}),
         }
       : null,
     ...(order.fulfilled_at

@@ -18,7 +18,13 @@ export const OrderBody = Type.Object(
     iccid: IccidProof,
     plan: PlanCode,
     coupon: Type.Optional(CouponCode),
-    payment: Type.String({ minLength: 1, maxLength: 32, description: 'Payment provider: "sandbox" in demo', examples: ['sandbox'] }),
+    payment: Type.String({
+      minLength: 1,
+      maxLength: 32,
+      description:
+        'Payment method: "sandbox" in demo; "alipay", "wechatpay", "unionpay" where the card\'s operator has switched them on (see `paymentMethods` of the lookup).',
+      examples: ['sandbox', 'alipay'],
+    }),
   },
   { additionalProperties: false },
 );
@@ -59,6 +65,10 @@ export const LookupResponse = Type.Object({
       validUntilAfter: LocalDate,
     }),
   ),
+  paymentMethods: Type.Array(Type.String(), {
+    description: "The payment methods open to this card (its operator's enabled providers, and the sandbox in demo).",
+    examples: [['alipay', 'wechatpay']],
+  }),
 });
 
 export const QuoteResponse = Type.Object({

@@ -14,10 +14,12 @@ import type { Db } from '../db/database.js';
 import type { Database, OrderTable, PaymentTable } from '../db/schema.js';
 import type { Transact } from '../guard/idempotency.js';
 import type { ProbeGuard } from '../guard/probe-guard.js';
+import { isProviderName } from '../payments/provider.js';
+import type { PaymentProviderStore } from '../payments/provider-settings.js';
 import type { Clock } from '../shared/clock.js';
 import { cardNotFound, DomainError } from '../shared/errors.js';
 import { iccidMatches } from '../shared/iccid.js';
-import { newSecretId } from '../shared/ids.js';
+import { newPaymentId, newSecretId } from '../shared/ids.js';
 import { maskMsisdn, parseMsisdn } from '../shared/msisdn.js';
 import type { EventPublisher } from '../webhooks/events.js';
 import { orderView } from './order-view.js';
@@ -57,10 +59,17 @@ export class RenewalService {
     private readonly probes: ProbeGuard,
     private readonly clock: Clock,
     private readonly orderTtlMinutes: number,
-    /** The payment providers this deployment offers. */
+    /** The payment methods this deployment offers every operator (the sandbox, in demo). */
     private readonly paymentProviders: readonly string[],
     private readonly events: EventPublisher,
+    /** Each operator's own providers (Alipay, WeChat Pay, UnionPay), offered while enabled. */
+    private readonly providerStore: PaymentProviderStore,
   ) {}
+
+  /** The payment methods an operator's subscribers may choose now. */
+  async paymentMethods(operatorId: string): Promise<string[]> {
+    return [...this.paymentProviders, ...(await this.providerStore.enabledFor(operatorId))];
+  }
 
   /** What the web app shows before a card is found: the deployment's operator and how one can pay. */
   async storefront(defaultOperator: string | undefined) {
@@ -69,7 +78,7 @@ export class RenewalService {
     const operator = code ? await this.catalog.operatorByCode(code) : undefined;
     return {
       operator: operator ? { code: operator.code, name: operator.displayName, brandColor: operator.brandColor, currency: operator.currency } : null,
-      paymentMethods: [...this.paymentProviders],
+      paymentMethods: operator ? await this.paymentMethods(operator.id) : [...this.paymentProviders],
     };
   }
 
@@ -123,6 +132,7 @@ export class RenewalService {
         today,
       },
       plans: offers,
+      paymentMethods: await this.paymentMethods(operator.id),
     };
   }
 
@@ -149,12 +159,18 @@ export class RenewalService {
    * (`transact`, which also records the answer under the request's idempotency key).
    */
   async createOrder(request: OrderRequest, ip: string, transact: Transact, channel: Channel = 'online') {
-    if (!this.paymentProviders.includes(request.payment)) {
+    // A method nobody offers is refused before the card is looked up; one this operator
+    // has not switched on, after.
+    if (!this.paymentProviders.includes(request.payment) && !isProviderName(request.payment)) {
       throw new DomainError('payment_method_unavailable', `The payment method "${request.payment}" is not available.`, {
         available: [...this.paymentProviders],
       });
     }
     const { card: found, operator } = await this.findCard(request, ip);
+    const methods = await this.paymentMethods(operator.id);
+    if (!methods.includes(request.payment)) {
+      throw new DomainError('payment_method_unavailable', `The payment method "${request.payment}" is not available.`, { available: methods });
+    }
     const plan = await this.sellablePlan(operator, request.plan, channel);
     const now = this.clock.now();
     // Read outside the transaction: on SQLite the transaction holds the only connection.
@@ -207,7 +223,7 @@ export class RenewalService {
       refunded_at: null,
     };
     const payment: PaymentTable = {
-      id: newSecretId('pay'),
+      id: newPaymentId(),
       order_id: order.id,
       provider: input.provider,
       status: 'pending',

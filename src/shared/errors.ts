@@ -57,6 +57,7 @@ export const errorStatus = {
   period_too_short: 422,
   plan_not_available: 422,
   payment_method_unavailable: 422,
+  payment_provider_invalid: 422,
   coupon_unknown: 422,
   coupon_expired: 422,
   coupon_not_applicable: 422,
@@ -64,6 +65,7 @@ export const errorStatus = {
   idempotency_key_reused: 422,
   cash_insufficient: 422,
   too_many_attempts: 429,
+  payment_provider_error: 502,
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;

@@ -52,3 +52,27 @@ export function newId(prefix: string): string {
 export function newSecretId(prefix: string): string {
   return `${prefix}_${random(16).toString('base64url')}`;
 }
+
+/**
+ * A payment id: `pay_` and 26 Crockford base-32 characters (128 random bits). Letters and
+ * digits only after the prefix, so it is a valid merchant order number for every provider
+ * (Alipay: letters, digits, `_`; WeChat Pay: 6–32 characters; UnionPay: 8–40 letters and
+ * digits, which `unionpayOrderId` gets by dropping the `_`).
+ */
+export function newPaymentId(): string {
+  const bytes = random(16);
+  let bits = 0;
+  let value = 0;
+  let out = '';
+  for (const byte of bytes) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out += CROCKFORD[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+    value &= (1 << bits) - 1;
+  }
+  if (bits > 0) out += CROCKFORD[(value << (5 - bits)) & 31];
+  return `pay_${out}`;
+}

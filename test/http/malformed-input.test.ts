@@ -357,6 +357,15 @@ describe.each(DIALECTS)('malformed input on every route on %s', (dialect) => {
         ['a wrong signature', { query: `sig=${'0'.repeat(32)}` }, 'receipt_not_found'],
         ['no signature', {}, 'receipt_not_found'],
       ],
+      ...Object.fromEntries(
+        (['alipay', 'wechatpay', 'unionpay'] as const).map((provider) => [
+          `POST /v1/payments/${provider}/notify/{operator}`,
+          (): Specific[] => [
+            ['an operator without this provider', { raw: 'a=1', contentType: 'application/x-www-form-urlencoded' }, 'payment_method_unavailable'],
+            ['an unknown operator', { path: { operator: 'nobody' }, raw: 'a=1' }, 'operator_not_found'],
+          ],
+        ]),
+      ),
       'POST /v1/payments/sandbox/webhook': () => [
         ...[
           '{',

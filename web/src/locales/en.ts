@@ -103,7 +103,7 @@ export const en: Shape<typeof zhCN> = {
     days_one: '{{count}} day',
     days_other: '{{count}} days',
   },
-  methods: { sandbox: 'Sandbox (demo)', alipay: 'Alipay', wechat: 'WeChat Pay', card: 'Bank card' },
+  methods: { sandbox: 'Sandbox (demo)', alipay: 'Alipay', wechatpay: 'WeChat Pay', unionpay: 'Bank card (UnionPay)' },
   order: {
     heading: 'Order',
     pending: 'Waiting for payment…',

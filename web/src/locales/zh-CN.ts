@@ -93,7 +93,7 @@ export const zhCN = {
     days_one: '{{count}} 天',
     days_other: '{{count}} 天',
   },
-  methods: { sandbox: '沙盒支付（演示）', alipay: '支付宝', wechat: '微信支付', card: '银行卡' },
+  methods: { sandbox: '沙盒支付（演示）', alipay: '支付宝', wechatpay: '微信支付', unionpay: '银行卡（银联）' },
   order: {
     heading: '订单',
     pending: '等待支付…',

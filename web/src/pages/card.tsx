@@ -67,7 +67,11 @@ export function CardPage() {
           </Link>
         </p>
       </section>
-      {card.renewable && found.plans.length > 0 && <Renewal lookup={found} proof={proof} methods={storefront?.paymentMethods ?? []} />}
+      {card.renewable && found.plans.length > 0 && (
+        // The card's operator decides how one pays (its enabled providers); an answer from
+        // an older server has no list, and then the deployment's default applies.
+        <Renewal lookup={found} proof={proof} methods={found.paymentMethods ?? storefront?.paymentMethods ?? []} />
+      )}
     </>
   );
 }

@@ -1,0 +1,115 @@
+/**
+ * Each operator's payment providers: the merchant settings of Alipay, WeChat Pay and
+ * UnionPay, checked when saved (shape, then keys and certificates), their secrets answered
+ * as `***` (and kept when `***` is sent back), and which methods the operator offers.
+ * Read through a short per-process cache, like the notification settings.
+ */
+import { Value } from 'typebox/value';
+import type { Db } from '../db/database.js';
+import type { Clock } from '../shared/clock.js';
+import { DomainError } from '../shared/errors.js';
+import { alipay } from './alipay.js';
+import { type PaymentProvider, PROVIDERS, type ProviderName } from './provider.js';
+import { unionpay } from './unionpay.js';
+import { wechatpay } from './wechatpay.js';
+
+export const providers: Record<ProviderName, PaymentProvider<any>> = { alipay, wechatpay, unionpay };
+
+export interface ProviderConfig {
+  enabled: boolean;
+  settings: Record<string, unknown>;
+  updatedAt: string;
+}
+
+export const REDACTED = '***';
+const TTL_MS = 2000;
+
+export class PaymentProviderStore {
+  private readonly cache = new Map<string, { value: Map<string, ProviderConfig>; at: number }>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
+
+  private async all(operatorId: string): Promise<Map<string, ProviderConfig>> {
+    const hit = this.cache.get(operatorId);
+    const now = Date.now();
+    if (hit && now - hit.at < TTL_MS) return hit.value;
+    const rows = await this.db.kysely.selectFrom('payment_providers').selectAll().where('operator_id', '=', operatorId).execute();
+    const value = new Map(
+      rows.map((row) => [
+        row.provider,
+        { enabled: row.enabled === 1, settings: JSON.parse(row.settings) as Record<string, unknown>, updatedAt: row.updated_at },
+      ]),
+    );
+    this.cache.set(operatorId, { value, at: now });
+    return value;
+  }
+
+  async of(operatorId: string, provider: ProviderName): Promise<ProviderConfig | undefined> {
+    return (await this.all(operatorId)).get(provider);
+  }
+
+  /** The providers the operator offers now, in a fixed order. */
+  async enabledFor(operatorId: string): Promise<ProviderName[]> {
+    const all = await this.all(operatorId);
+    return PROVIDERS.filter((provider) => all.get(provider)?.enabled === true);
+  }
+
+  /** Saves settings after checking all of them; `***` in a secret field keeps the stored secret. */
+  async save(operatorId: string, provider: ProviderName, change: { enabled: boolean; settings: Record<string, unknown> }): Promise<ProviderConfig> {
+    const current = await this.of(operatorId, provider);
+    const settings = checkSettings(provider, withStoredSecrets(provider, change.settings, current?.settings), this.clock.now());
+    const row = { enabled: change.enabled ? 1 : 0, settings: JSON.stringify(settings), updated_at: this.clock.now().toISOString() };
+    await this.db.kysely
+      .insertInto('payment_providers')
+      .values({ operator_id: operatorId, provider, ...row })
+      .onConflict((oc) => oc.columns(['operator_id', 'provider']).doUpdateSet(row))
+      .execute();
+    this.cache.delete(operatorId);
+    return { enabled: change.enabled, settings, updatedAt: row.updated_at };
+  }
+}
+
+function withStoredSecrets(provider: ProviderName, incoming: Record<string, unknown>, stored: Record<string, unknown> | undefined) {
+  const next = { ...incoming };
+  for (const field of providers[provider].secretFields) {
+    if (next[field] !== REDACTED) continue;
+    if (stored?.[field] === undefined) {
+      throw new DomainError('invalid_request', `settings.${field}: send the secret itself; "***" keeps a stored one, and none is stored.`, {
+        fields: [`/settings/${field}`],
+      });
+    }
+    next[field] = stored[field];
+  }
+  return next;
+}
+
+/** The settings if their shape is right and their keys and certificates hold; a 4xx naming the field otherwise. */
+export function checkSettings(provider: ProviderName, value: Record<string, unknown>, now: Date): Record<string, unknown> {
+  const implementation = providers[provider];
+  const problems = [...Value.Errors(implementation.schema, value)]
+    .filter((error) => error.keyword !== 'boolean')
+    .map((error) => {
+      const extra =
+        error.keyword === 'required' || error.keyword === 'additionalProperties' ? (Object.values(error.params)[0] as string[] | undefined) : undefined;
+      const pointer = extra?.[0] !== undefined ? `${error.instancePath}/${extra[0]}` : error.instancePath;
+      const text = error.keyword === 'required' ? 'is required' : error.keyword === 'additionalProperties' ? 'is not a known setting' : error.message;
+      return { pointer: `/settings${pointer}`, text: `settings${pointer.replaceAll('/', '.')} ${text}` };
+    });
+  if (problems.length > 0) {
+    throw new DomainError('invalid_request', `Invalid ${provider} settings: ${problems.map((p) => p.text).join('; ')}`, {
+      fields: [...new Set(problems.map((p) => p.pointer))],
+    });
+  }
+  implementation.check(value, now);
+  return value;
+}
+
+/** A copy safe for an answer or a log: every secret field is `***`. */
+export function redactProviderSettings(provider: ProviderName, settings: Record<string, unknown>): Record<string, unknown> {
+  const copy = { ...settings };
+  for (const field of providers[provider].secretFields) if (copy[field] !== undefined) copy[field] = REDACTED;
+  return copy;
+}
