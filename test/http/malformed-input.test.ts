@@ -166,6 +166,7 @@ describe.each(DIALECTS)('malformed input on every route on %s', (dialect) => {
       invoice: 'inv_01JD3Q8Z5X6V7W8Y9Z0A1B2C3D',
       service: 'renewal',
       username: 'clerk1',
+      before: 'aud_01JD3Q8Z5X6V7W8Y9Z0A1B2C3D',
       from: '2026-11-24',
       to: '2026-11-24',
     };
