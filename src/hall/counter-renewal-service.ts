@@ -12,7 +12,6 @@ import { cardStatus, daysLeft, renew } from '../cards/lifecycle.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { Operator } from '../catalog/model.js';
 import type { Db } from '../db/database.js';
-import { forUpdate } from '../db/dialect.js';
 import type { Transact } from '../guard/idempotency.js';
 import { numberPending, numberReceipts } from '../receipts/receipt-numbering.js';
 import { fulfilOrder } from '../renewal/fulfilment.js';
@@ -136,8 +135,10 @@ export class CounterRenewalService {
     const now = this.clock.now();
     const nowIso = now.toISOString();
     const result = await transact(async (trx) => {
-      // The shift's row lock keeps its close from slipping between the check and the payment.
-      const stillOpen = await forUpdate(this.db.dialect, trx.selectFrom('counter_shifts').select('status').where('id', '=', shift.id)).executeTakeFirst();
+      // A share lock on the shift's row: its close (FOR UPDATE) waits for the renewals under way
+      // and cannot slip between this check and the payment; renewals do not wait for each other.
+      const shiftRow = trx.selectFrom('counter_shifts').select('status').where('id', '=', shift.id);
+      const stillOpen = await (this.db.dialect === 'postgres' ? shiftRow.forShare() : shiftRow).executeTakeFirst();
       if (stillOpen?.status !== 'open') throw new DomainError('shift_not_open', 'Your shift was closed meanwhile: open a new one.');
       const ticket =
         request.ticket === undefined ? undefined : await trx.selectFrom('hall_tickets').selectAll().where('id', '=', request.ticket).executeTakeFirst();
