@@ -110,19 +110,7 @@ export class CounterRenewalService {
 
   async quote(actor: HallActor, request: CounterQuoteRequest) {
     const { card, operator } = await this.card(actor, request);
-    const plan = await this.renewal.sellablePlan(operator, request.plan, 'counter');
-    const rules = await this.catalog.promotionsOf(operator.id);
-    const { price, validity } = await this.renewal.price(this.db.kysely, operator, plan, card, request.coupon, 'counter', this.clock.now(), rules, false);
-    return {
-      plan: plan.code,
-      listPrice: price.listPrice,
-      currency: operator.currency,
-      discounts: price.discounts,
-      bonus: price.bonus,
-      total: price.total,
-      validUntilBefore: card.valid_until,
-      validUntilAfter: validity.validUntil,
-    };
+    return this.renewal.quoteFor(card, operator, request.plan, request.coupon, 'counter');
   }
 
   async renew(actor: HallActor, request: CounterRenewalRequest, transact: Transact) {

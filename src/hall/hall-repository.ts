@@ -25,6 +25,12 @@ export async function findHall(db: Kysely<Database>, id: string): Promise<HallRo
   return hall;
 }
 
+/** The hall as access checks need it (hall-access.ts). */
+export async function hallRef(db: Kysely<Database>, id: string): Promise<{ id: string; operatorId: string }> {
+  const hall = await findHall(db, id);
+  return { id: hall.id, operatorId: hall.operator_id };
+}
+
 export async function hallLayout(db: Kysely<Database>, id: string): Promise<HallLayout> {
   const hall = await findHall(db, id);
   const services = await db.selectFrom('hall_services').selectAll().where('hall_id', '=', id).orderBy('ticket_prefix').execute();
