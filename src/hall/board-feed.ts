@@ -58,6 +58,11 @@ export class BoardFeed {
     };
   }
 
+  /** How many streams watch the hall in this process. */
+  watchers(hallId: string): number {
+    return this.emitter.listenerCount(hallId);
+  }
+
   private listen(): Promise<void> {
     if (this.listener || this.closed) return Promise.resolve();
     this.connecting ??= this.connect().finally(() => {

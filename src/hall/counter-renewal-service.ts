@@ -8,14 +8,14 @@
  */
 import { todayIn } from '../cards/calendar.js';
 import { type CardRow, cardState, findLiveCard, findLiveCardByIccid, lockCard } from '../cards/card-repository.js';
-import { cardStatus, daysLeft, renew } from '../cards/lifecycle.js';
+import { cardStatus, daysLeft, type RenewalRefusal, renew } from '../cards/lifecycle.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { Operator } from '../catalog/model.js';
 import type { Db } from '../db/database.js';
 import type { Transact } from '../guard/idempotency.js';
 import { numberPending, numberReceipts } from '../receipts/receipt-numbering.js';
 import { fulfilOrder } from '../renewal/fulfilment.js';
-import type { RenewalService } from '../renewal/renewal-service.js';
+import { type RenewalService, refusalMessages } from '../renewal/renewal-service.js';
 import type { Clock } from '../shared/clock.js';
 import { cardNotFound, DomainError } from '../shared/errors.js';
 import { iccidMatches } from '../shared/iccid.js';
@@ -156,7 +156,12 @@ export class CounterRenewalService {
         .where('order_id', '=', order.id)
         .execute();
       const fulfilment = await fulfilOrder(trx, this.db.dialect, order, operator, this.clock);
-      if (!fulfilment.fulfilled) throw new DomainError('card_blocked', 'This card cannot be renewed now.', { reason: fulfilment.reason });
+      // The price above already refused such a card; this is the card changing in between.
+      if (!fulfilment.fulfilled)
+        throw new DomainError(
+          fulfilment.reason in refusalMessages ? (fulfilment.reason as RenewalRefusal) : 'card_blocked',
+          'This card cannot be renewed now.',
+        );
       await trx
         .insertInto('counter_payments')
         .values({
