@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: online renewals (order + signed notification) and card lookups on
  * PostgreSQL beside pgbench TPC-B on the same cluster and beside a bare node:http JSON
- * route, all at 16 concurrent clients with the databases' default durability; then the
+ * route, all at 16 concurrent clients with the databases' default durability, and the
+ * service hall's counter renewals and queue latency with 50 counters (bench/hall.ts); then the
  * same renewals on SQLite; then the reminder sweep and its dispatch over many cards on both
  * databases, beside each database's bulk insert rate (bench/reminders.ts). Prints figures and
  * ratios against the targets.
@@ -15,6 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { counterRenewals, queueLatency, seedHall } from './hall.js';
 import { autocannonRun, type Started, startProcess } from './load.js';
 import { reminderBench } from './reminders.js';
 import { type BenchCard, seedBenchData } from './seed.js';
@@ -23,6 +25,7 @@ import { lookupRequests, renewalRequests } from './workloads.js';
 const CONNECTIONS = 16;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const REMINDER_CARDS = Number(process.env.BENCH_REMINDER_CARDS ?? 1_000_000);
+const HALL_COUNTERS = 50;
 const baseUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres';
 const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
 const SANDBOX_SECRET = 'bench-sandbox-secret-0123456789abcdef';
@@ -117,9 +120,18 @@ async function main() {
   const lookup = await lookups(3991, pgCards);
   line('PostgreSQL: card lookups', lookup.requestsPerSecond, 'req/s', { of: bareResult.requestsPerSecond, target: 0.5 });
   const pgRenewals = await renewals(3991, pgCards);
-  await pgServer.stop();
   line('PostgreSQL: online renewals', pgRenewals.perSecond, 'renewals/s', { of: tps, target: 0.35 });
   console.log(`  (errors ${pgRenewals.errors + pgRenewals.non2xx}, fulfilled orders in the database ${await countFulfilled(pgUrl)})`);
+  const hall = await seedHall('http://127.0.0.1:3991', ADMIN_TOKEN, 'bench', HALL_COUNTERS);
+  const counter = await counterRenewals('http://127.0.0.1:3991', SECONDS, CONNECTIONS, pgCards, hall.clerks.slice(0, CONNECTIONS));
+  line('PostgreSQL: counter renewals', counter.requestsPerSecond, 'renewals/s', { of: tps, target: 0.6 });
+  console.log(`  (errors ${counter.errors + counter.non2xx})`);
+  const queue = await queueLatency('http://127.0.0.1:3991', hall.hall, hall.clerks, SECONDS);
+  console.log(
+    `${`PostgreSQL: ${HALL_COUNTERS} counters, p99 issue / call-next`.padEnd(44)} ${queue.issueP99.toFixed(1).padStart(8)} / ${queue.callP99.toFixed(1)} ms  (target < 10 ms) ${queue.issueP99 < 10 && queue.callP99 < 10 ? 'met' : 'NOT met'}`,
+  );
+  console.log(`  (${queue.issues} tickets issued, ${queue.calls} calls; p50 ${queue.issueP50.toFixed(1)} / ${queue.callP50.toFixed(1)} ms)`);
+  await pgServer.stop();
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'simkeep-bench-'));
   const sqliteServer = await simkeep(`sqlite://${path.join(dir, 'bench.db')}`, 3992);

@@ -29,6 +29,7 @@ import { CounterRenewalService } from './hall/counter-renewal-service.js';
 import { counterRoutes } from './hall/counter-routes.js';
 import { hallAdminRoutes } from './hall/hall-admin-routes.js';
 import { HallAdminService } from './hall/hall-admin-service.js';
+import { HallLayouts } from './hall/hall-repository.js';
 import { HallStatsService } from './hall/hall-stats-service.js';
 import { InvoiceService } from './hall/invoice-service.js';
 import { queueRoutes } from './hall/queue-routes.js';
@@ -133,7 +134,8 @@ export async function createServices(db: Db, config: Config, clock: Clock = syst
     concurrency: 8,
   });
   const boardFeed = new BoardFeed(db);
-  const queue = new QueueService(db, clock, boardFeed, config.publicUrl);
+  const layouts = new HallLayouts(db.kysely);
+  const queue = new QueueService(db, clock, boardFeed, config.publicUrl, layouts);
   const paymentProviders = new PaymentProviderStore(db, clock);
   const payments = new PaymentService(db, catalog, clock, secrets.sandboxSecret, events);
   const renewal = new RenewalService(db, catalog, probes, clock, config.orderTtlMinutes, config.sandboxEnabled ? ['sandbox'] : [], events, paymentProviders);
@@ -164,7 +166,7 @@ export async function createServices(db: Db, config: Config, clock: Clock = syst
     signIn: new SignInService(db, secrets.accountKey, clock, dispatcher, config.defaultOperator),
     accountCards: new AccountCardsService(db, catalog, renewal, orders, links, clock),
     staffAuth: new StaffAuthService(db, clock),
-    hallAdmin: new HallAdminService(db, catalog, clock),
+    hallAdmin: new HallAdminService(db, catalog, clock, layouts),
     boardFeed,
     queue,
     console: new ConsoleService(db, clock, boardFeed, queue),

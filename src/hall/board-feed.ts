@@ -6,9 +6,10 @@
  * call made through one process reaches the boards connected to any other.
  */
 import { EventEmitter } from 'node:events';
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import pg from 'pg';
 import type { Db } from '../db/database.js';
+import type { Database } from '../db/schema.js';
 
 export const HALL_CHANNEL = 'simkeep_hall';
 
@@ -30,13 +31,22 @@ export class BoardFeed {
     this.emitter.setMaxListeners(0);
   }
 
-  /** Announces a committed change to every process's boards. */
-  async publish(change: HallChange): Promise<void> {
+  /**
+   * Announces a change made in `trx` to every process's boards once it commits: on
+   * PostgreSQL a NOTIFY in the transaction itself (delivered at commit, dropped with a
+   * rollback); on SQLite the returned function, which the caller runs after the commit.
+   */
+  async within(trx: Kysely<Database>, change: HallChange): Promise<() => void> {
     if (this.db.dialect === 'postgres') {
-      await sql`select pg_notify(${HALL_CHANNEL}, ${JSON.stringify(change)})`.execute(this.db.kysely);
-      return;
+      await sql`select pg_notify(${HALL_CHANNEL}, ${JSON.stringify(change)})`.execute(trx);
+      return () => {};
     }
-    this.emitter.emit(change.hallId, change);
+    return () => this.emitter.emit(change.hallId, change);
+  }
+
+  /** Announces a change already committed (or made without a transaction of its own). */
+  async publish(change: HallChange): Promise<void> {
+    (await this.within(this.db.kysely, change))();
   }
 
   /** Calls `listener` on each change of the hall; returns the unsubscribe function. */
@@ -46,6 +56,11 @@ export class BoardFeed {
     return () => {
       this.emitter.off(hallId, listener);
     };
+  }
+
+  /** How many streams watch the hall in this process. */
+  watchers(hallId: string): number {
+    return this.emitter.listenerCount(hallId);
   }
 
   private listen(): Promise<void> {

@@ -14,11 +14,11 @@ import { maskMsisdn } from '../shared/msisdn.js';
 import { audit } from './audit.js';
 import type { BoardFeed, HallChange } from './board-feed.js';
 import { assertInHall, assertSupervises, type HallActor, type StaffPrincipal, staffOf } from './hall-access.js';
-import { type CounterRow, counterOf, type HallLayout, hallLayout, serviceOf } from './hall-repository.js';
+import { type CounterRow, counterOf, type HallLayout, serviceOf } from './hall-repository.js';
 import { noticeCalled, noticeNear } from './queue-notices.js';
 import { nextForCounter, type TicketAction, transition } from './queue-rules.js';
 import type { QueueService } from './queue-service.js';
-import { currentAtCounter, hallOfTicket, insertTicket, type TicketRow, ticketById, toQueued, waitingTickets } from './ticket-repository.js';
+import { anyWaitingFor, currentAtCounter, hallOfTicket, insertTicket, type TicketRow, ticketById, toQueued, waitingTickets } from './ticket-repository.js';
 
 export type SimpleAction = Extract<TicketAction, 'recall' | 'no_show' | 'rejoin' | 'start' | 'finish'>;
 
@@ -55,21 +55,24 @@ export class ConsoleService {
   /** Runs `work` in a transaction holding the hall's queue lock, then tells the boards. */
   private async change<T>(hallId: string, work: (trx: Kysely<Database>, now: Date) => Promise<{ result: T; change?: HallChange['call'] }>): Promise<T> {
     const now = this.clock.now();
-    const { result, change } = await this.db.kysely.transaction().execute(async (trx) => {
+    const { result, announce } = await this.db.kysely.transaction().execute(async (trx) => {
       await lockForOperator(trx, this.db.dialect, `hall-queue:${hallId}`);
-      return work(trx, now);
+      const { result, change } = await work(trx, now);
+      return { result, announce: await this.feed.within(trx, { hallId, call: change }) };
     });
-    await this.feed.publish({ hallId, call: change });
+    announce();
     return result;
   }
 
   private async counterContext(actor: HallActor, counterId: string) {
     const staff = staffOf(actor);
-    const hallId = (await this.db.kysely.selectFrom('hall_counters').select('hall_id').where('id', '=', counterId).executeTakeFirst())?.hall_id;
-    if (!hallId) throw new DomainError('counter_not_found', 'No counter has this id.');
-    const layout = await hallLayout(this.db.kysely, hallId);
-    assertInHall(staff, { id: hallId, operatorId: layout.hall.operator_id });
-    return { staff, layout, counter: counterOf(layout, counterId) };
+    // Whether the counter is open is read now: the cached layout may be a moment old.
+    const row = await this.db.kysely.selectFrom('hall_counters').select(['hall_id', 'status']).where('id', '=', counterId).executeTakeFirst();
+    if (!row) throw new DomainError('counter_not_found', 'No counter has this id.');
+    const layout = await this.queue.layouts.get(row.hall_id);
+    assertInHall(staff, { id: row.hall_id, operatorId: layout.hall.operator_id });
+    const { status } = row;
+    return { staff, layout, counter: { ...counterOf(layout, counterId), status } };
   }
 
   /** Everything the console page shows for one counter, in one answer. */
@@ -112,6 +115,12 @@ export class ConsoleService {
   async callNext(actor: HallActor, counterId: string) {
     const { staff, layout, counter } = await this.counterContext(actor, counterId);
     if (counter.status !== 'open') throw new DomainError('counter_closed', 'This counter is closed: a supervisor opens it first.');
+    // Nobody waiting for this counter: answer without taking the hall's queue lock.
+    if (!(await anyWaitingFor(this.db.kysely, layout.hall.id, counterId, counter.serviceIds))) {
+      const current = await currentAtCounter(this.db.kysely, counterId);
+      if (current) throw stateInvalid(`finish ${current.number} (or mark it a no-show) first`);
+      return { ticket: null };
+    }
     return this.change<{ ticket: ReturnType<typeof consoleTicketView> | null }>(layout.hall.id, async (trx, now) => {
       const current = await currentAtCounter(trx, counterId);
       if (current) throw stateInvalid(`finish ${current.number} (or mark it a no-show) first`);
@@ -208,7 +217,7 @@ export class ConsoleService {
 
   private async ticketContext(actor: HallActor, ticketId: string): Promise<{ staff: StaffPrincipal; layout: HallLayout }> {
     const staff = staffOf(actor);
-    const layout = await hallLayout(this.db.kysely, await hallOfTicket(this.db.kysely, ticketId));
+    const layout = await this.queue.layouts.get(await hallOfTicket(this.db.kysely, ticketId));
     assertInHall(staff, { id: layout.hall.id, operatorId: layout.hall.operator_id });
     return { staff, layout };
   }

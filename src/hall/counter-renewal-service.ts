@@ -8,15 +8,14 @@
  */
 import { todayIn } from '../cards/calendar.js';
 import { type CardRow, cardState, findLiveCard, findLiveCardByIccid, lockCard } from '../cards/card-repository.js';
-import { cardStatus, daysLeft, renew } from '../cards/lifecycle.js';
+import { cardStatus, daysLeft, type RenewalRefusal, renew } from '../cards/lifecycle.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { Operator } from '../catalog/model.js';
 import type { Db } from '../db/database.js';
-import { forUpdate } from '../db/dialect.js';
 import type { Transact } from '../guard/idempotency.js';
 import { numberPending, numberReceipts } from '../receipts/receipt-numbering.js';
 import { fulfilOrder } from '../renewal/fulfilment.js';
-import type { RenewalService } from '../renewal/renewal-service.js';
+import { type RenewalService, refusalMessages } from '../renewal/renewal-service.js';
 import type { Clock } from '../shared/clock.js';
 import { cardNotFound, DomainError } from '../shared/errors.js';
 import { iccidMatches } from '../shared/iccid.js';
@@ -111,19 +110,7 @@ export class CounterRenewalService {
 
   async quote(actor: HallActor, request: CounterQuoteRequest) {
     const { card, operator } = await this.card(actor, request);
-    const plan = await this.renewal.sellablePlan(operator, request.plan, 'counter');
-    const rules = await this.catalog.promotionsOf(operator.id);
-    const { price, validity } = await this.renewal.price(this.db.kysely, operator, plan, card, request.coupon, 'counter', this.clock.now(), rules, false);
-    return {
-      plan: plan.code,
-      listPrice: price.listPrice,
-      currency: operator.currency,
-      discounts: price.discounts,
-      bonus: price.bonus,
-      total: price.total,
-      validUntilBefore: card.valid_until,
-      validUntilAfter: validity.validUntil,
-    };
+    return this.renewal.quoteFor(card, operator, request.plan, request.coupon, 'counter');
   }
 
   async renew(actor: HallActor, request: CounterRenewalRequest, transact: Transact) {
@@ -136,8 +123,10 @@ export class CounterRenewalService {
     const now = this.clock.now();
     const nowIso = now.toISOString();
     const result = await transact(async (trx) => {
-      // The shift's row lock keeps its close from slipping between the check and the payment.
-      const stillOpen = await forUpdate(this.db.dialect, trx.selectFrom('counter_shifts').select('status').where('id', '=', shift.id)).executeTakeFirst();
+      // A share lock on the shift's row: its close (FOR UPDATE) waits for the renewals under way
+      // and cannot slip between this check and the payment; renewals do not wait for each other.
+      const shiftRow = trx.selectFrom('counter_shifts').select('status').where('id', '=', shift.id);
+      const stillOpen = await (this.db.dialect === 'postgres' ? shiftRow.forShare() : shiftRow).executeTakeFirst();
       if (stillOpen?.status !== 'open') throw new DomainError('shift_not_open', 'Your shift was closed meanwhile: open a new one.');
       const ticket =
         request.ticket === undefined ? undefined : await trx.selectFrom('hall_tickets').selectAll().where('id', '=', request.ticket).executeTakeFirst();
@@ -167,7 +156,12 @@ export class CounterRenewalService {
         .where('order_id', '=', order.id)
         .execute();
       const fulfilment = await fulfilOrder(trx, this.db.dialect, order, operator, this.clock);
-      if (!fulfilment.fulfilled) throw new DomainError('card_blocked', 'This card cannot be renewed now.', { reason: fulfilment.reason });
+      // The price above already refused such a card; this is the card changing in between.
+      if (!fulfilment.fulfilled)
+        throw new DomainError(
+          fulfilment.reason in refusalMessages ? (fulfilment.reason as RenewalRefusal) : 'card_blocked',
+          'This card cannot be renewed now.',
+        );
       await trx
         .insertInto('counter_payments')
         .values({

@@ -14,7 +14,7 @@ import { DomainError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { audit } from './audit.js';
 import { assertAdministers, type HallActor, type StaffPrincipal } from './hall-access.js';
-import { findHall, hallLayout, hallView, serviceOf } from './hall-repository.js';
+import { findHall, type HallLayouts, hallLayout, hallView, serviceOf } from './hall-repository.js';
 import { hashPassword } from './staff-auth-service.js';
 
 export interface HallInput {
@@ -47,6 +47,7 @@ export class HallAdminService {
     private readonly db: Db,
     private readonly catalog: Catalog,
     private readonly clock: Clock,
+    private readonly layouts: HallLayouts,
   ) {}
 
   private async operator(code: string): Promise<Operator> {
@@ -127,6 +128,7 @@ export class HallAdminService {
       if (isUniqueViolation(error)) throw new DomainError('service_exists', 'This hall already has a service with this code or ticket prefix.');
       throw error;
     }
+    this.layouts.forget(hall.id);
     return this.hall(actor, hall.id);
   }
 
@@ -153,6 +155,7 @@ export class HallAdminService {
       if (isUniqueViolation(error)) throw new DomainError('counter_exists', 'This hall already has a counter with this name.');
       throw error;
     }
+    this.layouts.forget(hallId);
     return this.hall(actor, hallId);
   }
 

@@ -24,12 +24,9 @@ export function registerHallCommands(program: Command, withServices: WithService
     .option('--max-recalls <n>', 'recalls before a no-show', '2')
     .action(async (o: { operator: string; name: string; address: string; timeZone?: string; maxRecalls: string }) =>
       withServices(async ({ hallAdmin }) => {
-        const created = await hallAdmin.createHall(CLI, o.operator, {
-          name: o.name,
-          address: o.address,
-          timeZone: o.timeZone,
-          maxRecalls: Number(o.maxRecalls),
-        });
+        const maxRecalls = Number(o.maxRecalls);
+        if (!Number.isInteger(maxRecalls) || maxRecalls < 0 || maxRecalls > 10) throw usage('--max-recalls must be a whole number from 0 to 10');
+        const created = await hallAdmin.createHall(CLI, o.operator, { name: o.name, address: o.address, timeZone: o.timeZone, maxRecalls });
         console.log(`hall ${created.id} created (${created.timeZone})`);
       }),
     );

@@ -25,6 +25,12 @@ export async function findHall(db: Kysely<Database>, id: string): Promise<HallRo
   return hall;
 }
 
+/** The hall as access checks need it (hall-access.ts). */
+export async function hallRef(db: Kysely<Database>, id: string): Promise<{ id: string; operatorId: string }> {
+  const hall = await findHall(db, id);
+  return { id: hall.id, operatorId: hall.operator_id };
+}
+
 export async function hallLayout(db: Kysely<Database>, id: string): Promise<HallLayout> {
   const hall = await findHall(db, id);
   const services = await db.selectFrom('hall_services').selectAll().where('hall_id', '=', id).orderBy('ticket_prefix').execute();
@@ -93,4 +99,39 @@ export function hallView(layout: HallLayout, operatorCode: string) {
     services: services.map(serviceView),
     counters: counters.map((c) => counterView(c, services)),
   };
+}
+
+/** How long a process reuses a hall's layout: the queue's hot paths read it on every request. */
+const LAYOUT_TTL_MS = 2000;
+
+/**
+ * Hall layouts cached per process for a moment. The structure (services, prefixes,
+ * counters and what they serve) changes rarely; a change made here is seen at once, one
+ * made through another process within `LAYOUT_TTL_MS`. Counters' open/closed status is
+ * not taken from here where it decides anything: `counterStatuses` reads it live.
+ */
+export class HallLayouts {
+  private readonly cache = new Map<string, { until: number; layout: Promise<HallLayout> }>();
+
+  constructor(private readonly db: Kysely<Database>) {}
+
+  get(id: string): Promise<HallLayout> {
+    const now = Date.now();
+    const hit = this.cache.get(id);
+    if (hit && hit.until > now) return hit.layout;
+    const layout = hallLayout(this.db, id);
+    this.cache.set(id, { until: now + LAYOUT_TTL_MS, layout });
+    layout.catch(() => this.cache.delete(id));
+    return layout;
+  }
+
+  forget(id: string): void {
+    this.cache.delete(id);
+  }
+}
+
+/** The hall's counters' open/closed status, read now. */
+export async function counterStatuses(db: Kysely<Database>, hallId: string): Promise<Map<string, 'open' | 'closed'>> {
+  const rows = await db.selectFrom('hall_counters').select(['id', 'status']).where('hall_id', '=', hallId).execute();
+  return new Map(rows.map((r) => [r.id, r.status]));
 }

@@ -188,7 +188,8 @@ export const queueRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
         raw.end();
       };
       streams.add(end);
-      request.raw.on('close', end);
+      // The response's close: the board went away (or the server ends the stream).
+      raw.on('close', end);
     },
   );
 };

@@ -11,7 +11,7 @@ import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import { parseMsisdn } from '../shared/msisdn.js';
 import type { BoardFeed } from './board-feed.js';
-import { type HallLayout, hallLayout, serviceOf, serviceView } from './hall-repository.js';
+import { counterStatuses, type HallLayout, type HallLayouts, serviceOf, serviceView } from './hall-repository.js';
 import { estimateWaitSeconds, NEAR_AHEAD, peopleAhead, ticketDay, transition } from './queue-rules.js';
 import { insertTicket, openCountersPerService, recentServiceSeconds, type TicketRow, toQueued, waitingTickets } from './ticket-repository.js';
 
@@ -36,13 +36,20 @@ export class QueueService {
     private readonly clock: Clock,
     private readonly feed: BoardFeed,
     private readonly publicUrl: string,
+    readonly layouts: HallLayouts,
   ) {}
 
-  async loads(db: Kysely<Database>, layout: HallLayout): Promise<Map<string, ServiceLoad>> {
-    const waiting = await waitingTickets(db, layout.hall.id);
+  /** Per service of the hall (or only `serviceId`): who waits and the estimate for them. */
+  async loads(db: Kysely<Database>, layout: HallLayout, serviceId?: string): Promise<Map<string, ServiceLoad>> {
+    const services = layout.services.filter((s) => serviceId === undefined || s.id === serviceId);
+    const waiting = await waitingTickets(
+      db,
+      layout.hall.id,
+      services.map((s) => s.id),
+    );
     const open = await openCountersPerService(db, layout.hall.id);
     const loads = new Map<string, ServiceLoad>();
-    for (const service of layout.services) {
+    for (const service of services) {
       const recent = await recentServiceSeconds(db, service.id);
       const openCounters = open.get(service.id) ?? 0;
       loads.set(service.id, {
@@ -57,7 +64,7 @@ export class QueueService {
 
   /** The kiosk's page: the hall and, per service, the people waiting and the wait for a new ticket. */
   async hall(hallId: string) {
-    const layout = await hallLayout(this.db.kysely, hallId);
+    const layout = await this.layouts.get(hallId);
     const loads = await this.loads(this.db.kysely, layout);
     const { hall } = layout;
     return {
@@ -79,12 +86,12 @@ export class QueueService {
   }
 
   async issue(hallId: string, request: IssueRequest, source: TicketSource) {
-    const layout = await hallLayout(this.db.kysely, hallId);
+    const layout = await this.layouts.get(hallId);
     const service = serviceOf(layout, request.service);
     const phone = request.phone === undefined ? null : parseMsisdn(request.phone);
     if (phone === undefined) throw new DomainError('invalid_request', 'phone: not a valid E.164 phone number (e.g. +8613800138000).', { fields: ['/phone'] });
     const now = this.clock.now();
-    const ticket = await this.db.kysely.transaction().execute(async (trx) => {
+    const { ticket, announce } = await this.db.kysely.transaction().execute(async (trx) => {
       const row = await insertTicket(trx, layout, service.id, { priority: request.priority ?? 'none', source, phone }, now);
       // Joined already near the front: no "3 ahead" message later.
       if (row.phone) {
@@ -93,11 +100,10 @@ export class QueueService {
           await trx.updateTable('hall_tickets').set({ near_notified: 1 }).where('id', '=', row.id).execute();
         }
       }
-      return row;
+      return { ticket: row, announce: await this.feed.within(trx, { hallId }) };
     });
-    const view = await this.ticketView(layout, ticket);
-    await this.feed.publish({ hallId });
-    return view;
+    announce();
+    return this.ticketView(layout, ticket);
   }
 
   /** The customer leaves the queue from the phone page (a waiting ticket only). */
@@ -122,7 +128,7 @@ export class QueueService {
   async status(token: string) {
     const ticket = await this.db.kysely.selectFrom('hall_tickets').selectAll().where('token', '=', token).executeTakeFirst();
     if (!ticket) throw new DomainError('ticket_not_found', 'No ticket has this link.');
-    return this.ticketView(await hallLayout(this.db.kysely, ticket.hall_id), ticket);
+    return this.ticketView(await this.layouts.get(ticket.hall_id), ticket);
   }
 
   async ticketView(layout: HallLayout, ticket: TicketRow) {
@@ -130,7 +136,7 @@ export class QueueService {
     let ahead: number | null = null;
     let estimatedWaitSeconds: number | null = null;
     if (ticket.status === 'waiting') {
-      const load = (await this.loads(this.db.kysely, layout)).get(service.id);
+      const load = (await this.loads(this.db.kysely, layout, service.id)).get(service.id);
       ahead = peopleAhead((load?.waiting ?? []).map(toQueued), toQueued(ticket));
       estimatedWaitSeconds = load?.estimate(ahead) ?? null;
     }
@@ -153,8 +159,9 @@ export class QueueService {
 
   /** The display board: tickets being called, recently called, waiting per service, counters. */
   async board(hallId: string) {
-    const layout = await hallLayout(this.db.kysely, hallId);
+    const layout = await this.layouts.get(hallId);
     const loads = await this.loads(this.db.kysely, layout);
+    const statuses = await counterStatuses(this.db.kysely, hallId);
     const day = ticketDay(layout.hall.time_zone, this.clock.now());
     const called = await this.db.kysely
       .selectFrom('hall_tickets')
@@ -192,7 +199,7 @@ export class QueueService {
           estimatedWaitSeconds: load?.estimate(load.waiting.length) ?? null,
         };
       }),
-      counters: layout.counters.map((c) => ({ name: c.name, status: c.status })),
+      counters: layout.counters.map((c) => ({ name: c.name, status: statuses.get(c.id) ?? c.status })),
     };
   }
 }

@@ -13,7 +13,7 @@ import { DomainError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { audit } from './audit.js';
 import { assertInHall, assertSupervises, type HallActor, staffOf } from './hall-access.js';
-import { counterOf, findHall, hallLayout } from './hall-repository.js';
+import { counterOf, findHall, hallLayout, hallRef } from './hall-repository.js';
 import { cashDifference, tallyShift } from './shift-rules.js';
 
 export function openShiftOf(db: Kysely<Database>, staffId: string): Promise<CounterShiftTable | undefined> {
@@ -72,11 +72,6 @@ export class ShiftService {
     return shift;
   }
 
-  private async hallRef(hallId: string) {
-    const hall = await findHall(this.db.kysely, hallId);
-    return { id: hall.id, operatorId: hall.operator_id };
-  }
-
   async open(actor: HallActor, counterId: string, float: number) {
     const staff = staffOf(actor);
     const hallId = (await this.db.kysely.selectFrom('hall_counters').select('hall_id').where('id', '=', counterId).executeTakeFirst())?.hall_id;
@@ -130,7 +125,7 @@ export class ShiftService {
   async get(actor: HallActor, id: string) {
     const shift = await this.load(id);
     const staff = staffOf(actor);
-    if (shift.staff_id !== staff.id) assertSupervises(staff, await this.hallRef(shift.hall_id));
+    if (shift.staff_id !== staff.id) assertSupervises(staff, await hallRef(this.db.kysely, shift.hall_id));
     return this.view(shift);
   }
 
@@ -163,7 +158,7 @@ export class ShiftService {
   async approve(actor: HallActor, id: string, note: string | undefined) {
     const staff = staffOf(actor);
     const shift = await this.load(id);
-    const hall = await this.hallRef(shift.hall_id);
+    const hall = await hallRef(this.db.kysely, shift.hall_id);
     assertSupervises(staff, hall);
     if (shift.staff_id === staff.id) throw new DomainError('forbidden', 'A difference on your own shift is approved by another supervisor.');
     const now = this.clock.now();
@@ -188,7 +183,7 @@ export class ShiftService {
 
   /** The hall's shifts (supervisor): those waiting for approval first. */
   async list(actor: HallActor, hallId: string, status: CounterShiftTable['status'] | undefined) {
-    assertSupervises(staffOf(actor), await this.hallRef(hallId));
+    assertSupervises(staffOf(actor), await hallRef(this.db.kysely, hallId));
     let q = this.db.kysely.selectFrom('counter_shifts').selectAll().where('hall_id', '=', hallId).orderBy('opened_at', 'desc').limit(200);
     if (status) q = q.where('status', '=', status);
     const shifts = [];

@@ -6,6 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import type { Db } from '../db/database.js';
+import type { StaffTable } from '../db/hall-schema.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
@@ -25,6 +26,10 @@ export function hashPassword(password: string): Promise<string> {
     throw new DomainError('invalid_request', `A staff password needs at least ${MIN_PASSWORD_LENGTH} characters.`, { fields: ['/password'] });
   }
   return hash(password);
+}
+
+function toPrincipal(row: Pick<StaffTable, 'id' | 'operator_id' | 'hall_id' | 'username' | 'display_name' | 'role'>, csrfToken: string): StaffPrincipal {
+  return { id: row.id, operatorId: row.operator_id, hallId: row.hall_id, username: row.username, displayName: row.display_name, role: row.role, csrfToken };
 }
 
 export interface StaffLogin {
@@ -57,15 +62,7 @@ export class StaffAuthService {
     }
     const sessionToken = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(24).toString('base64url');
-    const staff: StaffPrincipal = {
-      id: row.id,
-      operatorId: row.operator_id,
-      hallId: row.hall_id,
-      username: row.username,
-      displayName: row.display_name,
-      role: row.role,
-      csrfToken,
-    };
+    const staff = toPrincipal(row, csrfToken);
     await this.db.kysely.transaction().execute(async (trx) => {
       await trx
         .insertInto('staff_sessions')
@@ -117,16 +114,7 @@ export class StaffAuthService {
       .where('s.expires_at', '>', this.clock.now().toISOString())
       .where('st.active', '=', 1)
       .executeTakeFirst();
-    if (!row) return undefined;
-    return {
-      id: row.id,
-      operatorId: row.operator_id,
-      hallId: row.hall_id,
-      username: row.username,
-      displayName: row.display_name,
-      role: row.role,
-      csrfToken: row.csrf_token,
-    };
+    return row ? toPrincipal(row, row.csrf_token) : undefined;
   }
 
   async logout(staff: StaffPrincipal, sessionToken: string, ip: string): Promise<void> {

@@ -130,3 +130,18 @@ export async function hallOfTicket(db: Kysely<Database>, id: string): Promise<st
   if (!row) throw ticketNotFound();
   return row.hall_id;
 }
+
+/** Is any ticket waiting that this counter could call? */
+export async function anyWaitingFor(db: Kysely<Database>, hallId: string, counterId: string, serviceIds: readonly string[]): Promise<boolean> {
+  if (serviceIds.length === 0) return false;
+  const row = await db
+    .selectFrom('hall_tickets')
+    .select('id')
+    .where('hall_id', '=', hallId)
+    .where('status', '=', 'waiting')
+    .where('service_id', 'in', [...serviceIds])
+    .where((eb) => eb.or([eb('target_counter_id', 'is', null), eb('target_counter_id', '=', counterId)]))
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}

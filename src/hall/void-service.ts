@@ -12,7 +12,7 @@ import { DomainError } from '../shared/errors.js';
 import type { EventPublisher } from '../webhooks/events.js';
 import { audit } from './audit.js';
 import { assertInHall, assertSupervises, type HallActor, staffOf } from './hall-access.js';
-import { findHall } from './hall-repository.js';
+import { hallRef } from './hall-repository.js';
 
 export class VoidService {
   constructor(
@@ -20,11 +20,6 @@ export class VoidService {
     private readonly clock: Clock,
     private readonly events: EventPublisher,
   ) {}
-
-  private async hallRef(hallId: string) {
-    const hall = await findHall(this.db.kysely, hallId);
-    return { id: hall.id, operatorId: hall.operator_id };
-  }
 
   private async counterPayment(orderId: string) {
     const payment = await this.db.kysely.selectFrom('counter_payments').selectAll().where('order_id', '=', orderId).executeTakeFirst();
@@ -34,7 +29,7 @@ export class VoidService {
 
   async requestVoid(actor: HallActor, orderId: string, reason: string) {
     const payment = await this.counterPayment(orderId);
-    const hall = await this.hallRef(payment.hall_id);
+    const hall = await hallRef(this.db.kysely, payment.hall_id);
     assertInHall(staffOf(actor), hall);
     const now = this.clock.now();
     await this.db.kysely.transaction().execute(async (trx) => {
@@ -58,7 +53,7 @@ export class VoidService {
   async approveVoid(actor: HallActor, orderId: string) {
     const staff = staffOf(actor);
     const payment = await this.counterPayment(orderId);
-    const hall = await this.hallRef(payment.hall_id);
+    const hall = await hallRef(this.db.kysely, payment.hall_id);
     assertSupervises(staff, hall);
     if (payment.void_requested_by === staff.id) throw new DomainError('forbidden', 'A void is approved by a supervisor other than the one who requested it.');
     const now = this.clock.now();

@@ -138,10 +138,15 @@ export class RenewalService {
 
   async quote(request: QuoteRequest, ip: string, channel: Channel = 'online') {
     const { card, operator } = await this.findCard(request, ip);
-    const plan = await this.sellablePlan(operator, request.plan, channel);
+    return this.quoteFor(card, operator, request.plan, request.coupon, channel);
+  }
+
+  /** The quote of a card already found (online by its proof, at the counter by staff). */
+  async quoteFor(card: CardRow, operator: Operator, planCode: string, coupon: string | undefined, channel: Channel) {
+    const plan = await this.sellablePlan(operator, planCode, channel);
     const now = this.clock.now();
     const rules = await this.catalog.promotionsOf(operator.id);
-    const { price, validity } = await this.price(this.db.kysely, operator, plan, card, request.coupon, channel, now, rules, false);
+    const { price, validity } = await this.price(this.db.kysely, operator, plan, card, coupon, channel, now, rules, false);
     return {
       plan: plan.code,
       listPrice: price.listPrice,

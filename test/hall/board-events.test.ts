@@ -89,7 +89,11 @@ describe.each(DIALECTS)('board events in one process (%s)', (dialect) => {
     expect(chime.at - calledAt).toBeLessThan(1000);
     const board = await stream.waitFor((e) => e.event === 'board' && e.data.calling.length === 1);
     expect(board.data.calling[0]).toMatchObject({ number: called.number, counter: '1' });
+    expect(h.services.boardFeed.watchers(f.hall)).toBe(1);
     stream.close();
+    // The server lets go of a board that went away.
+    for (let i = 0; i < 100 && h.services.boardFeed.watchers(f.hall) > 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(h.services.boardFeed.watchers(f.hall)).toBe(0);
   });
 
   it('answers an unknown hall with a JSON 404 instead of a stream', async () => {

@@ -114,6 +114,20 @@ describe.each(DIALECTS)('counter renewal, shifts and voids (%s)', (dialect) => {
     expect(audit).toHaveLength(1);
   });
 
+  it('publishes the same order events as an online renewal, with the counter channel', async () => {
+    const hook = await h.admin('POST', '/v1/admin/operators/demo/webhooks', { url: 'https://hooks.example.test/simkeep' });
+    expect(hook.status).toBe(201);
+    const card = await newCard(h, '2026-12-10');
+    const order = (await renew(card)).body.order;
+    const rows = await h.services.db.kysely.selectFrom('outbox').select('body').where('kind', '=', 'webhook').execute();
+    const events = rows.map((r) => JSON.parse(r.body ?? '{}')).filter((e) => e.data?.order?.id === order);
+    expect(events.map((e) => e.type).sort()).toEqual(['order.created', 'order.fulfilled']);
+    const fulfilled = events.find((e) => e.type === 'order.fulfilled');
+    expect(fulfilled.data.order).toMatchObject({ channel: 'counter', status: 'fulfilled', validUntilAfter: '2027-03-10' });
+    expect(fulfilled.data.order.receipt).toMatch(/^DEMO-2026-\d{6}$/);
+    await h.admin('PATCH', `/v1/admin/operators/demo/webhooks/${hook.body.id}`, { active: false });
+  });
+
   it('takes a bank card with its POS reference; refuses too little cash and bad input, writing nothing', async () => {
     const card = await newCard(h, '2026-12-10');
     const before = await Promise.all([count('orders'), count('counter_payments'), count('id_checks')]);

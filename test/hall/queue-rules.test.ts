@@ -182,6 +182,37 @@ describe('ticket transitions', () => {
     expect(transition({ status: 'no_show', recalls: 2 }, 'start', 2).ok).toBe(false);
   });
 
+  it('a rejoined no-show is called after everyone of its class already waiting', () => {
+    const rowArb = fc.uniqueArray(
+      fc.record({
+        sequence: fc.integer({ min: 1, max: 999 }),
+        minute: fc.integer({ min: 0, max: 600 }),
+        priority: fc.constantFrom<TicketPriority>('none', 'elderly'),
+      }),
+      { selector: (t) => t.sequence, maxLength: 30 },
+    );
+    fc.assert(
+      fc.property(rowArb, fc.constantFrom<TicketPriority>('none', 'elderly'), (rows, priority) => {
+        const base = Date.parse('2026-11-24T00:00:00Z');
+        let waiting = rows.map((r) =>
+          ticket(`t${r.sequence}`, { sequence: r.sequence, priority: r.priority, queuedAt: new Date(base + r.minute * 60_000).toISOString() }),
+        );
+        // It rejoins now, after every ticket above was queued: its place is its rejoin time.
+        const rejoined = ticket('t0', { sequence: 0, priority, queuedAt: new Date(base + 601 * 60_000).toISOString() });
+        waiting = [...waiting, rejoined];
+        const order: string[] = [];
+        for (let next = nextForCounter(waiting, 'c1', ['renew']); next; next = nextForCounter(waiting, 'c1', ['renew'])) {
+          order.push(next.id);
+          waiting = waiting.filter((t) => t.id !== next?.id);
+        }
+        const sameClass = rows.filter((r) => (r.priority !== 'none') === (priority !== 'none')).length;
+        const position = order.indexOf('t0');
+        const before = priority === 'none' ? rows.length : sameClass;
+        expect(position).toBe(before);
+      }),
+    );
+  });
+
   it('never leaves a terminal state except a no-show’s rejoin', () => {
     const actions = ['call', 'recall', 'no_show', 'rejoin', 'start', 'finish', 'transfer', 'cancel'] as const;
     fc.assert(

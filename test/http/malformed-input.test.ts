@@ -166,9 +166,9 @@ describe.each(DIALECTS)('malformed input on every route on %s', (dialect) => {
       invoice: 'inv_01JD3Q8Z5X6V7W8Y9Z0A1B2C3D',
       service: 'renewal',
       username: 'clerk1',
-      before: 'aud_01JD3Q8Z5X6V7W8Y9Z0A1B2C3D',
       from: '2026-11-24',
       to: '2026-11-24',
+      before: 'aud_01JD3Q8Z5X6V7W8Y9Z0A1B2C3D',
     };
     const text = where === 'url';
     const value = name in fixtures && accepts(s, fixtures[name], text) ? fixtures[name] : sample(s);
