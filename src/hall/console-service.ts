@@ -6,7 +6,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Db } from '../db/database.js';
-import { lockForOperator } from '../db/dialect.js';
+import { isUniqueViolation } from '../db/dialect.js';
 import type { Database } from '../db/schema.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
@@ -16,9 +16,9 @@ import type { BoardFeed, HallChange } from './board-feed.js';
 import { assertInHall, assertSupervises, type HallActor, type StaffPrincipal, staffOf } from './hall-access.js';
 import { type CounterRow, counterOf, type HallLayout, serviceOf } from './hall-repository.js';
 import { noticeCalled, noticeNear } from './queue-notices.js';
-import { nextForCounter, type TicketAction, transition } from './queue-rules.js';
+import { type TicketAction, transition } from './queue-rules.js';
 import type { QueueService } from './queue-service.js';
-import { anyWaitingFor, currentAtCounter, hallOfTicket, insertTicket, type TicketRow, ticketById, toQueued, waitingTickets } from './ticket-repository.js';
+import { anyWaitingFor, claimNext, currentAtCounter, hallOfTicket, insertTicket, lockTicket, type TicketRow } from './ticket-repository.js';
 
 export type SimpleAction = Extract<TicketAction, 'recall' | 'no_show' | 'rejoin' | 'start' | 'finish'>;
 
@@ -52,11 +52,15 @@ export class ConsoleService {
     private readonly queue: QueueService,
   ) {}
 
-  /** Runs `work` in a transaction holding the hall's queue lock, then tells the boards. */
+  /**
+   * Runs `work` in one transaction, then tells the boards. No hall-wide lock: each action
+   * locks the rows it changes (the ticket; a call claims the next ticket with SKIP LOCKED),
+   * and the database keeps a counter to one current ticket (a partial unique index), so
+   * the counters of a hall work side by side.
+   */
   private async change<T>(hallId: string, work: (trx: Kysely<Database>, now: Date) => Promise<{ result: T; change?: HallChange['call'] }>): Promise<T> {
     const now = this.clock.now();
     const { result, announce } = await this.db.kysely.transaction().execute(async (trx) => {
-      await lockForOperator(trx, this.db.dialect, `hall-queue:${hallId}`);
       const { result, change } = await work(trx, now);
       return { result, announce: await this.feed.within(trx, { hallId, call: change }) };
     });
@@ -121,58 +125,53 @@ export class ConsoleService {
       if (current) throw stateInvalid(`finish ${current.number} (or mark it a no-show) first`);
       return { ticket: null };
     }
-    return this.change<{ ticket: ReturnType<typeof consoleTicketView> | null }>(layout.hall.id, async (trx, now) => {
-      const current = await currentAtCounter(trx, counterId);
-      if (current) throw stateInvalid(`finish ${current.number} (or mark it a no-show) first`);
-      const waiting = await waitingTickets(trx, layout.hall.id, counter.serviceIds);
-      const next = nextForCounter(waiting.map(toQueued), counterId, counter.serviceIds);
-      if (!next) return { result: { ticket: null } };
-      const at = now.toISOString();
-      await trx
-        .updateTable('hall_tickets')
-        .set((eb) => ({
-          status: 'called',
-          recalls: 0,
-          counter_id: counterId,
-          target_counter_id: null,
-          clerk_id: staff.id,
-          called_at: at,
-          first_called_at: eb.fn.coalesce('first_called_at', eb.val(at)),
-          updated_at: at,
-        }))
-        .where('id', '=', next.id)
-        .execute();
-      const ticket = await ticketById(trx, next.id);
-      await noticeCalled(trx, layout.hall, ticket, counter.name, now);
-      await noticeNear(trx, layout.hall, [ticket.service_id], now);
-      await this.audit(trx, actor, layout, 'ticket.call', ticket, now, { counter: counterId });
-      return { result: { ticket: consoleTicketView(layout, ticket) }, change: this.call(layout, ticket, counter, false) };
-    });
+    return this.atCounter(counterId, () =>
+      this.change<{ ticket: ReturnType<typeof consoleTicketView> | null }>(layout.hall.id, async (trx, now) => {
+        const ticket = await claimNext(trx, this.db.dialect, layout.hall.id, counter, staff.id, now);
+        if (!ticket) return { result: { ticket: null } };
+        await noticeCalled(trx, layout.hall, ticket, counter.name, now);
+        await noticeNear(trx, this.db.dialect, layout.hall, [ticket.service_id], now);
+        await this.audit(trx, actor, layout, 'ticket.call', ticket, now, { counter: counterId });
+        return { result: { ticket: consoleTicketView(layout, ticket) }, change: this.call(layout, ticket, counter, false) };
+      }),
+    );
+  }
+
+  /**
+   * Runs a change that gives the counter a current ticket; when the counter has one already
+   * (another call through another request won the race), the change has rolled back and
+   * the clerk is told to finish that ticket first.
+   */
+  private async atCounter<T>(counterId: string, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      const current = await currentAtCounter(this.db.kysely, counterId);
+      throw stateInvalid(`finish ${current?.number ?? 'the ticket at this counter'} (or mark it a no-show) first`);
+    }
   }
 
   async walkIn(actor: HallActor, counterId: string, serviceRef: string) {
     const { staff, layout, counter } = await this.counterContext(actor, counterId);
     if (counter.status !== 'open') throw new DomainError('counter_closed', 'This counter is closed: a supervisor opens it first.');
     const service = serviceOf(layout, serviceRef);
-    return this.change(layout.hall.id, async (trx, now) => {
-      const current = await currentAtCounter(trx, counterId);
-      if (current) throw stateInvalid(`finish ${current.number} first`);
-      const ticket = await insertTicket(
-        trx,
-        layout,
-        service.id,
-        { priority: 'none', source: 'walk_in', phone: null, servedAt: { counterId, clerkId: staff.id } },
-        now,
-      );
-      await this.audit(trx, actor, layout, 'ticket.walk_in', ticket, now, { counter: counterId });
-      return { result: consoleTicketView(layout, ticket) };
-    });
+    const current = await currentAtCounter(this.db.kysely, counterId);
+    if (current) throw stateInvalid(`finish ${current.number} first`);
+    return this.atCounter(counterId, () =>
+      this.change(layout.hall.id, async (trx, now) => {
+        const fields = { priority: 'none', source: 'walk_in', phone: null, servedAt: { counterId, clerkId: staff.id } } as const;
+        const ticket = await insertTicket(trx, layout, service.id, fields, now);
+        await this.audit(trx, actor, layout, 'ticket.walk_in', ticket, now, { counter: counterId });
+        return { result: consoleTicketView(layout, ticket) };
+      }),
+    );
   }
 
   async act(actor: HallActor, ticketId: string, action: SimpleAction) {
     const { layout } = await this.ticketContext(actor, ticketId);
     return this.change(layout.hall.id, async (trx, now) => {
-      const ticket = await ticketById(trx, ticketId);
+      const ticket = await lockTicket(trx, this.db.dialect, ticketId);
       const next = transition(ticket, action, layout.hall.max_recalls);
       if (!next.ok) throw stateInvalid(next.reason);
       const at = now.toISOString();
@@ -182,9 +181,8 @@ export class ConsoleService {
       if (action === 'finish' || action === 'no_show') changes.finished_at = at;
       // Rejoining puts the ticket at the back of the queue, free for any counter.
       if (action === 'rejoin') Object.assign(changes, { queued_at: at, counter_id: null, target_counter_id: null, finished_at: null, near_notified: 1 });
-      await trx.updateTable('hall_tickets').set(changes).where('id', '=', ticketId).execute();
-      const updated = await ticketById(trx, ticketId);
-      if (action === 'no_show') await noticeNear(trx, layout.hall, [ticket.service_id], now);
+      const updated = await trx.updateTable('hall_tickets').set(changes).where('id', '=', ticketId).returningAll().executeTakeFirstOrThrow();
+      if (action === 'no_show') await noticeNear(trx, this.db.dialect, layout.hall, [ticket.service_id], now);
       await this.audit(trx, actor, layout, `ticket.${action}`, updated, now);
       const counter = layout.counters.find((c) => c.id === updated.counter_id);
       return { result: consoleTicketView(layout, updated), change: action === 'recall' && counter ? this.call(layout, updated, counter, true) : undefined };
@@ -199,17 +197,17 @@ export class ConsoleService {
     const counter = to.counter === undefined ? undefined : counterOf(layout, to.counter);
     const service = to.service === undefined ? undefined : serviceOf(layout, to.service);
     return this.change(layout.hall.id, async (trx, now) => {
-      const ticket = await ticketById(trx, ticketId);
+      const ticket = await lockTicket(trx, this.db.dialect, ticketId);
       const next = transition(ticket, 'transfer', layout.hall.max_recalls);
       if (!next.ok) throw stateInvalid(next.reason);
       const serviceId = service?.id ?? ticket.service_id;
       if (counter && !counter.serviceIds.includes(serviceId)) throw stateInvalid(`counter ${counter.name} does not serve this service`);
-      await trx
+      const updated = await trx
         .updateTable('hall_tickets')
         .set({ status: 'waiting', recalls: 0, service_id: serviceId, target_counter_id: counter?.id ?? null, counter_id: null, updated_at: now.toISOString() })
         .where('id', '=', ticketId)
-        .execute();
-      const updated = await ticketById(trx, ticketId);
+        .returningAll()
+        .executeTakeFirstOrThrow();
       await this.audit(trx, actor, layout, 'ticket.transfer', updated, now, { from: ticket.service_id, service: serviceId, counter: counter?.id ?? null });
       return { result: consoleTicketView(layout, updated) };
     });

@@ -4,6 +4,8 @@
  * the change, so a rolled-back call sends nothing.
  */
 import type { Kysely } from 'kysely';
+import type { DialectName } from '../db/database.js';
+import { skipLocked } from '../db/dialect.js';
 import type { Database } from '../db/schema.js';
 import { enqueueMessage } from '../notify/outbox.js';
 import type { HallRow } from './hall-repository.js';
@@ -29,19 +31,44 @@ export async function noticeCalled(trx: Kysely<Database>, hall: HallRow, ticket:
   );
 }
 
-/** Tells every waiting ticket of the services with a phone, not yet told, that is now near the front. */
-export async function noticeNear(trx: Kysely<Database>, hall: HallRow, serviceIds: readonly string[], now: Date): Promise<void> {
+/**
+ * Tells every waiting ticket of the services with a phone, not yet told, that is now near
+ * the front. Each is marked told by a conditional update that skips rows another
+ * transaction holds (PostgreSQL), so two changes at once never send one message twice and
+ * never wait on each other; a ticket skipped here is told by the next change.
+ */
+export async function noticeNear(trx: Kysely<Database>, dialect: DialectName, hall: HallRow, serviceIds: readonly string[], now: Date): Promise<void> {
   const waiting = await waitingTickets(trx, hall.id, serviceIds);
   const queued = waiting.map(toQueued);
+  const near = new Map<string, { ticket: TicketRow; ahead: number }>();
   for (const ticket of waiting) {
     if (!ticket.phone || ticket.near_notified === 1) continue;
     const ahead = peopleAhead(queued, toQueued(ticket));
-    if (ahead > NEAR_AHEAD) continue;
+    if (ahead <= NEAR_AHEAD) near.set(ticket.id, { ticket, ahead });
+  }
+  if (near.size === 0) return;
+  const unclaimed = skipLocked(
+    dialect,
+    trx
+      .selectFrom('hall_tickets')
+      .select('id')
+      .where('id', 'in', [...near.keys()])
+      .where('near_notified', '=', 0)
+      .where('status', '=', 'waiting'),
+  );
+  const told = await trx.updateTable('hall_tickets').set({ near_notified: 1 }).where('id', 'in', unclaimed).returning('id').execute();
+  for (const { id } of told) {
+    const { ticket, ahead } = near.get(id) as { ticket: TicketRow; ahead: number };
     await enqueueMessage(
       trx,
-      { kind: HALL_MESSAGE_KIND, operatorId: hall.operator_id, channel: 'sms', to: ticket.phone, text: nearMessage(hall.name, ticket.number, ahead) },
+      {
+        kind: HALL_MESSAGE_KIND,
+        operatorId: hall.operator_id,
+        channel: 'sms',
+        to: ticket.phone as string,
+        text: nearMessage(hall.name, ticket.number, ahead),
+      },
       now,
     );
-    await trx.updateTable('hall_tickets').set({ near_notified: 1 }).where('id', '=', ticket.id).execute();
   }
 }

@@ -3,6 +3,8 @@
  * recent service times the wait estimate needs, and the open counters serving each service.
  */
 import type { Kysely } from 'kysely';
+import type { DialectName } from '../db/database.js';
+import { forUpdate, skipLocked } from '../db/dialect.js';
 import type { HallTicketTable, TicketPriority, TicketSource } from '../db/hall-schema.js';
 import type { Database } from '../db/schema.js';
 import { DomainError } from '../shared/errors.js';
@@ -35,6 +37,63 @@ export function waitingTickets(db: Kysely<Database>, hallId: string, serviceIds?
   let q = db.selectFrom('hall_tickets').selectAll().where('hall_id', '=', hallId).where('status', '=', 'waiting');
   if (serviceIds) q = q.where('service_id', 'in', serviceIds.length > 0 ? [...serviceIds] : ['']);
   return q.execute();
+}
+
+/** The ticket, locked for the rest of the transaction (PostgreSQL; SQLite's writers are serial). */
+export async function lockTicket(trx: Kysely<Database>, dialect: DialectName, id: string): Promise<TicketRow> {
+  const row = await forUpdate(dialect, trx.selectFrom('hall_tickets').selectAll().where('id', '=', id)).executeTakeFirst();
+  if (!row) throw ticketNotFound();
+  return row;
+}
+
+/**
+ * The waiting tickets a counter may call, in the order it calls them: priority tickets
+ * first, then by place in the queue (`compareQueued`, which the tests hold this to).
+ */
+export function callableBy(db: Kysely<Database>, hallId: string, counterId: string, serviceIds: readonly string[]) {
+  return db
+    .selectFrom('hall_tickets')
+    .where('hall_id', '=', hallId)
+    .where('status', '=', 'waiting')
+    .where('service_id', 'in', serviceIds.length > 0 ? [...serviceIds] : [''])
+    .where((eb) => eb.or([eb('target_counter_id', 'is', null), eb('target_counter_id', '=', counterId)]))
+    .orderBy((eb) => eb.case().when('priority', '=', 'none').then(1).else(0).end())
+    .orderBy('queued_at')
+    .orderBy('sequence')
+    .orderBy('id');
+}
+
+/**
+ * Calls the counter's next ticket in one statement: the first callable ticket that no
+ * other transaction holds (`SKIP LOCKED`, so counters calling at the same moment take
+ * consecutive tickets instead of queueing behind one lock) becomes `called` here. A
+ * counter that already has a current ticket violates `hall_tickets_at_counter`.
+ */
+export function claimNext(
+  trx: Kysely<Database>,
+  dialect: DialectName,
+  hallId: string,
+  counter: { id: string; serviceIds: readonly string[] },
+  clerkId: string,
+  now: Date,
+): Promise<TicketRow | undefined> {
+  const at = now.toISOString();
+  const next = skipLocked(dialect, callableBy(trx, hallId, counter.id, counter.serviceIds).select('id').limit(1));
+  return trx
+    .updateTable('hall_tickets')
+    .set((eb) => ({
+      status: 'called',
+      recalls: 0,
+      counter_id: counter.id,
+      target_counter_id: null,
+      clerk_id: clerkId,
+      called_at: at,
+      first_called_at: eb.fn.coalesce('first_called_at', eb.val(at)),
+      updated_at: at,
+    }))
+    .where('id', '=', next)
+    .returningAll()
+    .executeTakeFirst();
 }
 
 export async function ticketById(db: Kysely<Database>, id: string): Promise<TicketRow> {
@@ -134,14 +193,5 @@ export async function hallOfTicket(db: Kysely<Database>, id: string): Promise<st
 /** Is any ticket waiting that this counter could call? */
 export async function anyWaitingFor(db: Kysely<Database>, hallId: string, counterId: string, serviceIds: readonly string[]): Promise<boolean> {
   if (serviceIds.length === 0) return false;
-  const row = await db
-    .selectFrom('hall_tickets')
-    .select('id')
-    .where('hall_id', '=', hallId)
-    .where('status', '=', 'waiting')
-    .where('service_id', 'in', [...serviceIds])
-    .where((eb) => eb.or([eb('target_counter_id', 'is', null), eb('target_counter_id', '=', counterId)]))
-    .limit(1)
-    .executeTakeFirst();
-  return row !== undefined;
+  return (await callableBy(db, hallId, counterId, serviceIds).select('id').limit(1).executeTakeFirst()) !== undefined;
 }

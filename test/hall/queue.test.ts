@@ -1,4 +1,7 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nextForCounter } from '../../src/hall/queue-rules.js';
+import { claimNext, toQueued } from '../../src/hall/ticket-repository.js';
 import { DIALECTS } from '../support/databases.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { type HallFixture, type StaffClient, setUpHall, signIn } from './support.js';
@@ -223,6 +226,92 @@ describe.each(DIALECTS)('the queue over HTTP (%s)', (dialect) => {
     };
     await Promise.all([work(clerk, f.counter1), work(clerk2, f.counter2)]);
     expect(called.sort()).toEqual([...issued].sort());
+  });
+
+  it('gives one counter one ticket when it calls several times at the same moment; the others are told to finish it', async () => {
+    await drain();
+    for (let i = 0; i < 4; i++) await take('renewal');
+    const answers = await Promise.all(Array.from({ length: 4 }, () => clerk.call('POST', `/v1/console/counters/${f.counter1}/call-next`)));
+    const called = answers.filter((r) => r.status === 200 && r.body.ticket);
+    expect(called).toHaveLength(1);
+    for (const r of answers.filter((r) => !(r.status === 200 && r.body.ticket))) {
+      expect(r.status).toBe(409);
+      expect(r.body.error.code).toBe('ticket_state_invalid');
+      expect(r.body.error.message).toContain(called[0]?.body.ticket.number);
+    }
+    const current = await h.services.db.kysely
+      .selectFrom('hall_tickets')
+      .select('number')
+      .where('counter_id', '=', f.counter1)
+      .where('status', 'in', ['called', 'serving'])
+      .execute();
+    expect(current.map((t) => t.number)).toEqual([called[0]?.body.ticket.number]);
+    await drain();
+  });
+
+  it('calls in the order of the queue rules for any mix of priorities, places and transfers', async () => {
+    await drain();
+    const db = h.services.db.kysely;
+    const { layouts } = h.services.queue;
+    const layout = await layouts.get(f.hall);
+    const counter = layout.counters.find((c) => c.id === f.counter1) as { id: string; serviceIds: string[] };
+    const clerkId = (await db.selectFrom('staff').select('id').where('username', '=', 'clerk1').executeTakeFirstOrThrow()).id;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            priority: fc.constantFrom('none', 'none', 'elderly', 'disabled', 'appointment'),
+            second: fc.integer({ min: 0, max: 5 }),
+            service: fc.constantFrom(f.renewal, f.enquiry),
+            target: fc.constantFrom(null, null, null, f.counter1, f.counter2),
+          }),
+          { minLength: 1, maxLength: 12 },
+        ),
+        async (specs) => {
+          await db.deleteFrom('hall_tickets').where('day', '=', '2000-01-01').execute();
+          const rows = specs.map((t, i) => ({
+            id: `tkt_prop${String(i).padStart(3, '0')}${Math.random().toString(36).slice(2, 8)}`,
+            token: `tt_prop${i}${Math.random().toString(36).slice(2)}`,
+            hall_id: f.hall,
+            service_id: t.service,
+            day: '2000-01-01',
+            sequence: 1000 + i,
+            number: `P${i}`,
+            priority: t.priority as 'none',
+            source: 'kiosk' as const,
+            phone: null,
+            status: 'waiting' as const,
+            recalls: 0,
+            counter_id: null,
+            target_counter_id: t.target,
+            clerk_id: null,
+            near_notified: 0,
+            issued_at: '2000-01-01T00:00:00.000Z',
+            queued_at: `2000-01-01T00:00:0${t.second}.000Z`,
+            called_at: null,
+            first_called_at: null,
+            started_at: null,
+            finished_at: null,
+            updated_at: '2000-01-01T00:00:00.000Z',
+          }));
+          await db.insertInto('hall_tickets').values(rows).execute();
+          let waiting = rows.map(toQueued);
+          for (;;) {
+            const expected = nextForCounter(waiting, counter.id, counter.serviceIds);
+            const claimed = await db.transaction().execute(async (trx) => {
+              const t = await claimNext(trx, h.services.db.dialect, f.hall, counter, clerkId, new Date());
+              if (t) await trx.updateTable('hall_tickets').set({ status: 'done' }).where('id', '=', t.id).execute();
+              return t;
+            });
+            expect(claimed?.id).toBe(expected?.id);
+            if (!expected) break;
+            waiting = waiting.filter((t) => t.id !== expected.id);
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
+    await db.deleteFrom('hall_tickets').where('day', '=', '2000-01-01').execute();
   });
 
   it('keeps staff of one hall out of another, and every console route away from anonymous and subscriber callers', async () => {
