@@ -7,6 +7,7 @@ import QRCode from 'qrcode';
 import { Type } from 'typebox';
 import type { Services } from '../app.js';
 import { errors } from '../http/schemas.js';
+import { BoardHub } from './board-hub.js';
 import { HallId } from './hall-admin-schemas.js';
 import { BoardResponse, KioskHallResponse, KioskTicketBody, RemoteTicketBody, TicketResponse, TicketToken } from './queue-schemas.js';
 
@@ -16,6 +17,18 @@ const HEARTBEAT_MS = 15_000;
 
 export const queueRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
   const { queue, boardFeed } = services;
+  // One board goes to every stream of the hall: serialise it once.
+  const frames = new WeakMap<object, string>();
+  const serialised = (data: object) => {
+    let text = frames.get(data);
+    if (text === undefined) frames.set(data, (text = JSON.stringify(data)));
+    return text;
+  };
+  const boards = new BoardHub(
+    boardFeed,
+    (hallId) => queue.board(hallId),
+    (error) => app.log.warn({ err: error }, 'board refresh failed'),
+  );
   /** The open event streams, ended when the server closes. */
   const streams = new Set<() => void>();
   app.addHook('preClose', async () => {
@@ -133,42 +146,15 @@ export const queueRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
       },
     },
     async (request, reply) => {
-      const hallId = request.params.hall;
-      // Listening starts before the first read, so no change falls between the two.
-      let open = false;
-      let reading = false;
-      let stale = false;
       const raw = reply.raw;
-      const send = (event: string, data: unknown) => raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-      // Changes arriving while a board is being read coalesce into one more read.
-      const refresh = async () => {
-        if (reading || !open) {
-          stale = true;
-          return;
-        }
-        reading = true;
-        try {
-          do {
-            stale = false;
-            send('board', await queue.board(hallId));
-          } while (stale);
-        } catch (error) {
-          request.log.warn({ err: error }, 'board refresh failed');
-        } finally {
-          reading = false;
-        }
+      let open = false;
+      const early: string[] = [];
+      const send = (event: string, data: object) => {
+        const frame = `event: ${event}\ndata: ${serialised(data)}\n\n`;
+        if (open) raw.write(frame);
+        else early.push(frame);
       };
-      const unsubscribe = await boardFeed.subscribe(hallId, (change) => {
-        if (change.call && open) send('call', change.call);
-        void refresh();
-      });
-      let first: Awaited<ReturnType<typeof queue.board>>;
-      try {
-        first = await queue.board(hallId);
-      } catch (error) {
-        unsubscribe();
-        throw error;
-      }
+      const unwatch = await boards.watch(request.params.hall, { board: (b) => send('board', b), call: (c) => send('call', c) });
       reply.hijack();
       raw.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',
@@ -177,14 +163,13 @@ export const queueRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
         'x-accel-buffering': 'no',
       });
       raw.write('retry: 1000\n\n');
-      send('board', first);
+      for (const frame of early) raw.write(frame);
       open = true;
-      if (stale) void refresh();
       const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
       const end = () => {
         if (!streams.delete(end)) return;
         clearInterval(heartbeat);
-        unsubscribe();
+        unwatch();
         raw.end();
       };
       streams.add(end);

@@ -5,7 +5,7 @@
  * counter renewal raced through both with one Idempotency-Key renews once.
  */
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DIALECTS, freshDatabase, type TestDatabase } from '../support/databases.js';
 import { ADMIN_TOKEN, type Harness, idempotencyKey, startHarness, uniqueIccid, uniqueMsisdn } from '../support/harness.js';
 import { call, type Server, startServer, stopServer } from '../support/servers.js';
@@ -92,6 +92,26 @@ describe.each(DIALECTS)('board events in one process (%s)', (dialect) => {
     expect(h.services.boardFeed.watchers(f.hall)).toBe(1);
     stream.close();
     // The server lets go of a board that went away.
+    for (let i = 0; i < 100 && h.services.boardFeed.watchers(f.hall) > 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(h.services.boardFeed.watchers(f.hall)).toBe(0);
+  });
+
+  it('reads the board once per change for all the boards of a hall, and sends each of them the change', async () => {
+    const screens = await Promise.all([1, 2, 3].map(() => openStream(`${base}/v1/halls/${f.hall}/board/events`)));
+    for (const s of screens) await s.waitFor((e) => e.event === 'board');
+    expect(h.services.boardFeed.watchers(f.hall)).toBe(1);
+    const reads = vi.spyOn(h.services.queue, 'board');
+    try {
+      const ticket = (await h.request({ method: 'POST', url: `/v1/halls/${f.hall}/tickets`, payload: { service: 'enquiry' } })).body;
+      for (const s of screens) {
+        await s.waitFor((e) => e.event === 'board' && e.data.services.some((x: { code: string; waiting: number }) => x.code === 'enquiry' && x.waiting > 0));
+      }
+      expect(reads).toHaveBeenCalledTimes(1);
+      expect(ticket.number).toMatch(/^B/);
+    } finally {
+      reads.mockRestore();
+      for (const s of screens) s.close();
+    }
     for (let i = 0; i < 100 && h.services.boardFeed.watchers(f.hall) > 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(h.services.boardFeed.watchers(f.hall)).toBe(0);
   });
