@@ -1,6 +1,6 @@
 /**
  * The service hall's benchmark, against a running `simkeep serve` on PostgreSQL (run.ts
- * starts one; `node --import tsx bench/hall.ts` starts its own): counter renewals per
+ * starts one; `npm run bench -- hall` runs only this part beside pgbench): counter renewals per
  * second at 16 clients (cash, one shift per clerk, an Idempotency-Key each), and the
  * latency of issuing a ticket and of calling the next one while 50 counters work at once.
  * Prints figures; the caller sets them beside pgbench.
@@ -94,12 +94,21 @@ export async function counterRenewals(base: string, seconds: number, connections
   return autocannonRun(base, seconds, connections, requests);
 }
 
+export interface QueuePace {
+  /** How long a counter serves a ticket, drawn uniformly from this range (ms). */
+  serviceMs: [number, number];
+  /** Tickets per second from the kiosks (Poisson arrivals); undefined: two kiosks issuing back to back. */
+  arrivalsPerSecond?: number | undefined;
+  /** Display boards watching the hall's event stream meanwhile. */
+  boards: number;
+}
+
 /**
  * Latency of issuing a ticket and of calling the next one, with every counter working at
- * once: each counter loops call-next → (50 ms of service) → finish, looking again 200 ms
- * later when no one waits, while two kiosks keep issuing tickets.
+ * once: each counter loops call-next → serve → finish, looking again 200 ms later when no
+ * one waits, while kiosks issue tickets and boards follow the hall's event stream.
  */
-export async function queueLatency(base: string, hall: string, clerks: { session: Session; counter: string }[], seconds: number) {
+export async function queueLatency(base: string, hall: string, clerks: { session: Session; counter: string }[], seconds: number, pace: QueuePace) {
   const issue: number[] = [];
   const call: number[] = [];
   const deadline = performance.now() + seconds * 1000;
@@ -109,22 +118,60 @@ export async function queueLatency(base: string, hall: string, clerks: { session
     into.push(performance.now() - started);
     return result;
   };
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const boards = Array.from({ length: pace.boards }, () => new AbortController());
+  const boardEvents = { count: 0 };
+  await Promise.all(
+    boards.map(async (controller) => {
+      const response = await fetch(`${base}/v1/halls/${hall}/board/events`, { signal: controller.signal });
+      const reader = response.body?.getReader();
+      void (async () => {
+        try {
+          for (;;) {
+            const { done, value } = (await reader?.read()) ?? { done: true, value: undefined };
+            if (done) return;
+            boardEvents.count += (new TextDecoder().decode(value).match(/event: board/g) ?? []).length;
+          }
+        } catch {
+          // Closed at the end.
+        }
+      })();
+    }),
+  );
   for (let i = 0; i < clerks.length * 2; i++) await post(base, `/v1/halls/${hall}/tickets`, { service: 'renewal' }, {});
-  const kiosk = async () => {
-    while (performance.now() < deadline) await timed(issue, () => post(base, `/v1/halls/${hall}/tickets`, { service: 'renewal' }, {}));
+  const take = () => timed(issue, () => post(base, `/v1/halls/${hall}/tickets`, { service: 'renewal' }, {}));
+  const kiosks = async () => {
+    const rate = pace.arrivalsPerSecond;
+    if (rate === undefined) {
+      const kiosk = async () => {
+        while (performance.now() < deadline) await take();
+      };
+      await Promise.all([kiosk(), kiosk()]);
+      return;
+    }
+    const pending: Promise<unknown>[] = [];
+    while (performance.now() < deadline) {
+      await sleep(-Math.log(1 - Math.random()) * (1000 / rate));
+      pending.push(take());
+    }
+    await Promise.all(pending);
   };
+  const [low, high] = pace.serviceMs;
   const counter = async (clerk: { session: Session; counter: string }) => {
+    // Counters start out of step, as a hall's do.
+    await sleep(Math.random() * high);
     while (performance.now() < deadline) {
       const { ticket } = await timed(call, () => post(base, `/v1/console/counters/${clerk.counter}/call-next`, undefined, staffHeaders(clerk.session)));
-      // Serving takes a moment; an empty queue is looked at again a little later.
-      await new Promise((resolve) => setTimeout(resolve, ticket ? 50 : 200));
+      await sleep(ticket ? low + Math.random() * (high - low) : 200);
       if (ticket) await post(base, `/v1/console/tickets/${ticket.id}/finish`, undefined, staffHeaders(clerk.session));
     }
   };
-  await Promise.all([kiosk(), kiosk(), ...clerks.map(counter)]);
+  await Promise.all([kiosks(), ...clerks.map(counter)]);
+  for (const b of boards) b.abort();
   return {
     issues: issue.length,
     calls: call.length,
+    boardUpdates: boardEvents.count,
     issueP99: percentile(issue, 99) ?? 0,
     callP99: percentile(call, 99) ?? 0,
     issueP50: percentile(issue, 50) ?? 0,

@@ -16,7 +16,7 @@ import * as accounts from './migrations/0004_accounts.js';
 import * as paymentProviders from './migrations/0005_payment_providers.js';
 import * as serviceHall from './migrations/0006_service_hall.js';
 import * as reminderSweepIndex from './migrations/0007_reminder_sweep_index.js';
-import * as hallCounterCurrent from './migrations/0008_hall_counter_current.js';
+import * as hallQueueIndexes from './migrations/0008_hall_queue_indexes.js';
 import type { Database } from './schema.js';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -127,7 +127,7 @@ const migrations: Record<string, Migration> = {
   '0005_payment_providers': paymentProviders,
   '0006_service_hall': serviceHall,
   '0007_reminder_sweep_index': reminderSweepIndex,
-  '0008_hall_counter_current': hallCounterCurrent,
+  '0008_hall_queue_indexes': hallQueueIndexes,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -94,7 +94,7 @@ export class ConsoleService {
       hall: { id: layout.hall.id, name: layout.hall.name },
       counter: { id: counter.id, name: counter.name, status: counter.status },
       current: current ? consoleTicketView(layout, current) : null,
-      services: layout.services.filter((s) => counter.serviceIds.includes(s.id)).map((s) => ({ code: s.code, waiting: loads.get(s.id)?.waiting.length ?? 0 })),
+      services: layout.services.filter((s) => counter.serviceIds.includes(s.id)).map((s) => ({ code: s.code, waiting: loads.get(s.id)?.waiting ?? 0 })),
       shift: shift ? { id: shift.id, counterId: shift.counter_id, float: shift.float, openedAt: shift.opened_at } : null,
     };
   }

@@ -12,8 +12,8 @@ import { DomainError } from '../shared/errors.js';
 import { parseMsisdn } from '../shared/msisdn.js';
 import type { BoardFeed } from './board-feed.js';
 import { counterStatuses, type HallLayout, type HallLayouts, serviceOf, serviceView } from './hall-repository.js';
-import { estimateWaitSeconds, NEAR_AHEAD, peopleAhead, ticketDay, transition } from './queue-rules.js';
-import { insertTicket, openCountersPerService, recentServiceSeconds, type TicketRow, toQueued, waitingTickets } from './ticket-repository.js';
+import { estimateWaitSeconds, NEAR_AHEAD, ticketDay, transition } from './queue-rules.js';
+import { countAhead, insertTicket, openCountersPerService, recentServiceSeconds, type TicketRow, waitingCounts } from './ticket-repository.js';
 
 export interface IssueRequest {
   service: string;
@@ -21,9 +21,9 @@ export interface IssueRequest {
   phone?: string | undefined;
 }
 
-/** Per service: who waits and how long a new ticket would wait. */
+/** Per service: how many wait and how long a new ticket would wait. */
 export interface ServiceLoad {
-  waiting: TicketRow[];
+  waiting: number;
   openCounters: number;
   estimate: (ahead: number) => number | null;
 }
@@ -39,26 +39,33 @@ export class QueueService {
     readonly layouts: HallLayouts,
   ) {}
 
-  /** Per service of the hall (or only `serviceId`): who waits and the estimate for them. */
+  /**
+   * Per service of the hall (or only `serviceId`): how many wait and the estimate for them.
+   * Counts, not rows, and the queries at once (each on its own pooled connection on
+   * PostgreSQL): a board is read after every change of the hall.
+   */
   async loads(db: Kysely<Database>, layout: HallLayout, serviceId?: string): Promise<Map<string, ServiceLoad>> {
     const services = layout.services.filter((s) => serviceId === undefined || s.id === serviceId);
-    const waiting = await waitingTickets(
-      db,
-      layout.hall.id,
-      services.map((s) => s.id),
-    );
-    const open = await openCountersPerService(db, layout.hall.id);
+    const [waiting, open, ...recent] = await Promise.all([
+      waitingCounts(
+        db,
+        layout.hall.id,
+        services.map((s) => s.id),
+      ),
+      openCountersPerService(db, layout.hall.id),
+      ...services.map((s) => recentServiceSeconds(db, s.id)),
+    ]);
     const loads = new Map<string, ServiceLoad>();
-    for (const service of services) {
-      const recent = await recentServiceSeconds(db, service.id);
+    services.forEach((service, i) => {
       const openCounters = open.get(service.id) ?? 0;
+      const seconds = recent[i] as number[];
       loads.set(service.id, {
-        waiting: waiting.filter((t) => t.service_id === service.id),
+        waiting: waiting.get(service.id) ?? 0,
         openCounters,
         estimate: (ahead) =>
-          estimateWaitSeconds({ recentServiceSeconds: recent, defaultServiceSeconds: service.default_service_seconds, peopleAhead: ahead, openCounters }),
+          estimateWaitSeconds({ recentServiceSeconds: seconds, defaultServiceSeconds: service.default_service_seconds, peopleAhead: ahead, openCounters }),
       });
-    }
+    });
     return loads;
   }
 
@@ -77,9 +84,9 @@ export class QueueService {
         const load = loads.get(s.id);
         return {
           ...serviceView(s),
-          waiting: load?.waiting.length ?? 0,
+          waiting: load?.waiting ?? 0,
           openCounters: load?.openCounters ?? 0,
-          estimatedWaitSeconds: load?.estimate(load.waiting.length) ?? null,
+          estimatedWaitSeconds: load?.estimate(load.waiting) ?? null,
         };
       }),
     };
@@ -95,8 +102,7 @@ export class QueueService {
       const row = await insertTicket(trx, layout, service.id, { priority: request.priority ?? 'none', source, phone }, now);
       // Joined already near the front: no "3 ahead" message later.
       if (row.phone) {
-        const waiting = (await waitingTickets(trx, hallId, [service.id])).map(toQueued);
-        if (peopleAhead(waiting, toQueued(row)) <= NEAR_AHEAD) {
+        if ((await countAhead(trx, row)) <= NEAR_AHEAD) {
           await trx.updateTable('hall_tickets').set({ near_notified: 1 }).where('id', '=', row.id).execute();
         }
       }
@@ -136,8 +142,9 @@ export class QueueService {
     let ahead: number | null = null;
     let estimatedWaitSeconds: number | null = null;
     if (ticket.status === 'waiting') {
-      const load = (await this.loads(this.db.kysely, layout, service.id)).get(service.id);
-      ahead = peopleAhead((load?.waiting ?? []).map(toQueued), toQueued(ticket));
+      const [loads, before] = await Promise.all([this.loads(this.db.kysely, layout, service.id), countAhead(this.db.kysely, ticket)]);
+      const load = loads.get(service.id);
+      ahead = before;
       estimatedWaitSeconds = load?.estimate(ahead) ?? null;
     }
     return {
@@ -195,8 +202,8 @@ export class QueueService {
           code: s.code,
           name: { 'zh-CN': s.name_zh, en: s.name_en },
           ticketPrefix: s.ticket_prefix,
-          waiting: load?.waiting.length ?? 0,
-          estimatedWaitSeconds: load?.estimate(load.waiting.length) ?? null,
+          waiting: load?.waiting ?? 0,
+          estimatedWaitSeconds: load?.estimate(load.waiting) ?? null,
         };
       }),
       counters: layout.counters.map((c) => ({ name: c.name, status: statuses.get(c.id) ?? c.status })),

@@ -96,6 +96,48 @@ export function claimNext(
     .executeTakeFirst();
 }
 
+/** How many waiting tickets of each of the hall's services (of some services only, when given). */
+export async function waitingCounts(db: Kysely<Database>, hallId: string, serviceIds?: readonly string[]): Promise<Map<string, number>> {
+  let q = db
+    .selectFrom('hall_tickets')
+    .select((eb) => ['service_id', eb.fn.countAll<number>().as('n')])
+    .where('hall_id', '=', hallId)
+    .where('status', '=', 'waiting');
+  if (serviceIds) q = q.where('service_id', 'in', serviceIds.length > 0 ? [...serviceIds] : ['']);
+  const rows = await q.groupBy('service_id').execute();
+  return new Map(rows.map((r) => [r.service_id, Number(r.n)]));
+}
+
+/** `peopleAhead` in the database: the waiting tickets of the ticket's service that `compareQueued` puts before it. */
+export async function countAhead(db: Kysely<Database>, ticket: TicketRow): Promise<number> {
+  const row = await db
+    .selectFrom('hall_tickets')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('hall_id', '=', ticket.hall_id)
+    .where('status', '=', 'waiting')
+    .where('service_id', '=', ticket.service_id)
+    .where('id', '!=', ticket.id)
+    .where((eb) => {
+      const rank = eb.case().when('priority', '=', 'none').then(1).else(0).end();
+      const mine = ticket.priority === 'none' ? 1 : 0;
+      return eb.or([
+        eb(rank, '<', mine),
+        eb.and([
+          eb(rank, '=', mine),
+          eb.or([
+            eb('queued_at', '<', ticket.queued_at),
+            eb.and([
+              eb('queued_at', '=', ticket.queued_at),
+              eb.or([eb('sequence', '<', ticket.sequence), eb.and([eb('sequence', '=', ticket.sequence), eb('id', '<', ticket.id)])]),
+            ]),
+          ]),
+        ]),
+      ]);
+    })
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 export async function ticketById(db: Kysely<Database>, id: string): Promise<TicketRow> {
   const row = await db.selectFrom('hall_tickets').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw ticketNotFound();

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nextForCounter } from '../../src/hall/queue-rules.js';
-import { claimNext, toQueued } from '../../src/hall/ticket-repository.js';
+import { nextForCounter, peopleAhead } from '../../src/hall/queue-rules.js';
+import { claimNext, countAhead, toQueued } from '../../src/hall/ticket-repository.js';
 import { DIALECTS } from '../support/databases.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { type HallFixture, type StaffClient, setUpHall, signIn } from './support.js';
@@ -249,7 +249,7 @@ describe.each(DIALECTS)('the queue over HTTP (%s)', (dialect) => {
     await drain();
   });
 
-  it('calls in the order of the queue rules for any mix of priorities, places and transfers', async () => {
+  it('calls, and counts the people ahead, by the queue rules for any mix of priorities, places and transfers', async () => {
     await drain();
     const db = h.services.db.kysely;
     const { layouts } = h.services.queue;
@@ -296,6 +296,7 @@ describe.each(DIALECTS)('the queue over HTTP (%s)', (dialect) => {
           }));
           await db.insertInto('hall_tickets').values(rows).execute();
           let waiting = rows.map(toQueued);
+          for (const row of rows) expect(await countAhead(db, row), row.number).toBe(peopleAhead(waiting, toQueued(row)));
           for (;;) {
             const expected = nextForCounter(waiting, counter.id, counter.serviceIds);
             const claimed = await db.transaction().execute(async (trx) => {
