@@ -174,6 +174,36 @@ describeBrowser('the service hall day in the browser', () => {
       await clerk.getByRole('button', { name: '叫下一位' }).waitFor();
       await phone.getByText('业务已办理完毕，谢谢光临。').waitFor();
 
+      // At a second kiosk: a plain renewal ticket, then one for a disabled customer, who
+      // is called first.
+      const kiosk2 = await tab(DESKTOP);
+      await kiosk2.goto(`/halls/${hall}/kiosk`);
+      await kiosk2.getByRole('heading', { level: 1, name: '请选择业务取号' }).waitFor();
+      await kiosk2.getByRole('button', { name: /续费保号/ }).click();
+      await kiosk2.getByRole('status').filter({ hasText: 'A002' }).waitFor();
+      await kiosk2.getByRole('button', { name: '完成', exact: true }).click();
+      const priorities = kiosk2.getByRole('group', { name: '需要优先服务？' });
+      for (const kind of ['老年人', '残障人士', '已预约'])
+        expect(await priorities.getByRole('button', { name: kind }).getAttribute('aria-pressed')).toBe('false');
+      const disabled = priorities.getByRole('button', { name: '残障人士' });
+      await disabled.click();
+      expect(await disabled.getAttribute('aria-pressed')).toBe('true');
+      await priorities.getByText('已选“残障人士”优先').waitFor();
+      await shootBoth(kiosk2, 'hall-11-kiosk-priority');
+      await kiosk2.getByRole('button', { name: /续费保号/ }).click();
+      await kiosk2.getByRole('status').filter({ hasText: 'A003' }).waitFor();
+      const priorityTicket = await visibleText(kiosk2.locator('.kiosk-ticket'));
+      expect(priorityTicket).toContain('优先号：残障人士');
+      expect(priorityTicket).toContain('前面还有 0 人');
+      await shootBoth(kiosk2, 'hall-12-kiosk-priority-ticket');
+      await clerk.getByRole('button', { name: '叫下一位' }).click();
+      await current.getByText('A003').waitFor();
+      await current.getByText('优先：残障人士').waitFor();
+      await expect.poll(() => visibleText(clerk.locator('.console-waiting'))).toContain('续费保号：1 人等候');
+      await current.getByRole('button', { name: '开始办理' }).click();
+      await current.getByRole('button', { name: '办理完毕' }).click();
+      await clerk.getByRole('button', { name: '叫下一位' }).waitFor();
+
       // Closing the shift one yuan short: expected 100 + 10 − 2 (one renewal, not two).
       const shift = clerk.getByRole('region', { name: '收银班次' });
       await expect.poll(() => visibleText(shift)).toContain('¥108.00');
@@ -190,6 +220,7 @@ describeBrowser('the service hall day in the browser', () => {
       await signIn(clerk, SUPERVISOR);
       const approvals = clerk.getByRole('region', { name: '待审批' });
       await approvals.getByText('−¥1.00').waitFor();
+      expect(await visibleText(approvals.locator('.approval-clerk'))).toBe('王小明 Wang Xiaoming');
       await shootBoth(clerk, 'hall-9-console-approvals');
       await approvals.getByRole('button', { name: '审批通过' }).click();
       await approvals.getByText('没有待审批事项。').waitFor();
@@ -215,6 +246,8 @@ describeBrowser('the service hall day in the browser', () => {
       await kiosk.getByRole('button', { name: 'English', exact: true }).click();
       await kiosk.getByRole('heading', { level: 1, name: 'Choose a service to take a number' }).waitFor();
       await kiosk.getByRole('button', { name: /Enquiries.*0 waiting/ }).waitFor();
+      const priorityKinds = kiosk.getByRole('group', { name: 'Need priority service?' }).getByRole('button');
+      expect(await priorityKinds.allTextContents()).toEqual(['Elderly', 'Disabled', 'Appointment']);
 
       for (const pageErrors of errors) expect(pageErrors).toEqual([]);
     } finally {

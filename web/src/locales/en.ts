@@ -175,6 +175,7 @@ export const en: Shape<typeof zhCN> = {
     ahead_other: '{{count}} people ahead',
     waiting: '{{count}} waiting',
     counter: 'Counter {{name}}',
+    priorities: { elderly: 'Elderly', disabled: 'Disabled', appointment: 'Appointment' },
     kiosk: {
       heading: 'Choose a service to take a number',
       take: 'Take a number',
@@ -183,8 +184,10 @@ export const en: Shape<typeof zhCN> = {
       qrAlt: 'QR code: follow number {{number}} on your phone',
       back: 'Done',
       returning: 'Back to the start in {{seconds}} s',
-      priority: 'Priority for elderly or disabled customers',
-      priorityOn: 'Priority: chosen',
+      priority: 'Need priority service?',
+      priorityHint: 'Choose one first, then tap a service above.',
+      priorityChosen: 'Priority “{{kind}}” chosen. Now tap a service above; tap it again to undo.',
+      priorityTicket: 'Priority ticket: {{kind}}',
       closed: 'No counter open for this service',
     },
     ticket: {
@@ -242,6 +245,7 @@ export const en: Shape<typeof zhCN> = {
     console: {
       heading: 'Counter console',
       counterPick: 'Counter',
+      priority: 'Priority: {{kind}}',
       counterStatus: 'Counter status',
       open: 'open',
       closed: 'closed',

@@ -164,6 +164,7 @@ export const zhCN = {
     ahead_other: '前面还有 {{count}} 人',
     waiting: '{{count}} 人等候',
     counter: '{{name}} 号窗口',
+    priorities: { elderly: '老年人', disabled: '残障人士', appointment: '已预约' },
     kiosk: {
       heading: '请选择业务取号',
       take: '取号',
@@ -172,8 +173,10 @@ export const zhCN = {
       qrAlt: '二维码：在手机上查看号码 {{number}} 的排队进度',
       back: '完成',
       returning: '{{seconds}} 秒后返回首页',
-      priority: '老年人、残障人士优先',
-      priorityOn: '优先：已选',
+      priority: '需要优先服务？',
+      priorityHint: '请先选一项，再点上方的业务取号。',
+      priorityChosen: '已选“{{kind}}”优先。请点上方的业务取号；再点一次可取消。',
+      priorityTicket: '优先号：{{kind}}',
       closed: '该业务暂无开放窗口',
     },
     ticket: {
@@ -231,6 +234,7 @@ export const zhCN = {
     console: {
       heading: '柜台工作台',
       counterPick: '选择窗口',
+      priority: '优先：{{kind}}',
       counterStatus: '窗口状态',
       open: '开放',
       closed: '关闭',
