@@ -244,6 +244,7 @@ export const en: Shape<typeof zhCN> = {
     },
     console: {
       heading: 'Counter console',
+      hallPick: 'Hall',
       counterPick: 'Counter',
       priority: 'Priority: {{kind}}',
       counterStatus: 'Counter status',
@@ -382,6 +383,8 @@ export const en: Shape<typeof zhCN> = {
       byClerk: 'By clerk',
       byDay: 'By day',
       minutes: '{{value}} min',
+      none: 'Nothing in this period.',
+      zoneHint: 'Days are the hall’s local days ({{zone}}); today there is {{today}}.',
     },
   },
   common: { back: 'Back', loading: 'Loading…' },

@@ -233,6 +233,7 @@ export const zhCN = {
     },
     console: {
       heading: '柜台工作台',
+      hallPick: '选择营业厅',
       counterPick: '选择窗口',
       priority: '优先：{{kind}}',
       counterStatus: '窗口状态',
@@ -357,6 +358,8 @@ export const zhCN = {
       byClerk: '按柜员',
       byDay: '按日期',
       minutes: '{{value}} 分钟',
+      none: '这段时间没有记录。',
+      zoneHint: '日期按营业厅当地时间（{{zone}}）计算，营业厅今天是 {{today}}。',
     },
   },
   common: { back: '返回', loading: '加载中…' },
