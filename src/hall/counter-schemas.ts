@@ -125,6 +125,10 @@ export const ShiftResponse = Type.Object({
   hall: Type.String(),
   counterId: Type.String(),
   staffId: Type.String(),
+  clerk: Type.Object(
+    { username: Type.String(), displayName: Type.String({ examples: ['王小明 Wang Xiaoming'] }) },
+    { description: 'The clerk who opened the shift (staffId), as the console names them' },
+  ),
   status: Type.Union([Type.Literal('open'), Type.Literal('pending_approval'), Type.Literal('closed'), Type.Literal('approved')]),
   float: Type.Integer(),
   openedAt: Type.String(),

@@ -22,6 +22,17 @@ export function openShiftOf(db: Kysely<Database>, staffId: string): Promise<Coun
 
 const shiftNotFound = () => new DomainError('shift_not_found', 'No shift has this id.');
 
+/** A shift with the names of the clerk who opened it, as every shift answer shows them. */
+type ShiftRow = CounterShiftTable & { clerk_username: string; clerk_display_name: string };
+
+function shiftsWithClerk(db: Kysely<Database>) {
+  return db
+    .selectFrom('counter_shifts as s')
+    .innerJoin('staff as st', 'st.id', 's.staff_id')
+    .selectAll('s')
+    .select(['st.username as clerk_username', 'st.display_name as clerk_display_name']);
+}
+
 async function tallyOf(db: Kysely<Database>, shift: CounterShiftTable) {
   const payments = await db.selectFrom('counter_payments').selectAll().where('shift_id', '=', shift.id).orderBy('created_at').execute();
   const tally = tallyShift(
@@ -46,12 +57,13 @@ export class ShiftService {
     private readonly clock: Clock,
   ) {}
 
-  async view(shift: CounterShiftTable) {
+  async view(shift: ShiftRow) {
     return {
       id: shift.id,
       hall: shift.hall_id,
       counterId: shift.counter_id,
       staffId: shift.staff_id,
+      clerk: { username: shift.clerk_username, displayName: shift.clerk_display_name },
       status: shift.status,
       float: shift.float,
       openedAt: shift.opened_at,
@@ -66,8 +78,8 @@ export class ShiftService {
     };
   }
 
-  private async load(id: string): Promise<CounterShiftTable> {
-    const shift = await this.db.kysely.selectFrom('counter_shifts').selectAll().where('id', '=', id).executeTakeFirst();
+  private async load(id: string): Promise<ShiftRow> {
+    const shift = await shiftsWithClerk(this.db.kysely).where('s.id', '=', id).executeTakeFirst();
     if (!shift) throw shiftNotFound();
     return shift;
   }
@@ -119,7 +131,7 @@ export class ShiftService {
 
   async current(actor: HallActor) {
     const shift = await openShiftOf(this.db.kysely, staffOf(actor).id);
-    return { shift: shift ? await this.view(shift) : null };
+    return { shift: shift ? await this.view(await this.load(shift.id)) : null };
   }
 
   async get(actor: HallActor, id: string) {
@@ -184,8 +196,8 @@ export class ShiftService {
   /** The hall's shifts (supervisor): those waiting for approval first. */
   async list(actor: HallActor, hallId: string, status: CounterShiftTable['status'] | undefined) {
     assertSupervises(staffOf(actor), await hallRef(this.db.kysely, hallId));
-    let q = this.db.kysely.selectFrom('counter_shifts').selectAll().where('hall_id', '=', hallId).orderBy('opened_at', 'desc').limit(200);
-    if (status) q = q.where('status', '=', status);
+    let q = shiftsWithClerk(this.db.kysely).where('s.hall_id', '=', hallId).orderBy('s.opened_at', 'desc').limit(200);
+    if (status) q = q.where('s.status', '=', status);
     const shifts = [];
     for (const shift of await q.execute()) shifts.push(await this.view(shift));
     return { shifts };

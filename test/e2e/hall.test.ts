@@ -3,19 +3,52 @@
  * tab, never reloaded) shows it waiting; the phone page follows it; a clerk signs in, opens
  * a shift and calls it, and the board and the phone page update live; the counter renewal
  * by a scanned serial, paid in cash with change (a double click renews once); the receipt
- * PDF; the shift closed with a difference; a supervisor approves it. Screenshots of the
- * kiosk, phone ticket, board and console at 360 and 1280 px.
+ * PDF; a priority ticket called before a plain one; the shift closed with a difference; a
+ * supervisor approves it under the clerk's name. Then an operator admin picks among the
+ * operator's halls on the console and the statistics page, whose dates are each hall's own.
+ * Screenshots of the kiosk, phone ticket, board, console and statistics at 360 and 1280 px.
  */
 import fs from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { todayIn } from '../../src/cards/calendar.js';
 import { DEMO_STAFF } from '../../src/platform/demo-hall-seed.js';
-import { cents, visibleText } from './pages.js';
+import { cents, expectVisibleFocus, tabTo, visibleText } from './pages.js';
 import { type DemoServer, describeBrowser, launchBrowser, openProfile, openTab, shoot, startDemoServer, WIDTHS } from './support.js';
 import { DEMO } from './texts.js';
 
 const [PHONE, DESKTOP] = WIDTHS;
 const [CLERK, SUPERVISOR] = DEMO_STAFF as [(typeof DEMO_STAFF)[number], (typeof DEMO_STAFF)[number]];
+const ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef';
+const OPERATOR_ADMIN = { username: 'demo.admin', password: 'demo-admin-pass' };
+/**
+ * Two more halls, far east and far west of UTC: at any hour one of them is on another
+ * calendar day than UTC, so a "today" taken from UTC shows on one of them.
+ */
+const FAR_HALLS = [
+  { name: '东端营业厅 Kiritimati hall', timeZone: 'Pacific/Kiritimati' },
+  { name: '西端营业厅 Pago Pago hall', timeZone: 'Pacific/Pago_Pago' },
+] as const;
+
+/** Through the admin API, as an operator would: an operator admin and the far halls, each with a counter. */
+async function setUpOperatorAdmin(server: DemoServer): Promise<void> {
+  const admin = async (path: string, body: unknown) => {
+    const response = await fetch(`${server.url}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (response.status !== 201) throw new Error(`setup ${path}: ${response.status} ${text}`);
+    return JSON.parse(text) as { id: string };
+  };
+  await admin('/v1/admin/operators/demo/staff', { ...OPERATOR_ADMIN, displayName: '刘总 Liu Yang', role: 'operator_admin' });
+  for (const far of FAR_HALLS) {
+    const hall = await admin('/v1/admin/operators/demo/halls', { name: far.name, address: '1 Far Road', timeZone: far.timeZone });
+    await admin(`/v1/admin/halls/${hall.id}/services`, { code: 'renewal', name: { 'zh-CN': '续费保号', en: 'Renewal' }, ticketPrefix: 'A' });
+    await admin(`/v1/admin/halls/${hall.id}/counters`, { name: '9', services: ['renewal'] });
+  }
+}
 
 /** The demo hall's id, as the clerk's session tells it. */
 async function demoHall(server: DemoServer): Promise<string> {
@@ -174,6 +207,36 @@ describeBrowser('the service hall day in the browser', () => {
       await clerk.getByRole('button', { name: '叫下一位' }).waitFor();
       await phone.getByText('业务已办理完毕，谢谢光临。').waitFor();
 
+      // At a second kiosk: a plain renewal ticket, then one for a disabled customer, who
+      // is called first.
+      const kiosk2 = await tab(DESKTOP);
+      await kiosk2.goto(`/halls/${hall}/kiosk`);
+      await kiosk2.getByRole('heading', { level: 1, name: '请选择业务取号' }).waitFor();
+      await kiosk2.getByRole('button', { name: /续费保号/ }).click();
+      await kiosk2.getByRole('status').filter({ hasText: 'A002' }).waitFor();
+      await kiosk2.getByRole('button', { name: '完成', exact: true }).click();
+      const priorities = kiosk2.getByRole('group', { name: '需要优先服务？' });
+      for (const kind of ['老年人', '残障人士', '已预约'])
+        expect(await priorities.getByRole('button', { name: kind }).getAttribute('aria-pressed')).toBe('false');
+      const disabled = priorities.getByRole('button', { name: '残障人士' });
+      await disabled.click();
+      expect(await disabled.getAttribute('aria-pressed')).toBe('true');
+      await priorities.getByText('已选“残障人士”优先').waitFor();
+      await shootBoth(kiosk2, 'hall-11-kiosk-priority');
+      await kiosk2.getByRole('button', { name: /续费保号/ }).click();
+      await kiosk2.getByRole('status').filter({ hasText: 'A003' }).waitFor();
+      const priorityTicket = await visibleText(kiosk2.locator('.kiosk-ticket'));
+      expect(priorityTicket).toContain('优先号：残障人士');
+      expect(priorityTicket).toContain('前面还有 0 人');
+      await shootBoth(kiosk2, 'hall-12-kiosk-priority-ticket');
+      await clerk.getByRole('button', { name: '叫下一位' }).click();
+      await current.getByText('A003').waitFor();
+      await current.getByText('优先：残障人士').waitFor();
+      await expect.poll(() => visibleText(clerk.locator('.console-waiting'))).toContain('续费保号：1 人等候');
+      await current.getByRole('button', { name: '开始办理' }).click();
+      await current.getByRole('button', { name: '办理完毕' }).click();
+      await clerk.getByRole('button', { name: '叫下一位' }).waitFor();
+
       // Closing the shift one yuan short: expected 100 + 10 − 2 (one renewal, not two).
       const shift = clerk.getByRole('region', { name: '收银班次' });
       await expect.poll(() => visibleText(shift)).toContain('¥108.00');
@@ -190,6 +253,7 @@ describeBrowser('the service hall day in the browser', () => {
       await signIn(clerk, SUPERVISOR);
       const approvals = clerk.getByRole('region', { name: '待审批' });
       await approvals.getByText('−¥1.00').waitFor();
+      expect(await visibleText(approvals.locator('.approval-clerk'))).toBe('王小明 Wang Xiaoming');
       await shootBoth(clerk, 'hall-9-console-approvals');
       await approvals.getByRole('button', { name: '审批通过' }).click();
       await approvals.getByText('没有待审批事项。').waitFor();
@@ -215,6 +279,8 @@ describeBrowser('the service hall day in the browser', () => {
       await kiosk.getByRole('button', { name: 'English', exact: true }).click();
       await kiosk.getByRole('heading', { level: 1, name: 'Choose a service to take a number' }).waitFor();
       await kiosk.getByRole('button', { name: /Enquiries.*0 waiting/ }).waitFor();
+      const priorityKinds = kiosk.getByRole('group', { name: 'Need priority service?' }).getByRole('button');
+      expect(await priorityKinds.allTextContents()).toEqual(['Elderly', 'Disabled', 'Appointment']);
 
       for (const pageErrors of errors) expect(pageErrors).toEqual([]);
     } finally {
@@ -222,4 +288,56 @@ describeBrowser('the service hall day in the browser', () => {
       await server.stop();
     }
   }, 120_000);
+
+  test('an operator admin picks the hall in the console and on the statistics page; the dates are the hall’s own', async () => {
+    const server = await startDemoServer({ SIMKEEP_ADMIN_TOKEN: ADMIN_TOKEN });
+    const context = await openProfile(browser, server, DESKTOP, 'zh-CN');
+    try {
+      await setUpOperatorAdmin(server);
+      const { page, pageErrors } = await openTab(context);
+      await warmFonts(page);
+      await signIn(page, OPERATOR_ADMIN);
+
+      // The picker is in the tab order, labelled; an arrow key picks the next hall.
+      const hallPick = page.getByLabel('选择营业厅');
+      expect(await hallPick.locator('option').allTextContents()).toEqual(['示例营业厅 Demo hall', ...FAR_HALLS.map((h) => h.name)]);
+      expect(await hallPick.inputValue()).toBe(await hallPick.locator('option').first().getAttribute('value'));
+      await tabTo(page, hallPick, 40);
+      await expectVisibleFocus(hallPick);
+      await page.keyboard.press('ArrowDown');
+      const brand = page.locator('.staff-bar .brand');
+      await expect.poll(() => visibleText(brand)).toBe(FAR_HALLS[0].name);
+      const counterPick = page.getByLabel('选择窗口');
+      await expect.poll(() => counterPick.locator('option').allTextContents()).toEqual(['9 号窗口 (关闭)']);
+      await page.getByRole('region', { name: '待审批' }).getByText('没有待审批事项。').waitFor();
+      await shootBoth(page, 'hall-13-console-operator-admin');
+
+      // Remembered in this browser, on the console and on the statistics page alike.
+      await page.reload();
+      await expect.poll(() => visibleText(brand)).toBe(FAR_HALLS[0].name);
+      await page.getByRole('link', { name: '统计' }).click();
+      await page.getByRole('heading', { level: 1, name: '营业厅统计' }).waitFor();
+      const statsPick = page.getByLabel('选择营业厅');
+      const from = page.getByLabel('开始日期');
+      const to = page.getByLabel('结束日期');
+      for (const far of FAR_HALLS) {
+        await statsPick.selectOption({ label: far.name });
+        await expect.poll(() => visibleText(brand)).toBe(far.name);
+        const today = todayIn(far.timeZone, new Date());
+        await expect.poll(() => from.inputValue()).toBe(today);
+        expect(await to.inputValue()).toBe(today);
+        await page.getByText(`营业厅今天是 ${today}`).waitFor();
+      }
+      await statsPick.selectOption({ label: '示例营业厅 Demo hall' });
+      await expect.poll(() => from.inputValue()).toBe(todayIn('Asia/Shanghai', new Date()));
+      await page.getByRole('button', { name: '查看', exact: true }).click();
+      await page.getByRole('table', { name: '合计' }).waitFor();
+      await page.getByRole('region', { name: '按柜员' }).getByText('这段时间没有记录。').waitFor();
+      await shootBoth(page, 'hall-14-stats');
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await context.close();
+      await server.stop();
+    }
+  }, 60_000);
 });

@@ -4,38 +4,24 @@
  * button and link has an accessible name and the page says its language.
  */
 import fs from 'node:fs/promises';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { cents, forgetCard, lookUp, openHome, quotedTotal, settleCheckout, startPayment, visibleText, waitForReceipt } from './pages.js';
+import {
+  cents,
+  expectVisibleFocus,
+  forgetCard,
+  isFocused,
+  lookUp,
+  openHome,
+  quotedTotal,
+  settleCheckout,
+  startPayment,
+  tabTo,
+  visibleText,
+  waitForReceipt,
+} from './pages.js';
 import { type DemoServer, describeBrowser, launchBrowser, openProfile, openTab, shoot, startDemoServer, type Tab, type Viewport, WIDTHS } from './support.js';
 import { DEMO, type Lang, TEXT } from './texts.js';
-
-/** Presses Tab until `target` has the focus; how many presses it took. */
-async function tabTo(page: Page, target: Locator, most = 25): Promise<number> {
-  for (let presses = 1; presses <= most; presses++) {
-    await page.keyboard.press('Tab');
-    if (await isFocused(page, target)) return presses;
-  }
-  throw new Error(`Tab never reached ${target} in ${most} presses`);
-}
-
-async function isFocused(page: Page, target: Locator): Promise<boolean> {
-  return (await target.and(page.locator(':focus')).count()) === 1;
-}
-
-/** What the page-side function below reads of an element (the tests' tsconfig has no DOM library). */
-interface StyledElement {
-  ownerDocument: { defaultView: { getComputedStyle(element: unknown): { outlineStyle: string; outlineWidth: string; boxShadow: string } } };
-}
-
-/** The focused element shows it (an outline or a ring), as keyboard users need. */
-async function expectVisibleFocus(target: Locator): Promise<void> {
-  const ring = await target.evaluate((element) => {
-    const style = (element as unknown as StyledElement).ownerDocument.defaultView.getComputedStyle(element);
-    return { outline: style.outlineStyle === 'none' ? 0 : Number.parseFloat(style.outlineWidth), shadow: style.boxShadow };
-  });
-  expect(ring.outline > 0 || ring.shadow !== 'none', `no visible focus on ${target}`).toBe(true);
-}
 
 /**
  * Visible controls without an accessible name, as Chromium's accessibility tree (through

@@ -109,3 +109,30 @@ export function plusMonths(iso: string, months: number): string {
   const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();
   return `${year}-${String(month).padStart(2, '0')}-${String(Math.min(d, lastDay)).padStart(2, '0')}`;
 }
+
+/** Presses Tab until `target` has the focus; how many presses it took. */
+export async function tabTo(page: Page, target: Locator, most = 25): Promise<number> {
+  for (let presses = 1; presses <= most; presses++) {
+    await page.keyboard.press('Tab');
+    if (await isFocused(page, target)) return presses;
+  }
+  throw new Error(`Tab never reached ${target} in ${most} presses`);
+}
+
+export async function isFocused(page: Page, target: Locator): Promise<boolean> {
+  return (await target.and(page.locator(':focus')).count()) === 1;
+}
+
+/** What the page-side function below reads of an element (the tests' tsconfig has no DOM library). */
+interface StyledElement {
+  ownerDocument: { defaultView: { getComputedStyle(element: unknown): { outlineStyle: string; outlineWidth: string; boxShadow: string } } };
+}
+
+/** The focused element shows it (an outline or a ring), as keyboard users need. */
+export async function expectVisibleFocus(target: Locator): Promise<void> {
+  const ring = await target.evaluate((element) => {
+    const style = (element as unknown as StyledElement).ownerDocument.defaultView.getComputedStyle(element);
+    return { outline: style.outlineStyle === 'none' ? 0 : Number.parseFloat(style.outlineWidth), shadow: style.boxShadow };
+  });
+  expect(ring.outline > 0 || ring.shadow !== 'none', `no visible focus on ${target}`).toBe(true);
+}

@@ -252,6 +252,9 @@ describe.each(DIALECTS)('counter renewal, shifts and voids (%s)', (dialect) => {
     expect(tally.expected).toBe(50_000 + 2200 * tally.cashRenewals);
     const closed = await clerk.call('POST', `/v1/console/shifts/${shiftId}/close`, { counted: tally.expected - 100 });
     expect(closed.body).toMatchObject({ status: 'pending_approval', expected: tally.expected, difference: -100 });
+    // The approvals name the clerk, not only the counter.
+    const pending = await supervisor.call('GET', `/v1/console/halls/${f.hall}/shifts?status=pending_approval`);
+    expect(pending.body.shifts).toEqual([expect.objectContaining({ id: shiftId, clerk: { username: 'clerk1', displayName: '王小明 Wang Xiaoming' } })]);
     expect((await clerk.call('POST', `/v1/console/shifts/${shiftId}/close`, { counted: 1 })).body.error.code).toBe('shift_not_open');
     expect((await clerk.call('POST', `/v1/console/shifts/${shiftId}/approve`, {})).status).toBe(403);
     expect((await (await signIn(h, 'northsuper')).call('POST', `/v1/console/shifts/${shiftId}/approve`, {})).status).toBe(403);
@@ -266,6 +269,7 @@ describe.each(DIALECTS)('counter renewal, shifts and voids (%s)', (dialect) => {
     expect((await (await signIn(h, 'super2')).call('POST', `/v1/console/shifts/${own.id}/approve`, {})).body.status).toBe('approved');
     const list = await supervisor.call('GET', `/v1/console/halls/${f.hall}/shifts?status=approved`);
     expect(list.body.shifts.map((s: { id: string }) => s.id).sort()).toEqual([shiftId, own.id].sort());
+    expect(list.body.shifts.find((s: { id: string }) => s.id === own.id).clerk).toEqual({ username: 'super1', displayName: '李主管 Li Ming' });
     expect((await clerk.call('GET', `/v1/console/halls/${f.hall}/shifts`)).status).toBe(403);
   });
 

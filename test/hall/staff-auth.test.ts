@@ -48,6 +48,17 @@ describe.each(DIALECTS)('staff sign-in and hall admin (%s)', (dialect) => {
     expect((await h.request({ method: 'GET', url: '/v1/staff/me', headers: { cookie: session } })).status).toBe(401);
   });
 
+  it('lists every hall of the operator for an operator admin, with each hall’s time zone; one hall for a supervisor', async () => {
+    const admin = await signIn(h, 'opadmin');
+    const me = await admin.call('GET', '/v1/staff/me');
+    expect(me.status).toBe(200);
+    expect(me.body.staff).toMatchObject({ username: 'opadmin', displayName: 'Liu Yang', role: 'operator_admin', hall: null });
+    expect(me.body.halls.map((x: { id: string }) => x.id).sort()).toEqual([f.hall, f.otherHall].sort());
+    expect(me.body.halls.map((x: { timeZone: string }) => x.timeZone)).toEqual(['Asia/Shanghai', 'Asia/Shanghai']);
+    const supervisor = await signIn(h, 'northsuper');
+    expect((await supervisor.call('GET', '/v1/staff/me')).body.halls.map((x: { id: string }) => x.id)).toEqual([f.otherHall]);
+  });
+
   it('locks a username after 5 wrong passwords for 15 minutes, even for the right one', async () => {
     for (let i = 0; i < 5; i++) {
       const res = await login('clerk2', 'wrong password!', `10.0.1.${i}`);

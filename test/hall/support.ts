@@ -1,7 +1,7 @@
 /**
  * A hall for the hall suites, set up through the admin API like an operator would: the
  * demo operator with a counter plan, one hall with two services and two counters, a second
- * hall, and staff of every role; `signIn` gives a client that carries the staff cookie and
+ * hall, and staff of every role (display names unlike their usernames); `signIn` gives a client that carries the staff cookie and
  * the CSRF token.
  */
 import type { InjectOptions } from 'fastify';
@@ -48,15 +48,15 @@ export async function setUpHall(h: Harness): Promise<HallFixture> {
   await ok(h.admin('POST', `/v1/admin/halls/${other.id}/services`, { code: 'renewal', name: { 'zh-CN': '续费', en: 'Renewal' }, ticketPrefix: 'A' }));
   const otherLayout = await ok(h.admin('POST', `/v1/admin/halls/${other.id}/counters`, { name: '1', services: ['renewal'] }));
   const staff = [
-    { username: 'clerk1', role: 'clerk', hall: hall.id },
-    { username: 'clerk2', role: 'clerk', hall: hall.id },
-    { username: 'super1', role: 'supervisor', hall: hall.id },
-    { username: 'super2', role: 'supervisor', hall: hall.id },
-    { username: 'northclerk', role: 'clerk', hall: other.id },
-    { username: 'northsuper', role: 'supervisor', hall: other.id },
-    { username: 'opadmin', role: 'operator_admin' },
+    { username: 'clerk1', displayName: '王小明 Wang Xiaoming', role: 'clerk', hall: hall.id },
+    { username: 'clerk2', displayName: 'Zhao Li', role: 'clerk', hall: hall.id },
+    { username: 'super1', displayName: '李主管 Li Ming', role: 'supervisor', hall: hall.id },
+    { username: 'super2', displayName: 'Chen Jing', role: 'supervisor', hall: hall.id },
+    { username: 'northclerk', displayName: 'Sun Wei', role: 'clerk', hall: other.id },
+    { username: 'northsuper', displayName: 'Zhou Hua', role: 'supervisor', hall: other.id },
+    { username: 'opadmin', displayName: 'Liu Yang', role: 'operator_admin' },
   ];
-  for (const s of staff) await ok(h.admin('POST', '/v1/admin/operators/demo/staff', { ...s, displayName: s.username, password: PASSWORD }));
+  for (const s of staff) await ok(h.admin('POST', '/v1/admin/operators/demo/staff', { ...s, password: PASSWORD }));
   const counter = (name: string) => layout.counters.find((c: { name: string }) => c.name === name).id as string;
   return {
     hall: hall.id,

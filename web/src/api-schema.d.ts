@@ -9214,6 +9214,12 @@ export interface paths {
                             hall: string;
                             counterId: string;
                             staffId: string;
+                            /** @description The clerk who opened the shift (staffId), as the console names them */
+                            clerk: {
+                                username: string;
+                                /** @example 王小明 Wang Xiaoming */
+                                displayName: string;
+                            };
                             status: "open" | "pending_approval" | "closed" | "approved";
                             float: number;
                             openedAt: string;
@@ -9369,6 +9375,12 @@ export interface paths {
                                 hall: string;
                                 counterId: string;
                                 staffId: string;
+                                /** @description The clerk who opened the shift (staffId), as the console names them */
+                                clerk: {
+                                    username: string;
+                                    /** @example 王小明 Wang Xiaoming */
+                                    displayName: string;
+                                };
                                 status: "open" | "pending_approval" | "closed" | "approved";
                                 float: number;
                                 openedAt: string;
@@ -9456,6 +9468,12 @@ export interface paths {
                             hall: string;
                             counterId: string;
                             staffId: string;
+                            /** @description The clerk who opened the shift (staffId), as the console names them */
+                            clerk: {
+                                username: string;
+                                /** @example 王小明 Wang Xiaoming */
+                                displayName: string;
+                            };
                             status: "open" | "pending_approval" | "closed" | "approved";
                             float: number;
                             openedAt: string;
@@ -9590,6 +9608,12 @@ export interface paths {
                             hall: string;
                             counterId: string;
                             staffId: string;
+                            /** @description The clerk who opened the shift (staffId), as the console names them */
+                            clerk: {
+                                username: string;
+                                /** @example 王小明 Wang Xiaoming */
+                                displayName: string;
+                            };
                             status: "open" | "pending_approval" | "closed" | "approved";
                             float: number;
                             openedAt: string;
@@ -9754,6 +9778,12 @@ export interface paths {
                             hall: string;
                             counterId: string;
                             staffId: string;
+                            /** @description The clerk who opened the shift (staffId), as the console names them */
+                            clerk: {
+                                username: string;
+                                /** @example 王小明 Wang Xiaoming */
+                                displayName: string;
+                            };
                             status: "open" | "pending_approval" | "closed" | "approved";
                             float: number;
                             openedAt: string;
@@ -9914,6 +9944,12 @@ export interface paths {
                                 hall: string;
                                 counterId: string;
                                 staffId: string;
+                                /** @description The clerk who opened the shift (staffId), as the console names them */
+                                clerk: {
+                                    username: string;
+                                    /** @example 王小明 Wang Xiaoming */
+                                    displayName: string;
+                                };
                                 status: "open" | "pending_approval" | "closed" | "approved";
                                 float: number;
                                 openedAt: string;

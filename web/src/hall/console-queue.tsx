@@ -123,6 +123,7 @@ function CurrentTicket({
           {serviceName(ticket.service)} · {t(`hall.console.statuses.${ticket.status}`)}
         </span>
       </p>
+      {ticket.priority !== 'none' && <p className="console-priority">{t('hall.console.priority', { kind: t(`hall.priorities.${ticket.priority}`) })}</p>}
       {called && <p className="small">{t('hall.console.recalls', { count: ticket.recalls, max: ticket.maxRecalls })}</p>}
       <div className="console-actions">
         {called && (

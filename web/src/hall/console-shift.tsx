@@ -125,7 +125,7 @@ export function ShiftFigures({ shift }: { shift: Shift }) {
   );
 }
 
-/** Supervisors: shifts of the hall with a difference or void requests to approve. */
+/** Supervisors: shifts of the hall with a difference or void requests to approve, each under its clerk's name. */
 export function Approvals({ hall }: { hall: StaffHall }) {
   const hallId = hall.id;
   const counterName = (id: string) => hall.counters.find((c) => c.id === id)?.name ?? '';
@@ -168,7 +168,8 @@ export function Approvals({ hall }: { hall: StaffHall }) {
         {pending?.map((s) => (
           <li key={s.id}>
             <p>
-              {t('hall.counter', { name: counterName(s.counterId) })} · {clockTime(s.openedAt, lang)}
+              <strong className="approval-clerk">{s.clerk.displayName}</strong> · {t('hall.counter', { name: counterName(s.counterId) })} ·{' '}
+              {clockTime(s.openedAt, lang)}
               {s.closedAt ? `–${clockTime(s.closedAt, lang)}` : ''}
             </p>
             {s.status === 'pending_approval' && (

@@ -26,6 +26,10 @@ export type CounterRenewal = Json<'/v1/console/renewals', 'post', 201>;
 export type Shift = Json<'/v1/console/shifts/{shift}', 'get'>;
 export type Invoice = Json<'/v1/console/orders/{order}/invoice', 'post', 201>;
 export type HallStats = Json<'/v1/console/halls/{hall}/stats', 'get'>;
+export type PriorityKind = Exclude<QueueTicket['priority'], 'none'>;
+
+/** The kinds of priority a customer may ask for at the kiosk, in the order it offers them. */
+export const PRIORITY_KINDS: readonly PriorityKind[] = ['elderly', 'disabled', 'appointment'];
 
 /** The `call` event of the board stream (see GET /v1/halls/{hall}/board/events). */
 export interface BoardCall {

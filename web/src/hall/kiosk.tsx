@@ -1,23 +1,26 @@
 /**
- * The kiosk, for the hall's touch screen: one large button per service; a ticket shows its
- * number, the QR code of its phone page, the people ahead and the wait, then the kiosk
- * returns to the start by itself.
+ * The kiosk, for the hall's touch screen: one large button per service takes a plain
+ * ticket; below them, a customer who needs priority (elderly, disabled, an appointment)
+ * chooses it first. A ticket shows its number, the QR code of its phone page, the people
+ * ahead and the wait, then the kiosk returns to the start by itself.
  */
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, call } from '../api.js';
 import { explain } from '../errors.js';
-import { type KioskHall, localName, type QueueTicket, waitWords } from './hall-api.js';
+import { type KioskHall, localName, PRIORITY_KINDS, type PriorityKind, type QueueTicket, waitWords } from './hall-api.js';
 import { LangSwitch } from './lang-switch.js';
 import { useBoardStream } from './live.js';
 
 const RETURN_AFTER_SECONDS = 20;
+/** A priority chosen and walked away from is forgotten, so the next customer starts plain. */
+const PRIORITY_FORGOTTEN_AFTER_SECONDS = 30;
 
 export function KioskPage({ hallId }: { hallId: string }) {
   const { t, i18n } = useTranslation();
   const [hall, setHall] = useState<KioskHall>();
   const [ticket, setTicket] = useState<QueueTicket>();
-  const [priority, setPriority] = useState(false);
+  const [priority, setPriority] = useState<PriorityKind>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
 
@@ -27,14 +30,19 @@ export function KioskPage({ hallId }: { hallId: string }) {
   useEffect(load, [load]);
   // The waits on the buttons follow the queue.
   useBoardStream(hallId, { onBoard: load });
+  useEffect(() => {
+    if (!priority) return;
+    const timer = setTimeout(() => setPriority(undefined), PRIORITY_FORGOTTEN_AFTER_SECONDS * 1000);
+    return () => clearTimeout(timer);
+  }, [priority]);
 
   async function take(service: string) {
     setBusy(true);
     setError(undefined);
     try {
-      const body = priority ? { service, priority: 'elderly' as const } : { service };
+      const body = priority ? { service, priority } : { service };
       setTicket(await call(api.POST('/v1/halls/{hall}/tickets', { params: { path: { hall: hallId } }, body })));
-      setPriority(false);
+      setPriority(undefined);
     } catch (failure) {
       setError(explain(failure, t));
     } finally {
@@ -71,13 +79,36 @@ export function KioskPage({ hallId }: { hallId: string }) {
               </button>
             ))}
           </div>
-          <label className="kiosk-priority">
-            <input type="checkbox" checked={priority} onChange={(e) => setPriority(e.target.checked)} />
-            {t('hall.kiosk.priority')}
-          </label>
+          <PriorityChoice priority={priority} onChange={setPriority} />
         </section>
       )}
     </div>
+  );
+}
+
+/** Toggle buttons (one at most pressed): a second tap on the chosen one takes it back. */
+function PriorityChoice({ priority, onChange }: { priority: PriorityKind | undefined; onChange(kind: PriorityKind | undefined): void }) {
+  const { t } = useTranslation();
+  return (
+    <fieldset className="kiosk-priority">
+      <legend>{t('hall.kiosk.priority')}</legend>
+      <div className="kiosk-priority-kinds">
+        {PRIORITY_KINDS.map((kind) => (
+          <button
+            type="button"
+            key={kind}
+            className="kiosk-priority-kind"
+            aria-pressed={priority === kind}
+            onClick={() => onChange(priority === kind ? undefined : kind)}
+          >
+            {t(`hall.priorities.${kind}`)}
+          </button>
+        ))}
+      </div>
+      <p className="kiosk-priority-hint" aria-live="polite">
+        {priority ? t('hall.kiosk.priorityChosen', { kind: t(`hall.priorities.${priority}`) }) : t('hall.kiosk.priorityHint')}
+      </p>
+    </fieldset>
   );
 }
 
@@ -98,6 +129,9 @@ function KioskTicket({ ticket, onDone }: { ticket: QueueTicket; onDone(): void }
         {ticket.number}
       </p>
       <p className="kiosk-service-name">{localName(ticket.service.name, i18n.language)}</p>
+      {ticket.priority !== 'none' && (
+        <p className="kiosk-priority-ticket">{t('hall.kiosk.priorityTicket', { kind: t(`hall.priorities.${ticket.priority}`) })}</p>
+      )}
       <p className="kiosk-facts">
         <span>{t('hall.ahead', { count: ticket.ahead ?? 0 })}</span>
         <span>{waitWords(ticket.estimatedWaitSeconds, t)}</span>
