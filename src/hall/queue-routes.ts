@@ -20,8 +20,10 @@ export const queueRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
   // One board goes to every stream of the hall: serialise it once.
   const frames = new WeakMap<object, string>();
   const serialised = (data: object) => {
-    let text = frames.get(data);
-    if (text === undefined) frames.set(data, (text = JSON.stringify(data)));
+    const known = frames.get(data);
+    if (known !== undefined) return known;
+    const text = JSON.stringify(data);
+    frames.set(data, text);
     return text;
   };
   const boards = new BoardHub(
