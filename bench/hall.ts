@@ -17,12 +17,16 @@ interface Session {
   csrf: string;
 }
 
+/** The server's own time for the last answer read by `post` (its Server-Timing header), ms. */
+let lastServerMs = 0;
+
 async function post(base: string, url: string, body: unknown, headers: Record<string, string>): Promise<any> {
   const response = await fetch(`${base}${url}`, {
     method: 'POST',
     headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
+  lastServerMs = Number(/dur=([\d.]+)/.exec(response.headers.get('server-timing') ?? '')?.[1] ?? Number.NaN);
   const text = await response.text();
   if (response.status >= 300) throw new Error(`${url}: ${response.status} ${text}`);
   return text ? JSON.parse(text) : undefined;
@@ -111,11 +115,13 @@ export interface QueuePace {
 export async function queueLatency(base: string, hall: string, clerks: { session: Session; counter: string }[], seconds: number, pace: QueuePace) {
   const issue: number[] = [];
   const call: number[] = [];
+  const server = { issue: [] as number[], call: [] as number[] };
   const deadline = performance.now() + seconds * 1000;
-  const timed = async <T>(into: number[], run: () => Promise<T>): Promise<T> => {
+  const timed = async <T>(into: number[], serverSide: number[], run: () => Promise<T>): Promise<T> => {
     const started = performance.now();
     const result = await run();
     into.push(performance.now() - started);
+    serverSide.push(lastServerMs);
     return result;
   };
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -139,7 +145,7 @@ export async function queueLatency(base: string, hall: string, clerks: { session
     }),
   );
   for (let i = 0; i < clerks.length * 2; i++) await post(base, `/v1/halls/${hall}/tickets`, { service: 'renewal' }, {});
-  const take = () => timed(issue, () => post(base, `/v1/halls/${hall}/tickets`, { service: 'renewal' }, {}));
+  const take = () => timed(issue, server.issue, () => post(base, `/v1/halls/${hall}/tickets`, { service: 'renewal' }, {}));
   const kiosks = async () => {
     const rate = pace.arrivalsPerSecond;
     if (rate === undefined) {
@@ -161,7 +167,9 @@ export async function queueLatency(base: string, hall: string, clerks: { session
     // Counters start out of step, as a hall's do.
     await sleep(Math.random() * high);
     while (performance.now() < deadline) {
-      const { ticket } = await timed(call, () => post(base, `/v1/console/counters/${clerk.counter}/call-next`, undefined, staffHeaders(clerk.session)));
+      const { ticket } = await timed(call, server.call, () =>
+        post(base, `/v1/console/counters/${clerk.counter}/call-next`, undefined, staffHeaders(clerk.session)),
+      );
       await sleep(ticket ? low + Math.random() * (high - low) : 200);
       if (ticket) await post(base, `/v1/console/tickets/${ticket.id}/finish`, undefined, staffHeaders(clerk.session));
     }
@@ -176,5 +184,7 @@ export async function queueLatency(base: string, hall: string, clerks: { session
     callP99: percentile(call, 99) ?? 0,
     issueP50: percentile(issue, 50) ?? 0,
     callP50: percentile(call, 50) ?? 0,
+    serverIssueP99: percentile(server.issue, 99) ?? 0,
+    serverCallP99: percentile(server.call, 99) ?? 0,
   };
 }

@@ -6,6 +6,8 @@
  */
 import type { BoardFeed, HallChange } from './board-feed.js';
 
+export const REFRESH_MS = 200;
+
 export interface BoardWatcher<B> {
   board(board: B): void;
   call(call: NonNullable<HallChange['call']>): void;
@@ -18,6 +20,9 @@ interface Hall<B> {
   joining: number;
   reading: boolean;
   stale: boolean;
+  /** When the last read started (ms), and the timer of the next one when it must wait. */
+  readAt: number;
+  timer: NodeJS.Timeout | undefined;
   /** Changes heard so far: a watcher compares it with its first read's. */
   changes: number;
 }
@@ -65,6 +70,8 @@ export class BoardHub<B> {
         joining: 0,
         reading: false,
         stale: false,
+        readAt: 0,
+        timer: undefined,
         changes: 0,
       };
       created.unsubscribe = this.feed.subscribe(hallId, (change) => {
@@ -83,28 +90,40 @@ export class BoardHub<B> {
     hall.watchers.delete(watcher);
     if (hall.watchers.size > 0 || hall.joining > 0 || this.halls.get(hallId) !== hall) return;
     this.halls.delete(hallId);
+    clearTimeout(hall.timer);
     (await hall.unsubscribe)();
   }
 
-  /** Reads the board and sends it to every watcher; changes arriving meanwhile coalesce into one more read. */
+  /** Reads the board and sends it to every watcher, at most every REFRESH_MS; changes meanwhile coalesce into one more read. */
   private refresh(hallId: string, hall: Hall<B>): void {
-    if (hall.reading) {
+    if (hall.reading || hall.timer) {
       hall.stale = true;
       return;
     }
+    const wait = hall.readAt + REFRESH_MS - Date.now();
+    if (wait > 0) {
+      hall.timer = setTimeout(() => {
+        hall.timer = undefined;
+        this.readNow(hallId, hall);
+      }, wait);
+      return;
+    }
+    this.readNow(hallId, hall);
+  }
+
+  private readNow(hallId: string, hall: Hall<B>): void {
+    if (hall.watchers.size === 0 && hall.joining === 0) return;
     hall.reading = true;
-    void (async () => {
-      try {
-        do {
-          hall.stale = false;
-          const board = await this.read(hallId);
-          for (const w of hall.watchers) w.board(board);
-        } while (hall.stale && hall.watchers.size > 0);
-      } catch (error) {
-        this.onError(error);
-      } finally {
+    hall.stale = false;
+    hall.readAt = Date.now();
+    void this.read(hallId)
+      .then((board) => {
+        for (const w of hall.watchers) w.board(board);
+      })
+      .catch(this.onError)
+      .finally(() => {
         hall.reading = false;
-      }
-    })();
+        if (hall.stale) this.refresh(hallId, hall);
+      });
   }
 }

@@ -96,7 +96,7 @@ describe.each(DIALECTS)('board events in one process (%s)', (dialect) => {
     expect(h.services.boardFeed.watchers(f.hall)).toBe(0);
   });
 
-  it('reads the board once per change for all the boards of a hall, and sends each of them the change', async () => {
+  it('reads the board once per change for all the boards of a hall, coalesces quick changes, and sends each board the last', async () => {
     const screens = await Promise.all([1, 2, 3].map(() => openStream(`${base}/v1/halls/${f.hall}/board/events`)));
     for (const s of screens) await s.waitFor((e) => e.event === 'board');
     expect(h.services.boardFeed.watchers(f.hall)).toBe(1);
@@ -108,6 +108,24 @@ describe.each(DIALECTS)('board events in one process (%s)', (dialect) => {
       }
       expect(reads).toHaveBeenCalledTimes(1);
       expect(ticket.number).toMatch(/^B/);
+      // Changes in quick succession coalesce: fewer reads than changes, the last one seen by all.
+      reads.mockClear();
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      const before = screens.map((s) => s.events.length);
+      for (let i = 0; i < 5; i++) await h.request({ method: 'POST', url: `/v1/halls/${f.hall}/tickets`, payload: { service: 'enquiry' } });
+      const waiting = (await h.request({ method: 'GET', url: `/v1/halls/${f.hall}/board` })).body.services.find(
+        (x: { code: string }) => x.code === 'enquiry',
+      ).waiting;
+      for (const [i, s] of screens.entries()) {
+        await s.waitFor(
+          (e) =>
+            s.events.indexOf(e) >= (before[i] as number) &&
+            e.event === 'board' &&
+            e.data.services.some((x: { code: string; waiting: number }) => x.code === 'enquiry' && x.waiting === waiting),
+        );
+      }
+      expect(reads.mock.calls.length).toBeGreaterThan(0);
+      expect(reads.mock.calls.length).toBeLessThan(5);
     } finally {
       reads.mockRestore();
       for (const s of screens) s.close();
