@@ -19,6 +19,7 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
     logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers["simkeep-signature"]'] },
     trustProxy: config.trustProxy,
   });
+  await services.transports.logTo(app.log);
   if (options.demo) {
     const demo = await seedDemo(services);
     const lines = demo.cards.map(

@@ -7,6 +7,7 @@ import { WebhookTransport } from '../webhooks/webhook-transport.js';
 import type { NotificationSettingsStore } from './notification-settings.js';
 import type { MessageChannel, Transport } from './transport.js';
 import { createTransport, type TransportContext } from './transport-settings.js';
+import type { OutboxLogger } from './transports/console-file.js';
 
 export class TransportPool {
   private readonly transports = new Map<string, { settings: string; transport: Transport }>();
@@ -16,6 +17,16 @@ export class TransportPool {
     private readonly settings: NotificationSettingsStore,
     private readonly context: TransportContext,
   ) {}
+
+  /**
+   * Logs through `logger` from now on (the server's, once it exists): the console-and-file
+   * outbox then says on the console where each message was written. Transports made
+   * before are made again on their next use.
+   */
+  async logTo(logger: OutboxLogger): Promise<void> {
+    this.context.logger = logger;
+    await this.close();
+  }
 
   async for(operatorId: string, channel: MessageChannel): Promise<Transport> {
     if (channel === 'webhook') return this.webhooks;

@@ -10,7 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS, type NotificationSettingsStore } from '../../src/notify/notification-settings.js';
 import { DeliveryError, type OutgoingMessage, type Transport } from '../../src/notify/transport.js';
+import { TransportPool } from '../../src/notify/transport-pool.js';
 import { createTransport, type HttpGatewaySettings, parseTransportSettings, redactTransportSettings } from '../../src/notify/transport-settings.js';
 import { ConsoleFileTransport, type OutboxLine } from '../../src/notify/transports/console-file.js';
 import { HttpGatewayTransport } from '../../src/notify/transports/http-gateway.js';
@@ -125,6 +127,19 @@ describe('console-file transport', () => {
     expect(logged[1]!.message).toContain('a***@example.com');
     const everything = JSON.stringify(logged);
     for (const secret of ['13800138000', 'alice@', '482913']) expect(everything).not.toContain(secret);
+  });
+
+  it('logs through the server once the pool is told to, also for a transport it had made before', async () => {
+    const { dir } = await outbox();
+    const settings = { of: async () => DEFAULT_SETTINGS } as unknown as NotificationSettingsStore;
+    const pool = new TransportPool(settings, { outboxDir: dir });
+    cleanups.push(() => pool.close());
+    await (await pool.for('op_1', 'sms')).send(sms({ id: 'msg-before' }));
+    const logged: string[] = [];
+    await pool.logTo({ info: (_fields: object, message: string) => logged.push(message) });
+    await (await pool.for('op_1', 'sms')).send(sms({ id: 'msg-after' }));
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toContain(join(dir, 'sms.jsonl'));
   });
 });
 
