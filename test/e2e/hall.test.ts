@@ -63,23 +63,12 @@ async function demoHall(server: DemoServer): Promise<string> {
   return id;
 }
 
-/** A picture once the font is in: the text is laid out again, so none keeps the boxes drawn before it arrived. */
-async function shootLaidOut(page: Page, name: string): Promise<void> {
-  await page.evaluate(() => {
-    const body = (globalThis as unknown as { document: { body: { style: { display: string }; offsetHeight: number } } }).document.body;
-    body.style.display = 'none';
-    void body.offsetHeight;
-    body.style.display = '';
-  });
-  await shoot(page, name);
-}
-
 /** The page at both widths: a phone-sized picture, then the desktop one. */
 async function shootBoth(page: Page, name: string): Promise<void> {
   await page.setViewportSize(PHONE);
-  await shootLaidOut(page, name);
+  await shoot(page, name);
   await page.setViewportSize(DESKTOP);
-  await shootLaidOut(page, name);
+  await shoot(page, name);
 }
 
 /**
@@ -158,7 +147,7 @@ describeBrowser('the service hall day in the browser', () => {
       const phone = await tab(PHONE);
       await phone.goto(`/tickets/${token}`);
       await phone.getByText('您排第 1 位').waitFor();
-      await shootLaidOut(phone, 'hall-3-ticket-waiting');
+      await shoot(phone, 'hall-3-ticket-waiting');
 
       // A clerk signs in, opens a shift with a CNY 100 float and calls the next ticket.
       const clerk = await tab(DESKTOP);
@@ -177,7 +166,7 @@ describeBrowser('the service hall day in the browser', () => {
       expect(await board.evaluate(() => (globalThis as { boardNotReloaded?: boolean }).boardNotReloaded)).toBe(true);
       await shootBoth(board, 'hall-4-board-calling');
       await phone.getByText('请到 1 号窗口').waitFor({ timeout: 3_000 });
-      await shootLaidOut(phone, 'hall-5-ticket-called');
+      await shoot(phone, 'hall-5-ticket-called');
 
       // The renewal: the serial typed by a barcode scanner ends with Enter.
       await current.getByRole('button', { name: '开始办理' }).click();
@@ -261,7 +250,7 @@ describeBrowser('the service hall day in the browser', () => {
       // Joining from a phone before arriving, then its ticket page.
       await phone.goto(`/halls/${hall}/join`);
       await phone.getByRole('radio', { name: /业务咨询/ }).check();
-      await shootLaidOut(phone, 'hall-10-join');
+      await shoot(phone, 'hall-10-join');
       await phone.getByRole('button', { name: '取号', exact: true }).click();
       await phone.waitForURL(/\/tickets\/tt_/);
       await phone.getByText('C001').waitFor();

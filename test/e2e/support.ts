@@ -163,7 +163,15 @@ export async function openTab(context: BrowserContext): Promise<Tab> {
   return { page, pageErrors };
 }
 
-/** A full-page screenshot at artifacts/screenshots/<width>/<name>.png, once the fonts have loaded. */
+/** The little of the DOM `shoot` uses (the tests' tsconfig has no DOM library). */
+interface DomLike {
+  getElementById(id: string): unknown;
+  createElement(tag: 'style'): { id: string; textContent: string };
+  head: { append(node: unknown): void };
+  body: { offsetHeight: number };
+}
+
+/** A full-page screenshot at artifacts/screenshots/<width>/<name>.png, once the fonts have loaded and the text is shaped with them. */
 export async function shoot(page: Page, name: string): Promise<string> {
   await page.evaluate(async () => {
     // Typed by hand: the tests' tsconfig has no DOM library.
@@ -173,6 +181,17 @@ export async function shoot(page: Page, name: string): Promise<string> {
     // phone would simply use its system font.
     await Promise.all([fonts.load('16px "simkeep CJK"', '中文'), fonts.load('bold 16px "simkeep CJK"', '中文')]);
     await fonts.ready;
+    // This browser keeps the boxes of text whose font it looked up before the font arrived,
+    // for as long as the text's font description stays the same: change the description
+    // of everything (kerning off) once the font is in, and keep it so for this document.
+    const doc = (globalThis as unknown as { document: DomLike }).document;
+    if (!doc.getElementById('shoot-reshape')) {
+      const style = doc.createElement('style');
+      style.id = 'shoot-reshape';
+      style.textContent = '*{font-kerning:none!important}';
+      doc.head.append(style);
+    }
+    void doc.body.offsetHeight;
   });
   const width = page.viewportSize()?.width ?? 0;
   const file = path.join(SCREENSHOTS, String(width), `${name}.png`);
