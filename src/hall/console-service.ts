@@ -170,7 +170,7 @@ export class ConsoleService {
 
   async act(actor: HallActor, ticketId: string, action: SimpleAction) {
     const { layout } = await this.ticketContext(actor, ticketId);
-    return this.change(layout.hall.id, async (trx, now) => {
+    const acting = this.change(layout.hall.id, async (trx, now) => {
       const ticket = await lockTicket(trx, this.db.dialect, ticketId);
       const next = transition(ticket, action, layout.hall.max_recalls);
       if (!next.ok) throw stateInvalid(next.reason);
@@ -186,6 +186,10 @@ export class ConsoleService {
       await this.audit(trx, actor, layout, `ticket.${action}`, updated, now);
       const counter = layout.counters.find((c) => c.id === updated.counter_id);
       return { result: consoleTicketView(layout, updated), change: action === 'recall' && counter ? this.call(layout, updated, counter, true) : undefined };
+    });
+    // A no-show whose phone number joined the queue again meanwhile cannot also rejoin (hall_tickets_live_phone).
+    return acting.catch((error: unknown) => {
+      throw action === 'rejoin' && isUniqueViolation(error) ? stateInvalid('this phone number is in the queue again with another ticket') : error;
     });
   }
 

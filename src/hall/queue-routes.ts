@@ -72,10 +72,11 @@ export const queueRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
       schema: {
         tags,
         summary: 'Join the queue before arriving (web app or the hall’s QR code)',
-        description: 'With a phone number, an SMS is sent once when 3 people (or fewer) are ahead, and when the ticket is called.',
+        description:
+          'With a phone number, an SMS is sent once when 3 people (or fewer) are ahead, and when the ticket is called. A phone number holds one live ticket per hall: another join answers 409 `ticket_exists`.',
         params: HallParams,
         body: RemoteTicketBody,
-        response: { 201: TicketResponse, ...errors(400, 404) },
+        response: { 201: TicketResponse, ...errors(400, 404, 409) },
       },
     },
     async (request, reply) => reply.status(201).send(await queue.issue(request.params.hall, request.body, 'remote')),

@@ -5,6 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Db } from '../db/database.js';
+import { isUniqueViolation } from '../db/dialect.js';
 import type { TicketPriority, TicketSource } from '../db/hall-schema.js';
 import type { Database } from '../db/schema.js';
 import type { Clock } from '../shared/clock.js';
@@ -98,16 +99,27 @@ export class QueueService {
     const phone = request.phone === undefined ? null : parseMsisdn(request.phone);
     if (phone === undefined) throw new DomainError('invalid_request', 'phone: not a valid E.164 phone number (e.g. +8613800138000).', { fields: ['/phone'] });
     const now = this.clock.now();
-    const { ticket, announce } = await this.db.kysely.transaction().execute(async (trx) => {
-      const row = await insertTicket(trx, layout, service.id, { priority: request.priority ?? 'none', source, phone }, now);
-      // Joined already near the front: no "3 ahead" message later.
-      if (row.phone) {
-        if ((await countAhead(trx, row)) <= NEAR_AHEAD) {
+    const { ticket, announce } = await this.db.kysely
+      .transaction()
+      .execute(async (trx) => {
+        const row = await insertTicket(trx, layout, service.id, { priority: request.priority ?? 'none', source, phone }, now);
+        // Joined already near the front: no "3 ahead" message later.
+        if (row.phone && (await countAhead(trx, row)) <= NEAR_AHEAD) {
           await trx.updateTable('hall_tickets').set({ near_notified: 1 }).where('id', '=', row.id).execute();
         }
-      }
-      return { ticket: row, announce: await this.feed.within(trx, { hallId }) };
-    });
+        return { ticket: row, announce: await this.feed.within(trx, { hallId }) };
+      })
+      .catch((error: unknown) => {
+        // hall_tickets_live_phone: one live ticket per phone number and hall.
+        if (phone && isUniqueViolation(error)) {
+          throw new DomainError(
+            'ticket_exists',
+            'This phone number is already in this hall’s queue: follow the link of that ticket, or leave that queue first.',
+            { fields: ['/phone'] },
+          );
+        }
+        throw error;
+      });
     announce();
     return this.ticketView(layout, ticket);
   }

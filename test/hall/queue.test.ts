@@ -210,6 +210,36 @@ describe.each(DIALECTS)('the queue over HTTP (%s)', (dialect) => {
     expect((await callNext(f.counter1)).ticket).toBeNull();
   });
 
+  it('holds one live ticket per phone number and hall: a second join is refused until the first has left or been served', async () => {
+    await drain();
+    const phone = '+8613900139007';
+    const join = () => h.request({ method: 'POST', url: `/v1/halls/${f.hall}/remote-tickets`, payload: { service: 'enquiry', phone } });
+    const first = await join();
+    expect(first.status).toBe(201);
+    const again = await Promise.all([join(), join()]);
+    for (const r of again) {
+      expect(r.status).toBe(409);
+      expect(r.body.error.code).toBe('ticket_exists');
+      expect(r.raw).not.toContain(first.body.token);
+    }
+    // Another hall, or the kiosk (no phone), is not affected.
+    expect((await h.request({ method: 'POST', url: `/v1/halls/${f.otherHall}/remote-tickets`, payload: { service: 'renewal', phone } })).status).toBe(201);
+    // Called and marked a no-show: the number may join again, and the no-show then cannot rejoin.
+    const { ticket } = await callNext(f.counter1);
+    expect(ticket.number).toBe(first.body.number);
+    for (let i = 0; i < 2; i++) expect((await act(ticket.id, 'recall')).status).toBe(200);
+    expect((await act(ticket.id, 'no-show')).status).toBe(200);
+    const rejoined = await join();
+    expect(rejoined.status).toBe(201);
+    const refused = await act(ticket.id, 'rejoin');
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('ticket_state_invalid');
+    // Leaving the queue frees the number.
+    expect((await h.request({ method: 'POST', url: `/v1/tickets/${rejoined.body.token}/cancel` })).status).toBe(200);
+    expect((await join()).status).toBe(201);
+    await drain();
+  });
+
   it('never calls one ticket to two counters calling at the same moment', async () => {
     const clerk2 = await signIn(h, 'clerk2');
     const issued = new Set<string>();

@@ -5862,7 +5862,7 @@ export interface paths {
         put?: never;
         /**
          * Join the queue before arriving (web app or the hall’s QR code)
-         * @description With a phone number, an SMS is sent once when 3 people (or fewer) are ahead, and when the ticket is called.
+         * @description With a phone number, an SMS is sent once when 3 people (or fewer) are ahead, and when the ticket is called. A phone number holds one live ticket per hall: another join answers 409 `ticket_exists`.
          */
         post: {
             parameters: {
@@ -5952,6 +5952,24 @@ export interface paths {
                 };
                 /** @description Error */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };

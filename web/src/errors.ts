@@ -22,6 +22,7 @@ const KNOWN = new Set([
   'csrf_invalid',
   'ticket_state_invalid',
   'ticket_not_found',
+  'ticket_exists',
   'counter_closed',
   'shift_not_open',
   'shift_already_open',

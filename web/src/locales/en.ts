@@ -48,6 +48,7 @@ export const en: Shape<typeof zhCN> = {
     forbidden: 'You may not do this.',
     csrf_invalid: 'Your session has expired: reload the page and try again.',
     ticket_state_invalid: 'This ticket cannot do that now.',
+    ticket_exists: 'This phone number is already in this hall’s queue. Follow the link of that ticket, or leave that queue first.',
     ticket_not_found: 'This number was not found.',
     counter_closed: 'This counter is closed: a supervisor opens it.',
     shift_not_open: 'Open a shift first.',

@@ -38,6 +38,7 @@ export const zhCN = {
     forbidden: '您没有权限进行此操作。',
     csrf_invalid: '会话已失效，请刷新页面后重试。',
     ticket_state_invalid: '该号码当前不能进行此操作。',
+    ticket_exists: '该手机号已在本营业厅排队中。请通过那张号票的链接查看，或先取消那张号票。',
     ticket_not_found: '找不到这个号码。',
     counter_closed: '该窗口已关闭，需值班主管开放。',
     shift_not_open: '请先开班。',
