@@ -1,5 +1,6 @@
 /** Schemas of the hall's admin and staff routes (validation and the OpenAPI text). */
 import { Type } from 'typebox';
+import { WEEKDAYS } from './opening-hours.js';
 
 export const Id = (prefix: string, example: string) => Type.String({ minLength: 1, maxLength: 64, pattern: `^${prefix}_[A-Za-z0-9_-]+$`, examples: [example] });
 export const HallId = Id('hall', 'hall_01JD3Q8Z5X6V7W8Y9Z0A1B2C3D');
@@ -7,8 +8,8 @@ export const CounterId = Id('ctr', 'ctr_01JD3Q8Z5X6V7W8Y9Z0A1B2C3D');
 export const StaffId = Id('stf', 'stf_01JD3Q8Z5X6V7W8Y9Z0A1B2C3D');
 export const Role = Type.Union([Type.Literal('clerk'), Type.Literal('supervisor'), Type.Literal('operator_admin')]);
 const Text = (max: number, extra: object = {}) => Type.String({ minLength: 1, maxLength: max, pattern: '^[^\\u0000]*$', ...extra });
-const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-const Hhmm = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' });
+// 24:00 closes a day at its end (a day cannot open then: hoursProblem).
+const Hhmm = Type.String({ pattern: '^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$' });
 
 export const Names = Type.Object({ 'zh-CN': Text(100), en: Text(100) }, { additionalProperties: false });
 
@@ -19,7 +20,8 @@ export const HallBody = Type.Object(
     openingHours: Type.Optional(
       Type.Object(Object.fromEntries(WEEKDAYS.map((d) => [d, Type.Optional(Type.Array(Hhmm, { minItems: 2, maxItems: 2 }))])), {
         additionalProperties: false,
-        description: 'Opening and closing time per weekday, e.g. {"mon": ["09:00", "18:00"]}',
+        description:
+          'Opening and closing time per weekday in the hall’s zone, e.g. {"mon": ["09:00", "18:00"]} ("24:00" closes at the day’s end); no hours: always open. Remote joining is refused while the hall is closed.',
       }),
     ),
     timeZone: Type.Optional(Text(64, { description: "IANA zone; the operator's by default", examples: ['Asia/Shanghai'] })),

@@ -15,6 +15,7 @@ import { newId } from '../shared/ids.js';
 import { audit } from './audit.js';
 import { assertAdministers, type HallActor, type StaffPrincipal } from './hall-access.js';
 import { findHall, type HallLayouts, hallLayout, hallView, serviceOf } from './hall-repository.js';
+import { hoursProblem } from './opening-hours.js';
 import { hashPassword } from './staff-auth-service.js';
 
 export interface HallInput {
@@ -65,6 +66,8 @@ export class HallAdminService {
     assertAdministers(actor, operator.id);
     const timeZone = input.timeZone ?? operator.timeZone;
     if (!isValidTimeZone(timeZone)) throw invalid('/timeZone', `"${timeZone}" is not an IANA time zone.`);
+    const hoursWrong = hoursProblem(input.openingHours ?? {});
+    if (hoursWrong) throw invalid('/openingHours', `openingHours.${hoursWrong}`);
     const now = this.clock.now();
     const id = newId('hall');
     await this.db.kysely.transaction().execute(async (trx) => {

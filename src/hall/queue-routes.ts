@@ -73,7 +73,7 @@ export const queueRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
         tags,
         summary: 'Join the queue before arriving (web app or the hall’s QR code)',
         description:
-          'With a phone number, an SMS is sent once when 3 people (or fewer) are ahead, and when the ticket is called. A phone number holds one live ticket per hall: another join answers 409 `ticket_exists`.',
+          'With a phone number, an SMS is sent once when 3 people (or fewer) are ahead, and when the ticket is called. A phone number holds one live ticket per hall: another join answers 409 `ticket_exists`. While the hall is closed by its opening hours, 409 `hall_closed` with `details.opensAt`.',
         params: HallParams,
         body: RemoteTicketBody,
         response: { 201: TicketResponse, ...errors(400, 404, 409) },

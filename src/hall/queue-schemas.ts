@@ -66,6 +66,9 @@ export const KioskHallResponse = Type.Object({
   address: Type.String(),
   openingHours: Type.Record(Type.String(), Type.Array(Type.String())),
   timeZone: Type.String(),
+  open: Type.Boolean({ description: 'Open now by its opening hours (always, when it has none)' }),
+  opensAt: Nullable(Type.String({ description: 'While closed: when it opens next (ISO instant)' })),
+  closesAt: Nullable(Type.String({ description: 'While open: when it closes (ISO instant)' })),
   services: Type.Array(ServiceLoad),
 });
 

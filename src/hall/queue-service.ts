@@ -13,6 +13,7 @@ import { DomainError } from '../shared/errors.js';
 import { parseMsisdn } from '../shared/msisdn.js';
 import type { BoardFeed } from './board-feed.js';
 import { counterStatuses, type HallLayout, type HallLayouts, serviceOf, serviceView } from './hall-repository.js';
+import { type OpeningHours, openState } from './opening-hours.js';
 import { estimateWaitSeconds, NEAR_AHEAD, ticketDay, transition } from './queue-rules.js';
 import { countAhead, insertTicket, openCountersPerService, recentServiceSeconds, type TicketRow, waitingCounts } from './ticket-repository.js';
 
@@ -75,12 +76,14 @@ export class QueueService {
     const layout = await this.layouts.get(hallId);
     const loads = await this.loads(this.db.kysely, layout);
     const { hall } = layout;
+    const hours = JSON.parse(hall.opening_hours) as OpeningHours;
     return {
       id: hall.id,
       name: hall.name,
       address: hall.address,
-      openingHours: JSON.parse(hall.opening_hours) as Record<string, string[]>,
+      openingHours: hours as Record<string, string[]>,
       timeZone: hall.time_zone,
+      ...openState(hours, hall.time_zone, this.clock.now()),
       services: layout.services.map((s) => {
         const load = loads.get(s.id);
         return {
@@ -99,6 +102,15 @@ export class QueueService {
     const phone = request.phone === undefined ? null : parseMsisdn(request.phone);
     if (phone === undefined) throw new DomainError('invalid_request', 'phone: not a valid E.164 phone number (e.g. +8613800138000).', { fields: ['/phone'] });
     const now = this.clock.now();
+    // Joining from afar waits for opening time; the kiosk stands in the hall and serves whoever is there.
+    if (source === 'remote') {
+      const state = openState(JSON.parse(layout.hall.opening_hours) as OpeningHours, layout.hall.time_zone, now);
+      if (!state.open) {
+        throw new DomainError('hall_closed', `The hall is closed now${state.opensAt ? `; it opens at ${state.opensAt}` : ''}. Join once it is open.`, {
+          opensAt: state.opensAt,
+        });
+      }
+    }
     const { ticket, announce } = await this.db.kysely
       .transaction()
       .execute(async (trx) => {

@@ -6,6 +6,7 @@
  */
 import type { Services } from '../app.js';
 import type { HallActor } from '../hall/hall-access.js';
+import { WEEKDAYS } from '../hall/opening-hours.js';
 
 const SEEDER: HallActor = { kind: 'admin', principal: { tokenId: 'demo-seed', operatorId: null }, ip: '127.0.0.1' };
 const HALL_NAME = '示例营业厅 Demo hall';
@@ -34,7 +35,8 @@ export async function seedDemoHall(services: Services): Promise<DemoHall> {
   const hall = await hallAdmin.createHall(SEEDER, 'demo', {
     name: HALL_NAME,
     address: '示例路 1 号 1 Demo Road',
-    openingHours: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat'].map((day) => [day, ['09:00', '18:00']])),
+    // Open around the clock, so whoever tries the demo can join the queue remotely at any hour.
+    openingHours: Object.fromEntries(WEEKDAYS.map((day) => [day, ['00:00', '24:00']])),
   });
   await hallAdmin.createService(SEEDER, hall.id, {
     code: 'renewal',

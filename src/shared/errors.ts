@@ -49,6 +49,7 @@ export const errorStatus = {
   counter_closed: 409,
   ticket_state_invalid: 409,
   ticket_exists: 409,
+  hall_closed: 409,
   shift_not_open: 409,
   shift_already_open: 409,
   shift_not_pending: 409,

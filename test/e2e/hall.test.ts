@@ -30,18 +30,21 @@ const FAR_HALLS = [
   { name: '西端营业厅 Pago Pago hall', timeZone: 'Pacific/Pago_Pago' },
 ] as const;
 
+/** A POST of the admin API with the test's admin token; answers the created object. */
+async function adminPost(server: DemoServer, path: string, body: unknown): Promise<{ id: string }> {
+  const response = await fetch(`${server.url}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (response.status !== 201) throw new Error(`setup ${path}: ${response.status} ${text}`);
+  return JSON.parse(text) as { id: string };
+}
+
 /** Through the admin API, as an operator would: an operator admin and the far halls, each with a counter. */
 async function setUpOperatorAdmin(server: DemoServer): Promise<void> {
-  const admin = async (path: string, body: unknown) => {
-    const response = await fetch(`${server.url}${path}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    const text = await response.text();
-    if (response.status !== 201) throw new Error(`setup ${path}: ${response.status} ${text}`);
-    return JSON.parse(text) as { id: string };
-  };
+  const admin = (path: string, body: unknown) => adminPost(server, path, body);
   await admin('/v1/admin/operators/demo/staff', { ...OPERATOR_ADMIN, displayName: '刘总 Liu Yang', role: 'operator_admin' });
   for (const far of FAR_HALLS) {
     const hall = await admin('/v1/admin/operators/demo/halls', { name: far.name, address: '1 Far Road', timeZone: far.timeZone });
@@ -277,6 +280,36 @@ describeBrowser('the service hall day in the browser', () => {
       await server.stop();
     }
   }, 120_000);
+
+  test('a closed hall’s join page says when it opens, and offers no join until then', async () => {
+    const server = await startDemoServer({ SIMKEEP_ADMIN_TOKEN: ADMIN_TOKEN });
+    const context = await openProfile(browser, server, PHONE, 'zh-CN');
+    try {
+      // Open only on the weekday after tomorrow (in Shanghai): closed now, whatever the hour.
+      const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+      const inTwoDays = new Date(`${todayIn('Asia/Shanghai', new Date())}T12:00:00Z`);
+      inTwoDays.setUTCDate(inTwoDays.getUTCDate() + 2);
+      const day = weekdays[(inTwoDays.getUTCDay() + 6) % 7] as string;
+      const hall = await adminPost(server, '/v1/admin/operators/demo/halls', {
+        name: '夜间关闭营业厅 Office hours hall',
+        address: '2 Office Road',
+        timeZone: 'Asia/Shanghai',
+        openingHours: { [day]: ['09:00', '18:00'] },
+      });
+      await adminPost(server, `/v1/admin/halls/${hall.id}/services`, { code: 'renewal', name: { 'zh-CN': '续费保号', en: 'Renewal' }, ticketPrefix: 'A' });
+      const { page, pageErrors } = await openTab(context);
+      await page.goto(`/halls/${hall.id}/join`);
+      const notice = page.getByRole('status').filter({ hasText: '营业厅现在不在营业时间' });
+      await notice.waitFor();
+      expect(await visibleText(notice)).toMatch(/^营业厅现在不在营业时间，将于 .*09:00 开门。$/);
+      expect(await page.getByRole('button', { name: '取号', exact: true }).isDisabled()).toBe(true);
+      await shoot(page, 'hall-15-join-closed');
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await context.close();
+      await server.stop();
+    }
+  });
 
   test('an operator admin picks the hall in the console and on the statistics page; the dates are the hall’s own', async () => {
     const server = await startDemoServer({ SIMKEEP_ADMIN_TOKEN: ADMIN_TOKEN });

@@ -210,6 +210,37 @@ describe.each(DIALECTS)('the queue over HTTP (%s)', (dialect) => {
     expect((await callNext(f.counter1)).ticket).toBeNull();
   });
 
+  it('refuses remote joining while the hall is closed by its opening hours, says when it opens, and lets the kiosk serve', async () => {
+    // Weekdays 09:00–18:00 in Shanghai; the suite's clock is 23:50 or later there.
+    const hall = (
+      await h.admin('POST', '/v1/admin/operators/demo/halls', {
+        name: 'Office hours hall',
+        address: '3 Office Road',
+        openingHours: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, ['09:00', '18:00']])),
+        timeZone: 'Asia/Shanghai',
+      })
+    ).body;
+    await h.admin('POST', `/v1/admin/halls/${hall.id}/services`, { code: 'renewal', name: { 'zh-CN': '续费', en: 'Renewal' }, ticketPrefix: 'A' });
+    const saved = h.clock.now();
+    try {
+      h.clock.set('2026-11-26T14:00:00Z'); // Thursday 22:00 in Shanghai
+      const kiosk = (await h.request({ method: 'GET', url: `/v1/halls/${hall.id}` })).body;
+      expect(kiosk).toMatchObject({ open: false, opensAt: '2026-11-27T01:00:00Z', closesAt: null });
+      const join = await h.request({ method: 'POST', url: `/v1/halls/${hall.id}/remote-tickets`, payload: { service: 'renewal' } });
+      expect(join.status).toBe(409);
+      expect(join.body.error).toMatchObject({ code: 'hall_closed', details: { opensAt: '2026-11-27T01:00:00Z' } });
+      expect((await h.request({ method: 'POST', url: `/v1/halls/${hall.id}/tickets`, payload: { service: 'renewal' } })).status).toBe(201);
+      h.clock.set('2026-11-27T01:00:00Z'); // Friday 09:00
+      expect((await h.request({ method: 'GET', url: `/v1/halls/${hall.id}` })).body).toMatchObject({ open: true, closesAt: '2026-11-27T10:00:00Z' });
+      expect((await h.request({ method: 'POST', url: `/v1/halls/${hall.id}/remote-tickets`, payload: { service: 'renewal' } })).status).toBe(201);
+    } finally {
+      h.clock.set(saved.toISOString());
+    }
+    const wrong = await h.admin('POST', '/v1/admin/operators/demo/halls', { name: 'Backwards', address: 'x', openingHours: { sat: ['18:00', '09:00'] } });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error.message).toContain('openingHours.sat');
+  });
+
   it('holds one live ticket per phone number and hall: a second join is refused until the first has left or been served', async () => {
     await drain();
     const phone = '+8613900139007';

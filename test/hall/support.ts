@@ -31,7 +31,12 @@ export async function setUpHall(h: Harness): Promise<HallFixture> {
   await newPlan(h, { code: 'm3', months: 3, price: 2200, channels: ['counter'] });
   await newPlan(h, { code: 'y1', months: 12, price: 8800, channels: ['online'] });
   const hall = await ok(
-    h.admin('POST', '/v1/admin/operators/demo/halls', { name: 'Central hall', address: '1 Queen’s Road', openingHours: { mon: ['09:00', '18:00'] } }),
+    h.admin('POST', '/v1/admin/operators/demo/halls', {
+      name: 'Central hall',
+      address: '1 Queen’s Road',
+      // Open around the clock, so the suites may join remotely at any test time; opening hours have their own test.
+      openingHours: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, ['00:00', '24:00']])),
+    }),
   );
   await ok(h.admin('POST', `/v1/admin/halls/${hall.id}/services`, { code: 'renewal', name: { 'zh-CN': '续费', en: 'Renewal' }, ticketPrefix: 'A' }));
   await ok(

@@ -4753,7 +4753,7 @@ export interface paths {
                         /** @example 中环营业厅 Central hall */
                         name: string;
                         address: string;
-                        /** @description Opening and closing time per weekday, e.g. {"mon": ["09:00", "18:00"]} */
+                        /** @description Opening and closing time per weekday in the hall’s zone, e.g. {"mon": ["09:00", "18:00"]} ("24:00" closes at the day’s end); no hours: always open. Remote joining is refused while the hall is closed. */
                         openingHours?: {
                             mon?: string[];
                             tue?: string[];
@@ -5666,6 +5666,12 @@ export interface paths {
                                 [key: string]: string[];
                             };
                             timeZone: string;
+                            /** @description Open now by its opening hours (always, when it has none) */
+                            open: boolean;
+                            /** @description While closed: when it opens next (ISO instant) */
+                            opensAt: string | null;
+                            /** @description While open: when it closes (ISO instant) */
+                            closesAt: string | null;
                             services: {
                                 id: string;
                                 code: string;
@@ -5862,7 +5868,7 @@ export interface paths {
         put?: never;
         /**
          * Join the queue before arriving (web app or the hall’s QR code)
-         * @description With a phone number, an SMS is sent once when 3 people (or fewer) are ahead, and when the ticket is called. A phone number holds one live ticket per hall: another join answers 409 `ticket_exists`.
+         * @description With a phone number, an SMS is sent once when 3 people (or fewer) are ahead, and when the ticket is called. A phone number holds one live ticket per hall: another join answers 409 `ticket_exists`. While the hall is closed by its opening hours, 409 `hall_closed` with `details.opensAt`.
          */
         post: {
             parameters: {

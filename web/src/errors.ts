@@ -23,6 +23,7 @@ const KNOWN = new Set([
   'ticket_state_invalid',
   'ticket_not_found',
   'ticket_exists',
+  'hall_closed',
   'counter_closed',
   'shift_not_open',
   'shift_already_open',

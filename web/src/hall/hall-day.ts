@@ -10,3 +10,8 @@ export function hallToday(timeZone: string, now: Date): string {
   const part = (type: 'year' | 'month' | 'day') => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('year').padStart(4, '0')}-${part('month')}-${part('day')}`;
 }
+
+/** When a closed hall opens, in its own zone and the reader’s language: "Mon 09:00", "周一09:00". */
+export function openingWords(instant: string, timeZone: string, language: string): string {
+  return new Intl.DateTimeFormat(language, { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(instant));
+}

@@ -7,6 +7,7 @@ import { explain } from '../errors.js';
 import { TextField } from '../field.js';
 import { msisdnProblem, normaliseMsisdn } from '../validation.js';
 import { type KioskHall, localName, waitWords } from './hall-api.js';
+import { openingWords } from './hall-day.js';
 
 export function JoinPage({ hallId }: { hallId: string }) {
   const { t, i18n } = useTranslation();
@@ -51,6 +52,11 @@ export function JoinPage({ hallId }: { hallId: string }) {
       <h1 id="join-heading">{t('hall.join.heading')}</h1>
       {hall && <p className="muted">{hall.name}</p>}
       <p>{t('hall.join.intro')}</p>
+      {hall && !hall.open && (
+        <p className="alert" role="status">
+          {hall.opensAt ? t('hall.join.closed', { when: openingWords(hall.opensAt, hall.timeZone, i18n.language) }) : t('hall.join.closedNoHours')}
+        </p>
+      )}
       <form onSubmit={join} noValidate>
         <fieldset className="plans">
           <legend>{t('hall.join.service')}</legend>
@@ -78,7 +84,7 @@ export function JoinPage({ hallId }: { hallId: string }) {
             {error}
           </p>
         )}
-        <button type="submit" className="primary" disabled={busy || !service}>
+        <button type="submit" className="primary" disabled={busy || !service || hall?.open === false}>
           {t('hall.join.submit')}
         </button>
       </form>

@@ -48,6 +48,7 @@ export const en: Shape<typeof zhCN> = {
     forbidden: 'You may not do this.',
     csrf_invalid: 'Your session has expired: reload the page and try again.',
     ticket_state_invalid: 'This ticket cannot do that now.',
+    hall_closed: 'This hall is closed now. You can join the queue once it opens.',
     ticket_exists: 'This phone number is already in this hall’s queue. Follow the link of that ticket, or leave that queue first.',
     ticket_not_found: 'This number was not found.',
     counter_closed: 'This counter is closed: a supervisor opens it.',
@@ -219,6 +220,8 @@ export const en: Shape<typeof zhCN> = {
       phone: 'Phone number (optional)',
       phoneHint: 'For a text when 3 people are ahead and when you are called',
       submit: 'Join',
+      closed: 'The hall is closed now. It opens {{when}}.',
+      closedNoHours: 'The hall is closed now.',
     },
     board: {
       calling: 'Now calling',

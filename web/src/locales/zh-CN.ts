@@ -38,6 +38,7 @@ export const zhCN = {
     forbidden: '您没有权限进行此操作。',
     csrf_invalid: '会话已失效，请刷新页面后重试。',
     ticket_state_invalid: '该号码当前不能进行此操作。',
+    hall_closed: '营业厅现在不在营业时间，营业后即可排队。',
     ticket_exists: '该手机号已在本营业厅排队中。请通过那张号票的链接查看，或先取消那张号票。',
     ticket_not_found: '找不到这个号码。',
     counter_closed: '该窗口已关闭，需值班主管开放。',
@@ -208,6 +209,8 @@ export const zhCN = {
       phone: '手机号码（可选）',
       phoneHint: '前面还剩 3 人和叫到您时发短信提醒',
       submit: '取号',
+      closed: '营业厅现在不在营业时间，将于 {{when}} 开门。',
+      closedNoHours: '营业厅现在不在营业时间。',
     },
     board: {
       calling: '正在叫号',
