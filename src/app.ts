@@ -135,7 +135,7 @@ export async function createServices(db: Db, config: Config, clock: Clock = syst
   });
   const boardFeed = new BoardFeed(db);
   const layouts = new HallLayouts(db.kysely);
-  const queue = new QueueService(db, clock, boardFeed, config.publicUrl, layouts);
+  const queue = new QueueService(db, clock, boardFeed, config.publicUrl, layouts, probes);
   const paymentProviders = new PaymentProviderStore(db, clock);
   const payments = new PaymentService(db, catalog, clock, secrets.sandboxSecret, events);
   const renewal = new RenewalService(db, catalog, probes, clock, config.orderTtlMinutes, config.sandboxEnabled ? ['sandbox'] : [], events, paymentProviders);

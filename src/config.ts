@@ -11,6 +11,8 @@ export interface LookupLimits {
   perIp: number;
   /** Window over which failures are counted, and the length of the lockout, in minutes. */
   windowMinutes: number;
+  /** Remote queue joins allowed per hall and client IP within the same window. */
+  joinsPerIp: number;
 }
 
 export interface Config {
@@ -106,6 +108,7 @@ export function loadConfig(env: Env = process.env): Config {
       perMsisdn: int('SIMKEEP_LOOKUP_MAX_PER_MSISDN', 5, 1, 1_000_000),
       perIp: int('SIMKEEP_LOOKUP_MAX_PER_IP', 30, 1, 1_000_000),
       windowMinutes: int('SIMKEEP_LOOKUP_WINDOW_MINUTES', 15, 1, 24 * 60),
+      joinsPerIp: int('SIMKEEP_JOIN_MAX_PER_IP', 20, 1, 1_000_000),
     },
     logLevel,
     trustProxy: flag('SIMKEEP_TRUST_PROXY', false),

@@ -97,6 +97,29 @@ export class ProbeGuard {
       .execute();
   }
 
+  /**
+   * Admits one remote queue join to the hall from the IP, or answers `too_many_attempts`
+   * once the IP made `joinsPerIp` of them within the window (a script filling a queue with
+   * made-up tickets). Joins are counted per hall, since many customers may share an address
+   * (a carrier's NAT); they are logged beside the failures and pruned with them.
+   */
+  async admitJoin(hallId: string, ip: string): Promise<void> {
+    const now = this.clock.now();
+    const since = new Date(now.getTime() - this.windowMs).toISOString();
+    const subject = `join:${hallId}:${ip}`;
+    const row = await this.db.kysely
+      .selectFrom('probe_failures')
+      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('at').as('first')])
+      .where('subject', '=', subject)
+      .where('at', '>', since)
+      .executeTakeFirstOrThrow();
+    this.assertAllowed(Number(row.n), row.first, this.limits.joinsPerIp, now.getTime());
+    await this.db.kysely
+      .insertInto('probe_failures')
+      .values({ id: newId('pf'), subject, at: now.toISOString() })
+      .execute();
+  }
+
   /** Forgets failures older than the window. */
   async prune(): Promise<number> {
     const before = new Date(this.clock.now().getTime() - this.windowMs).toISOString();

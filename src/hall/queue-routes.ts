@@ -63,7 +63,7 @@ export const queueRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
         response: { 201: TicketResponse, ...errors(400, 404) },
       },
     },
-    async (request, reply) => reply.status(201).send(await queue.issue(request.params.hall, request.body, 'kiosk')),
+    async (request, reply) => reply.status(201).send(await queue.issue(request.params.hall, request.body, 'kiosk', request.ip)),
   );
 
   app.post(
@@ -73,13 +73,13 @@ export const queueRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
         tags,
         summary: 'Join the queue before arriving (web app or the hall’s QR code)',
         description:
-          'With a phone number, an SMS is sent once when 3 people (or fewer) are ahead, and when the ticket is called. A phone number holds one live ticket per hall: another join answers 409 `ticket_exists`. While the hall is closed by its opening hours, 409 `hall_closed` with `details.opensAt`.',
+          'With a phone number, an SMS is sent once when 3 people (or fewer) are ahead, and when the ticket is called. A phone number holds one live ticket per hall: another join answers 409 `ticket_exists`. While the hall is closed by its opening hours, 409 `hall_closed` with `details.opensAt`. One client address may join one hall `SIMKEEP_JOIN_MAX_PER_IP` times within the anti-probing window (429 `too_many_attempts`).',
         params: HallParams,
         body: RemoteTicketBody,
-        response: { 201: TicketResponse, ...errors(400, 404, 409) },
+        response: { 201: TicketResponse, ...errors(400, 404, 409, 429) },
       },
     },
-    async (request, reply) => reply.status(201).send(await queue.issue(request.params.hall, request.body, 'remote')),
+    async (request, reply) => reply.status(201).send(await queue.issue(request.params.hall, request.body, 'remote', request.ip)),
   );
 
   app.get(

@@ -8,6 +8,7 @@ import type { Db } from '../db/database.js';
 import { isUniqueViolation } from '../db/dialect.js';
 import type { TicketPriority, TicketSource } from '../db/hall-schema.js';
 import type { Database } from '../db/schema.js';
+import type { ProbeGuard } from '../guard/probe-guard.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import { parseMsisdn } from '../shared/msisdn.js';
@@ -39,6 +40,7 @@ export class QueueService {
     private readonly feed: BoardFeed,
     private readonly publicUrl: string,
     readonly layouts: HallLayouts,
+    private readonly probes: ProbeGuard,
   ) {}
 
   /**
@@ -96,7 +98,7 @@ export class QueueService {
     };
   }
 
-  async issue(hallId: string, request: IssueRequest, source: TicketSource) {
+  async issue(hallId: string, request: IssueRequest, source: TicketSource, ip: string) {
     const layout = await this.layouts.get(hallId);
     const service = serviceOf(layout, request.service);
     const phone = request.phone === undefined ? null : parseMsisdn(request.phone);
@@ -110,6 +112,7 @@ export class QueueService {
           opensAt: state.opensAt,
         });
       }
+      await this.probes.admitJoin(layout.hall.id, ip);
     }
     const { ticket, announce } = await this.db.kysely
       .transaction()

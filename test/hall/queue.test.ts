@@ -241,6 +241,26 @@ describe.each(DIALECTS)('the queue over HTTP (%s)', (dialect) => {
     expect(wrong.body.error.message).toContain('openingHours.sat');
   });
 
+  it('lets one client address join a hall remotely 20 times within the window, then answers 429 until the window passes', async () => {
+    const hall = (await h.admin('POST', '/v1/admin/operators/demo/halls', { name: 'Busy hall', address: '5 Busy Road' })).body;
+    await h.admin('POST', `/v1/admin/halls/${hall.id}/services`, { code: 'renewal', name: { 'zh-CN': '续费', en: 'Renewal' }, ticketPrefix: 'A' });
+    const join = (hallId: string, remoteAddress = '203.0.113.7') =>
+      h.request({ method: 'POST', url: `/v1/halls/${hallId}/remote-tickets`, payload: { service: 'renewal' }, remoteAddress });
+    for (let i = 0; i < 20; i++) expect((await join(hall.id)).status).toBe(201);
+    const refused = await join(hall.id);
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.code).toBe('too_many_attempts');
+    expect(refused.body.error.details.retryAfter).toBeGreaterThan(0);
+    // Another address, another hall, and the kiosk are not held back.
+    expect((await join(hall.id, '198.51.100.9')).status).toBe(201);
+    expect((await join(f.otherHall)).status).toBe(201);
+    expect(
+      (await h.request({ method: 'POST', url: `/v1/halls/${hall.id}/tickets`, payload: { service: 'renewal' }, remoteAddress: '203.0.113.7' })).status,
+    ).toBe(201);
+    h.clock.advance(15 * 60_000 + 1000);
+    expect((await join(hall.id)).status).toBe(201);
+  });
+
   it('holds one live ticket per phone number and hall: a second join is refused until the first has left or been served', async () => {
     await drain();
     const phone = '+8613900139007';

@@ -11,7 +11,7 @@ describe('configuration', () => {
       databasePoolSize: 10,
       publicUrl: 'http://localhost:3000',
       orderTtlMinutes: 30,
-      lookupLimits: { perMsisdn: 5, perIp: 30, windowMinutes: 15 },
+      lookupLimits: { perMsisdn: 5, perIp: 30, windowMinutes: 15, joinsPerIp: 20 },
       sandboxEnabled: true,
       trustProxy: false,
     });

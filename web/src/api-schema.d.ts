@@ -5868,7 +5868,7 @@ export interface paths {
         put?: never;
         /**
          * Join the queue before arriving (web app or the hall’s QR code)
-         * @description With a phone number, an SMS is sent once when 3 people (or fewer) are ahead, and when the ticket is called. A phone number holds one live ticket per hall: another join answers 409 `ticket_exists`. While the hall is closed by its opening hours, 409 `hall_closed` with `details.opensAt`.
+         * @description With a phone number, an SMS is sent once when 3 people (or fewer) are ahead, and when the ticket is called. A phone number holds one live ticket per hall: another join answers 409 `ticket_exists`. While the hall is closed by its opening hours, 409 `hall_closed` with `details.opensAt`. One client address may join one hall `SIMKEEP_JOIN_MAX_PER_IP` times within the anti-probing window (429 `too_many_attempts`).
          */
         post: {
             parameters: {
@@ -5976,6 +5976,24 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
