@@ -9,8 +9,8 @@ import { skipLocked } from '../db/dialect.js';
 import type { Database } from '../db/schema.js';
 import { enqueueMessage } from '../notify/outbox.js';
 import type { HallRow } from './hall-repository.js';
-import { NEAR_AHEAD, peopleAhead } from './queue-rules.js';
-import { type TicketRow, toQueued, waitingTickets } from './ticket-repository.js';
+import { NEAR_AHEAD } from './queue-rules.js';
+import { type TicketRow, waitingInOrder } from './ticket-repository.js';
 
 export const HALL_MESSAGE_KIND = 'message';
 
@@ -38,13 +38,20 @@ export async function noticeCalled(trx: Kysely<Database>, hall: HallRow, ticket:
  * never wait on each other; a ticket skipped here is told by the next change.
  */
 export async function noticeNear(trx: Kysely<Database>, dialect: DialectName, hall: HallRow, serviceIds: readonly string[], now: Date): Promise<void> {
-  const waiting = await waitingTickets(trx, hall.id, serviceIds);
-  const queued = waiting.map(toQueued);
+  // Per service, only its first NEAR_AHEAD + 1 waiting tickets can be near the front.
+  const fronts = await Promise.all(
+    serviceIds.map((id) =>
+      waitingInOrder(trx, hall.id, [id])
+        .selectAll()
+        .limit(NEAR_AHEAD + 1)
+        .execute(),
+    ),
+  );
   const near = new Map<string, { ticket: TicketRow; ahead: number }>();
-  for (const ticket of waiting) {
-    if (!ticket.phone || ticket.near_notified === 1) continue;
-    const ahead = peopleAhead(queued, toQueued(ticket));
-    if (ahead <= NEAR_AHEAD) near.set(ticket.id, { ticket, ahead });
+  for (const front of fronts) {
+    front.forEach((ticket, ahead) => {
+      if (ticket.phone && ticket.near_notified === 0) near.set(ticket.id, { ticket, ahead });
+    });
   }
   if (near.size === 0) return;
   const unclaimed = skipLocked(

@@ -32,13 +32,6 @@ export function toQueued(t: TicketRow): QueuedTicket {
   return { id: t.id, serviceId: t.service_id, priority: t.priority, queuedAt: t.queued_at, targetCounterId: t.target_counter_id, sequence: t.sequence };
 }
 
-/** The waiting tickets of the hall (of some services only, when given). */
-export function waitingTickets(db: Kysely<Database>, hallId: string, serviceIds?: readonly string[]): Promise<TicketRow[]> {
-  let q = db.selectFrom('hall_tickets').selectAll().where('hall_id', '=', hallId).where('status', '=', 'waiting');
-  if (serviceIds) q = q.where('service_id', 'in', serviceIds.length > 0 ? [...serviceIds] : ['']);
-  return q.execute();
-}
-
 /** The ticket, locked for the rest of the transaction (PostgreSQL; SQLite's writers are serial). */
 export async function lockTicket(trx: Kysely<Database>, dialect: DialectName, id: string): Promise<TicketRow> {
   const row = await forUpdate(dialect, trx.selectFrom('hall_tickets').selectAll().where('id', '=', id)).executeTakeFirst();
@@ -47,20 +40,24 @@ export async function lockTicket(trx: Kysely<Database>, dialect: DialectName, id
 }
 
 /**
- * The waiting tickets a counter may call, in the order it calls them: priority tickets
- * first, then by place in the queue (`compareQueued`, which the tests hold this to).
+ * The hall's waiting tickets of the services in the order counters call them: priority
+ * tickets first, then by place in the queue (`compareQueued`, which the tests hold this to).
  */
-export function callableBy(db: Kysely<Database>, hallId: string, counterId: string, serviceIds: readonly string[]) {
+export function waitingInOrder(db: Kysely<Database>, hallId: string, serviceIds: readonly string[]) {
   return db
     .selectFrom('hall_tickets')
     .where('hall_id', '=', hallId)
     .where('status', '=', 'waiting')
     .where('service_id', 'in', serviceIds.length > 0 ? [...serviceIds] : [''])
-    .where((eb) => eb.or([eb('target_counter_id', 'is', null), eb('target_counter_id', '=', counterId)]))
     .orderBy((eb) => eb.case().when('priority', '=', 'none').then(1).else(0).end())
     .orderBy('queued_at')
     .orderBy('sequence')
     .orderBy('id');
+}
+
+/** The waiting tickets a counter may call, in the order it calls them. */
+export function callableBy(db: Kysely<Database>, hallId: string, counterId: string, serviceIds: readonly string[]) {
+  return waitingInOrder(db, hallId, serviceIds).where((eb) => eb.or([eb('target_counter_id', 'is', null), eb('target_counter_id', '=', counterId)]));
 }
 
 /**
