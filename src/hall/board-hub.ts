@@ -42,11 +42,13 @@ export class BoardHub<B> {
    * the function that stops it; throws (watching nothing) when the first read fails.
    */
   async watch(hallId: string, watcher: BoardWatcher<B>): Promise<() => void> {
-    const hall = await this.hall(hallId);
-    const heard = hall.changes;
+    // Counted as joining before any await, so a last watcher leaving meanwhile keeps the hall.
+    const hall = this.hall(hallId);
     hall.joining++;
+    const heard = hall.changes;
     let first: B;
     try {
+      await hall.unsubscribe;
       first = await this.read(hallId);
     } catch (error) {
       hall.joining--;
@@ -61,7 +63,7 @@ export class BoardHub<B> {
     return () => void this.leave(hallId, hall, watcher);
   }
 
-  private async hall(hallId: string): Promise<Hall<B>> {
+  private hall(hallId: string): Hall<B> {
     let hall = this.halls.get(hallId);
     if (!hall) {
       const created: Hall<B> = {
@@ -82,7 +84,6 @@ export class BoardHub<B> {
       this.halls.set(hallId, created);
       hall = created;
     }
-    await hall.unsubscribe;
     return hall;
   }
 
