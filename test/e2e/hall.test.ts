@@ -281,7 +281,7 @@ describeBrowser('the service hall day in the browser', () => {
     }
   }, 120_000);
 
-  test('a closed hall’s join page says when it opens, and offers no join until then', async () => {
+  test('a closed hall’s join page says when it opens and offers no join; its kiosk still issues, and a priority ticket’s page says so', async () => {
     const server = await startDemoServer({ SIMKEEP_ADMIN_TOKEN: ADMIN_TOKEN });
     const context = await openProfile(browser, server, PHONE, 'zh-CN');
     try {
@@ -304,6 +304,18 @@ describeBrowser('the service hall day in the browser', () => {
       expect(await visibleText(notice)).toMatch(/^营业厅现在不在营业时间，将于 .*09:00 开门。$/);
       expect(await page.getByRole('button', { name: '取号', exact: true }).isDisabled()).toBe(true);
       await shoot(page, 'hall-15-join-closed');
+
+      // The kiosk inside still issues; a priority ticket's phone page says which priority it has.
+      const response = await fetch(`${server.url}/v1/halls/${hall.id}/tickets`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ service: 'renewal', priority: 'elderly' }),
+      });
+      expect(response.status).toBe(201);
+      const { token } = (await response.json()) as { token: string };
+      await page.goto(`/tickets/${token}`);
+      await page.getByText('优先号：老年人').waitFor();
+      await shoot(page, 'hall-16-ticket-priority');
       expect(pageErrors).toEqual([]);
     } finally {
       await context.close();

@@ -49,6 +49,7 @@ export function TicketPage({ token }: { token: string }) {
       <p className="ticket-hall">{ticket.hall.name}</p>
       <p className="ticket-number">{ticket.number}</p>
       <p className="ticket-service">{localName(ticket.service.name, i18n.language)}</p>
+      {ticket.priority !== 'none' && <p className="ticket-priority">{t('hall.kiosk.priorityTicket', { kind: t(`hall.priorities.${ticket.priority}`) })}</p>}
       <div role="status" aria-live="assertive" aria-atomic="true">
         <TicketState ticket={ticket} />
       </div>
