@@ -119,7 +119,7 @@ export class ConsoleService {
   async callNext(actor: HallActor, counterId: string) {
     const { staff, layout, counter } = await this.counterContext(actor, counterId);
     if (counter.status !== 'open') throw new DomainError('counter_closed', 'This counter is closed: a supervisor opens it first.');
-    // Nobody waiting for this counter: answer without taking the hall's queue lock.
+    // Nobody waiting for this counter: answer from one read, without a transaction.
     if (!(await anyWaitingFor(this.db.kysely, layout.hall.id, counterId, counter.serviceIds))) {
       const current = await currentAtCounter(this.db.kysely, counterId);
       if (current) throw stateInvalid(`finish ${current.number} (or mark it a no-show) first`);

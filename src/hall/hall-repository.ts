@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { HallCounterTable, HallServiceTable, HallTable } from '../db/hall-schema.js';
 import type { Database } from '../db/schema.js';
 import { DomainError } from '../shared/errors.js';
+import type { OpeningHours } from './opening-hours.js';
 
 export type HallRow = HallTable;
 export type ServiceRow = HallServiceTable;
@@ -13,6 +14,8 @@ export type CounterRow = HallCounterTable & { serviceIds: string[] };
 
 export interface HallLayout {
   hall: HallRow;
+  /** `hall.opening_hours`, parsed once per (cached) layout. */
+  openingHours: OpeningHours;
   services: ServiceRow[];
   counters: CounterRow[];
 }
@@ -43,6 +46,7 @@ export async function hallLayout(db: Kysely<Database>, id: string): Promise<Hall
     .execute();
   return {
     hall,
+    openingHours: JSON.parse(hall.opening_hours) as OpeningHours,
     services,
     counters: counters.map((c) => ({ ...c, serviceIds: links.filter((l) => l.counter_id === c.id).map((l) => l.service_id) })),
   };
@@ -93,7 +97,7 @@ export function hallView(layout: HallLayout, operatorCode: string) {
     operator: operatorCode,
     name: hall.name,
     address: hall.address,
-    openingHours: JSON.parse(hall.opening_hours) as Record<string, string[]>,
+    openingHours: layout.openingHours as Record<string, string[]>,
     timeZone: hall.time_zone,
     maxRecalls: hall.max_recalls,
     services: services.map(serviceView),

@@ -34,9 +34,8 @@ export function hoursProblem(hours: OpeningHours): string | undefined {
 
 /** The instant of a local date and time in the zone (a time inside a DST gap moves forward, as clocks do). */
 function instantAt(date: Temporal.PlainDate, hhmm: string, timeZone: string): string {
-  const midnight = date.toZonedDateTime({ timeZone });
-  if (hhmm === '24:00') return date.add({ days: 1 }).toZonedDateTime({ timeZone }).toInstant().toString();
-  return midnight.withPlainTime(Temporal.PlainTime.from(hhmm)).toInstant().toString();
+  const at = hhmm === '24:00' ? date.add({ days: 1 }).toZonedDateTime({ timeZone }) : date.toZonedDateTime({ timeZone, plainTime: hhmm });
+  return at.toInstant().toString();
 }
 
 export function openState(hours: OpeningHours, timeZone: string, now: Date): OpenState {

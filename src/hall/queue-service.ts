@@ -14,7 +14,7 @@ import { DomainError } from '../shared/errors.js';
 import { parseMsisdn } from '../shared/msisdn.js';
 import type { BoardFeed } from './board-feed.js';
 import { counterStatuses, type HallLayout, type HallLayouts, serviceOf, serviceView } from './hall-repository.js';
-import { type OpeningHours, openState } from './opening-hours.js';
+import { openState } from './opening-hours.js';
 import { estimateWaitSeconds, NEAR_AHEAD, ticketDay, transition } from './queue-rules.js';
 import { countAhead, insertTicket, openCountersPerService, recentServiceSeconds, type TicketRow, waitingCounts } from './ticket-repository.js';
 
@@ -78,14 +78,13 @@ export class QueueService {
     const layout = await this.layouts.get(hallId);
     const loads = await this.loads(this.db.kysely, layout);
     const { hall } = layout;
-    const hours = JSON.parse(hall.opening_hours) as OpeningHours;
     return {
       id: hall.id,
       name: hall.name,
       address: hall.address,
-      openingHours: hours as Record<string, string[]>,
+      openingHours: layout.openingHours as Record<string, string[]>,
       timeZone: hall.time_zone,
-      ...openState(hours, hall.time_zone, this.clock.now()),
+      ...openState(layout.openingHours, hall.time_zone, this.clock.now()),
       services: layout.services.map((s) => {
         const load = loads.get(s.id);
         return {
@@ -106,7 +105,7 @@ export class QueueService {
     const now = this.clock.now();
     // Joining from afar waits for opening time; the kiosk stands in the hall and serves whoever is there.
     if (source === 'remote') {
-      const state = openState(JSON.parse(layout.hall.opening_hours) as OpeningHours, layout.hall.time_zone, now);
+      const state = openState(layout.openingHours, layout.hall.time_zone, now);
       if (!state.open) {
         throw new DomainError('hall_closed', `The hall is closed now${state.opensAt ? `; it opens at ${state.opensAt}` : ''}. Join once it is open.`, {
           opensAt: state.opensAt,
@@ -170,9 +169,8 @@ export class QueueService {
     let estimatedWaitSeconds: number | null = null;
     if (ticket.status === 'waiting') {
       const [loads, before] = await Promise.all([this.loads(this.db.kysely, layout, service.id), countAhead(this.db.kysely, ticket)]);
-      const load = loads.get(service.id);
       ahead = before;
-      estimatedWaitSeconds = load?.estimate(ahead) ?? null;
+      estimatedWaitSeconds = loads.get(service.id)?.estimate(before) ?? null;
     }
     return {
       token: ticket.token,

@@ -2,7 +2,7 @@
  * Tickets in the database: the daily sequence, the waiting queue of a hall's services, the
  * recent service times the wait estimate needs, and the open counters serving each service.
  */
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { DialectName } from '../db/database.js';
 import { forUpdate, skipLocked } from '../db/dialect.js';
 import type { HallTicketTable, TicketPriority, TicketSource } from '../db/hall-schema.js';
@@ -39,6 +39,9 @@ export async function lockTicket(trx: Kysely<Database>, dialect: DialectName, id
   return row;
 }
 
+/** A ticket's class in the calling order: 0 for a priority ticket, 1 for the others. */
+const priorityRank = (eb: ExpressionBuilder<Database, 'hall_tickets'>) => eb.case().when('priority', '=', 'none').then(1).else(0).end();
+
 /**
  * The hall's waiting tickets of the services in the order counters call them: priority
  * tickets first, then by place in the queue (`compareQueued`, which the tests hold this to).
@@ -49,7 +52,7 @@ export function waitingInOrder(db: Kysely<Database>, hallId: string, serviceIds:
     .where('hall_id', '=', hallId)
     .where('status', '=', 'waiting')
     .where('service_id', 'in', serviceIds.length > 0 ? [...serviceIds] : [''])
-    .orderBy((eb) => eb.case().when('priority', '=', 'none').then(1).else(0).end())
+    .orderBy(priorityRank)
     .orderBy('queued_at')
     .orderBy('sequence')
     .orderBy('id');
@@ -115,7 +118,7 @@ export async function countAhead(db: Kysely<Database>, ticket: TicketRow): Promi
     .where('service_id', '=', ticket.service_id)
     .where('id', '!=', ticket.id)
     .where((eb) => {
-      const rank = eb.case().when('priority', '=', 'none').then(1).else(0).end();
+      const rank = priorityRank(eb);
       const mine = ticket.priority === 'none' ? 1 : 0;
       return eb.or([
         eb(rank, '<', mine),
