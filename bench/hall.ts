@@ -17,19 +17,21 @@ interface Session {
   csrf: string;
 }
 
-/** The server's own time for the last answer read by `post` (its Server-Timing header), ms. */
-let lastServerMs = 0;
-
-async function post(base: string, url: string, body: unknown, headers: Record<string, string>): Promise<any> {
+/** A POST's answer, and the server's own time for it (its Server-Timing header), ms. */
+async function send(base: string, url: string, body: unknown, headers: Record<string, string>): Promise<{ answer: any; serverMs: number }> {
   const response = await fetch(`${base}${url}`, {
     method: 'POST',
     headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  lastServerMs = Number(/dur=([\d.]+)/.exec(response.headers.get('server-timing') ?? '')?.[1] ?? Number.NaN);
+  const serverMs = Number(/dur=([\d.]+)/.exec(response.headers.get('server-timing') ?? '')?.[1] ?? Number.NaN);
   const text = await response.text();
   if (response.status >= 300) throw new Error(`${url}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
+  return { answer: text ? JSON.parse(text) : undefined, serverMs };
+}
+
+async function post(base: string, url: string, body: unknown, headers: Record<string, string>): Promise<any> {
+  return (await send(base, url, body, headers)).answer;
 }
 
 /** A hall with one service, `counters` open counters and a clerk with an open shift at each. */
@@ -117,12 +119,12 @@ export async function queueLatency(base: string, hall: string, clerks: { session
   const call: number[] = [];
   const server = { issue: [] as number[], call: [] as number[] };
   const deadline = performance.now() + seconds * 1000;
-  const timed = async <T>(into: number[], serverSide: number[], run: () => Promise<T>): Promise<T> => {
+  const timed = async (into: number[], serverSide: number[], run: () => ReturnType<typeof send>): Promise<any> => {
     const started = performance.now();
-    const result = await run();
+    const { answer, serverMs } = await run();
     into.push(performance.now() - started);
-    serverSide.push(lastServerMs);
-    return result;
+    serverSide.push(serverMs);
+    return answer;
   };
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   const boards = Array.from({ length: pace.boards }, () => new AbortController());
@@ -145,7 +147,7 @@ export async function queueLatency(base: string, hall: string, clerks: { session
     }),
   );
   for (let i = 0; i < clerks.length * 2; i++) await post(base, `/v1/halls/${hall}/tickets`, { service: 'renewal' }, {});
-  const take = () => timed(issue, server.issue, () => post(base, `/v1/halls/${hall}/tickets`, { service: 'renewal' }, {}));
+  const take = () => timed(issue, server.issue, () => send(base, `/v1/halls/${hall}/tickets`, { service: 'renewal' }, {}));
   const kiosks = async () => {
     const rate = pace.arrivalsPerSecond;
     if (rate === undefined) {
@@ -168,7 +170,7 @@ export async function queueLatency(base: string, hall: string, clerks: { session
     await sleep(Math.random() * high);
     while (performance.now() < deadline) {
       const { ticket } = await timed(call, server.call, () =>
-        post(base, `/v1/console/counters/${clerk.counter}/call-next`, undefined, staffHeaders(clerk.session)),
+        send(base, `/v1/console/counters/${clerk.counter}/call-next`, undefined, staffHeaders(clerk.session)),
       );
       await sleep(ticket ? low + Math.random() * (high - low) : 200);
       if (ticket) await post(base, `/v1/console/tickets/${ticket.id}/finish`, undefined, staffHeaders(clerk.session));
