@@ -24,3 +24,13 @@ export function TextField({
     </div>
   );
 }
+
+/** A problem the page must announce at once (an API error in words), or nothing. */
+export function Alert({ message }: { message: string | undefined }) {
+  if (!message) return null;
+  return (
+    <p className="alert" role="alert">
+      {message}
+    </p>
+  );
+}

@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, call } from '../api.js';
 import { explain } from '../errors.js';
+import { Alert } from '../field.js';
 import { type ConsoleTicket, type CounterState, localName, type StaffHall } from './hall-api.js';
 import { useStaff } from './staff-session.js';
 
@@ -63,11 +64,7 @@ export function CounterQueue({ hall, state, onChange }: { hall: StaffHall; state
         </button>
       )}
       {!open && <p className="muted">{t('hall.console.closedHint')}</p>}
-      {error && (
-        <p className="alert" role="alert">
-          {error}
-        </p>
-      )}
+      <Alert message={error} />
       {notice && <p role="status">{notice}</p>}
       {state.current ? (
         <CurrentTicket ticket={state.current} hall={hall} busy={busy} onTicket={onTicket} act={act} serviceName={serviceName} />

@@ -3,7 +3,7 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, call } from '../api.js';
 import { explain } from '../errors.js';
-import { TextField } from '../field.js';
+import { Alert, TextField } from '../field.js';
 import { date, money } from '../format.js';
 import type { Lang } from '../i18n.js';
 import type { CounterRenewal, Invoice } from './hall-api.js';
@@ -81,11 +81,7 @@ function InvoiceRequest({ order }: { order: string }) {
         <TextField label={t('hall.renew.invoiceTitle')} autoComplete="organization" value={title} onChange={(e) => setTitle(e.target.value)} />
         <TextField label={t('hall.renew.taxId')} autoComplete="off" value={taxId} onChange={(e) => setTaxId(e.target.value)} />
         <TextField label={t('hall.renew.email')} type="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} />
-        {error && (
-          <p className="alert" role="alert">
-            {error}
-          </p>
-        )}
+        <Alert message={error} />
         <button type="submit" disabled={!title.trim() || !email.trim()}>
           {t('hall.renew.requestInvoice')}
         </button>
@@ -117,11 +113,7 @@ function VoidRequest({ order }: { order: string }) {
       <summary>{t('hall.renew.voidHeading')}</summary>
       <form onSubmit={request}>
         <TextField label={t('hall.renew.voidReason')} autoComplete="off" maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} />
-        {error && (
-          <p className="alert" role="alert">
-            {error}
-          </p>
-        )}
+        <Alert message={error} />
         <button type="submit" disabled={!reason.trim()}>
           {t('hall.renew.requestVoid')}
         </button>

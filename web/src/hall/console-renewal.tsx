@@ -7,7 +7,7 @@ import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, call, idempotencyKey } from '../api.js';
 import { explain } from '../errors.js';
-import { TextField } from '../field.js';
+import { Alert, TextField } from '../field.js';
 import { date, money } from '../format.js';
 import type { Lang } from '../i18n.js';
 import { normaliseIccid, normaliseMsisdn } from '../validation.js';
@@ -69,11 +69,7 @@ function FindCard({ onFound }: { onFound(card: CounterCard): void }) {
         onChange={(e) => setIccid(e.target.value)}
       />
       <TextField label={t('hall.renew.msisdn')} type="tel" autoComplete="off" value={msisdn} onChange={(e) => setMsisdn(e.target.value)} />
-      {error && (
-        <p className="alert" role="alert">
-          {error}
-        </p>
-      )}
+      <Alert message={error} />
       <button type="submit" disabled={!iccid.trim()}>
         {t('hall.renew.find')}
       </button>
@@ -211,11 +207,7 @@ function RenewalForm({
           {t('card.apply')}
         </button>
       </div>
-      {quoteError && (
-        <p className="alert" role="alert">
-          {quoteError}
-        </p>
-      )}
+      <Alert message={quoteError} />
       {quote && (
         <dl className="breakdown" aria-label={t('hall.renew.quote')}>
           <div>
@@ -269,11 +261,7 @@ function RenewalForm({
           <TextField label={t('hall.renew.reference')} autoComplete="off" value={reference} onChange={(e) => setReference(e.target.value)} />
         )}
       </fieldset>
-      {error && (
-        <p className="alert" role="alert">
-          {error}
-        </p>
-      )}
+      <Alert message={error} />
       <div className="console-actions">
         <button type="submit" className="primary" disabled={!ready || busy}>
           {busy ? t('hall.renew.working') : t('hall.renew.submit', { amount: quote ? money(quote.total, quote.currency, lang) : '' })}

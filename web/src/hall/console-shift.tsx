@@ -7,7 +7,7 @@ import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, call } from '../api.js';
 import { explain } from '../errors.js';
-import { TextField } from '../field.js';
+import { Alert, TextField } from '../field.js';
 import { money } from '../format.js';
 import type { Lang } from '../i18n.js';
 import { clockTime, type Shift, type StaffHall, yuanToCents } from './hall-api.js';
@@ -88,11 +88,7 @@ export function ShiftPanel({ counter, revision, onChange }: { counter: string; r
             value={amount}
             onChange={(e) => setAmount(e.target.value)}
           />
-          {error && (
-            <p className="alert" role="alert">
-              {error}
-            </p>
-          )}
+          <Alert message={error} />
           <button type="submit" disabled={yuanToCents(amount) === undefined}>
             {t(shift ? 'hall.shift.closeShift' : 'hall.shift.openShift')}
           </button>
@@ -158,11 +154,7 @@ export function Approvals({ hall }: { hall: StaffHall }) {
   return (
     <section className="panel console-approvals" aria-labelledby="approvals-heading">
       <h2 id="approvals-heading">{t('hall.shift.approvals')}</h2>
-      {error && (
-        <p className="alert" role="alert">
-          {error}
-        </p>
-      )}
+      <Alert message={error} />
       {pending?.length === 0 && <p className="muted">{t('hall.shift.noApprovals')}</p>}
       <ul className="approvals">
         {pending?.map((s) => (

@@ -9,6 +9,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { api, call } from '../api.js';
 import { explain } from '../errors.js';
+import { Alert } from '../field.js';
 import { CounterQueue } from './console-queue.js';
 import { CounterRenewalPanel } from './console-renewal.js';
 import { Approvals, ShiftPanel } from './console-shift.js';
@@ -131,11 +132,7 @@ function HallConsole({ hall }: { hall: StaffHall }) {
           ))}
         </select>
       </div>
-      {error && (
-        <p className="alert" role="alert">
-          {error}
-        </p>
-      )}
+      <Alert message={error} />
       <div className="console-grid">
         <div className="console-column">
           {state && <CounterQueue hall={hall} state={state} onChange={changed} />}

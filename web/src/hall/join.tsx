@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { useLocation } from 'wouter';
 import { api, call } from '../api.js';
 import { explain } from '../errors.js';
-import { TextField } from '../field.js';
+import { Alert, TextField } from '../field.js';
 import { msisdnProblem, normaliseMsisdn } from '../validation.js';
 import { type KioskHall, localName, waitWords } from './hall-api.js';
 import { openingWords } from './hall-day.js';
@@ -79,11 +79,7 @@ export function JoinPage({ hallId }: { hallId: string }) {
           value={phone}
           onChange={(e) => setPhone(e.target.value)}
         />
-        {error && (
-          <p className="alert" role="alert">
-            {error}
-          </p>
-        )}
+        <Alert message={error} />
         <button type="submit" className="primary" disabled={busy || !service || hall?.open === false}>
           {t('hall.join.submit')}
         </button>

@@ -8,6 +8,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, call } from '../api.js';
 import { explain } from '../errors.js';
+import { Alert } from '../field.js';
 import { type KioskHall, localName, PRIORITY_KINDS, type PriorityKind, type QueueTicket, waitWords } from './hall-api.js';
 import { LangSwitch } from './lang-switch.js';
 import { useBoardStream } from './live.js';
@@ -56,11 +57,7 @@ export function KioskPage({ hallId }: { hallId: string }) {
         <span className="kiosk-hall">{hall?.name}</span>
         <LangSwitch className="lang kiosk-lang" />
       </header>
-      {error && (
-        <p className="alert" role="alert">
-          {error}
-        </p>
-      )}
+      <Alert message={error} />
       {ticket ? (
         <KioskTicket ticket={ticket} onDone={() => setTicket(undefined)} />
       ) : (

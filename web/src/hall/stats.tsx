@@ -7,7 +7,7 @@ import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, call } from '../api.js';
 import { explain } from '../errors.js';
-import { TextField } from '../field.js';
+import { Alert, TextField } from '../field.js';
 import { StaffHallPage } from './console.js';
 import type { HallStats, StaffHall } from './hall-api.js';
 import { hallToday } from './hall-day.js';
@@ -59,11 +59,7 @@ function HallStatsView({ hall }: { hall: StaffHall }) {
         <button type="submit">{t('hall.stats.show')}</button>
       </form>
       <p className="muted small">{t('hall.stats.zoneHint', { zone: hall.timeZone, today })}</p>
-      {error && (
-        <p className="alert" role="alert">
-          {error}
-        </p>
-      )}
+      <Alert message={error} />
       {groups.map(([key, rows]) => (
         <FiguresTable key={key} caption={t(`hall.stats.${key}`)} rows={rows} />
       ))}

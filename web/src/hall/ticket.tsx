@@ -7,6 +7,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, call } from '../api.js';
 import { explain } from '../errors.js';
+import { Alert } from '../field.js';
 import type { Lang } from '../i18n.js';
 import { clockTime, localName, type QueueTicket, waitWords } from './hall-api.js';
 import { useBoardStream } from './live.js';
@@ -76,11 +77,7 @@ function LeaveQueue({ token, onLeft }: { token: string; onLeft(ticket: QueueTick
   }
   return (
     <div className="ticket-leave">
-      {error && (
-        <p className="alert" role="alert">
-          {error}
-        </p>
-      )}
+      <Alert message={error} />
       {sure ? (
         <>
           <p>{t('hall.ticket.leaveSure')}</p>

@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'wouter';
 import { ApiError, api, call, type paths } from '../api.js';
 import { explain } from '../errors.js';
-import { TextField } from '../field.js';
+import { Alert, TextField } from '../field.js';
 import { date, money } from '../format.js';
 import type { Lang } from '../i18n.js';
 import { rememberCard } from '../session.js';
@@ -103,11 +103,7 @@ function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
             placeholder="+8613800138000"
             onChange={(e) => setMsisdn(e.target.value)}
           />
-          {error && (
-            <p className="alert" role="alert">
-              {error}
-            </p>
-          )}
+          <Alert message={error} />
           <button type="submit" className="primary" disabled={busy}>
             {t('account.sendCode')}
           </button>
@@ -124,11 +120,7 @@ function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
             value={code}
             onChange={(e) => setCode(e.target.value.replace(/\D/g, ''))}
           />
-          {error && (
-            <p className="alert" role="alert">
-              {error}
-            </p>
-          )}
+          <Alert message={error} />
           <button type="submit" className="primary" disabled={busy || code.length !== 6}>
             {t('account.verify')}
           </button>
@@ -338,11 +330,7 @@ function AddCard({ onAdded }: { onAdded: () => void }) {
         <p className="muted">{t('account.addCardIntro')}</p>
         <TextField label={t('home.msisdn')} type="tel" inputMode="tel" value={msisdn} onChange={(e) => setMsisdn(e.target.value)} />
         <TextField label={t('home.iccid')} inputMode="numeric" value={iccid} onChange={(e) => setIccid(e.target.value)} />
-        {error && (
-          <p className="alert" role="alert">
-            {error}
-          </p>
-        )}
+        <Alert message={error} />
         <button type="submit">{t('account.add')}</button>
       </form>
     </details>

@@ -10,6 +10,7 @@ import { Link, useLocation } from 'wouter';
 import { api, call, idempotencyKey, type Lookup, type Quote } from '../api.js';
 import { useBrand } from '../app.js';
 import { explain } from '../errors.js';
+import { Alert } from '../field.js';
 import { date, money } from '../format.js';
 import type { Lang } from '../i18n.js';
 import { forgetCard, rememberedCard } from '../session.js';
@@ -183,11 +184,7 @@ function Renewal({ lookup, proof, methods }: { lookup: Lookup; proof: { msisdn: 
         )}
         {coupon && !couponError && <p className="ok">{coupon.toUpperCase()} ✓</p>}
       </form>
-      {quoteError && (
-        <p className="alert" role="alert">
-          {quoteError}
-        </p>
-      )}
+      <Alert message={quoteError} />
 
       {quote && (
         <p className="caption" id={ids.breakdown}>
@@ -235,11 +232,7 @@ function Renewal({ lookup, proof, methods }: { lookup: Lookup; proof: { msisdn: 
           </label>
         ))}
       </fieldset>
-      {payError && (
-        <p className="alert" role="alert">
-          {payError}
-        </p>
-      )}
+      <Alert message={payError} />
       <button type="button" className="primary" disabled={!quote || !method || paying} onClick={() => void pay()}>
         {quote ? t('card.pay', { amount: money(quote.total, currency, lang) }) : t('common.loading')}
       </button>

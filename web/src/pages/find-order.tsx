@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { useLocation } from 'wouter';
 import { api, call } from '../api.js';
 import { explain } from '../errors.js';
-import { TextField } from '../field.js';
+import { Alert, TextField } from '../field.js';
 
 export function FindOrderPage() {
   const { t } = useTranslation();
@@ -49,11 +49,7 @@ export function FindOrderPage() {
           autoComplete="off"
           onChange={(e) => setLast4(e.target.value.replace(/\D/g, ''))}
         />
-        {error && (
-          <p className="alert" role="alert">
-            {error}
-          </p>
-        )}
+        <Alert message={error} />
         <button type="submit" disabled={last4.length !== 4 || !receipt.trim()}>
           {t('find.submit')}
         </button>
