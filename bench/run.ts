@@ -9,8 +9,8 @@
  *
  * BENCH_DATABASE_URL (default postgres://postgres:postgres@127.0.0.1:5432/postgres) names
  * a PostgreSQL role that may create databases; BENCH_SECONDS sets each run's length;
- * BENCH_REMINDER_CARDS the cards of the reminder bench (default 1000000). With the argument
- * `hall` (`npm run bench -- hall`) only pgbench and the hall's part run.
+ * BENCH_REMINDER_CARDS the cards of the reminder bench (default 1000000). Arguments pick parts
+ * (`npm run bench -- online`, `hall`, `reminders`; pgbench always runs); none runs them all.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -101,7 +101,11 @@ function line(label: string, value: number, unit: string, ratio?: { of: number; 
   console.log(`${label.padEnd(44)} ${value.toFixed(0).padStart(8)} ${unit}${r}`);
 }
 
-const ONLY_HALL = process.argv[2] === 'hall';
+// `npm run bench -- online hall reminders` picks parts; none named runs them all.
+const PARTS = ['online', 'hall', 'reminders'] as const;
+const picked = process.argv.slice(2);
+for (const part of picked) if (!(PARTS as readonly string[]).includes(part)) throw new Error(`unknown part ${part}: choose from ${PARTS.join(', ')}`);
+const runs = (part: (typeof PARTS)[number]) => picked.length === 0 || picked.includes(part);
 
 async function main() {
   console.log(`simkeep benchmark: ${CONNECTIONS} clients, ${SECONDS} s per run, ${os.cpus().length} cores, node ${process.version}\n`);
@@ -110,7 +114,7 @@ async function main() {
   line('pgbench TPC-B (-s 10 -c 16 -j 2)', tps, 'tps');
 
   let bareRps = 0;
-  if (!ONLY_HALL) {
+  if (runs('online')) {
     const bare = await startProcess('node', ['--import', 'tsx', 'bench/bare-server.ts'], { PORT: '3990' }, undefined, 'ready');
     const bareResult = await autocannonRun('http://127.0.0.1:3990', SECONDS, CONNECTIONS, [
       { method: 'POST', path: '/', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ msisdn: '+8613800138000', iccid: '900016' }) },
@@ -120,17 +124,41 @@ async function main() {
     bareRps = bareResult.requestsPerSecond;
   }
 
-  await recreate('simkeep_bench');
-  const pgUrl = databaseUrl('simkeep_bench');
-  const pgServer = await simkeep(pgUrl, 3991);
-  const pgCards = await seedBenchData(`http://127.0.0.1:3991`, ADMIN_TOKEN, 5000);
-  if (!ONLY_HALL) {
-    const lookup = await lookups(3991, pgCards);
-    line('PostgreSQL: card lookups', lookup.requestsPerSecond, 'req/s', { of: bareRps, target: 0.5 });
-    const pgRenewals = await renewals(3991, pgCards);
-    line('PostgreSQL: online renewals', pgRenewals.perSecond, 'renewals/s', { of: tps, target: 0.35 });
-    console.log(`  (errors ${pgRenewals.errors + pgRenewals.non2xx}, fulfilled orders in the database ${await countFulfilled(pgUrl)})`);
+  if (runs('online') || runs('hall')) {
+    await recreate('simkeep_bench');
+    const pgUrl = databaseUrl('simkeep_bench');
+    const pgServer = await simkeep(pgUrl, 3991);
+    const pgCards = await seedBenchData(`http://127.0.0.1:3991`, ADMIN_TOKEN, 5000);
+    if (runs('online')) {
+      const lookup = await lookups(3991, pgCards);
+      line('PostgreSQL: card lookups', lookup.requestsPerSecond, 'req/s', { of: bareRps, target: 0.5 });
+      const pgRenewals = await renewals(3991, pgCards);
+      line('PostgreSQL: online renewals', pgRenewals.perSecond, 'renewals/s', { of: tps, target: 0.35 });
+      console.log(`  (errors ${pgRenewals.errors + pgRenewals.non2xx}, fulfilled orders in the database ${await countFulfilled(pgUrl)})`);
+    }
+    if (runs('hall')) await hallPart(pgCards, tps);
+    await pgServer.stop();
   }
+
+  if (runs('online')) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'simkeep-bench-'));
+    const sqliteServer = await simkeep(`sqlite://${path.join(dir, 'bench.db')}`, 3992);
+    const sqliteCards = await seedBenchData(`http://127.0.0.1:3992`, ADMIN_TOKEN, 5000);
+    const sqliteRenewals = await renewals(3992, sqliteCards);
+    await sqliteServer.stop();
+    line('SQLite: online renewals', sqliteRenewals.perSecond, 'renewals/s', { of: bareRps, target: 0.2 });
+    console.log(`  (errors ${sqliteRenewals.errors + sqliteRenewals.non2xx})`);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+
+  if (runs('reminders')) {
+    const reminders = await reminderBench({ postgresUrl: baseUrl, cards: REMINDER_CARDS, log: (note) => console.log(`  (${note})`) });
+    for (const row of reminders) line(row.label, row.value, row.unit, row.ratio);
+  }
+}
+
+/** The service hall on the PostgreSQL server of port 3991: counter renewals and queue latency. */
+async function hallPart(pgCards: BenchCard[], tps: number) {
   const hall = await seedHall('http://127.0.0.1:3991', ADMIN_TOKEN, 'bench', HALL_COUNTERS);
   const counter = await counterRenewals('http://127.0.0.1:3991', SECONDS, CONNECTIONS, pgCards, hall.clerks.slice(0, CONNECTIONS));
   line('PostgreSQL: counter renewals', counter.requestsPerSecond, 'renewals/s', { of: tps, target: 0.6 });
@@ -151,20 +179,6 @@ async function main() {
       `  (${queue.issues} tickets issued, ${queue.calls} calls, ${queue.boardUpdates} board updates sent; p50 ${queue.issueP50.toFixed(1)} / ${queue.callP50.toFixed(1)} ms)`,
     );
   }
-  await pgServer.stop();
-  if (ONLY_HALL) return;
-
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'simkeep-bench-'));
-  const sqliteServer = await simkeep(`sqlite://${path.join(dir, 'bench.db')}`, 3992);
-  const sqliteCards = await seedBenchData(`http://127.0.0.1:3992`, ADMIN_TOKEN, 5000);
-  const sqliteRenewals = await renewals(3992, sqliteCards);
-  await sqliteServer.stop();
-  line('SQLite: online renewals', sqliteRenewals.perSecond, 'renewals/s', { of: bareRps, target: 0.2 });
-  console.log(`  (errors ${sqliteRenewals.errors + sqliteRenewals.non2xx})`);
-  fs.rmSync(dir, { recursive: true, force: true });
-
-  const reminders = await reminderBench({ postgresUrl: baseUrl, cards: REMINDER_CARDS, log: (note) => console.log(`  (${note})`) });
-  for (const row of reminders) line(row.label, row.value, row.unit, row.ratio);
 }
 
 main().catch((error) => {

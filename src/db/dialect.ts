@@ -4,7 +4,7 @@
  * on PostgreSQL; the rest of the SQL we use (ON CONFLICT, RETURNING, partial indexes) is
  * common to both.
  */
-import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
+import { type Kysely, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import type { DialectName } from './database.js';
 
 /** `SELECT … FOR UPDATE [OF table]` on PostgreSQL; unchanged on SQLite, whose transactions are serial. */
@@ -68,4 +68,20 @@ export function jsonRows(dialect: DialectName, rows: readonly object[], columns:
   }
   const fields = names.map((name) => `value ->> '${name}' as ${name}`).join(', ');
   return sql`(select ${sql.raw(fields)} from json_each(${json})) as ${sql.raw(alias)}`;
+}
+
+/**
+ * `LEFT JOIN table AS alias ON condition` for a small outer table such as `jsonRows`, where
+ * the condition picks at most one row of `table` by an index. PostgreSQL takes a function's
+ * rows for a hundred and would rather hash the whole table, so there it is a `LATERAL`
+ * subquery with `LIMIT 1` (which also keeps the planner from flattening it back into the
+ * hash join); SQLite's planner probes the index by itself. `condition` may name `alias` and
+ * the outer table.
+ */
+export function leftJoinOne(dialect: DialectName, table: string, alias: string, condition: RawBuilder<unknown>) {
+  // Names come from the code, never from input; they are spliced into the SQL.
+  if (!/^[a-z_]+$/.test(table) || !/^[a-z_]+$/.test(alias)) throw new Error(`leftJoinOne: bad name ${table} ${alias}`);
+  const from = sql.raw(`${table} as ${alias}`);
+  if (dialect === 'postgres') return sql`left join lateral (select * from ${from} where ${condition} limit 1) as ${sql.raw(alias)} on true`;
+  return sql`left join ${from} on ${condition}`;
 }

@@ -8,9 +8,17 @@ import { sql } from 'kysely';
 import type { CardRow } from '../cards/card-repository.js';
 import type { LookupLimits } from '../config.js';
 import type { Db } from '../db/database.js';
+import { jsonRows, leftJoinOne } from '../db/dialect.js';
 import type { Clock } from '../shared/clock.js';
+import { Coalescer } from '../shared/coalescer.js';
 import { DomainError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
+
+interface Found {
+  card: CardRow | undefined;
+  numberFailures: number;
+  ipFailures: number;
+}
 
 export class ProbeGuard {
   constructor(
@@ -25,29 +33,39 @@ export class ProbeGuard {
 
   /**
    * The live card with the number, unless the number or the IP is locked out
-   * (`too_many_attempts`). One round trip: the failure tallies ride along the card query.
+   * (`too_many_attempts`). Concurrent finds share one statement (see `findMany`), which
+   * counts the failures; only a number or IP at its limit costs a second query, for when
+   * its oldest counted failure leaves the window.
    */
   async findCard(msisdn: string, ip: string): Promise<CardRow | undefined> {
-    const now = this.clock.now().getTime();
-    const since = new Date(now - this.windowMs).toISOString();
-    const byNumber = `msisdn:${msisdn}`;
-    const byIp = `ip:${ip}`;
-    // One index range per subject; the aggregate always yields one row for the card to join.
-    const { rows } = await sql<CardRow & { number_failures: number; number_first: string | null; ip_failures: number; ip_first: string | null }>`
-      select c.*, f.number_failures, f.number_first, f.ip_failures, f.ip_first
-      from (
-        select count(*) filter (where subject = ${byNumber}) as number_failures, min(at) filter (where subject = ${byNumber}) as number_first,
-          count(*) filter (where subject = ${byIp}) as ip_failures, min(at) filter (where subject = ${byIp}) as ip_first
-        from probe_failures where subject in (${byNumber}, ${byIp}) and at > ${since}
-      ) as f
-      left join cards as c on c.msisdn = ${msisdn} and c.retired_at is null`.execute(this.db.kysely);
-    const row = rows[0];
-    if (!row) return undefined;
-    this.assertAllowed(Number(row.number_failures), row.number_first, this.limits.perMsisdn, now);
-    this.assertAllowed(Number(row.ip_failures), row.ip_first, this.limits.perIp, now);
-    if (row.id === null) return undefined;
-    const { number_failures: _n, number_first: _nf, ip_failures: _i, ip_first: _if, ...card } = row;
-    return card;
+    const found = await this.finds.load({ msisdn, ip });
+    if (found.numberFailures >= this.limits.perMsisdn || found.ipFailures >= this.limits.perIp) {
+      await this.assertSubjectsAllowed({ [`msisdn:${msisdn}`]: this.limits.perMsisdn, [`ip:${ip}`]: this.limits.perIp });
+    }
+    return found.card;
+  }
+
+  private readonly finds = new Coalescer((keys: { msisdn: string; ip: string }[]) => this.findMany(keys));
+
+  /**
+   * Each number's live card with the failure counts of the number and of the IP, for a
+   * batch of finds in one statement: the batch travels as one JSON parameter, and each
+   * count is one probe of the `(subject, at)` index.
+   */
+  private async findMany(keys: { msisdn: string; ip: string }[]): Promise<Found[]> {
+    const since = new Date(this.clock.now().getTime() - this.windowMs).toISOString();
+    const batch = keys.map((key, i) => ({ i, msisdn: key.msisdn, by_number: `msisdn:${key.msisdn}`, by_ip: `ip:${key.ip}` }));
+    const failures = (subject: 'q.by_number' | 'q.by_ip') =>
+      sql`(select count(*) from probe_failures as p where p.subject = ${sql.raw(subject)} and p.at > ${since})`;
+    const { rows } = await sql<CardRow & { i: number; number_failures: number; ip_failures: number }>`
+      select q.i, c.*, ${failures('q.by_number')} as number_failures, ${failures('q.by_ip')} as ip_failures
+      from ${jsonRows(this.db.dialect, batch, { i: 'integer', msisdn: 'text', by_number: 'text', by_ip: 'text' }, 'q')}
+      ${leftJoinOne(this.db.dialect, 'cards', 'c', sql`c.msisdn = q.msisdn and c.retired_at is null`)}`.execute(this.db.kysely);
+    const found: Found[] = new Array(keys.length);
+    for (const { i, number_failures, ip_failures, ...card } of rows) {
+      found[Number(i)] = { card: card.id === null ? undefined : card, numberFailures: Number(number_failures), ipFailures: Number(ip_failures) };
+    }
+    return found;
   }
 
   /**
@@ -55,18 +73,21 @@ export class ProbeGuard {
    * `too_many_attempts` when that subject or the IP is locked out.
    */
   async assertAllowedFor(subject: string, ip: string): Promise<void> {
+    await this.assertSubjectsAllowed({ [`other:${subject}`]: this.limits.perMsisdn, [`ip:${ip}`]: this.limits.perIp });
+  }
+
+  /** Throws `too_many_attempts` when a subject has its limit of entries within the window. */
+  private async assertSubjectsAllowed(limits: Record<string, number>): Promise<void> {
     const now = this.clock.now().getTime();
     const since = new Date(now - this.windowMs).toISOString();
-    const bySubject = `other:${subject}`;
-    const byIp = `ip:${ip}`;
-    const { rows } = await sql<{ subject_failures: number; subject_first: string | null; ip_failures: number; ip_first: string | null }>`
-      select count(*) filter (where subject = ${bySubject}) as subject_failures, min(at) filter (where subject = ${bySubject}) as subject_first,
-        count(*) filter (where subject = ${byIp}) as ip_failures, min(at) filter (where subject = ${byIp}) as ip_first
-      from probe_failures where subject in (${bySubject}, ${byIp}) and at > ${since}`.execute(this.db.kysely);
-    const row = rows[0];
-    if (!row) return;
-    this.assertAllowed(Number(row.subject_failures), row.subject_first, this.limits.perMsisdn, now);
-    this.assertAllowed(Number(row.ip_failures), row.ip_first, this.limits.perIp, now);
+    const rows = await this.db.kysely
+      .selectFrom('probe_failures')
+      .select((eb) => ['subject', eb.fn.countAll<number>().as('n'), eb.fn.min('at').as('first')])
+      .where('subject', 'in', Object.keys(limits))
+      .where('at', '>', since)
+      .groupBy('subject')
+      .execute();
+    for (const row of rows) this.assertAllowed(Number(row.n), row.first, limits[row.subject] as number, now);
   }
 
   async recordFailureFor(subject: string, ip: string): Promise<void> {
@@ -104,19 +125,11 @@ export class ProbeGuard {
    * (a carrier's NAT); they are logged beside the failures and pruned with them.
    */
   async admitJoin(hallId: string, ip: string): Promise<void> {
-    const now = this.clock.now();
-    const since = new Date(now.getTime() - this.windowMs).toISOString();
     const subject = `join:${hallId}:${ip}`;
-    const row = await this.db.kysely
-      .selectFrom('probe_failures')
-      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('at').as('first')])
-      .where('subject', '=', subject)
-      .where('at', '>', since)
-      .executeTakeFirstOrThrow();
-    this.assertAllowed(Number(row.n), row.first, this.limits.joinsPerIp, now.getTime());
+    await this.assertSubjectsAllowed({ [subject]: this.limits.joinsPerIp });
     await this.db.kysely
       .insertInto('probe_failures')
-      .values({ id: newId('pf'), subject, at: now.toISOString() })
+      .values({ id: newId('pf'), subject, at: this.clock.now().toISOString() })
       .execute();
   }
 

@@ -167,6 +167,31 @@ describe.each(DIALECTS)('concurrent requests on %s', (dialect) => {
     expect((await order(h, card)).status).toBe(201);
   });
 
+  it('answers each of many simultaneous lookups with its own card, miss or lockout (lookups share statements)', async () => {
+    const cards = await Promise.all(Array.from({ length: 6 }, (_, i) => newCard(h, `2027-0${i + 1}-15`)));
+    const locked = await newCard(h, '2027-09-30');
+    const from = { remoteAddress: '10.8.0.1' };
+    for (let i = 0; i < 5; i++) {
+      await h.request({ method: 'POST', url: '/v1/cards/lookup', payload: { msisdn: locked.msisdn, iccid: '000000' }, ...from });
+    }
+    await warmUp(h);
+    const asks = [
+      ...cards.map((card, i) => ({ payload: { msisdn: card.msisdn, iccid: card.iccid.slice(-6) }, expect: { status: 200, validUntil: `2027-0${i + 1}-15` } })),
+      ...cards.map((card) => ({ payload: { msisdn: card.msisdn, iccid: '000000' }, expect: { status: 404, code: 'card_not_found' } })),
+      { payload: { msisdn: '+8613999999999', iccid: '000000' }, expect: { status: 404, code: 'card_not_found' } },
+      { payload: { msisdn: locked.msisdn, iccid: locked.iccid }, expect: { status: 429, code: 'too_many_attempts' } },
+    ];
+    const responses = await Promise.all(
+      asks.map((ask) => h.request({ method: 'POST', url: '/v1/cards/lookup', payload: ask.payload, remoteAddress: '10.8.0.2' })),
+    );
+    responses.forEach((response, i) => {
+      const expected = asks[i]?.expect;
+      expect(response.status).toBe(expected?.status);
+      if (expected && 'validUntil' in expected) expect(response.body.card.validUntil).toBe(expected.validUntil);
+      if (expected && 'code' in expected) expect(response.body.error.code).toBe(expected.code);
+    });
+  });
+
   it('creates one order for many simultaneous requests with one Idempotency-Key', async () => {
     const card = await newCard(h, '2027-01-31');
     const key = idempotencyKey();
