@@ -55,6 +55,7 @@ import { healthRoutes } from './platform/health-routes.js';
 import { loadSecrets, type Secrets } from './platform/secrets.js';
 import { fontRoutes, webRoot, webRoutes } from './platform/web-routes.js';
 import { ReceiptLinker } from './receipts/receipt-links.js';
+import { ReceiptNumbering } from './receipts/receipt-numbering.js';
 import { receiptPdfService } from './receipts/receipt-pdf-service.js';
 import { receiptRoutes } from './receipts/receipt-routes.js';
 import { ReminderComposer } from './reminders/reminder-messages.js';
@@ -137,7 +138,8 @@ export async function createServices(db: Db, config: Config, clock: Clock = syst
   const layouts = new HallLayouts(db.kysely);
   const queue = new QueueService(db, clock, boardFeed, config.publicUrl, layouts, probes);
   const paymentProviders = new PaymentProviderStore(db, clock);
-  const payments = new PaymentService(db, catalog, clock, secrets.sandboxSecret, events);
+  const receipts = new ReceiptNumbering(db, events);
+  const payments = new PaymentService(db, catalog, clock, secrets.sandboxSecret, events, receipts);
   const renewal = new RenewalService(db, catalog, probes, clock, config.orderTtlMinutes, config.sandboxEnabled ? ['sandbox'] : [], events, paymentProviders);
   return {
     db,
@@ -170,7 +172,7 @@ export async function createServices(db: Db, config: Config, clock: Clock = syst
     boardFeed,
     queue,
     console: new ConsoleService(db, clock, boardFeed, queue),
-    counterRenewal: new CounterRenewalService(db, catalog, renewal, clock, events, boardFeed),
+    counterRenewal: new CounterRenewalService(db, catalog, renewal, clock, boardFeed, receipts),
     shifts: new ShiftService(db, clock),
     voids: new VoidService(db, clock, events),
     invoices: new InvoiceService(db, orders, clock),

@@ -13,14 +13,13 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { Operator } from '../catalog/model.js';
 import type { Db } from '../db/database.js';
 import type { Transact } from '../guard/idempotency.js';
-import { numberPending, numberReceipts } from '../receipts/receipt-numbering.js';
+import type { ReceiptNumbering } from '../receipts/receipt-numbering.js';
 import { fulfilOrder } from '../renewal/fulfilment.js';
 import { type RenewalService, refusalMessages } from '../renewal/renewal-service.js';
 import type { Clock } from '../shared/clock.js';
 import { cardNotFound, DomainError } from '../shared/errors.js';
 import { iccidMatches } from '../shared/iccid.js';
 import { newId } from '../shared/ids.js';
-import type { EventPublisher } from '../webhooks/events.js';
 import { audit } from './audit.js';
 import type { BoardFeed } from './board-feed.js';
 import { type HallActor, staffOf } from './hall-access.js';
@@ -52,8 +51,8 @@ export class CounterRenewalService {
     private readonly catalog: Catalog,
     private readonly renewal: RenewalService,
     private readonly clock: Clock,
-    private readonly events: EventPublisher,
     private readonly feed: BoardFeed,
+    private readonly receipts: ReceiptNumbering,
   ) {}
 
   /** The card of the staff member's operator the query names, or `card_not_found`. */
@@ -212,8 +211,7 @@ export class CounterRenewalService {
         },
         now,
       );
-      // SQLite's writers are serial: numbering here costs no one a wait (receipt-numbering.ts).
-      if (this.db.dialect === 'sqlite') await numberPending(trx, operator, this.events);
+      await this.receipts.within(trx, operator);
       const after = await trx
         .selectFrom('orders')
         .select(['valid_until_before', 'valid_until_after', 'fulfilled_at'])
@@ -243,7 +241,7 @@ export class CounterRenewalService {
         },
       };
     });
-    if (this.db.dialect === 'postgres') await numberReceipts(this.db, operator, this.events, { wait: false });
+    await this.receipts.after(operator);
     if (request.ticket !== undefined) await this.feed.publish({ hallId: shift.hall_id });
     return result;
   }

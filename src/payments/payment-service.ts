@@ -10,7 +10,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { Db } from '../db/database.js';
 import { forUpdate } from '../db/dialect.js';
 import type { Database, PaymentTable } from '../db/schema.js';
-import { numberPending, numberReceipts } from '../receipts/receipt-numbering.js';
+import type { ReceiptNumbering } from '../receipts/receipt-numbering.js';
 import { fulfilOrder } from '../renewal/fulfilment.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
@@ -54,6 +54,7 @@ export class PaymentService {
     private readonly clock: Clock,
     private readonly sandboxSecret: string,
     private readonly events: EventPublisher,
+    private readonly receipts: ReceiptNumbering,
   ) {}
 
   /** What a checkout page shows and charges: a payment of this provider. */
@@ -155,11 +156,10 @@ export class PaymentService {
       await update({ ...paid, status: 'succeeded' });
       const fulfilment = await fulfilOrder(trx, this.db.dialect, order, operator, this.clock);
       if (!fulfilment.fulfilled) await this.refundPending(trx, order.operator_id, order.id, fulfilment.reason, now);
-      // SQLite's writers are serial: numbering here costs no one a wait (receipt-numbering.ts).
-      if (fulfilment.fulfilled && this.db.dialect === 'sqlite') await numberPending(trx, operator, this.events);
+      if (fulfilment.fulfilled) await this.receipts.within(trx, operator);
       return { received: true as const, duplicate: false, fulfilled: fulfilment.fulfilled };
     });
-    if ('fulfilled' in outcome && outcome.fulfilled && this.db.dialect === 'postgres') await numberReceipts(this.db, operator, this.events, { wait: false });
+    if ('fulfilled' in outcome && outcome.fulfilled) await this.receipts.after(operator);
     return { received: outcome.received, duplicate: outcome.duplicate };
   }
 

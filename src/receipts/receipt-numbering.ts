@@ -2,7 +2,8 @@
  * Receipt numbering, gap-free per operator and year, in fulfilment order. On PostgreSQL it
  * runs right after a fulfilment commits, in its own short transaction that numbers every
  * fulfilled order still without a number, so concurrent fulfilments never wait on each
- * other's commits: they are numbered in batches, one numberer per operator at a time. On
+ * other's commits: they are numbered in batches, one numberer per operator at a time (and
+ * one run at a time per process, see `ReceiptNumbering`). On
  * SQLite, whose writers are serial anyway, the fulfilment numbers its receipt in its own
  * transaction. Either way a number is only ever taken by a committed fulfilment, so none
  * is lost to a rollback.
@@ -13,6 +14,7 @@ import type { Operator } from '../catalog/model.js';
 import type { Db } from '../db/database.js';
 import { lockForOperator } from '../db/dialect.js';
 import type { Database } from '../db/schema.js';
+import { Coalescer } from '../shared/coalescer.js';
 import type { EventPublisher } from '../webhooks/events.js';
 import { formatReceiptNumber } from './receipt-number.js';
 
@@ -75,6 +77,35 @@ export async function numberReceipts(db: Db, operator: Operator, events: EventPu
     });
     numbered += batch;
     if (batch < BATCH) return numbered;
+  }
+}
+
+/**
+ * Where a fulfilment's receipt gets its number: `within` its transaction on SQLite, `after`
+ * its commit on PostgreSQL. After a commit, numbering runs once at a time per process: the
+ * fulfilments that commit while a run goes wait for the next run, which numbers them all
+ * (one transaction for many fulfilments, instead of one each that mostly finds the lock taken).
+ */
+export class ReceiptNumbering {
+  private readonly runs = new Coalescer<Operator, void>(async (operators) => {
+    const distinct = new Map(operators.map((operator) => [operator.id, operator]));
+    for (const operator of distinct.values()) await numberReceipts(this.db, operator, this.events, { wait: false });
+    return operators.map(() => undefined);
+  });
+
+  constructor(
+    private readonly db: Db,
+    private readonly events: EventPublisher,
+  ) {}
+
+  /** Inside a fulfilment's transaction: numbers its receipt there on SQLite, whose writers are serial anyway. */
+  async within(trx: Kysely<Database>, operator: Operator): Promise<void> {
+    if (this.db.dialect === 'sqlite') await numberPending(trx, operator, this.events);
+  }
+
+  /** After a fulfilment committed: on PostgreSQL, numbers it by a run that starts after the commit. */
+  async after(operator: Operator): Promise<void> {
+    if (this.db.dialect === 'postgres') await this.runs.load(operator);
   }
 }
 

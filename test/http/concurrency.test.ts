@@ -117,6 +117,15 @@ describe.each(DIALECTS)('concurrent requests on %s', (dialect) => {
     await warmUp(h);
     const deliveries = await Promise.all([...orders, ...orders].map((o) => pay(h, o)));
     for (const delivery of deliveries) expect(delivery).toMatchObject({ status: 200, body: { received: true } });
+    // Each notification was answered once its receipt had a number: in the fulfilment's
+    // transaction (SQLite), or by a numbering run that started after its commit (PostgreSQL).
+    const unnumbered = await h.services.db.kysely
+      .selectFrom('orders')
+      .select('id')
+      .where('fulfilled_at', 'is not', null)
+      .where('receipt_number', 'is', null)
+      .execute();
+    expect(unnumbered).toEqual([]);
 
     for (const card of cards) expect(await validUntilOf(h, card)).toBe('2027-02-28');
     // A receipt is numbered right after its commit, or at the latest when the order is read.
