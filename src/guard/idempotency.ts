@@ -10,8 +10,10 @@
 import { createHash } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import type { Db } from '../db/database.js';
-import type { Database } from '../db/schema.js';
+import { jsonRows, leftJoinOne } from '../db/dialect.js';
+import type { Database, IdempotencyKeyTable } from '../db/schema.js';
 import type { Clock } from '../shared/clock.js';
+import { Coalescer } from '../shared/coalescer.js';
 import { DomainError } from '../shared/errors.js';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -38,6 +40,15 @@ const expiredBefore = (now: Date) => new Date(now.getTime() - IDEMPOTENCY_TTL_MS
 const inProgress = () => new DomainError('idempotency_key_in_progress', 'A request with this Idempotency-Key is still being processed; retry shortly.');
 const reused = () => new DomainError('idempotency_key_reused', 'This Idempotency-Key was used with a different request body.');
 
+type Answered = Pick<IdempotencyKeyTable, 'request_hash' | 'response_status' | 'response_body'>;
+
+/** A record's answer to a request with this body hash; `reused` for another body. */
+function answerOf(row: Answered | undefined, hash: string): StoredResponse | undefined {
+  if (!row) return undefined;
+  if (row.request_hash !== hash) throw reused();
+  return { status: row.response_status ?? 200, body: JSON.parse(row.response_body ?? 'null') };
+}
+
 /** Thrown inside the transaction when another request answered the key first: rolls back this one's work. */
 class AnsweredMeanwhile extends Error {}
 
@@ -60,7 +71,7 @@ export class Idempotency {
     if (this.running.has(slot)) throw inProgress();
     this.running.add(slot);
     try {
-      const stored = await this.answered(this.db.kysely, scope, key, hash);
+      const stored = answerOf(await this.firstLooks.load({ scope, key }), hash);
       if (stored) return { ...stored, replayed: true };
       const transact: Transact = (fn) =>
         this.db.kysely.transaction().execute(async (trx) => {
@@ -90,7 +101,7 @@ export class Idempotency {
         return { ...(await work(transact)), replayed: false };
       } catch (error) {
         if (!(error instanceof AnsweredMeanwhile)) throw error;
-        const answer = await this.answered(this.db.kysely, scope, key, hash);
+        const answer = answerOf(await this.answered(scope, key), hash);
         if (!answer) throw inProgress();
         return { ...answer, replayed: true };
       }
@@ -99,19 +110,29 @@ export class Idempotency {
     }
   }
 
-  /** The stored answer to the key, if it has one that has not expired; `reused` for another body. */
-  private async answered(db: Kysely<Database>, scope: string, key: string, hash: string): Promise<StoredResponse | undefined> {
-    const row = await db
+  /** The key's live record, if it has one. */
+  private answered(scope: string, key: string): Promise<Answered | undefined> {
+    return this.db.kysely
       .selectFrom('idempotency_keys')
-      .select(['request_hash', 'response_status', 'response_body', 'created_at'])
+      .select(['request_hash', 'response_status', 'response_body'])
       .where('scope', '=', scope)
       .where('key', '=', key)
       .where('created_at', '>=', expiredBefore(this.clock.now()))
       .executeTakeFirst();
-    if (!row) return undefined;
-    if (row.request_hash !== hash) throw reused();
-    return { status: row.response_status ?? 200, body: JSON.parse(row.response_body ?? 'null') };
   }
+
+  /** The first look at each key of the requests arriving together, in one statement. */
+  private readonly firstLooks = new Coalescer(async (keys: { scope: string; key: string }[]) => {
+    const batch = keys.map(({ scope, key }, i) => ({ i, scope, key }));
+    const since = expiredBefore(this.clock.now());
+    const { rows } = await sql<Answered & { i: number }>`
+      select q.i, k.request_hash, k.response_status, k.response_body
+      from ${jsonRows(this.db.dialect, batch, { i: 'integer', scope: 'text', key: 'text' }, 'q')}
+      ${leftJoinOne(this.db.dialect, 'idempotency_keys', 'k', sql`k.scope = q.scope and k.key = q.key and k.created_at >= ${since}`)}`.execute(this.db.kysely);
+    const found: (Answered | undefined)[] = new Array(keys.length);
+    for (const { i, ...row } of rows) found[Number(i)] = row.request_hash === null ? undefined : row;
+    return found;
+  });
 
   async prune(): Promise<void> {
     await this.db.kysely.deleteFrom('idempotency_keys').where('created_at', '<', expiredBefore(this.clock.now())).execute();

@@ -5,14 +5,15 @@
  * is recorded and leaves the order payable, a wrong amount or currency is flagged
  * `payment_mismatch` and never fulfils.
  */
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Catalog } from '../catalog/catalog.js';
 import type { Db } from '../db/database.js';
-import { forUpdate } from '../db/dialect.js';
+import { forUpdate, jsonRows, leftJoinOne } from '../db/dialect.js';
 import type { Database, PaymentTable } from '../db/schema.js';
 import type { ReceiptNumbering } from '../receipts/receipt-numbering.js';
 import { fulfilOrder } from '../renewal/fulfilment.js';
 import type { Clock } from '../shared/clock.js';
+import { Coalescer } from '../shared/coalescer.js';
 import { DomainError } from '../shared/errors.js';
 import type { EventPublisher } from '../webhooks/events.js';
 import { verifySandboxSignature } from './sandbox-signature.js';
@@ -64,6 +65,19 @@ export class PaymentService {
     return { paymentId: row.id, orderId: row.order_id, amount: row.amount, currency: row.currency, status: row.status, attempts: row.attempts };
   }
 
+  /** The payments that notifications arriving together name, with their operators, in one statement. */
+  private readonly notifiedPayments = new Coalescer(async (ids: string[]) => {
+    const batch = ids.map((id, i) => ({ i, id }));
+    const { rows } = await sql<{ i: number; id: string | null; provider: string; operator_id: string }>`
+      select q.i, p.id, p.provider, o.operator_id
+      from ${jsonRows(this.db.dialect, batch, { i: 'integer', id: 'text' }, 'q')}
+      ${leftJoinOne(this.db.dialect, 'payments', 'p', sql`p.id = q.id`)}
+      left join orders as o on o.id = p.order_id`.execute(this.db.kysely);
+    const found: ({ id: string; provider: string; operator_id: string } | undefined)[] = new Array(ids.length);
+    for (const { i, id, ...row } of rows) found[Number(i)] = id === null ? undefined : { id, ...row };
+    return found;
+  });
+
   async receiveSandboxNotification(rawBody: string, signature: string | undefined): Promise<{ received: true; duplicate: boolean }> {
     verifySandboxSignature(this.sandboxSecret, rawBody, signature, this.clock.now());
     const event = parseSandboxEvent(rawBody);
@@ -76,12 +90,7 @@ export class PaymentService {
    * payment of another operator is unknown here (each operator has its own merchant keys).
    */
   async settle(provider: string, event: PaymentEvent, rawBody: string, signature: string | undefined, operatorId?: string) {
-    const payment = await this.db.kysely
-      .selectFrom('payments as p')
-      .innerJoin('orders as o', 'o.id', 'p.order_id')
-      .select(['p.id', 'p.order_id', 'p.provider', 'o.operator_id'])
-      .where('p.id', '=', event.data.paymentId)
-      .executeTakeFirst();
+    const payment = await this.notifiedPayments.load(event.data.paymentId);
     if (!payment || payment.provider !== provider || (operatorId !== undefined && payment.operator_id !== operatorId)) {
       throw new DomainError('payment_not_found', 'No payment has this id.');
     }

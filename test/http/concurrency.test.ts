@@ -115,8 +115,11 @@ describe.each(DIALECTS)('concurrent requests on %s', (dialect) => {
 
     // The first receipt of the year creates the sequence row: every payment races for it.
     await warmUp(h);
-    const deliveries = await Promise.all([...orders, ...orders].map((o) => pay(h, o)));
+    const unknown = { id: 'ord_unknown', total: 800, currency: 'CNY', payment: { id: 'pay_unknown' } };
+    const [stray, ...deliveries] = await Promise.all([unknown, ...orders, ...orders].map((o) => pay(h, o)));
     for (const delivery of deliveries) expect(delivery).toMatchObject({ status: 200, body: { received: true } });
+    // Notifications looked up together still answer each by its own payment.
+    expect(stray).toMatchObject({ status: 404, body: { error: { code: 'payment_not_found' } } });
     // Each notification was answered once its receipt had a number: in the fulfilment's
     // transaction (SQLite), or by a numbering run that started after its commit (PostgreSQL).
     const unnumbered = await h.services.db.kysely
@@ -199,6 +202,31 @@ describe.each(DIALECTS)('concurrent requests on %s', (dialect) => {
       if (expected && 'validUntil' in expected) expect(response.body.card.validUntil).toBe(expected.validUntil);
       if (expected && 'code' in expected) expect(response.body.error.code).toBe(expected.code);
     });
+  });
+
+  it('answers simultaneous requests with many Idempotency-Keys each by its own key: replays, reuse and new orders', async () => {
+    const cards = await Promise.all(Array.from({ length: 4 }, () => newCard(h, '2027-01-31')));
+    const keys = cards.map(() => idempotencyKey());
+    // The first two keys were answered before; the last two are new.
+    const before = [await order(h, cards[0] as Card, keys[0]), await order(h, cards[1] as Card, keys[1])];
+    await warmUp(h);
+    const [replay, reuse, fresh, other] = await Promise.all([
+      order(h, cards[0] as Card, keys[0]),
+      order(h, cards[1] as Card, keys[1], { plan: 'm1', coupon: 'NOPE' }),
+      order(h, cards[2] as Card, keys[2]),
+      order(h, cards[3] as Card, keys[3]),
+    ]);
+    expect(replay?.status).toBe(201);
+    expect(replay?.body).toEqual(before[0]?.body);
+    expect(reuse?.status).toBe(422);
+    expect(reuse?.body.error.code).toBe('idempotency_key_reused');
+    for (const created of [fresh, other]) {
+      expect(created?.status).toBe(201);
+      expect(created?.body.id).not.toBe(before[0]?.body.id);
+    }
+    expect(fresh?.body.id).not.toBe(other?.body.id);
+    const orders = await h.services.db.kysely.selectFrom('orders').select('card_id').execute();
+    expect(orders).toHaveLength(4);
   });
 
   it('creates one order for many simultaneous requests with one Idempotency-Key', async () => {
