@@ -48,6 +48,16 @@ export async function lockForOperator(trx: Kysely<any>, dialect: DialectName, ke
   return rows[0]?.locked === true;
 }
 
+/**
+ * A string with a lone UTF-16 surrogate, as text in its own parameter, reaches the database
+ * with U+FFFD in its place (UTF-8 cannot encode it); PostgreSQL's JSON parser would refuse
+ * the whole batch instead, failing every request that shares it. So it travels the same way.
+ */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+function wellFormed(_key: string, value: unknown): unknown {
+  return typeof value === 'string' && LONE_SURROGATE.test(value) ? Buffer.from(value, 'utf8').toString('utf8') : value;
+}
+
 /** The SQL type of a column of `jsonRows`. */
 export type JsonColumnType = 'text' | 'integer';
 
@@ -57,7 +67,7 @@ export type JsonColumnType = 'text' | 'integer';
  * statement with one parameter, instead of one statement per row or thousands of parameters.
  */
 export function jsonRows(dialect: DialectName, rows: readonly object[], columns: Record<string, JsonColumnType>, alias: string) {
-  const json = JSON.stringify(rows);
+  const json = JSON.stringify(rows, wellFormed);
   const names = Object.keys(columns);
   // Names come from the code, never from input; they are spliced into the SQL.
   for (const name of names) if (!/^[a-z_]+$/.test(name)) throw new Error(`jsonRows: bad column name ${name}`);
