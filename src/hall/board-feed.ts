@@ -6,7 +6,7 @@
  * call made through one process reaches the boards connected to any other.
  */
 import { EventEmitter } from 'node:events';
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import pg from 'pg';
 import type { Db } from '../db/database.js';
 import type { Database } from '../db/schema.js';
@@ -20,6 +20,14 @@ export interface HallChange {
 }
 
 export type ChangeListener = (change: HallChange) => void;
+
+/**
+ * PostgreSQL: the expression that announces `change` to every process's boards when the
+ * statement or transaction it is part of commits (what `BoardFeed.within` runs on its own).
+ */
+export function notice(change: HallChange): RawBuilder<unknown> {
+  return sql`pg_notify(${HALL_CHANNEL}, ${JSON.stringify(change)})`;
+}
 
 export class BoardFeed {
   private readonly emitter = new EventEmitter();
@@ -38,7 +46,7 @@ export class BoardFeed {
    */
   async within(trx: Kysely<Database>, change: HallChange): Promise<() => void> {
     if (this.db.dialect === 'postgres') {
-      await sql`select pg_notify(${HALL_CHANNEL}, ${JSON.stringify(change)})`.execute(trx);
+      await sql`select ${notice(change)}`.execute(trx);
       return () => {};
     }
     return () => this.emitter.emit(change.hallId, change);

@@ -12,11 +12,11 @@ import type { ProbeGuard } from '../guard/probe-guard.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import { parseMsisdn } from '../shared/msisdn.js';
-import type { BoardFeed } from './board-feed.js';
+import { type BoardFeed, notice } from './board-feed.js';
 import { counterStatuses, type HallLayout, type HallLayouts, serviceOf, serviceView } from './hall-repository.js';
 import { openState } from './opening-hours.js';
 import { estimateWaitSeconds, NEAR_AHEAD, ticketDay, transition } from './queue-rules.js';
-import { countAhead, insertTicket, openCountersPerService, recentServiceSeconds, type TicketRow, waitingCounts } from './ticket-repository.js';
+import { countAhead, insertTicket, issueAnnounced, openCountersPerService, recentServiceSeconds, type TicketRow, waitingCounts } from './ticket-repository.js';
 
 export interface IssueRequest {
   service: string;
@@ -113,10 +113,15 @@ export class QueueService {
       }
       await this.probes.admitJoin(layout.hall.id, ip);
     }
+    const fields = { priority: request.priority ?? 'none', source, phone } as const;
+    if (phone === null && this.db.dialect === 'postgres') {
+      // No phone, so no near-front message to settle: numbered, written and announced in one statement.
+      return this.ticketView(layout, await issueAnnounced(this.db.kysely, layout, service.id, fields, now, notice({ hallId })));
+    }
     const { ticket, announce } = await this.db.kysely
       .transaction()
       .execute(async (trx) => {
-        const row = await insertTicket(trx, layout, service.id, { priority: request.priority ?? 'none', source, phone }, now);
+        const row = await insertTicket(trx, layout, service.id, fields, now);
         // Joined already near the front: no "3 ahead" message later.
         if (row.phone && (await countAhead(trx, row)) <= NEAR_AHEAD) {
           await trx.updateTable('hall_tickets').set({ near_notified: 1 }).where('id', '=', row.id).execute();

@@ -462,4 +462,17 @@ describe.each(DIALECTS)('the queue over HTTP (%s)', (dialect) => {
       expect(actions).toContain(a);
     expect(rows.every((r) => r.actor.startsWith('staff:') && r.ip === '127.0.0.1' && r.hall_id === f.hall)).toBe(true);
   });
+
+  it('numbers the thousandth ticket of a day with four digits: the prefix, then at least three', async () => {
+    const { number } = await take('renewal');
+    const { kysely } = h.services.db;
+    const service = await kysely.selectFrom('hall_services').select('id').where('hall_id', '=', f.hall).where('code', '=', 'renewal').executeTakeFirstOrThrow();
+    await kysely
+      .updateTable('hall_ticket_sequences')
+      .set({ last_value: 998 })
+      .where('service_id', '=', service.id)
+      .where('last_value', '=', Number(number.slice(1)))
+      .execute();
+    expect([(await take('renewal')).number, (await take('renewal')).number]).toEqual(['A999', 'A1000']);
+  });
 });
