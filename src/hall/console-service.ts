@@ -18,7 +18,7 @@ import { type CounterRow, counterOf, type HallLayout, serviceOf } from './hall-r
 import { noticeCalled, noticeNear } from './queue-notices.js';
 import { type TicketAction, transition } from './queue-rules.js';
 import type { QueueService } from './queue-service.js';
-import { anyWaitingFor, claimNext, currentAtCounter, hallOfTicket, insertTicket, lockTicket, type TicketRow } from './ticket-repository.js';
+import { claimNext, counterCallState, currentAtCounter, hallOfTicket, insertTicket, lockTicket, type TicketRow } from './ticket-repository.js';
 
 export type SimpleAction = Extract<TicketAction, 'recall' | 'no_show' | 'rejoin' | 'start' | 'finish'>;
 
@@ -69,14 +69,17 @@ export class ConsoleService {
   }
 
   private async counterContext(actor: HallActor, counterId: string) {
-    const staff = staffOf(actor);
     // Whether the counter is open is read now: the cached layout may be a moment old.
     const row = await this.db.kysely.selectFrom('hall_counters').select(['hall_id', 'status']).where('id', '=', counterId).executeTakeFirst();
+    return this.contextOf(actor, counterId, row && { hallId: row.hall_id, status: row.status });
+  }
+
+  private async contextOf(actor: HallActor, counterId: string, row: { hallId: string; status: 'open' | 'closed' } | undefined) {
+    const staff = staffOf(actor);
     if (!row) throw new DomainError('counter_not_found', 'No counter has this id.');
-    const layout = await this.queue.layouts.get(row.hall_id);
-    assertInHall(staff, { id: row.hall_id, operatorId: layout.hall.operator_id });
-    const { status } = row;
-    return { staff, layout, counter: { ...counterOf(layout, counterId), status } };
+    const layout = await this.queue.layouts.get(row.hallId);
+    assertInHall(staff, { id: row.hallId, operatorId: layout.hall.operator_id });
+    return { staff, layout, counter: { ...counterOf(layout, counterId), status: row.status } };
   }
 
   /** Everything the console page shows for one counter, in one answer. */
@@ -117,12 +120,12 @@ export class ConsoleService {
   }
 
   async callNext(actor: HallActor, counterId: string) {
-    const { staff, layout, counter } = await this.counterContext(actor, counterId);
+    const state = await counterCallState(this.db.kysely, counterId);
+    const { staff, layout, counter } = await this.contextOf(actor, counterId, state);
     if (counter.status !== 'open') throw new DomainError('counter_closed', 'This counter is closed: a supervisor opens it first.');
-    // Nobody waiting for this counter: answer from one read, without a transaction.
-    if (!(await anyWaitingFor(this.db.kysely, layout.hall.id, counterId, counter.serviceIds))) {
-      const current = await currentAtCounter(this.db.kysely, counterId);
-      if (current) throw stateInvalid(`finish ${current.number} (or mark it a no-show) first`);
+    // Nobody waiting for this counter: answered from that one read, without a transaction.
+    if (!state?.waiting) {
+      if (state?.current) throw stateInvalid(`finish ${state.current} (or mark it a no-show) first`);
       return { ticket: null };
     }
     return this.atCounter(counterId, () =>

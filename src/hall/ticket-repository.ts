@@ -275,8 +275,44 @@ export async function hallOfTicket(db: Kysely<Database>, id: string): Promise<st
   return row.hall_id;
 }
 
-/** Is any ticket waiting that this counter could call? */
-export async function anyWaitingFor(db: Kysely<Database>, hallId: string, counterId: string, serviceIds: readonly string[]): Promise<boolean> {
-  if (serviceIds.length === 0) return false;
-  return (await callableBy(db, hallId, counterId, serviceIds).select('id').limit(1).executeTakeFirst()) !== undefined;
+/**
+ * What call-next needs before it claims, in one read: the counter's hall and status, whether
+ * a ticket waits that it could call (by the counter's services as stored now), and the
+ * number of the ticket it is dealing with, if any.
+ */
+export async function counterCallState(
+  db: Kysely<Database>,
+  counterId: string,
+): Promise<{ hallId: string; status: 'open' | 'closed'; waiting: boolean; current: string | null } | undefined> {
+  const row = await db
+    .selectFrom('hall_counters as c')
+    .select((eb) => [
+      'c.hall_id',
+      'c.status',
+      eb
+        .exists(
+          eb
+            .selectFrom('hall_tickets as t')
+            .innerJoin('hall_counter_services as cs', 'cs.service_id', 't.service_id')
+            .select('t.id')
+            .whereRef('cs.counter_id', '=', 'c.id')
+            .whereRef('t.hall_id', '=', 'c.hall_id')
+            .where('t.status', '=', 'waiting')
+            .where((w) => w.or([w('t.target_counter_id', 'is', null), w('t.target_counter_id', '=', w.ref('c.id'))])),
+        )
+        .as('waiting'),
+      eb
+        .selectFrom('hall_tickets as k')
+        .select('k.number')
+        .whereRef('k.counter_id', '=', 'c.id')
+        .where('k.status', 'in', ['called', 'serving'])
+        .orderBy('k.called_at', 'desc')
+        .limit(1)
+        .as('current'),
+    ])
+    .where('c.id', '=', counterId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  // PostgreSQL answers EXISTS with a boolean, SQLite with 0 or 1.
+  return { hallId: row.hall_id, status: row.status, waiting: Number(row.waiting) === 1, current: row.current ?? null };
 }
