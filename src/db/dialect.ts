@@ -5,7 +5,7 @@
  * common to both.
  */
 import { type Kysely, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
-import type { DialectName } from './database.js';
+import type { Db, DialectName } from './database.js';
 
 /** `SELECT … FOR UPDATE [OF table]` on PostgreSQL; unchanged on SQLite, whose transactions are serial. */
 export function forUpdate<DB, TB extends keyof DB, O>(
@@ -94,4 +94,28 @@ export function leftJoinOne(dialect: DialectName, table: string, alias: string, 
   const from = sql.raw(`${table} as ${alias}`);
   if (dialect === 'postgres') return sql`left join lateral (select * from ${from} where ${condition} limit 1) as ${sql.raw(alias)} on true`;
   return sql`left join ${from} on ${condition}`;
+}
+
+/**
+ * A point read for a batch of keys in one statement. The keys become the derived table `q`
+ * (`jsonRows`, with each key's position as `q.i`); `select` builds the query over it, which
+ * must answer one row per key (left joins, `leftJoinOne`, scalar subqueries). Returns each
+ * key's row, in the keys' order.
+ */
+export async function readEach<K extends object, R extends object>(
+  db: Db,
+  keys: readonly K[],
+  columns: Record<keyof K & string, JsonColumnType>,
+  select: (q: RawBuilder<unknown>) => RawBuilder<R & { i: number }>,
+): Promise<R[]> {
+  const q = jsonRows(
+    db.dialect,
+    keys.map((key, i) => ({ i, ...key })),
+    { i: 'integer', ...columns },
+    'q',
+  );
+  const { rows } = await select(q).execute(db.kysely);
+  const found: R[] = new Array(keys.length);
+  for (const { i, ...row } of rows) found[Number(i)] = row as unknown as R;
+  return found;
 }

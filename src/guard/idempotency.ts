@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import type { Db } from '../db/database.js';
-import { jsonRows, leftJoinOne } from '../db/dialect.js';
+import { leftJoinOne, readEach } from '../db/dialect.js';
 import type { Database, IdempotencyKeyTable } from '../db/schema.js';
 import type { Clock } from '../shared/clock.js';
 import { Coalescer } from '../shared/coalescer.js';
@@ -123,15 +123,16 @@ export class Idempotency {
 
   /** The first look at each key of the requests arriving together, in one statement. */
   private readonly firstLooks = new Coalescer(async (keys: { scope: string; key: string }[]) => {
-    const batch = keys.map(({ scope, key }, i) => ({ i, scope, key }));
     const since = expiredBefore(this.clock.now());
-    const { rows } = await sql<Answered & { i: number }>`
-      select q.i, k.request_hash, k.response_status, k.response_body
-      from ${jsonRows(this.db.dialect, batch, { i: 'integer', scope: 'text', key: 'text' }, 'q')}
-      ${leftJoinOne(this.db.dialect, 'idempotency_keys', 'k', sql`k.scope = q.scope and k.key = q.key and k.created_at >= ${since}`)}`.execute(this.db.kysely);
-    const found: (Answered | undefined)[] = new Array(keys.length);
-    for (const { i, ...row } of rows) found[Number(i)] = row.request_hash === null ? undefined : row;
-    return found;
+    const rows = await readEach(
+      this.db,
+      keys,
+      { scope: 'text', key: 'text' },
+      (q) => sql<{ i: number; request_hash: string | null; response_status: number | null; response_body: string | null }>`
+        select q.i, k.request_hash, k.response_status, k.response_body
+        from ${q} ${leftJoinOne(this.db.dialect, 'idempotency_keys', 'k', sql`k.scope = q.scope and k.key = q.key and k.created_at >= ${since}`)}`,
+    );
+    return rows.map(({ request_hash, ...answer }): Answered | undefined => (request_hash === null ? undefined : { request_hash, ...answer }));
   });
 
   async prune(): Promise<void> {

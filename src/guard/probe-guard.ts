@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import type { CardRow } from '../cards/card-repository.js';
 import type { LookupLimits } from '../config.js';
 import type { Db } from '../db/database.js';
-import { jsonRows, leftJoinOne } from '../db/dialect.js';
+import { leftJoinOne, readEach } from '../db/dialect.js';
 import type { Clock } from '../shared/clock.js';
 import { Coalescer } from '../shared/coalescer.js';
 import { DomainError } from '../shared/errors.js';
@@ -54,18 +54,22 @@ export class ProbeGuard {
    */
   private async findMany(keys: { msisdn: string; ip: string }[]): Promise<Found[]> {
     const since = new Date(this.clock.now().getTime() - this.windowMs).toISOString();
-    const batch = keys.map((key, i) => ({ i, msisdn: key.msisdn, by_number: `msisdn:${key.msisdn}`, by_ip: `ip:${key.ip}` }));
+    const subjects = keys.map(({ msisdn, ip }) => ({ msisdn, by_number: `msisdn:${msisdn}`, by_ip: `ip:${ip}` }));
     const failures = (subject: 'q.by_number' | 'q.by_ip') =>
       sql`(select count(*) from probe_failures as p where p.subject = ${sql.raw(subject)} and p.at > ${since})`;
-    const { rows } = await sql<CardRow & { i: number; number_failures: number; ip_failures: number }>`
-      select q.i, c.*, ${failures('q.by_number')} as number_failures, ${failures('q.by_ip')} as ip_failures
-      from ${jsonRows(this.db.dialect, batch, { i: 'integer', msisdn: 'text', by_number: 'text', by_ip: 'text' }, 'q')}
-      ${leftJoinOne(this.db.dialect, 'cards', 'c', sql`c.msisdn = q.msisdn and c.retired_at is null`)}`.execute(this.db.kysely);
-    const found: Found[] = new Array(keys.length);
-    for (const { i, number_failures, ip_failures, ...card } of rows) {
-      found[Number(i)] = { card: card.id === null ? undefined : card, numberFailures: Number(number_failures), ipFailures: Number(ip_failures) };
-    }
-    return found;
+    const rows = await readEach(
+      this.db,
+      subjects,
+      { msisdn: 'text', by_number: 'text', by_ip: 'text' },
+      (q) => sql<CardRow & { i: number; number_failures: number; ip_failures: number }>`
+        select q.i, c.*, ${failures('q.by_number')} as number_failures, ${failures('q.by_ip')} as ip_failures
+        from ${q} ${leftJoinOne(this.db.dialect, 'cards', 'c', sql`c.msisdn = q.msisdn and c.retired_at is null`)}`,
+    );
+    return rows.map(({ number_failures, ip_failures, ...card }) => ({
+      card: card.id === null ? undefined : card,
+      numberFailures: Number(number_failures),
+      ipFailures: Number(ip_failures),
+    }));
   }
 
   /**

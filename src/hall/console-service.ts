@@ -23,6 +23,8 @@ import { claimNext, counterCallState, currentAtCounter, hallOfTicket, insertTick
 export type SimpleAction = Extract<TicketAction, 'recall' | 'no_show' | 'rejoin' | 'start' | 'finish'>;
 
 const stateInvalid = (reason: string) => new DomainError('ticket_state_invalid', `This ticket cannot do that now: ${reason}.`);
+/** The counter deals with a ticket already (`number`, when known). */
+const finishFirst = (number: string | undefined) => stateInvalid(`finish ${number ?? 'the ticket at this counter'} (or mark it a no-show) first`);
 
 export function consoleTicketView(layout: HallLayout, t: TicketRow) {
   return {
@@ -125,7 +127,7 @@ export class ConsoleService {
     if (counter.status !== 'open') throw new DomainError('counter_closed', 'This counter is closed: a supervisor opens it first.');
     // Nobody waiting for this counter: answered from that one read, without a transaction.
     if (!state?.waiting) {
-      if (state?.current) throw stateInvalid(`finish ${state.current} (or mark it a no-show) first`);
+      if (state?.current) throw finishFirst(state.current);
       return { ticket: null };
     }
     return this.atCounter(counterId, () =>
@@ -151,7 +153,7 @@ export class ConsoleService {
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       const current = await currentAtCounter(this.db.kysely, counterId);
-      throw stateInvalid(`finish ${current?.number ?? 'the ticket at this counter'} (or mark it a no-show) first`);
+      throw finishFirst(current?.number);
     }
   }
 
@@ -160,7 +162,7 @@ export class ConsoleService {
     if (counter.status !== 'open') throw new DomainError('counter_closed', 'This counter is closed: a supervisor opens it first.');
     const service = serviceOf(layout, serviceRef);
     const current = await currentAtCounter(this.db.kysely, counterId);
-    if (current) throw stateInvalid(`finish ${current.number} first`);
+    if (current) throw finishFirst(current.number);
     return this.atCounter(counterId, () =>
       this.change(layout.hall.id, async (trx, now) => {
         const fields = { priority: 'none', source: 'walk_in', phone: null, servedAt: { counterId, clerkId: staff.id } } as const;

@@ -13,7 +13,7 @@ import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import { parseMsisdn } from '../shared/msisdn.js';
 import { type BoardFeed, notice } from './board-feed.js';
-import { counterStatuses, type HallLayout, type HallLayouts, serviceOf, serviceView } from './hall-repository.js';
+import { counterStatuses, type HallLayout, type HallLayouts, type ServiceRow, serviceOf, serviceView } from './hall-repository.js';
 import { openState } from './opening-hours.js';
 import { estimateWaitSeconds, NEAR_AHEAD, ticketDay, transition } from './queue-rules.js';
 import { countAhead, insertTicket, issueAnnounced, openCountersPerService, recentServiceSeconds, type TicketRow, waitingCounts } from './ticket-repository.js';
@@ -44,33 +44,32 @@ export class QueueService {
   ) {}
 
   /**
-   * Per service of the hall (or only `serviceId`): how many wait and the estimate for them.
-   * Counts, not rows, and the queries at once (each on its own pooled connection on
-   * PostgreSQL): a board is read after every change of the hall.
+   * Per service of the hall: how many wait and the estimate for them. Counts, not rows, and
+   * the queries at once (each on its own pooled connection on PostgreSQL): a board is read
+   * after every change of the hall.
    */
-  async loads(db: Kysely<Database>, layout: HallLayout, serviceId?: string): Promise<Map<string, ServiceLoad>> {
-    const services = layout.services.filter((s) => serviceId === undefined || s.id === serviceId);
-    const [waiting, open, ...recent] = await Promise.all([
-      waitingCounts(
-        db,
-        layout.hall.id,
-        services.map((s) => s.id),
-      ),
-      openCountersPerService(db, layout.hall.id),
-      ...services.map((s) => recentServiceSeconds(db, s.id)),
-    ]);
-    const loads = new Map<string, ServiceLoad>();
-    services.forEach((service, i) => {
-      const openCounters = open.get(service.id) ?? 0;
-      const seconds = recent[i] as number[];
-      loads.set(service.id, {
-        waiting: waiting.get(service.id) ?? 0,
-        openCounters,
-        estimate: (ahead) =>
-          estimateWaitSeconds({ recentServiceSeconds: seconds, defaultServiceSeconds: service.default_service_seconds, peopleAhead: ahead, openCounters }),
-      });
-    });
-    return loads;
+  async loads(db: Kysely<Database>, layout: HallLayout): Promise<Map<string, ServiceLoad>> {
+    const [waiting, estimates] = await Promise.all([waitingCounts(db, layout.hall.id), this.estimates(db, layout, layout.services)]);
+    return new Map(
+      layout.services.map((service) => {
+        const { openCounters, estimate } = estimates.get(service.id) as Omit<ServiceLoad, 'waiting'>;
+        return [service.id, { waiting: waiting.get(service.id) ?? 0, openCounters, estimate }];
+      }),
+    );
+  }
+
+  /** Per service given: its open counters, and how long a ticket with `ahead` people before it would wait. */
+  private async estimates(db: Kysely<Database>, layout: HallLayout, services: readonly ServiceRow[]): Promise<Map<string, Omit<ServiceLoad, 'waiting'>>> {
+    const [open, ...recent] = await Promise.all([openCountersPerService(db, layout.hall.id), ...services.map((s) => recentServiceSeconds(db, s.id))]);
+    return new Map(
+      services.map((service, i) => {
+        const openCounters = open.get(service.id) ?? 0;
+        const seconds = recent[i] as number[];
+        const estimate = (ahead: number) =>
+          estimateWaitSeconds({ recentServiceSeconds: seconds, defaultServiceSeconds: service.default_service_seconds, peopleAhead: ahead, openCounters });
+        return [service.id, { openCounters, estimate }];
+      }),
+    );
   }
 
   /** The kiosk's page: the hall and, per service, the people waiting and the wait for a new ticket. */
@@ -173,9 +172,9 @@ export class QueueService {
     let ahead: number | null = null;
     let estimatedWaitSeconds: number | null = null;
     if (ticket.status === 'waiting') {
-      const [loads, before] = await Promise.all([this.loads(this.db.kysely, layout, service.id), countAhead(this.db.kysely, ticket)]);
+      const [estimates, before] = await Promise.all([this.estimates(this.db.kysely, layout, [service]), countAhead(this.db.kysely, ticket)]);
       ahead = before;
-      estimatedWaitSeconds = loads.get(service.id)?.estimate(before) ?? null;
+      estimatedWaitSeconds = estimates.get(service.id)?.estimate(before) ?? null;
     }
     return {
       token: ticket.token,

@@ -8,7 +8,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Catalog } from '../catalog/catalog.js';
 import type { Db } from '../db/database.js';
-import { forUpdate, jsonRows, leftJoinOne } from '../db/dialect.js';
+import { forUpdate, leftJoinOne, readEach } from '../db/dialect.js';
 import type { Database, PaymentTable } from '../db/schema.js';
 import type { ReceiptNumbering } from '../receipts/receipt-numbering.js';
 import { fulfilOrder } from '../renewal/fulfilment.js';
@@ -67,15 +67,16 @@ export class PaymentService {
 
   /** The payments that notifications arriving together name, with their operators, in one statement. */
   private readonly notifiedPayments = new Coalescer(async (ids: string[]) => {
-    const batch = ids.map((id, i) => ({ i, id }));
-    const { rows } = await sql<{ i: number; id: string | null; provider: string; operator_id: string }>`
-      select q.i, p.id, p.provider, o.operator_id
-      from ${jsonRows(this.db.dialect, batch, { i: 'integer', id: 'text' }, 'q')}
-      ${leftJoinOne(this.db.dialect, 'payments', 'p', sql`p.id = q.id`)}
-      left join orders as o on o.id = p.order_id`.execute(this.db.kysely);
-    const found: ({ id: string; provider: string; operator_id: string } | undefined)[] = new Array(ids.length);
-    for (const { i, id, ...row } of rows) found[Number(i)] = id === null ? undefined : { id, ...row };
-    return found;
+    const rows = await readEach(
+      this.db,
+      ids.map((id) => ({ id })),
+      { id: 'text' },
+      (q) => sql<{ i: number; id: string | null; provider: string; operator_id: string }>`
+        select q.i, p.id, p.provider, o.operator_id
+        from ${q} ${leftJoinOne(this.db.dialect, 'payments', 'p', sql`p.id = q.id`)}
+        left join orders as o on o.id = p.order_id`,
+    );
+    return rows.map(({ id, ...payment }) => (id === null ? undefined : { id, ...payment }));
   });
 
   async receiveSandboxNotification(rawBody: string, signature: string | undefined): Promise<{ received: true; duplicate: boolean }> {
