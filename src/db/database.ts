@@ -17,6 +17,7 @@ import * as paymentProviders from './migrations/0005_payment_providers.js';
 import * as serviceHall from './migrations/0006_service_hall.js';
 import * as reminderSweepIndex from './migrations/0007_reminder_sweep_index.js';
 import * as hallQueueIndexes from './migrations/0008_hall_queue_indexes.js';
+import * as reminderSweepChecks from './migrations/0009_reminder_sweep_checks.js';
 import type { Database } from './schema.js';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -128,6 +129,7 @@ const migrations: Record<string, Migration> = {
   '0006_service_hall': serviceHall,
   '0007_reminder_sweep_index': reminderSweepIndex,
   '0008_hall_queue_indexes': hallQueueIndexes,
+  '0009_reminder_sweep_checks': reminderSweepChecks,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -5,13 +5,14 @@
  */
 import type { Services } from '../app.js';
 import type { Operator } from '../catalog/model.js';
+import { lockForOperator } from '../db/dialect.js';
 import { maskMsisdn } from '../shared/msisdn.js';
-import { enqueueDay, planDay } from './reminder-sweep.js';
+import { enqueueDay, planDay, sweepLock } from './reminder-sweep.js';
 
 export async function runReminders(services: Services, operators: Operator[], day: string, dryRun: boolean): Promise<void> {
   for (const operator of operators) {
     const { schedule } = await services.notificationSettings.of(operator.id);
-    const planned = await planDay(services.db.kysely, operator, schedule, day);
+    const planned = await planDay(services.db.kysely, services.db.dialect, operator, schedule, day);
     console.log(`${operator.code} (${operator.timeZone}) ${day}: ${planned.length} reminder${planned.length === 1 ? '' : 's'}`);
     for (const step of schedule) {
       const ofStep = planned.filter((p) => p.step === step.code);
@@ -22,7 +23,11 @@ export async function runReminders(services: Services, operators: Operator[], da
     }
     if (!dryRun) {
       const now = services.clock.now();
-      const enqueued = await services.db.kysely.transaction().execute((trx) => enqueueDay(trx, operator, schedule, day, now));
+      const { db } = services;
+      const enqueued = await db.kysely.transaction().execute(async (trx) => {
+        await lockForOperator(trx, db.dialect, sweepLock(operator.id));
+        return enqueueDay(trx, db.dialect, operator, schedule, day, now);
+      });
       console.log(`  enqueued ${enqueued} new (${planned.length - enqueued} were already queued or sent)`);
     }
   }

@@ -10,7 +10,7 @@ import { type Kysely, sql } from 'kysely';
 import { addDays, compareDates, type LocalDate, todayIn } from '../cards/calendar.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { Operator } from '../catalog/model.js';
-import type { Db } from '../db/database.js';
+import type { Db, DialectName } from '../db/database.js';
 import { lockForOperator } from '../db/dialect.js';
 import type { Database } from '../db/schema.js';
 import type { NotificationSettingsStore } from '../notify/notification-settings.js';
@@ -21,37 +21,82 @@ import { type ReminderStep, targetValidUntil } from './schedule.js';
 export const REMINDER_KIND = 'reminder';
 const CATCH_UP_DAYS = 7;
 
-/** The cards a step selects on `day`: live, not blocked, not opted out. */
+/**
+ * The cards a step selects on `day`: live, not blocked, not opted out. When nobody has opted
+ * out, one look at the partial index `card_contacts_opted_out` settles the last for the
+ * whole step; without that look, PostgreSQL's anti-join rescans an empty `card_contacts`
+ * for every card, which costs more than reading the card.
+ */
 function selection(db: Kysely<Database>, operator: Operator, step: ReminderStep, day: LocalDate) {
-  return db
-    .selectFrom('cards as c')
-    .where('c.operator_id', '=', operator.id)
-    .where('c.valid_until', '=', targetValidUntil(step, day, operator))
-    .where('c.retired_at', 'is', null)
-    .where('c.blocked', '=', 0)
-    .where((eb) => eb.not(eb.exists(eb.selectFrom('card_contacts as k').select('k.card_id').whereRef('k.card_id', '=', 'c.id').where('k.opted_out', '=', 1))));
+  return (
+    db
+      .selectFrom('cards as c')
+      .where('c.operator_id', '=', operator.id)
+      .where('c.valid_until', '=', targetValidUntil(step, day, operator))
+      .where('c.retired_at', 'is', null)
+      // Literals, not parameters, so that a prepared statement's generic plan still matches
+      // the partial indexes (`cards_reminder_due`: blocked = 0; `card_contacts_opted_out`).
+      .where('c.blocked', '=', sql.lit(0))
+      .where((eb) => {
+        const optedOut = eb.selectFrom('card_contacts as k').select('k.card_id').where('k.opted_out', '=', sql.lit(1));
+        return eb.or([eb.not(eb.exists(optedOut)), eb.not(eb.exists(optedOut.whereRef('k.card_id', '=', 'c.id')))]);
+      })
+  );
 }
+
+/** The advisory lock a sweep of an operator's reminders holds (PostgreSQL; SQLite's writers are serial). */
+export const sweepLock = (operatorId: string) => `reminders:${operatorId}`;
 
 /**
  * Enqueues `day`'s reminders of every step in one `INSERT … SELECT … UNION ALL …` (one
  * round trip and one plan per day, whatever the schedule's length); returns how many rows
- * were new.
+ * were new. On PostgreSQL a reminder already queued is left out by comparing each step's
+ * cards with that step's queued reminders for its one date (`outbox_reminders`): a merge of
+ * two index ranges, where `ON CONFLICT DO NOTHING` costs a speculative insertion per row,
+ * twice the insert itself. Run it holding `sweepLock`: the sweep is then the only writer of
+ * the operator's reminders. Should a writer ever skip the lock, the primary key refuses the
+ * duplicate and the transaction fails, to be swept again: never a reminder queued twice.
  */
-export async function enqueueDay(trx: Kysely<Database>, operator: Operator, schedule: readonly ReminderStep[], day: LocalDate, now: Date): Promise<number> {
+export async function enqueueDay(
+  trx: Kysely<Database>,
+  dialect: DialectName,
+  operator: Operator,
+  schedule: readonly ReminderStep[],
+  day: LocalDate,
+  now: Date,
+): Promise<number> {
   const nowIso = now.toISOString();
+  // PostgreSQL leaves out the reminders already queued before inserting (see above); SQLite's
+  // insert looks up the key anyway, so there `ON CONFLICT DO NOTHING` is the cheaper way.
+  const leaveOutQueued = dialect === 'postgres';
   const rowsOf = (step: ReminderStep) =>
-    selection(trx, operator, step, day).select([
-      sql<string>`'rem:' || c.id || ':' || c.valid_until || ':' || ${step.code}`.as('id'),
-      sql<string>`${REMINDER_KIND}`.as('kind'),
-      'c.operator_id',
-      'c.id as card_id',
-      'c.valid_until',
-      sql<string>`${step.code}`.as('step'),
-      sql<string>`'pending'`.as('status'),
-      sql<number>`0`.as('attempts'),
-      sql<string>`${nowIso}`.as('next_attempt_at'),
-      sql<string>`${nowIso}`.as('created_at'),
-    ]);
+    selection(trx, operator, step, day)
+      .$if(leaveOutQueued, (qb) =>
+        qb.where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('outbox as o')
+                .select('o.id')
+                .where('o.valid_until', '=', targetValidUntil(step, day, operator))
+                .where('o.step', '=', step.code)
+                .whereRef('o.card_id', '=', 'c.id'),
+            ),
+          ),
+        ),
+      )
+      .select([
+        sql<string>`'rem:' || c.id || ':' || c.valid_until || ':' || ${step.code}`.as('id'),
+        sql<string>`${REMINDER_KIND}`.as('kind'),
+        'c.operator_id',
+        'c.id as card_id',
+        'c.valid_until',
+        sql<string>`${step.code}`.as('step'),
+        sql<string>`'pending'`.as('status'),
+        sql<number>`0`.as('attempts'),
+        sql<string>`${nowIso}`.as('next_attempt_at'),
+        sql<string>`${nowIso}`.as('created_at'),
+      ]);
   const [first, ...rest] = schedule;
   if (!first) return 0;
   const rows = rest.reduce((union, step) => union.unionAll(rowsOf(step)), rowsOf(first));
@@ -59,7 +104,7 @@ export async function enqueueDay(trx: Kysely<Database>, operator: Operator, sche
     .insertInto('outbox')
     .columns(['id', 'kind', 'operator_id', 'card_id', 'valid_until', 'step', 'status', 'attempts', 'next_attempt_at', 'created_at'])
     .expression(rows)
-    .onConflict((oc) => oc.column('id').doNothing())
+    .$if(!leaveOutQueued, (qb) => qb.onConflict((oc) => oc.column('id').doNothing()))
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0n);
 }
@@ -72,7 +117,13 @@ export interface PlannedReminder {
 }
 
 /** What `day`'s sweep would enqueue, without writing (for `simkeep reminders --dry-run`). */
-export async function planDay(db: Kysely<Database>, operator: Operator, schedule: readonly ReminderStep[], day: LocalDate): Promise<PlannedReminder[]> {
+export async function planDay(
+  db: Kysely<Database>,
+  dialect: DialectName,
+  operator: Operator,
+  schedule: readonly ReminderStep[],
+  day: LocalDate,
+): Promise<PlannedReminder[]> {
   const planned: PlannedReminder[] = [];
   for (const step of schedule) {
     const rows = await selection(db, operator, step, day).select(['c.id', 'c.msisdn', 'c.valid_until']).orderBy('c.msisdn').execute();
@@ -118,8 +169,8 @@ export class ReminderSweeper {
       const sweptDay = day;
       enqueued += await this.db.kysely.transaction().execute(async (trx) => {
         // Another process sweeping the operator now does the same work: let it.
-        if (!(await lockForOperator(trx, this.db.dialect, `reminders:${operator.id}`, false))) return 0;
-        const count = await enqueueDay(trx, operator, schedule, sweptDay, now);
+        if (!(await lockForOperator(trx, this.db.dialect, sweepLock(operator.id), false))) return 0;
+        const count = await enqueueDay(trx, this.db.dialect, operator, schedule, sweptDay, now);
         await this.events.lifecycle(trx, operator, sweptDay, now);
         await trx
           .insertInto('reminder_sweeps')

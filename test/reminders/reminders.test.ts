@@ -8,6 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addDays } from '../../src/cards/calendar.js';
+import { isUniqueViolation } from '../../src/db/dialect.js';
+import { enqueueDay } from '../../src/reminders/reminder-sweep.js';
 import { maskMsisdn } from '../../src/shared/msisdn.js';
 import { DIALECTS } from '../support/databases.js';
 import { type Harness, newCard, newOperator, newPlan, renewOnline, startHarness } from '../support/harness.js';
@@ -71,6 +73,81 @@ describe.each(DIALECTS)('reminders on %s', (dialect) => {
     h.clock.advance(24 * 60 * 60_000);
     expect(await h.services.reminders.sweep()).toBe(1); // `none` is 7 days from expiry tomorrow
     expect((await outbox()).filter((r) => r.card_id === rows[0]?.card_id)).toHaveLength(1);
+  });
+
+  it('leaves out the reminders already queued when a day is enqueued again', async () => {
+    await cardsForEveryStep();
+    const operator = await h.services.catalog.operatorByCode('demo');
+    if (!operator) throw new Error('no operator');
+    const { schedule } = await h.services.notificationSettings.of(operator.id);
+    const { db } = h.services;
+    const enqueue = () => db.kysely.transaction().execute((trx) => enqueueDay(trx, db.dialect, operator, schedule, TODAY, h.clock.now()));
+    expect(await enqueue()).toBe(5);
+    // `simkeep reminders --date` re-runs a day: nothing twice, and a reminder gone (say, purged) comes back alone.
+    expect(await enqueue()).toBe(0);
+    await db.kysely.deleteFrom('outbox').where('step', '=', 'grace').execute();
+    expect(await enqueue()).toBe(1);
+    const rows = await outbox();
+    expect(rows.map((r) => r.step).sort()).toEqual(['before-1', 'before-30', 'before-7', 'before-suspension', 'grace']);
+  });
+
+  it.runIf(dialect === 'postgres')('refuses, never doubles, a reminder that two sweeps race to queue without the lock', async () => {
+    await cardsForEveryStep();
+    const operator = await h.services.catalog.operatorByCode('demo');
+    if (!operator) throw new Error('no operator');
+    const { schedule } = await h.services.notificationSettings.of(operator.id);
+    const { db } = h.services;
+    let commitFirst = () => {};
+    const held = new Promise<void>((resolve) => {
+      commitFirst = resolve;
+    });
+    let inserted = (_n: number) => {};
+    const firstInserted = new Promise<number>((resolve) => {
+      inserted = resolve;
+    });
+    const first = db.kysely.transaction().execute(async (trx) => {
+      inserted(await enqueueDay(trx, db.dialect, operator, schedule, TODAY, h.clock.now()));
+      await held;
+    });
+    expect(await firstInserted).toBe(5);
+    // The second sees none of the first's uncommitted rows, so it tries to insert them all
+    // and waits on the first's keys; when the first commits, the key refuses them.
+    const second = db.kysely
+      .transaction()
+      .execute((trx) => enqueueDay(trx, db.dialect, operator, schedule, TODAY, h.clock.now()))
+      .then(
+        (count) => ({ count }),
+        (error: unknown) => ({ error }),
+      );
+    commitFirst();
+    await first;
+    const outcome = await second;
+    if ('error' in outcome) expect(isUniqueViolation(outcome.error)).toBe(true);
+    else expect(outcome.count).toBe(0);
+    expect((await outbox()).map((r) => r.step).sort()).toEqual(['before-1', 'before-30', 'before-7', 'before-suspension', 'grace']);
+  });
+
+  it('leaves out subscribers who opted out, whether or not anyone else has', async () => {
+    const contact = (cardId: string, optedOut: 0 | 1) =>
+      h.services.db.kysely
+        .insertInto('card_contacts')
+        .values({ card_id: cardId, channel: 'sms', email: null, locale: 'zh-CN', opted_out: optedOut, updated_at: TODAY })
+        .execute();
+    const idOf = async (card: { msisdn: string }) =>
+      (await h.services.db.kysely.selectFrom('cards').select('id').where('msisdn', '=', card.msisdn).executeTakeFirstOrThrow()).id;
+    // Today: contacts exist, but nobody has opted out.
+    const withContact = await newCard(h, addDays(TODAY, 7));
+    const withoutContact = await newCard(h, addDays(TODAY, 7));
+    await contact(await idOf(withContact), 0);
+    expect(await h.services.reminders.sweep()).toBe(2);
+    // Tomorrow: one of the day's two cards has opted out.
+    const optedOut = await newCard(h, addDays(TODAY, 8));
+    const staying = await newCard(h, addDays(TODAY, 8));
+    await contact(await idOf(optedOut), 1);
+    h.clock.advance(24 * 60 * 60_000);
+    expect(await h.services.reminders.sweep()).toBe(1);
+    const queued = new Set((await outbox()).map((r) => r.card_id));
+    expect(queued).toEqual(new Set([await idOf(withContact), await idOf(withoutContact), await idOf(staying)]));
   });
 
   it('catches up the days the server was down, at most a week back', async () => {
