@@ -12,7 +12,7 @@ import { enqueueDay, planDay, sweepLock } from './reminder-sweep.js';
 export async function runReminders(services: Services, operators: Operator[], day: string, dryRun: boolean): Promise<void> {
   for (const operator of operators) {
     const { schedule } = await services.notificationSettings.of(operator.id);
-    const planned = await planDay(services.db.kysely, services.db.dialect, operator, schedule, day);
+    const planned = await planDay(services.db.kysely, operator, schedule, day);
     console.log(`${operator.code} (${operator.timeZone}) ${day}: ${planned.length} reminder${planned.length === 1 ? '' : 's'}`);
     for (const step of schedule) {
       const ofStep = planned.filter((p) => p.step === step.code);

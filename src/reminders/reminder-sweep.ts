@@ -117,13 +117,7 @@ export interface PlannedReminder {
 }
 
 /** What `day`'s sweep would enqueue, without writing (for `simkeep reminders --dry-run`). */
-export async function planDay(
-  db: Kysely<Database>,
-  dialect: DialectName,
-  operator: Operator,
-  schedule: readonly ReminderStep[],
-  day: LocalDate,
-): Promise<PlannedReminder[]> {
+export async function planDay(db: Kysely<Database>, operator: Operator, schedule: readonly ReminderStep[], day: LocalDate): Promise<PlannedReminder[]> {
   const planned: PlannedReminder[] = [];
   for (const step of schedule) {
     const rows = await selection(db, operator, step, day).select(['c.id', 'c.msisdn', 'c.valid_until']).orderBy('c.msisdn').execute();
