@@ -107,16 +107,10 @@ async function measure(target: BenchDatabase, services: Services, operator: Oper
   // Three days' sweeps, each as the sweeper runs it, then one dispatch of everything they enqueued.
   let swept = 0;
   let sweepMs = 0;
-  if (process.env.PROBE_WARM) {
-    const { planDay } = await import('../src/reminders/reminder-sweep.js');
-    const { schedule } = await services.notificationSettings.of(operator.id);
-    for (let day = 0; day < SWEPT_DAYS; day++) await planDay(services.db.kysely, services.db.dialect, operator, schedule, addDays(today, day));
-  }
   for (let day = 0; day < SWEPT_DAYS; day++) {
     const sweep = await timed(() => sweepDay(services, operator, addDays(today, day)));
     swept += sweep.result;
     sweepMs += sweep.ms;
-    if (process.env.PROBE) log(`day ${day}: ${sweep.result} in ${sweep.ms.toFixed(1)} ms`);
   }
   const dispatch = await timed(() => dispatchAll(services));
   if (swept === 0 || dispatch.result.sent !== yesterday + swept) {
