@@ -5,7 +5,7 @@
  * so several workers never take the same row); a worker that dies mid-send leaves the
  * lease to run out and the message to be claimed again.
  */
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type SqlBool, sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import { type JsonColumnType, jsonRows, skipLocked } from '../db/dialect.js';
 import type { Database, OutboxStatus, OutboxTable } from '../db/schema.js';
@@ -71,25 +71,29 @@ export async function enqueueMessage(trx: Kysely<Database>, message: DirectMessa
   return id;
 }
 
-/** Leases up to `limit` due messages, oldest first, counting the attempt. */
+/**
+ * Leases up to `limit` due messages, oldest first, counting the attempt. On PostgreSQL the
+ * claimed ids go to the update as an array (`id = any(array(…))`), which it looks up by the
+ * primary key; as `id in (…)` the planner would hash them and scan the whole outbox, sent
+ * messages and all, for every batch.
+ */
 export async function claimDue(db: Db, now: Date, limit: number, leaseMs: number): Promise<OutboxRow[]> {
   const nowIso = now.toISOString();
+  const due = skipLocked(
+    db.dialect,
+    db.kysely
+      .selectFrom('outbox')
+      .select('id')
+      .where('status', '=', 'pending')
+      .where('next_attempt_at', '<=', nowIso)
+      .where((w) => w.or([w('lease_until', 'is', null), w('lease_until', '<=', nowIso)]))
+      .orderBy('next_attempt_at')
+      .limit(limit),
+  );
   return db.kysely
     .updateTable('outbox')
     .set((eb) => ({ lease_until: new Date(now.getTime() + leaseMs).toISOString(), attempts: eb('attempts', '+', 1) }))
-    .where('id', 'in', (eb) =>
-      skipLocked(
-        db.dialect,
-        eb
-          .selectFrom('outbox')
-          .select('id')
-          .where('status', '=', 'pending')
-          .where('next_attempt_at', '<=', nowIso)
-          .where((w) => w.or([w('lease_until', 'is', null), w('lease_until', '<=', nowIso)]))
-          .orderBy('next_attempt_at')
-          .limit(limit),
-      ),
-    )
+    .where(db.dialect === 'postgres' ? sql<SqlBool>`id = any(array(${due}))` : sql<SqlBool>`id in (${due})`)
     .returningAll()
     .execute();
 }
