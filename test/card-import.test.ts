@@ -204,6 +204,51 @@ describe.each(targets)('importCards on $name', (target) => {
     expect(await cardCount()).toBe(5);
   });
 
+  it("gives a recycled card's number to the new card, retiring the old one, and writes nothing for a row in conflict", async () => {
+    // Recycled by 2026-05-01 (NOW): past its 30 days of grace and 90 of suspension.
+    await importCards(db, other, csv(row(1, '2025-12-31'), row(2, '2025-12-31')), { now: NOW });
+    await importCards(db, operator, csv(row(3)), { now: NOW });
+    const text = csv(
+      `${msisdn(1)},${iccid(11)},2027-01-31`, // takes the recycled number 1
+      `${msisdn(1)},${iccid(11)},2027-01-31`, // the same again, in the same batch: unchanged
+      `${msisdn(2)},${iccid(3)},2027-01-31`, // number 2 is recycled, but SIM 3 is in use
+    );
+    const report = await importCards(db, operator, text, { now: NOW });
+    expect(report).toEqual({
+      rows: 3,
+      imported: 1,
+      skipped: 1,
+      invalid: [],
+      conflicts: [{ line: 4, reason: 'iccid: A card in use already has this SIM serial.' }],
+    });
+    const holders = async (n: number) =>
+      db.kysely
+        .selectFrom('cards')
+        .select(['operator_id', 'iccid', 'retired_at'])
+        .where('msisdn', '=', msisdn(n))
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
+    expect(await holders(1)).toEqual(
+      expect.arrayContaining([
+        { operator_id: other.id, iccid: iccid(1), retired_at: NOW.toISOString() },
+        { operator_id: operator.id, iccid: iccid(11), retired_at: null },
+      ]),
+    );
+    // The conflicting row left number 2's recycled card as it was.
+    expect(await holders(2)).toEqual([{ operator_id: other.id, iccid: iccid(2), retired_at: null }]);
+    const events = await db.kysely.selectFrom('card_events').select(['kind']).where('at', '=', NOW.toISOString()).execute();
+    expect(events.map((e) => e.kind).sort()).toEqual(['created', 'created', 'created', 'created', 'retired']);
+  });
+
+  it('imports a batch of 2 000 rows at once, and refuses a larger batch size', async () => {
+    const rows = Array.from({ length: 2000 }, (_, i) => row(i + 1));
+    const report = await importCards(db, operator, csv(...rows), { now: NOW, batchSize: 2000 });
+    expect(report).toMatchObject({ rows: 2000, imported: 2000, skipped: 0, invalid: [], conflicts: [] });
+    expect(await cardCount()).toBe(2000);
+    await expect(importCards(db, operator, csv(row(1)), { now: NOW, batchSize: 2001 })).rejects.toThrow('batchSize must be an integer from 1 to 2000');
+  });
+
   it('reads a stream, with columns in any order, a BOM, CRLF line ends and quoted fields', async () => {
     const lines = ['\ufeffvalidUntil,msisdn,iccid', `2026-12-31,${msisdn(1)},${iccid(1)}`, '', `"2027-01-31","${msisdn(2)}",${iccid(2)}`, ''];
     const stream = Readable.from([Buffer.from(lines.join('\r\n'))]);

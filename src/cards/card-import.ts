@@ -1,7 +1,8 @@
 /**
  * Bulk card import from CSV (`msisdn,iccid,validUntil`, columns in any order). Owns the
  * streaming parse, the header check, per-row validation, duplicate detection within one
- * file, and the batched transactions; registering each card is `registerCard`'s job.
+ * file, and the batched transactions; registering a batch's cards is `registerCards`' job
+ * (a few statements a batch, not a few a row).
  * Importing the same file again changes nothing: every row comes back as skipped.
  */
 import { pipeline, Readable } from 'node:stream';
@@ -11,9 +12,8 @@ import type { Operator } from '../catalog/model.js';
 import type { Db } from '../db/database.js';
 import { isUniqueViolation } from '../db/dialect.js';
 import type { Database } from '../db/schema.js';
-import { DomainError } from '../shared/errors.js';
 import { parseMsisdn } from '../shared/msisdn.js';
-import { type NewCard, newCardProblems, registerCard } from './card-service.js';
+import { type NewCard, newCardProblems, registerCards } from './card-service.js';
 
 export interface ImportProblem {
   line: number;
@@ -35,7 +35,7 @@ export interface ImportReport {
 
 export interface ImportOptions {
   now: Date;
-  /** Rows per transaction; default 500. */
+  /** Rows per transaction; default 500, at most 2 000 (each row is a dozen statement parameters). */
   batchSize?: number;
   /** Called after each batch with the number of data rows processed so far. */
   onProgress?: (processedRows: number) => void;
@@ -47,6 +47,7 @@ type ColumnIndex = Record<Column, number>;
 
 const HEADER_RULE = `the header must be exactly ${COLUMNS.join(',')} (in any order)`;
 const DEFAULT_BATCH_SIZE = 500;
+const MAX_BATCH_SIZE = 2000;
 /** A batch is retried when another writer takes a number or SIM between check and insert. */
 const MAX_BATCH_ATTEMPTS = 3;
 
@@ -63,7 +64,9 @@ interface BatchResult {
 
 export async function importCards(db: Db, operator: Operator, input: NodeJS.ReadableStream | string, options: ImportOptions): Promise<ImportReport> {
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batchSize must be a positive integer, not ${batchSize}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
+    throw new Error(`batchSize must be an integer from 1 to ${MAX_BATCH_SIZE}, not ${batchSize}`);
+  }
   const report: ImportReport = { rows: 0, imported: 0, skipped: 0, invalid: [], conflicts: [] };
   const seen = new SeenInFile();
   let columns: ColumnIndex | undefined;
@@ -194,29 +197,26 @@ async function importBatch(kysely: Kysely<Database>, operator: Operator, batch: 
     try {
       return await kysely.transaction().execute((trx) => registerAll(trx, operator, batch, now));
     } catch (error) {
-      // The batch rolled back whole; on the retry registerCard sees the other writer's card.
+      // The batch rolled back whole; on the retry registerCards sees the other writer's card.
       if (attempt >= MAX_BATCH_ATTEMPTS || !isUniqueViolation(error)) throw error;
     }
   }
 }
 
-/**
- * Registers each card in the batch's transaction. registerCard checks for a live card with
- * SELECTs and throws card_exists before any statement fails, so catching it here leaves
- * the transaction usable on PostgreSQL too.
- */
+/** Registers the batch's cards in its transaction; a clash with a card in use is reported by line. */
 async function registerAll(trx: Kysely<Database>, operator: Operator, batch: Candidate[], now: Date): Promise<BatchResult> {
   const result: BatchResult = { imported: 0, skipped: 0, conflicts: [] };
-  for (const { line, card } of batch) {
-    try {
-      const { outcome } = await registerCard(trx, operator, card, now);
-      if (outcome === 'created') result.imported++;
-      else result.skipped++;
-    } catch (error) {
-      if (!(error instanceof DomainError) || error.code !== 'card_exists') throw error;
-      result.conflicts.push({ line, reason: `${String(error.details?.field ?? 'msisdn')}: ${error.message}` });
-    }
-  }
+  const registrations = await registerCards(
+    trx,
+    operator,
+    batch.map((c) => c.card),
+    now,
+  );
+  registrations.forEach((registration, i) => {
+    if (registration.outcome === 'conflict') result.conflicts.push({ line: batch[i]?.line ?? 0, reason: `${registration.field}: ${registration.message}` });
+    else if (registration.outcome === 'created') result.imported++;
+    else result.skipped++;
+  });
   return result;
 }
 

@@ -1,6 +1,6 @@
 /**
- * Cards in the database: found by MSISDN among the cards still in use, created, extended,
- * blocked and swapped. Each function takes the Kysely instance or the transaction it runs in.
+ * Cards in the database: found by MSISDN among the cards still in use, extended, blocked
+ * and swapped (`registerCards` creates them, a batch at a time). Each function takes the Kysely instance or the transaction it runs in.
  */
 import type { Kysely } from 'kysely';
 import type { DialectName } from '../db/database.js';
@@ -26,16 +26,6 @@ export function findLiveCardByIccid(db: Kysely<Database>, iccid: string): Promis
 /** The card, locked until the transaction ends (renewals of one card serialise on this). */
 export function lockCard(db: Kysely<Database>, dialect: DialectName, id: string): Promise<CardRow> {
   return forUpdate(dialect, db.selectFrom('cards').selectAll().where('id', '=', id)).executeTakeFirstOrThrow();
-}
-
-export async function insertCard(
-  db: Kysely<Database>,
-  card: Pick<CardRow, 'operator_id' | 'msisdn' | 'iccid' | 'valid_until' | 'anchor_day'>,
-  now: string,
-): Promise<CardRow> {
-  const row: CardRow = { id: newId('card'), blocked: 0, block_reason: null, retired_at: null, created_at: now, updated_at: now, ...card };
-  await db.insertInto('cards').values(row).execute();
-  return row;
 }
 
 export async function updateCard(db: Kysely<Database>, id: string, changes: Partial<CardRow>): Promise<void> {

@@ -12,9 +12,10 @@ import type { Database } from '../db/schema.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import { iccidProblem } from '../shared/iccid.js';
+import { newId } from '../shared/ids.js';
 import { parseMsisdn } from '../shared/msisdn.js';
 import { dayOf, isValidDate, todayIn } from './calendar.js';
-import { type CardRow, cardState, findLiveCard, findLiveCardByIccid, insertCard, recordCardEvent, updateCard } from './card-repository.js';
+import { type CardRow, cardState, findLiveCard, findLiveCardByIccid, recordCardEvent, updateCard } from './card-repository.js';
 import { cardStatus, daysLeft } from './lifecycle.js';
 
 export interface NewCard {
@@ -35,40 +36,131 @@ export function newCardProblems(card: NewCard): Record<string, string> {
 
 export type RegisterOutcome = 'created' | 'unchanged';
 
+/** What became of one card of `registerCards`. */
+export type Registration = { outcome: RegisterOutcome; row: CardRow } | { outcome: 'conflict'; field: 'msisdn' | 'iccid'; message: string };
+
+type Policy = Pick<Operator, 'timeZone' | 'graceDays' | 'suspendDays'>;
+
 /**
- * Registers a card inside the caller's transaction. An identical live card is left alone;
- * a live card holding the number or the SIM is a conflict, unless it was recycled.
+ * Registers cards inside the caller's transaction, in order, with the same few statements
+ * however many there are: one read of the live cards holding their numbers or SIM serials
+ * (and one of those cards' operators, when another operator's), then one write each for
+ * the cards retired, the cards created and their events.
+ *
+ * An identical live card is left alone. A live card holding the number or the SIM is a
+ * conflict, unless it was recycled (by its own operator's zone and policy: a number may
+ * move between operators); then it is retired and the new card takes its place. A card
+ * registered earlier in the same call counts as live for the later ones.
  */
-export async function registerCard(trx: Kysely<Database>, operator: Operator, card: NewCard, now: Date): Promise<{ outcome: RegisterOutcome; row: CardRow }> {
-  const msisdn = parseMsisdn(card.msisdn) ?? card.msisdn;
+export async function registerCards(trx: Kysely<Database>, operator: Operator, cards: readonly NewCard[], now: Date): Promise<Registration[]> {
+  if (cards.length === 0) return [];
   const nowIso = now.toISOString();
-  for (const holder of [await findLiveCard(trx, msisdn), await findLiveCardByIccid(trx, card.iccid)]) {
-    if (!holder) continue;
-    if (holder.msisdn === msisdn && holder.iccid === card.iccid && holder.valid_until === card.validUntil && holder.operator_id === operator.id) {
-      return { outcome: 'unchanged', row: holder };
+  const wanted = cards.map((card) => ({ ...card, msisdn: parseMsisdn(card.msisdn) ?? card.msisdn }));
+  const holders = await trx
+    .selectFrom('cards')
+    .selectAll()
+    .where('retired_at', 'is', null)
+    .where((eb) =>
+      eb.or([
+        eb(
+          'msisdn',
+          'in',
+          wanted.map((c) => c.msisdn),
+        ),
+        eb(
+          'iccid',
+          'in',
+          wanted.map((c) => c.iccid),
+        ),
+      ]),
+    )
+    .execute();
+  const policies = await policiesOf(trx, operator, holders);
+  const today = new Map<string, string>();
+  const recycled = (holder: CardRow) => {
+    const policy = policies.get(holder.operator_id) ?? operator;
+    let day = today.get(policy.timeZone);
+    if (!day) today.set(policy.timeZone, (day = todayIn(policy.timeZone, now)));
+    return cardStatus(cardState(holder), day, policy) === 'recycled';
+  };
+  const byMsisdn = new Map(holders.map((h) => [h.msisdn, h]));
+  const byIccid = new Map(holders.map((h) => [h.iccid, h]));
+  const retired: CardRow[] = [];
+  const created: CardRow[] = [];
+  const results = wanted.map((card): Registration => {
+    const found = [byMsisdn.get(card.msisdn), byIccid.get(card.iccid)];
+    const live = found.filter((h, i): h is CardRow => h !== undefined && found.indexOf(h) === i);
+    const same = live.find((h) => h.msisdn === card.msisdn && h.iccid === card.iccid && h.valid_until === card.validUntil && h.operator_id === operator.id);
+    if (same) return { outcome: 'unchanged', row: same };
+    const inUse = live.find((h) => !recycled(h));
+    if (inUse) {
+      const field = inUse.msisdn === card.msisdn ? 'msisdn' : 'iccid';
+      return { outcome: 'conflict', field, message: `A card in use already has this ${field === 'msisdn' ? 'number' : 'SIM serial'}.` };
     }
-    // Recycled by its own operator's zone and policy: a number may move between operators.
-    const policy = holder.operator_id === operator.id ? operator : await holderPolicy(trx, holder.operator_id);
-    const recycled = cardStatus(cardState(holder), todayIn(policy.timeZone, now), policy) === 'recycled';
-    if (!recycled) {
-      const field = holder.msisdn === msisdn ? 'msisdn' : 'iccid';
-      throw new DomainError('card_exists', `A card in use already has this ${field === 'msisdn' ? 'number' : 'SIM serial'}.`, { field });
+    for (const holder of live) {
+      retired.push(holder);
+      byMsisdn.delete(holder.msisdn);
+      byIccid.delete(holder.iccid);
     }
-    await updateCard(trx, holder.id, { retired_at: nowIso, updated_at: nowIso });
-    await recordCardEvent(trx, holder.id, 'retired', nowIso);
+    const row: CardRow = {
+      id: newId('card'),
+      operator_id: operator.id,
+      msisdn: card.msisdn,
+      iccid: card.iccid,
+      valid_until: card.validUntil,
+      anchor_day: dayOf(card.validUntil),
+      blocked: 0,
+      block_reason: null,
+      retired_at: null,
+      created_at: nowIso,
+      updated_at: nowIso,
+    };
+    created.push(row);
+    byMsisdn.set(row.msisdn, row);
+    byIccid.set(row.iccid, row);
+    return { outcome: 'created', row };
+  });
+  const event = (cardId: string, kind: string, detail: unknown) => ({
+    id: newId('ce'),
+    card_id: cardId,
+    kind,
+    detail: detail === null ? null : JSON.stringify(detail),
+    actor: null,
+    at: nowIso,
+  });
+  if (retired.length > 0) {
+    await trx
+      .updateTable('cards')
+      .set({ retired_at: nowIso, updated_at: nowIso })
+      .where(
+        'id',
+        'in',
+        retired.map((r) => r.id),
+      )
+      .execute();
   }
-  const row = await insertCard(
-    trx,
-    { operator_id: operator.id, msisdn, iccid: card.iccid, valid_until: card.validUntil, anchor_day: dayOf(card.validUntil) },
-    nowIso,
-  );
-  await recordCardEvent(trx, row.id, 'created', nowIso, { validUntil: card.validUntil });
-  return { outcome: 'created', row };
+  if (created.length > 0) await trx.insertInto('cards').values(created).execute();
+  const events = [...retired.map((r) => event(r.id, 'retired', null)), ...created.map((c) => event(c.id, 'created', { validUntil: c.valid_until }))];
+  if (events.length > 0) await trx.insertInto('card_events').values(events).execute();
+  return results;
 }
 
-async function holderPolicy(trx: Kysely<Database>, operatorId: string): Promise<Pick<Operator, 'timeZone' | 'graceDays' | 'suspendDays'>> {
-  const row = await trx.selectFrom('operators').select(['time_zone', 'grace_days', 'suspend_days']).where('id', '=', operatorId).executeTakeFirstOrThrow();
-  return { timeZone: row.time_zone, graceDays: row.grace_days, suspendDays: row.suspend_days };
+/** Registers one card (see `registerCards`); a conflict is `card_exists`. */
+export async function registerCard(trx: Kysely<Database>, operator: Operator, card: NewCard, now: Date): Promise<{ outcome: RegisterOutcome; row: CardRow }> {
+  const [result] = await registerCards(trx, operator, [card], now);
+  if (!result) throw new Error('registerCards answered nothing for one card');
+  if (result.outcome === 'conflict') throw new DomainError('card_exists', result.message, { field: result.field });
+  return result;
+}
+
+/** The lifecycle policies of the operators, other than `operator`, whose cards are `holders`. */
+async function policiesOf(trx: Kysely<Database>, operator: Operator, holders: readonly CardRow[]): Promise<Map<string, Policy>> {
+  const others = [...new Set(holders.map((h) => h.operator_id))].filter((id) => id !== operator.id);
+  const policies = new Map<string, Policy>([[operator.id, operator]]);
+  if (others.length === 0) return policies;
+  const rows = await trx.selectFrom('operators').select(['id', 'time_zone', 'grace_days', 'suspend_days']).where('id', 'in', others).execute();
+  for (const row of rows) policies.set(row.id, { timeZone: row.time_zone, graceDays: row.grace_days, suspendDays: row.suspend_days });
+  return policies;
 }
 
 export class CardService {
