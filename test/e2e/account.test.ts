@@ -15,10 +15,12 @@ async function codeFor(server: DemoServer, msisdn: string): Promise<string> {
   const file = path.join(server.dataDir, 'outbox', 'sms.jsonl');
   for (let i = 0; i < 100; i++) {
     if (fs.existsSync(file)) {
-      const lines = fs
-        .readFileSync(file, 'utf8')
-        .trim()
+      // The server may be appending a batch right now: read only the lines it has finished.
+      const text = fs.readFileSync(file, 'utf8');
+      const lines = text
+        .slice(0, text.lastIndexOf('\n') + 1)
         .split('\n')
+        .filter((line) => line !== '')
         .map((line) => JSON.parse(line) as { to: string; text: string });
       const code = lines
         .filter((m) => m.to === msisdn)
