@@ -5,14 +5,13 @@
  * promotions (PostgreSQL; SQLite transactions are serial), so concurrent orders can never
  * hold more than `maxRedemptions`.
  */
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+import { compareDates, type LocalDate } from '../cards/calendar.js';
 import type { PromotionRule } from '../catalog/model.js';
 import type { DialectName } from '../db/database.js';
 import { forUpdate } from '../db/dialect.js';
 import type { Database } from '../db/schema.js';
 import type { Promotion } from './pricing.js';
-
-const isLimited = (p: PromotionRule) => p.maxRedemptions !== null || p.perCardLimit !== null;
 
 /** The promotions with their current usage, overall and by this card. */
 export interface Usage {
@@ -20,38 +19,76 @@ export interface Usage {
   usedByCard: number;
 }
 
-/** Redemptions held now (by fulfilled orders, and pending orders not yet expired), per promotion. */
-export async function redemptionUsage(db: Kysely<Database>, promotionIds: string[], cardId: string | null, now: Date): Promise<Map<string, Usage>> {
-  if (promotionIds.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('redemptions as r')
-    .innerJoin('orders as o', 'o.id', 'r.order_id')
-    .select((eb) => [
-      'r.promotion_id',
-      eb.fn.countAll<number>().as('used'),
-      eb.fn.sum<number>(eb.case().when('r.card_id', '=', cardId).then(1).else(0).end()).as('by_card'),
-    ])
-    .where('r.promotion_id', 'in', promotionIds)
-    .where((eb) => eb.or([eb('o.status', '=', 'fulfilled'), eb.and([eb('o.status', '=', 'pending_payment'), eb('o.expires_at', '>', now.toISOString())])]))
-    .groupBy('r.promotion_id')
-    .execute();
-  return new Map(rows.map((row) => [row.promotion_id, { used: Number(row.used), usedByCard: Number(row.by_card) }]));
+/**
+ * Redemptions held now (by fulfilled orders, and pending orders not yet expired): the total
+ * of each promotion in `totals`, and the card's own of each in `byCard`, in one statement.
+ * A card's count reads only that card's redemptions (`redemptions_card`); a total reads
+ * every redemption the promotion ever had, so it is asked only where a total limit needs it.
+ */
+export async function redemptionUsage(
+  db: Kysely<Database>,
+  totals: readonly string[],
+  byCard: { cardId: string; promotionIds: readonly string[] } | null,
+  now: Date,
+): Promise<Map<string, Usage>> {
+  const held = () =>
+    db
+      .selectFrom('redemptions as r')
+      .innerJoin('orders as o', 'o.id', 'r.order_id')
+      .where((eb) => eb.or([eb('o.status', '=', 'fulfilled'), eb.and([eb('o.status', '=', 'pending_payment'), eb('o.expires_at', '>', now.toISOString())])]))
+      .groupBy('r.promotion_id');
+  const parts = [];
+  if (totals.length > 0) {
+    parts.push(
+      held()
+        .select((eb) => ['r.promotion_id', eb.fn.countAll<number>().as('used'), sql<number>`0`.as('by_card')])
+        .where('r.promotion_id', 'in', totals),
+    );
+  }
+  if (byCard && byCard.promotionIds.length > 0) {
+    parts.push(
+      held()
+        .select((eb) => ['r.promotion_id', sql<number>`0`.as('used'), eb.fn.countAll<number>().as('by_card')])
+        .where('r.promotion_id', 'in', byCard.promotionIds)
+        .where('r.card_id', '=', byCard.cardId),
+    );
+  }
+  const [first, ...rest] = parts;
+  if (!first) return new Map();
+  const rows = await rest.reduce((union, part) => union.unionAll(part), first).execute();
+  const usage = new Map<string, Usage>();
+  for (const row of rows) {
+    const current = usage.get(row.promotion_id) ?? { used: 0, usedByCard: 0 };
+    usage.set(row.promotion_id, { used: current.used + Number(row.used), usedByCard: current.usedByCard + Number(row.by_card) });
+  }
+  return usage;
 }
 
-/** The promotions with their current usage, overall and by this card; `lock` holds the limited ones. */
+/**
+ * The promotions with their current usage where a limit needs it; `lock` holds the limited
+ * ones until the transaction ends. Usage is read only for promotions that can apply today
+ * (active and in date: pricing refuses the others before it looks at a limit), the total
+ * only where there is a total limit and the card's only where there is a per-card one.
+ */
 export async function withUsage(
   db: Kysely<Database>,
   dialect: DialectName,
   rules: PromotionRule[],
   cardId: string,
   now: Date,
+  today: LocalDate,
   lock: boolean,
 ): Promise<Promotion[]> {
-  const limited = rules.filter(isLimited).map((p) => p.id);
+  const current = rules.filter(
+    (p) => p.active && (p.startsOn === null || compareDates(today, p.startsOn) >= 0) && (p.endsOn === null || compareDates(today, p.endsOn) <= 0),
+  );
+  const totals = current.filter((p) => p.maxRedemptions !== null).map((p) => p.id);
+  const perCard = current.filter((p) => p.perCardLimit !== null).map((p) => p.id);
+  const limited = [...new Set([...totals, ...perCard])];
   if (lock && limited.length > 0) {
     await forUpdate(dialect, db.selectFrom('promotions').select('id').where('id', 'in', limited).orderBy('id')).execute();
   }
-  const usage = await redemptionUsage(db, limited, cardId, now);
+  const usage = await redemptionUsage(db, totals, { cardId, promotionIds: perCard }, now);
   return rules.map((p) => ({ ...p, ...(usage.get(p.id) ?? { used: 0, usedByCard: 0 }) }));
 }
 

@@ -272,7 +272,7 @@ export class RenewalService {
     lock: boolean,
   ): Promise<{ price: Price; validity: { validUntil: string } }> {
     const today = todayIn(operator.timeZone, now);
-    const promotions = await withUsage(db, this.db.dialect, rules, card.id, now, lock);
+    const promotions = await withUsage(db, this.db.dialect, rules, card.id, now, today, lock);
     const priced = priceRenewal({ plan, channel, today, promotions, coupon });
     if (!priced.ok) {
       const { code, ...details } = priced.refusal;
