@@ -7,7 +7,7 @@
 import type { Kysely } from 'kysely';
 import { findLiveCard } from '../cards/card-repository.js';
 import type { Db } from '../db/database.js';
-import { forUpdate, lockForOperator } from '../db/dialect.js';
+import { forUpdate, inIds, lockForOperator } from '../db/dialect.js';
 import type { Database } from '../db/schema.js';
 import type { Dispatcher } from '../notify/dispatcher.js';
 import { enqueueMessage } from '../notify/outbox.js';
@@ -161,12 +161,16 @@ export class SignInService {
     await db
       .updateTable('outbox')
       .set({ body: redacted })
-      .where('id', 'in', (eb) =>
-        eb
-          .selectFrom('sign_in_requests')
-          .select('message_id')
-          .where('message_id', 'is not', null)
-          .where('at', '<=', new Date(now.getTime() - CODE_TTL_SECONDS * 1000).toISOString()),
+      .where(
+        inIds(
+          this.db.dialect,
+          'id',
+          db
+            .selectFrom('sign_in_requests')
+            .select('message_id')
+            .where('message_id', 'is not', null)
+            .where('at', '<=', new Date(now.getTime() - CODE_TTL_SECONDS * 1000).toISOString()),
+        ),
       )
       .where('status', '!=', 'pending')
       .where('body', '!=', redacted)

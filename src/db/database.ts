@@ -18,6 +18,7 @@ import * as serviceHall from './migrations/0006_service_hall.js';
 import * as reminderSweepIndex from './migrations/0007_reminder_sweep_index.js';
 import * as hallQueueIndexes from './migrations/0008_hall_queue_indexes.js';
 import * as reminderSweepChecks from './migrations/0009_reminder_sweep_checks.js';
+import * as pruneIndexes from './migrations/0010_prune_indexes.js';
 import type { Database } from './schema.js';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -130,6 +131,7 @@ const migrations: Record<string, Migration> = {
   '0007_reminder_sweep_index': reminderSweepIndex,
   '0008_hall_queue_indexes': hallQueueIndexes,
   '0009_reminder_sweep_checks': reminderSweepChecks,
+  '0010_prune_indexes': pruneIndexes,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -4,7 +4,7 @@
  * on PostgreSQL; the rest of the SQL we use (ON CONFLICT, RETURNING, partial indexes) is
  * common to both.
  */
-import { type Kysely, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
+import { type Kysely, type RawBuilder, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
 import type { Db, DialectName } from './database.js';
 
 /** `SELECT … FOR UPDATE [OF table]` on PostgreSQL; unchanged on SQLite, whose transactions are serial. */
@@ -23,6 +23,15 @@ export function forUpdate<DB, TB extends keyof DB, O>(
  */
 export function skipLocked<DB, TB extends keyof DB, O>(dialect: DialectName, query: SelectQueryBuilder<DB, TB, O>): SelectQueryBuilder<DB, TB, O> {
   return dialect === 'postgres' ? query.forUpdate().skipLocked() : query;
+}
+
+/**
+ * `column IN (query)` for a query that picks a bounded set of ids (a batch, a time window).
+ * On PostgreSQL it is `column = any(array(query))`: the ids are found first and looked up
+ * by the column's index, where `IN` lets the planner hash them and scan the whole table.
+ */
+export function inIds(dialect: DialectName, column: string, query: SelectQueryBuilder<any, any, any>): RawBuilder<SqlBool> {
+  return dialect === 'postgres' ? sql<SqlBool>`${sql.ref(column)} = any(array(${query}))` : sql<SqlBool>`${sql.ref(column)} in (${query})`;
 }
 
 /** True when an error is a unique-constraint violation, in either database. */

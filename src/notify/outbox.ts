@@ -5,9 +5,9 @@
  * so several workers never take the same row); a worker that dies mid-send leaves the
  * lease to run out and the message to be claimed again.
  */
-import { type Kysely, type SqlBool, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Db } from '../db/database.js';
-import { type JsonColumnType, jsonRows, skipLocked } from '../db/dialect.js';
+import { inIds, type JsonColumnType, jsonRows, skipLocked } from '../db/dialect.js';
 import type { Database, OutboxStatus, OutboxTable } from '../db/schema.js';
 import { newId } from '../shared/ids.js';
 import type { Channel, MessageChannel } from './transport.js';
@@ -72,10 +72,9 @@ export async function enqueueMessage(trx: Kysely<Database>, message: DirectMessa
 }
 
 /**
- * Leases up to `limit` due messages, oldest first, counting the attempt. On PostgreSQL the
- * claimed ids go to the update as an array (`id = any(array(…))`), which it looks up by the
- * primary key; as `id in (…)` the planner would hash them and scan the whole outbox, sent
- * messages and all, for every batch.
+ * Leases up to `limit` due messages, oldest first, counting the attempt. The claimed ids
+ * reach the update through `inIds`: as a plain `id in (…)`, PostgreSQL hashed them and
+ * scanned the whole outbox, sent messages and all, for every batch.
  */
 export async function claimDue(db: Db, now: Date, limit: number, leaseMs: number): Promise<OutboxRow[]> {
   const nowIso = now.toISOString();
@@ -93,7 +92,7 @@ export async function claimDue(db: Db, now: Date, limit: number, leaseMs: number
   return db.kysely
     .updateTable('outbox')
     .set((eb) => ({ lease_until: new Date(now.getTime() + leaseMs).toISOString(), attempts: eb('attempts', '+', 1) }))
-    .where(db.dialect === 'postgres' ? sql<SqlBool>`id = any(array(${due}))` : sql<SqlBool>`id in (${due})`)
+    .where(inIds(db.dialect, 'id', due))
     .returningAll()
     .execute();
 }
