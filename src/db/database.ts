@@ -19,6 +19,7 @@ import * as reminderSweepIndex from './migrations/0007_reminder_sweep_index.js';
 import * as hallQueueIndexes from './migrations/0008_hall_queue_indexes.js';
 import * as reminderSweepChecks from './migrations/0009_reminder_sweep_checks.js';
 import * as pruneIndexes from './migrations/0010_prune_indexes.js';
+import * as hallListingIndexes from './migrations/0011_hall_listing_indexes.js';
 import type { Database } from './schema.js';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -132,6 +133,7 @@ const migrations: Record<string, Migration> = {
   '0008_hall_queue_indexes': hallQueueIndexes,
   '0009_reminder_sweep_checks': reminderSweepChecks,
   '0010_prune_indexes': pruneIndexes,
+  '0011_hall_listing_indexes': hallListingIndexes,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

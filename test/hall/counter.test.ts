@@ -270,6 +270,10 @@ describe.each(DIALECTS)('counter renewal, shifts and voids (%s)', (dialect) => {
     const list = await supervisor.call('GET', `/v1/console/halls/${f.hall}/shifts?status=approved`);
     expect(list.body.shifts.map((s: { id: string }) => s.id).sort()).toEqual([shiftId, own.id].sort());
     expect(list.body.shifts.find((s: { id: string }) => s.id === own.id).clerk).toEqual({ username: 'super1', displayName: '李主管 Li Ming' });
+    // Each shift of the page carries its own tally (the page's payments are read at once).
+    const tallies = new Map(list.body.shifts.map((s: { id: string; tally: unknown }) => [s.id, s.tally]));
+    expect(tallies.get(shiftId)).toEqual(approved.body.tally);
+    expect(tallies.get(own.id)).toMatchObject({ renewals: 0, expected: 1000 });
     expect((await clerk.call('GET', `/v1/console/halls/${f.hall}/shifts`)).status).toBe(403);
   });
 
