@@ -123,8 +123,12 @@ export async function numberPending(trx: Kysely<Database>, operator: Operator, e
   for (const [year, orders] of [...byYear].sort(([a], [b]) => a - b)) {
     const numbers = await numberYear(trx, operator, year, orders);
     // Integrations hear of a fulfilment once its receipt exists.
-    for (const [i, order] of orders.entries())
-      await events.publish(trx, operator.id, 'order.fulfilled', fulfilledEvent(order, numbers[i] ?? ''), new Date(order.fulfilled_at));
+    await events.publishAll(
+      trx,
+      operator.id,
+      'order.fulfilled',
+      orders.map((order, i) => ({ data: fulfilledEvent(order, numbers[i] ?? ''), at: new Date(order.fulfilled_at) })),
+    );
   }
   return orders.length;
 }

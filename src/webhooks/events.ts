@@ -15,6 +15,7 @@ import { newId } from '../shared/ids.js';
 import type { EventType, WebhookEndpoints } from './webhook-endpoints.js';
 
 export const WEBHOOK_KIND = 'webhook';
+const ROWS_PER_INSERT = 1000;
 
 /** The body of an order event; the composer adds the operator's code when it is sent. */
 export interface EventBody {
@@ -28,29 +29,39 @@ export class EventPublisher {
   constructor(private readonly endpoints: WebhookEndpoints) {}
 
   async publish(trx: Kysely<Database>, operatorId: string, type: EventType, data: unknown, now: Date): Promise<void> {
+    await this.publishAll(trx, operatorId, type, [{ data, at: now }]);
+  }
+
+  /** Events of one type, each to every subscribed endpoint, in as few inserts as the batch allows. */
+  async publishAll(trx: Kysely<Database>, operatorId: string, type: EventType, events: readonly { data: unknown; at: Date }[]): Promise<void> {
+    if (events.length === 0) return;
     const endpoints = await this.endpoints.subscribed(trx, operatorId, type);
     if (endpoints.length === 0) return;
-    const body: EventBody = { id: newId('evt'), type, createdAt: now.toISOString(), data };
-    const text = JSON.stringify(body);
-    await trx
-      .insertInto('outbox')
-      .values(
-        endpoints.map((endpoint) =>
-          pendingRow(
-            {
-              id: `wh:${endpoint.id}:${body.id}`,
-              kind: WEBHOOK_KIND,
-              operator_id: operatorId,
-              step: type,
-              channel: 'webhook',
-              recipient: endpoint.id,
-              body: text,
-            },
-            now,
-          ),
+    const rows = events.flatMap(({ data, at }) => {
+      const body: EventBody = { id: newId('evt'), type, createdAt: at.toISOString(), data };
+      const text = JSON.stringify(body);
+      return endpoints.map((endpoint) =>
+        pendingRow(
+          {
+            id: `wh:${endpoint.id}:${body.id}`,
+            kind: WEBHOOK_KIND,
+            operator_id: operatorId,
+            step: type,
+            channel: 'webhook',
+            recipient: endpoint.id,
+            body: text,
+          },
+          at,
         ),
-      )
-      .execute();
+      );
+    });
+    // An outbox row is 18 parameters; SQLite takes at most 32 766 in one statement.
+    for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
+      await trx
+        .insertInto('outbox')
+        .values(rows.slice(start, start + ROWS_PER_INSERT))
+        .execute();
+    }
   }
 
   /**

@@ -103,6 +103,25 @@ describe.each(DIALECTS)('webhooks on %s', (dialect) => {
     expect(await h.services.dispatcher.drain()).toMatchObject({ claimed: 0 });
   });
 
+  it('queues a batch of events for every endpoint, past the rows one insert can carry', async () => {
+    const endpoints = [await register(), await register(['order.fulfilled'])];
+    await register(['order.created']); // not subscribed: gets none
+    const operator = await h.services.catalog.operatorByCode('demo');
+    if (!operator) throw new Error('no operator');
+    const at = h.clock.now();
+    const events = Array.from({ length: 1000 }, (_, i) => ({ data: { order: { id: `ord_${i}` } }, at }));
+    await h.services.db.kysely.transaction().execute((trx) => h.services.events.publishAll(trx, operator.id, 'order.fulfilled', events));
+    const rows = await h.services.db.kysely.selectFrom('outbox').select(['id', 'recipient', 'body']).where('kind', '=', 'webhook').execute();
+    expect(rows).toHaveLength(2000);
+    expect(new Set(rows.map((r) => r.id)).size).toBe(2000);
+    for (const endpoint of endpoints) {
+      const orders = rows
+        .filter((r) => r.recipient === endpoint.id)
+        .map((r) => (JSON.parse(r.body ?? '{}') as { data: { order: { id: string } } }).data.order.id);
+      expect(new Set(orders)).toEqual(new Set(events.map((e) => e.data.order.id)));
+    }
+  });
+
   it('sends an endpoint only the events it subscribed to, and nothing once switched off', async () => {
     const endpoint = await register(['order.cancelled']);
     const card = await newCard(h, '2027-01-31');
