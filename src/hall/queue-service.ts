@@ -3,10 +3,10 @@
  * phone page's ticket status (by its unguessable token), and the display board. Every view
  * carries the people ahead and the wait estimate, so a page needs one call.
  */
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import { isUniqueViolation } from '../db/dialect.js';
-import type { TicketPriority, TicketSource } from '../db/hall-schema.js';
+import type { TicketPriority, TicketSource, TicketStatus } from '../db/hall-schema.js';
 import type { Database } from '../db/schema.js';
 import type { ProbeGuard } from '../guard/probe-guard.js';
 import type { Clock } from '../shared/clock.js';
@@ -194,6 +194,36 @@ export class QueueService {
   }
 
   /** The display board: tickets being called, recently called, waiting per service, counters. */
+  /**
+   * Closes the queue of every past day, run by the scheduled jobs: after a hall's local
+   * midnight, a ticket of an earlier day still waiting is cancelled, and one called but
+   * never served is a no-show. Otherwise the first call of the morning would take
+   * yesterday's oldest ticket, and a phone whose remote ticket was left waiting could not
+   * join again. A ticket being served is left for its clerk to finish. Returns how many
+   * tickets were closed; boards of the halls concerned are told.
+   */
+  async closePastDays(): Promise<number> {
+    const now = this.clock.now();
+    const halls = await this.db.kysely.selectFrom('halls').select(['id', 'time_zone']).execute();
+    let closed = 0;
+    for (const hall of halls) {
+      const result = await this.db.kysely
+        .updateTable('hall_tickets')
+        .set((eb) => ({
+          status: eb.case().when('status', '=', 'waiting').then(sql.lit<TicketStatus>('cancelled')).else(sql.lit<TicketStatus>('no_show')).end(),
+          updated_at: now.toISOString(),
+        }))
+        .where('hall_id', '=', hall.id)
+        .where('status', 'in', ['waiting', 'called'])
+        .where('day', '<', ticketDay(hall.time_zone, now))
+        .executeTakeFirst();
+      const count = Number(result.numUpdatedRows);
+      if (count > 0) await this.feed.publish({ hallId: hall.id });
+      closed += count;
+    }
+    return closed;
+  }
+
   async board(hallId: string) {
     const layout = await this.layouts.get(hallId);
     const loads = await this.loads(this.db.kysely, layout);

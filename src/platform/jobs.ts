@@ -1,7 +1,8 @@
 /**
  * The scheduled jobs, run every minute in the server process (unless SIMKEEP_JOBS=false)
  * or in `simkeep worker` processes: expire unpaid orders, number receipts a crash left
- * unnumbered, enqueue each operator's reminders for its local day, dispatch due messages,
+ * unnumbered, enqueue each operator's reminders for its local day, close the service
+ * halls' queues of past days, dispatch due messages,
  * and forget old failed attempts, idempotency keys, and expired sign-in codes and sessions
  * (subscribers' and staff's).
  * A run never overlaps the previous one in a process; across processes the work is shared
@@ -18,6 +19,7 @@ export async function runJobsOnce(services: Services): Promise<void> {
   await services.orders.expireOverdue();
   await services.orders.numberPendingReceipts();
   await services.reminders.sweep();
+  await services.queue.closePastDays();
   await services.dispatcher.drain();
   await services.probes.prune();
   await services.idempotency.prune();

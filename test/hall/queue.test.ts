@@ -463,6 +463,58 @@ describe.each(DIALECTS)('the queue over HTTP (%s)', (dialect) => {
     expect(rows.every((r) => r.actor.startsWith('staff:') && r.ip === '127.0.0.1' && r.hall_id === f.hall)).toBe(true);
   });
 
+  it('closes the queues of past days after the hall’s local midnight: waiting tickets are cancelled, called ones are no-shows', async () => {
+    await drain();
+    const phone = '+8613900139011';
+    const join = () => h.request({ method: 'POST', url: `/v1/halls/${f.hall}/remote-tickets`, payload: { service: 'enquiry', phone } });
+    expect((await join()).status).toBe(201);
+    await take('renewal');
+    await take('renewal');
+    const { ticket: called } = await callNext(f.counter1);
+    const statusOf = async () =>
+      Object.fromEntries(
+        (
+          await h.services.db.kysely
+            .selectFrom('hall_tickets')
+            .select(['id', 'status'])
+            .where('hall_id', '=', f.hall)
+            .where('status', 'in', ['waiting', 'called', 'cancelled', 'no_show'])
+            .execute()
+        ).map((t) => [t.id, t.status]),
+      );
+    const before = await statusOf();
+    const left = Object.keys(before).filter((id) => before[id] === 'waiting');
+    expect(left).toHaveLength(2);
+    expect(await h.services.queue.closePastDays()).toBe(0); // still the same day
+
+    h.clock.advance(24 * 60 * 60_000);
+    clerk = await signIn(h, 'clerk1'); // yesterday's session has ended
+    const today = await take('renewal');
+    // Earlier tests left tickets in this hall and others too: all of past days go.
+    expect(await h.services.queue.closePastDays()).toBeGreaterThanOrEqual(3);
+    const { kysely } = h.services.db;
+    const mine = await kysely.selectFrom('hall_tickets').select(['id', 'day']).where('token', '=', today.token).executeTakeFirstOrThrow();
+    const stale = await kysely
+      .selectFrom('hall_tickets')
+      .select('id')
+      .where('hall_id', '=', f.hall)
+      .where('status', 'in', ['waiting', 'called'])
+      .where('day', '<', mine.day)
+      .execute();
+    expect(stale).toEqual([]);
+    const after = await statusOf();
+    expect(after[called.id]).toBe('no_show');
+    for (const id of left) expect(after[id]).toBe('cancelled');
+    expect(await h.services.queue.closePastDays()).toBe(0);
+    // The counter is free, the morning's first call is today's ticket, and the phone may join again.
+    const counterState = await clerk.call('GET', `/v1/console/counters/${f.counter1}`);
+    expect(counterState.body, counterState.raw).toMatchObject({ current: null });
+    expect(after[mine.id]).toBe('waiting');
+    expect((await callNext(f.counter1)).ticket.id).toBe(mine.id);
+    expect((await join()).status).toBe(201);
+    await drain();
+  });
+
   it('numbers the thousandth ticket of a day with four digits: the prefix, then at least three', async () => {
     const { number } = await take('renewal');
     const { kysely } = h.services.db;
