@@ -205,22 +205,27 @@ export class QueueService {
   async closePastDays(): Promise<number> {
     const now = this.clock.now();
     const halls = await this.db.kysely.selectFrom('halls').select(['id', 'time_zone']).execute();
+    // One statement per time zone, whose halls share one local day.
+    const byZone = new Map<string, string[]>();
+    for (const hall of halls) byZone.set(hall.time_zone, [...(byZone.get(hall.time_zone) ?? []), hall.id]);
+    const touched = new Set<string>();
     let closed = 0;
-    for (const hall of halls) {
-      const result = await this.db.kysely
+    for (const [timeZone, hallIds] of byZone) {
+      const rows = await this.db.kysely
         .updateTable('hall_tickets')
         .set((eb) => ({
           status: eb.case().when('status', '=', 'waiting').then(sql.lit<TicketStatus>('cancelled')).else(sql.lit<TicketStatus>('no_show')).end(),
           updated_at: now.toISOString(),
         }))
-        .where('hall_id', '=', hall.id)
+        .where('hall_id', 'in', hallIds)
         .where('status', 'in', ['waiting', 'called'])
-        .where('day', '<', ticketDay(hall.time_zone, now))
-        .executeTakeFirst();
-      const count = Number(result.numUpdatedRows);
-      if (count > 0) await this.feed.publish({ hallId: hall.id });
-      closed += count;
+        .where('day', '<', ticketDay(timeZone, now))
+        .returning('hall_id')
+        .execute();
+      for (const row of rows) touched.add(row.hall_id);
+      closed += rows.length;
     }
+    for (const hallId of touched) await this.feed.publish({ hallId });
     return closed;
   }
 
