@@ -8,6 +8,7 @@ import { Readable } from 'node:stream';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { importCards } from '../src/cards/card-import.js';
+import { registerCards } from '../src/cards/card-service.js';
 import { Catalog } from '../src/catalog/catalog.js';
 import { CatalogService } from '../src/catalog/catalog-service.js';
 import type { Operator } from '../src/catalog/model.js';
@@ -239,6 +240,34 @@ describe.each(targets)('importCards on $name', (target) => {
     expect(await holders(2)).toEqual([{ operator_id: other.id, iccid: iccid(2), retired_at: null }]);
     const events = await db.kysely.selectFrom('card_events').select(['kind']).where('at', '=', NOW.toISOString()).execute();
     expect(events.map((e) => e.kind).sort()).toEqual(['created', 'created', 'created', 'created', 'retired']);
+  });
+
+  it('registers a number twice in one call when the first card is already recycled: it goes in retired', async () => {
+    const results = await db.kysely.transaction().execute((trx) =>
+      registerCards(
+        trx,
+        operator,
+        [
+          { msisdn: msisdn(1), iccid: iccid(1), validUntil: '2025-12-31' }, // recycled by NOW
+          { msisdn: msisdn(1), iccid: iccid(2), validUntil: '2027-01-31' },
+        ],
+        NOW,
+      ),
+    );
+    expect(results.map((r) => r.outcome)).toEqual(['created', 'created']);
+    const cards = await db.kysely.selectFrom('cards').select(['id', 'iccid', 'retired_at']).where('msisdn', '=', msisdn(1)).execute();
+    expect(cards.map(({ iccid, retired_at }) => ({ iccid, retired_at })).sort((a, b) => a.iccid.localeCompare(b.iccid))).toEqual([
+      { iccid: iccid(1), retired_at: NOW.toISOString() },
+      { iccid: iccid(2), retired_at: null },
+    ]);
+    const events = await db.kysely.selectFrom('card_events').select(['card_id', 'kind']).orderBy('id').execute();
+    const first = cards.find((c) => c.iccid === iccid(1))?.id;
+    const second = cards.find((c) => c.iccid === iccid(2))?.id;
+    expect(events).toEqual([
+      { card_id: first, kind: 'created' },
+      { card_id: first, kind: 'retired' },
+      { card_id: second, kind: 'created' },
+    ]);
   });
 
   it('imports a batch of 2 000 rows at once, and refuses a larger batch size', async () => {

@@ -8,7 +8,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import { type AdminPrincipal, assertMayActFor, type CatalogService } from '../catalog/catalog-service.js';
 import type { Operator } from '../catalog/model.js';
 import type { Db } from '../db/database.js';
-import type { Database } from '../db/schema.js';
+import type { CardEventTable, Database } from '../db/schema.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import { iccidProblem } from '../shared/iccid.js';
@@ -87,6 +87,15 @@ export async function registerCards(trx: Kysely<Database>, operator: Operator, c
   const byIccid = new Map(holders.map((h) => [h.iccid, h]));
   const retired: CardRow[] = [];
   const created: CardRow[] = [];
+  const events: CardEventTable[] = [];
+  const event = (cardId: string, kind: string, detail: unknown) => ({
+    id: newId('ce'),
+    card_id: cardId,
+    kind,
+    detail: detail === null ? null : JSON.stringify(detail),
+    actor: null,
+    at: nowIso,
+  });
   const results = wanted.map((card): Registration => {
     const found = [byMsisdn.get(card.msisdn), byIccid.get(card.iccid)];
     const live = found.filter((h, i): h is CardRow => h !== undefined && found.indexOf(h) === i);
@@ -98,7 +107,10 @@ export async function registerCards(trx: Kysely<Database>, operator: Operator, c
       return { outcome: 'conflict', field, message: `A card in use already has this ${field === 'msisdn' ? 'number' : 'SIM serial'}.` };
     }
     for (const holder of live) {
-      retired.push(holder);
+      // A card created earlier in this call is inserted already retired.
+      if (created.includes(holder)) holder.retired_at = nowIso;
+      else retired.push(holder);
+      events.push(event(holder.id, 'retired', null));
       byMsisdn.delete(holder.msisdn);
       byIccid.delete(holder.iccid);
     }
@@ -116,17 +128,10 @@ export async function registerCards(trx: Kysely<Database>, operator: Operator, c
       updated_at: nowIso,
     };
     created.push(row);
+    events.push(event(row.id, 'created', { validUntil: row.valid_until }));
     byMsisdn.set(row.msisdn, row);
     byIccid.set(row.iccid, row);
     return { outcome: 'created', row };
-  });
-  const event = (cardId: string, kind: string, detail: unknown) => ({
-    id: newId('ce'),
-    card_id: cardId,
-    kind,
-    detail: detail === null ? null : JSON.stringify(detail),
-    actor: null,
-    at: nowIso,
   });
   if (retired.length > 0) {
     await trx
@@ -140,7 +145,6 @@ export async function registerCards(trx: Kysely<Database>, operator: Operator, c
       .execute();
   }
   if (created.length > 0) await trx.insertInto('cards').values(created).execute();
-  const events = [...retired.map((r) => event(r.id, 'retired', null)), ...created.map((c) => event(c.id, 'created', { validUntil: c.valid_until }))];
   if (events.length > 0) await trx.insertInto('card_events').values(events).execute();
   return results;
 }
