@@ -515,6 +515,37 @@ describe.each(DIALECTS)('the queue over HTTP (%s)', (dialect) => {
     await drain();
   });
 
+  it('closes each hall’s day at its own local midnight', async () => {
+    const open = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, ['00:00', '24:00']]));
+    const west = await h.admin('POST', '/v1/admin/operators/demo/halls', {
+      name: 'West hall',
+      address: '1 Market St',
+      timeZone: 'America/Los_Angeles',
+      openingHours: open,
+    });
+    expect(west.status).toBe(201);
+    const service = await h.admin('POST', `/v1/admin/halls/${west.body.id}/services`, {
+      code: 'renewal',
+      name: { 'zh-CN': '续费', en: 'Renewal' },
+      ticketPrefix: 'W',
+    });
+    expect(service.status).toBe(201);
+    const statusOf = async (token: string) =>
+      (await h.services.db.kysely.selectFrom('hall_tickets').select('status').where('token', '=', token).executeTakeFirstOrThrow()).status;
+
+    h.clock.set('2026-11-30T07:00:00Z'); // 23:00 on the 29th in Los Angeles, 15:00 on the 30th in Shanghai
+    const inWest = await h.request({ method: 'POST', url: `/v1/halls/${west.body.id}/tickets`, payload: { service: 'renewal' } });
+    expect(inWest.status).toBe(201);
+    const inCentral = await take('renewal');
+    h.clock.set('2026-11-30T09:00:00Z'); // past midnight in Los Angeles only
+    await h.services.queue.closePastDays();
+    expect([await statusOf(inWest.body.token), await statusOf(inCentral.token)]).toEqual(['cancelled', 'waiting']);
+    h.clock.set('2026-11-30T16:30:00Z'); // 00:30 on 1 December in Shanghai, 08:30 on the 30th in Los Angeles
+    const laterInWest = await h.request({ method: 'POST', url: `/v1/halls/${west.body.id}/tickets`, payload: { service: 'renewal' } });
+    await h.services.queue.closePastDays();
+    expect([await statusOf(inCentral.token), await statusOf(laterInWest.body.token)]).toEqual(['cancelled', 'waiting']);
+  });
+
   it('numbers the thousandth ticket of a day with four digits: the prefix, then at least three', async () => {
     const { number } = await take('renewal');
     const { kysely } = h.services.db;
