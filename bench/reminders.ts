@@ -20,9 +20,8 @@ import { addDays, todayIn } from '../src/cards/calendar.js';
 import type { Operator } from '../src/catalog/model.js';
 import { loadConfig } from '../src/config.js';
 import { type Db, migrate, openDatabase } from '../src/db/database.js';
-import { lockForOperator } from '../src/db/dialect.js';
 import type { DispatchReport } from '../src/notify/dispatcher.js';
-import { enqueueDay, sweepLock } from '../src/reminders/reminder-sweep.js';
+import { enqueueDay } from '../src/reminders/reminder-sweep.js';
 import type { Clock } from '../src/shared/clock.js';
 
 export interface BenchRow {
@@ -160,13 +159,10 @@ async function seedOperator(services: Services): Promise<Operator> {
   return operator;
 }
 
-/** One day's `enqueueDay`, as the sweeper runs it: in a transaction holding the operator's lock. */
+/** One day's `enqueueDay`, as the sweeper runs it: in a transaction of its own (it takes the operator's lock). */
 async function sweepDay({ db, notificationSettings, clock }: Services, operator: Operator, day: string): Promise<number> {
   const { schedule } = await notificationSettings.of(operator.id);
-  return db.kysely.transaction().execute(async (trx) => {
-    await lockForOperator(trx, db.dialect, sweepLock(operator.id));
-    return enqueueDay(trx, db.dialect, operator, schedule, day, clock.now());
-  });
+  return db.kysely.transaction().execute((trx) => enqueueDay(trx, db.dialect, operator, schedule, day, clock.now()));
 }
 
 /** Drains the outbox until a pass claims nothing (one `drain()` stops after 100 batches). */

@@ -1,6 +1,7 @@
 /**
  * Cards in the database: found by MSISDN among the cards still in use, extended, blocked
- * and swapped (`registerCards` creates them, a batch at a time). Each function takes the Kysely instance or the transaction it runs in.
+ * and swapped (`registerCards` creates them, a batch at a time). Each function takes the
+ * Kysely instance or the transaction it runs in.
  */
 import type { Kysely } from 'kysely';
 import type { DialectName } from '../db/database.js';

@@ -20,6 +20,7 @@ import * as hallQueueIndexes from './migrations/0008_hall_queue_indexes.js';
 import * as reminderSweepChecks from './migrations/0009_reminder_sweep_checks.js';
 import * as pruneIndexes from './migrations/0010_prune_indexes.js';
 import * as hallListingIndexes from './migrations/0011_hall_listing_indexes.js';
+import * as reminderIndexKind from './migrations/0012_reminder_index_kind.js';
 import type { Database } from './schema.js';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -134,6 +135,7 @@ const migrations: Record<string, Migration> = {
   '0009_reminder_sweep_checks': reminderSweepChecks,
   '0010_prune_indexes': pruneIndexes,
   '0011_hall_listing_indexes': hallListingIndexes,
+  '0012_reminder_index_kind': reminderIndexKind,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -193,7 +193,6 @@ export class QueueService {
     };
   }
 
-  /** The display board: tickets being called, recently called, waiting per service, counters. */
   /**
    * Closes the queue of every past day, run by the scheduled jobs: after a hall's local
    * midnight, a ticket of an earlier day still waiting is cancelled, and one called but
@@ -207,7 +206,11 @@ export class QueueService {
     const halls = await this.db.kysely.selectFrom('halls').select(['id', 'time_zone']).execute();
     // One statement per time zone, whose halls share one local day.
     const byZone = new Map<string, string[]>();
-    for (const hall of halls) byZone.set(hall.time_zone, [...(byZone.get(hall.time_zone) ?? []), hall.id]);
+    for (const hall of halls) {
+      const ids = byZone.get(hall.time_zone) ?? [];
+      ids.push(hall.id);
+      byZone.set(hall.time_zone, ids);
+    }
     const touched = new Set<string>();
     let closed = 0;
     for (const [timeZone, hallIds] of byZone) {
@@ -229,6 +232,7 @@ export class QueueService {
     return closed;
   }
 
+  /** The display board: tickets being called, recently called, waiting per service, counters. */
   async board(hallId: string) {
     const layout = await this.layouts.get(hallId);
     const loads = await this.loads(this.db.kysely, layout);

@@ -5,9 +5,8 @@
  */
 import type { Services } from '../app.js';
 import type { Operator } from '../catalog/model.js';
-import { lockForOperator } from '../db/dialect.js';
 import { maskMsisdn } from '../shared/msisdn.js';
-import { enqueueDay, planDay, sweepLock } from './reminder-sweep.js';
+import { enqueueDay, planDay } from './reminder-sweep.js';
 
 export async function runReminders(services: Services, operators: Operator[], day: string, dryRun: boolean): Promise<void> {
   for (const operator of operators) {
@@ -24,10 +23,7 @@ export async function runReminders(services: Services, operators: Operator[], da
     if (!dryRun) {
       const now = services.clock.now();
       const { db } = services;
-      const enqueued = await db.kysely.transaction().execute(async (trx) => {
-        await lockForOperator(trx, db.dialect, sweepLock(operator.id));
-        return enqueueDay(trx, db.dialect, operator, schedule, day, now);
-      });
+      const enqueued = await db.kysely.transaction().execute((trx) => enqueueDay(trx, db.dialect, operator, schedule, day, now));
       console.log(`  enqueued ${enqueued} new (${planned.length - enqueued} were already queued or sent)`);
     }
   }

@@ -45,7 +45,7 @@ function selection(db: Kysely<Database>, operator: Operator, step: ReminderStep,
 }
 
 /** The advisory lock a sweep of an operator's reminders holds (PostgreSQL; SQLite's writers are serial). */
-export const sweepLock = (operatorId: string) => `reminders:${operatorId}`;
+const sweepLock = (operatorId: string) => `reminders:${operatorId}`;
 
 /**
  * Enqueues `day`'s reminders of every step in one `INSERT … SELECT … UNION ALL …` (one
@@ -53,9 +53,10 @@ export const sweepLock = (operatorId: string) => `reminders:${operatorId}`;
  * were new. On PostgreSQL a reminder already queued is left out by comparing each step's
  * cards with that step's queued reminders for its one date (`outbox_reminders`): a merge of
  * two index ranges, where `ON CONFLICT DO NOTHING` costs a speculative insertion per row,
- * twice the insert itself. Run it holding `sweepLock`: the sweep is then the only writer of
- * the operator's reminders. Should a writer ever skip the lock, the primary key refuses the
- * duplicate and the transaction fails, to be swept again: never a reminder queued twice.
+ * twice the insert itself. It takes `sweepLock` in the caller's transaction (at once, when
+ * the caller holds it already), so the sweep is the only writer of the operator's
+ * reminders. Should a writer ever skip the lock, the primary key refuses the duplicate and
+ * the transaction fails, to be swept again: never a reminder queued twice.
  */
 export async function enqueueDay(
   trx: Kysely<Database>,
@@ -65,6 +66,7 @@ export async function enqueueDay(
   day: LocalDate,
   now: Date,
 ): Promise<number> {
+  await lockForOperator(trx, dialect, sweepLock(operator.id));
   const nowIso = now.toISOString();
   // PostgreSQL leaves out the reminders already queued before inserting (see above); SQLite's
   // insert looks up the key anyway, so there `ON CONFLICT DO NOTHING` is the cheaper way.
@@ -78,6 +80,8 @@ export async function enqueueDay(
               eb
                 .selectFrom('outbox as o')
                 .select('o.id')
+                // A literal, so that the partial index `outbox_reminders` (kind = 'reminder') serves it.
+                .where('o.kind', '=', sql.lit(REMINDER_KIND))
                 .where('o.valid_until', '=', targetValidUntil(step, day, operator))
                 .where('o.step', '=', step.code)
                 .whereRef('o.card_id', '=', 'c.id'),

@@ -74,11 +74,20 @@ function exhaustedLimit(p: Promotion): 'maxRedemptions' | 'perCardLimit' | undef
   return undefined;
 }
 
+type Dated = Pick<Promotion, 'active' | 'startsOn' | 'endsOn'>;
+const ended = (p: Dated, today: LocalDate) => p.endsOn !== null && compareDates(today, p.endsOn) > 0;
+const notStarted = (p: Dated, today: LocalDate) => p.startsOn !== null && compareDates(today, p.startsOn) < 0;
+
+/** Switched on and in date `today`: the promotions whose limits `refusal` may reach. */
+export function inForce(p: Dated, today: LocalDate): boolean {
+  return p.active && !ended(p, today) && !notStarted(p, today);
+}
+
 /** Why a promotion does not apply to this plan, channel and day, or undefined if it does. */
 export function refusal(p: Promotion, plan: PricedPlan, channel: Channel, today: LocalDate): CouponRefusal | undefined {
   if (!p.active) return { code: 'coupon_unknown' };
-  if (p.endsOn !== null && compareDates(today, p.endsOn) > 0) return { code: 'coupon_expired' };
-  if (p.startsOn !== null && compareDates(today, p.startsOn) < 0) return { code: 'coupon_not_applicable', reason: 'not_started' };
+  if (ended(p, today)) return { code: 'coupon_expired' };
+  if (notStarted(p, today)) return { code: 'coupon_not_applicable', reason: 'not_started' };
   if (p.plans !== null && !p.plans.includes(plan.code)) return { code: 'coupon_not_applicable', reason: 'plan' };
   if (p.channels !== null && !p.channels.includes(channel)) return { code: 'coupon_not_applicable', reason: 'channel' };
   const limit = exhaustedLimit(p);

@@ -6,12 +6,12 @@
  * hold more than `maxRedemptions`.
  */
 import { type Kysely, sql } from 'kysely';
-import { compareDates, type LocalDate } from '../cards/calendar.js';
+import type { LocalDate } from '../cards/calendar.js';
 import type { PromotionRule } from '../catalog/model.js';
 import type { DialectName } from '../db/database.js';
 import { forUpdate } from '../db/dialect.js';
 import type { Database } from '../db/schema.js';
-import type { Promotion } from './pricing.js';
+import { inForce, type Promotion } from './pricing.js';
 
 /** The promotions with their current usage, overall and by this card. */
 export interface Usage {
@@ -66,8 +66,8 @@ export async function redemptionUsage(
 
 /**
  * The promotions with their current usage where a limit needs it; `lock` holds the limited
- * ones until the transaction ends. Usage is read only for promotions that can apply today
- * (active and in date: pricing refuses the others before it looks at a limit), the total
+ * ones until the transaction ends. Usage is read only for promotions `inForce` today
+ * (pricing refuses the others before it looks at a limit), the total
  * only where there is a total limit and the card's only where there is a per-card one.
  */
 export async function withUsage(
@@ -79,9 +79,7 @@ export async function withUsage(
   today: LocalDate,
   lock: boolean,
 ): Promise<Promotion[]> {
-  const current = rules.filter(
-    (p) => p.active && (p.startsOn === null || compareDates(today, p.startsOn) >= 0) && (p.endsOn === null || compareDates(today, p.endsOn) <= 0),
-  );
+  const current = rules.filter((p) => inForce(p, today));
   const totals = current.filter((p) => p.maxRedemptions !== null).map((p) => p.id);
   const perCard = current.filter((p) => p.perCardLimit !== null).map((p) => p.id);
   const limited = [...new Set([...totals, ...perCard])];
