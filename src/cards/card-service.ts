@@ -80,7 +80,10 @@ export async function registerCards(trx: Kysely<Database>, operator: Operator, c
   const recycled = (holder: CardRow) => {
     const policy = policies.get(holder.operator_id) ?? operator;
     let day = today.get(policy.timeZone);
-    if (!day) today.set(policy.timeZone, (day = todayIn(policy.timeZone, now)));
+    if (!day) {
+      day = todayIn(policy.timeZone, now);
+      today.set(policy.timeZone, day);
+    }
     return cardStatus(cardState(holder), day, policy) === 'recycled';
   };
   const byMsisdn = new Map(holders.map((h) => [h.msisdn, h]));

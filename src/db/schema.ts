@@ -213,11 +213,15 @@ export interface CardContactTable {
   updated_at: string;
 }
 
-export type OutboxStatus = 'pending' | 'sent' | 'dead' | 'skipped' | 'cancelled';
+export const OUTBOX_STATUSES = ['pending', 'sent', 'dead', 'skipped', 'cancelled'] as const;
+export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
+/** What an outbox row carries: a reminder, a webhook event, or a message written in full (a code, a queue notice). */
+export const OUTBOX_KINDS = ['reminder', 'webhook', 'message'] as const;
+export type OutboxKind = (typeof OUTBOX_KINDS)[number];
 
 export interface OutboxTable {
   id: string;
-  kind: string;
+  kind: OutboxKind;
   operator_id: string;
   card_id: string | null;
   valid_until: string | null;

@@ -8,7 +8,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import { inIds, type JsonColumnType, jsonRows, skipLocked } from '../db/dialect.js';
-import type { Database, OutboxStatus, OutboxTable } from '../db/schema.js';
+import type { Database, OutboxKind, OutboxStatus, OutboxTable } from '../db/schema.js';
 import { newId } from '../shared/ids.js';
 import type { Channel, MessageChannel } from './transport.js';
 
@@ -16,7 +16,7 @@ export type OutboxRow = OutboxTable;
 
 /** A message with its text known when it is written (a sign-in code, say). */
 export interface DirectMessage {
-  kind: string;
+  kind: OutboxKind;
   operatorId: string;
   channel: Channel;
   to: string;

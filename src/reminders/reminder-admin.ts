@@ -3,16 +3,29 @@
  * secrets redacted), the reminders due in the coming days, counts by status, the dead
  * letters with their delivery log, and sending a dead letter again.
  */
+import { sql } from 'kysely';
 import type { Services } from '../app.js';
 import { addDays, todayIn } from '../cards/calendar.js';
 import { type AdminPrincipal, assertMayActFor } from '../catalog/catalog-service.js';
-import type { OutboxStatus } from '../db/schema.js';
+import { before, newestFirst, type PagePosition } from '../db/newest-first.js';
+import { OUTBOX_KINDS, OUTBOX_STATUSES, type OutboxKind, type OutboxStatus } from '../db/schema.js';
 import type { NotificationSettings, SettingsChange } from '../notify/notification-settings.js';
 import { redactTransportSettings } from '../notify/transport-settings.js';
 import { DomainError } from '../shared/errors.js';
 import { maskMsisdn } from '../shared/msisdn.js';
 import { maskEmail } from './contact-service.js';
+import { REMINDER_KIND } from './reminder-sweep.js';
 import { stepDay, targetValidUntil } from './schedule.js';
+
+/** How far back the summary counts sent, skipped and cancelled reminders. */
+export const COUNTED_DAYS = 30;
+
+export interface MessageFilter {
+  status?: OutboxStatus | undefined;
+  kind?: OutboxKind | undefined;
+  /** The id of the last message of the previous page. */
+  before?: string | undefined;
+}
 
 export function settingsView(settings: NotificationSettings) {
   return {
@@ -45,7 +58,7 @@ export class ReminderAdmin {
     return settingsView(await this.services.notificationSettings.update(operator.id, change));
   }
 
-  /** Reminders due each day from today for `days` days, per step, and all messages by status. */
+  /** Reminders due each day from today for `days` days, per step, and reminders by status. */
   async summary(principal: AdminPrincipal, code: string, days: number) {
     const operator = await this.operator(principal, code);
     const { schedule } = await this.services.notificationSettings.of(operator.id);
@@ -75,26 +88,60 @@ export class ReminderAdmin {
         upcoming.set(day, perStep);
       }
     }
-    const statuses = await db
-      .selectFrom('outbox')
-      .select(['status', (eb) => eb.fn.countAll<number>().as('count')])
-      .where('operator_id', '=', operator.id)
-      .where('kind', '=', 'reminder')
-      .groupBy('status')
-      .execute();
+    const messagesSince = new Date(this.services.clock.now().getTime() - COUNTED_DAYS * 86_400_000).toISOString();
     return {
       today,
       upcoming: [...upcoming].sort(([a], [b]) => (a < b ? -1 : 1)).map(([day, steps]) => ({ day, steps })),
-      messages: Object.fromEntries(statuses.map((s) => [s.status, Number(s.count)])) as Partial<Record<OutboxStatus, number>>,
+      messages: await this.reminderCounts(operator.id, messagesSince),
+      messagesSince,
     };
   }
 
-  async messages(principal: AdminPrincipal, code: string, filter: { status?: OutboxStatus | undefined; kind?: string | undefined }, limit: number) {
+  /**
+   * Reminders by status: those waiting or dead however old (they need attention), the
+   * others of the last `COUNTED_DAYS` (an all-time count would read every reminder ever
+   * sent). One count per status, each a range of the `outbox_operator` index.
+   */
+  private async reminderCounts(operatorId: string, since: string): Promise<Partial<Record<OutboxStatus, number>>> {
+    const db = this.services.db.kysely;
+    const counts = OUTBOX_STATUSES.map((status) => {
+      let query = db
+        .selectFrom('outbox')
+        .select((eb) => [sql<OutboxStatus>`${sql.lit(status)}`.as('status'), eb.fn.countAll<number>().as('count')])
+        .where('operator_id', '=', operatorId)
+        .where('kind', '=', REMINDER_KIND)
+        .where('status', '=', status);
+      if (status !== 'pending' && status !== 'dead') query = query.where('created_at', '>=', since);
+      return query;
+    });
+    const [first, ...rest] = counts;
+    const rows = first ? await rest.reduce((union, count) => union.unionAll(count), first).execute() : [];
+    return Object.fromEntries(rows.filter((r) => Number(r.count) > 0).map((r) => [r.status, Number(r.count)]));
+  }
+
+  /** The newest messages first, a page at a time: `before` is the last message of the previous page. */
+  async messages(principal: AdminPrincipal, code: string, filter: MessageFilter, limit: number) {
     const operator = await this.operator(principal, code);
-    let query = this.services.db.kysely.selectFrom('outbox').selectAll().where('operator_id', '=', operator.id);
-    if (filter.status) query = query.where('status', '=', filter.status);
-    if (filter.kind) query = query.where('kind', '=', filter.kind);
-    const rows = await query.orderBy('created_at', 'desc').orderBy('id').limit(limit).execute();
+    const db = this.services.db.kysely;
+    let position: PagePosition | undefined;
+    if (filter.before) {
+      const last = await db
+        .selectFrom('outbox')
+        .select(['created_at', 'id'])
+        .where('id', '=', filter.before)
+        .where('operator_id', '=', operator.id)
+        .executeTakeFirst();
+      if (!last) throw new DomainError('invalid_request', 'before: no message of this operator has this id.', { fields: ['/before'] });
+      position = { createdAt: last.created_at, id: last.id };
+    }
+    // One branch per kind and status, each a range of the `outbox_operator` index in time order.
+    const branches = (filter.kind ? [filter.kind] : OUTBOX_KINDS).flatMap((kind) =>
+      (filter.status ? [filter.status] : OUTBOX_STATUSES).map((status) => {
+        const query = db.selectFrom('outbox').selectAll().where('operator_id', '=', operator.id).where('kind', '=', kind).where('status', '=', status);
+        return position ? query.where(before('created_at', 'id', position)) : query;
+      }),
+    );
+    const rows = await newestFirst(db, branches, limit);
     const ids = rows.map((r) => r.id);
     const log =
       ids.length === 0 ? [] : await this.services.db.kysely.selectFrom('deliveries').selectAll().where('outbox_id', 'in', ids).orderBy('at').execute();

@@ -4,8 +4,9 @@ import { Type } from 'typebox';
 import { bearerSecurity } from '../admin/admin-auth.js';
 import type { Services } from '../app.js';
 import { OperatorCode } from '../catalog/catalog-schemas.js';
+import { OUTBOX_KINDS, OUTBOX_STATUSES } from '../db/schema.js';
 import { errors } from '../http/schemas.js';
-import { ReminderAdmin } from './reminder-admin.js';
+import { COUNTED_DAYS, ReminderAdmin } from './reminder-admin.js';
 import { PLACEHOLDERS } from './schedule.js';
 
 const closed = { additionalProperties: false } as const;
@@ -44,11 +45,14 @@ const SettingsPatch = Type.Object(
   },
   closed,
 );
-const Status = Type.Enum(['pending', 'sent', 'dead', 'skipped', 'cancelled']);
+const Status = Type.Enum([...OUTBOX_STATUSES]);
 const Summary = Type.Object({
   today: Type.String(),
   upcoming: Type.Array(Type.Object({ day: Type.String(), steps: Type.Record(Type.String(), Type.Integer()) })),
-  messages: Type.Record(Type.String(), Type.Integer()),
+  messages: Type.Record(Type.String(), Type.Integer(), {
+    description: `Reminders by status: \`pending\` and \`dead\` however old, the others queued since \`messagesSince\` (the last ${COUNTED_DAYS} days).`,
+  }),
+  messagesSince: Type.String({ format: 'date-time' }),
 });
 const Message = Type.Object({
   id: Type.String(),
@@ -112,7 +116,7 @@ export const reminderRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
     {
       schema: {
         ...base,
-        summary: 'Reminders due in the coming days, and messages by status',
+        summary: 'Reminders due in the coming days, and reminders by status',
         params: OperatorParams,
         querystring: Type.Object({ days: Type.Optional(Type.Integer({ minimum: 1, maximum: 90, default: 14 })) }),
         response: { 200: Summary, ...errors(400, 401, 403, 404) },
@@ -126,18 +130,26 @@ export const reminderRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
     {
       schema: {
         ...base,
-        summary: 'Messages with their delivery log, newest first (recipients masked)',
+        summary: 'Messages with their delivery log, newest first, a page at a time (recipients masked)',
         params: OperatorParams,
         querystring: Type.Object({
           status: Type.Optional(Status),
-          kind: Type.Optional(Type.Enum(['reminder', 'webhook', 'message'])),
+          kind: Type.Optional(Type.Enum([...OUTBOX_KINDS])),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+          before: Type.Optional(
+            Type.String({ minLength: 1, maxLength: 200, description: 'The id of the last message of the previous page: the next page follows it.' }),
+          ),
         }),
         response: { 200: Type.Array(Message), ...errors(400, 401, 403, 404) },
       },
     },
     (request) =>
-      admin.messages(request.principal, request.params.operator, { status: request.query.status, kind: request.query.kind }, request.query.limit ?? 50),
+      admin.messages(
+        request.principal,
+        request.params.operator,
+        { status: request.query.status, kind: request.query.kind, before: request.query.before },
+        request.query.limit ?? 50,
+      ),
   );
 
   app.post(

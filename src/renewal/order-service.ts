@@ -6,7 +6,6 @@
 import { instantIn } from '../cards/calendar.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { type AdminPrincipal, assertMayActFor, type CatalogService } from '../catalog/catalog-service.js';
-import type { Operator } from '../catalog/model.js';
 import type { Db } from '../db/database.js';
 import { forUpdate } from '../db/dialect.js';
 import type { OrderTable } from '../db/schema.js';
@@ -19,19 +18,11 @@ import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import { maskMsisdn } from '../shared/msisdn.js';
 import type { EventPublisher } from '../webhooks/events.js';
+import { listOrders, type OrderListQuery } from './order-list.js';
 import { effectiveStatus, orderView } from './order-view.js';
 import { takeBackExtension } from './reversal.js';
 
 const orderNotFound = () => new DomainError('order_not_found', 'No order has this id.');
-
-export interface OrderListQuery {
-  operator?: string | undefined;
-  status?: OrderTable['status'] | undefined;
-  from?: string | undefined;
-  to?: string | undefined;
-  limit: number;
-  cursor?: string | undefined;
-}
 
 export class OrderService {
   constructor(
@@ -174,68 +165,11 @@ export class OrderService {
     };
   }
 
+  /** A page of orders, newest first: the operator's, or every operator's for a platform admin. */
   async list(principal: AdminPrincipal, query: OrderListQuery) {
-    let operator: Operator | undefined;
-    if (query.operator) operator = await this.catalogService.operatorFor(principal, query.operator);
-    const operatorId = operator?.id ?? principal.operatorId;
-    const now = this.clock.now().toISOString();
-    let q = this.db.kysely
-      .selectFrom('orders as o')
-      .innerJoin('cards as c', 'c.id', 'o.card_id')
-      .innerJoin('operators as op', 'op.id', 'o.operator_id')
-      .select([
-        'o.id',
-        'o.status',
-        'o.expires_at',
-        'o.plan_code',
-        'o.channel',
-        'o.total',
-        'o.currency',
-        'o.created_at',
-        'o.fulfilled_at',
-        'o.receipt_number',
-        'o.valid_until_after',
-        'c.msisdn',
-        'op.code as operator',
-      ])
-      .orderBy('o.created_at', 'desc')
-      .orderBy('o.id', 'desc')
-      .limit(query.limit + 1);
-    if (operatorId) q = q.where('o.operator_id', '=', operatorId);
-    if (query.status === 'expired')
-      q = q.where((eb) => eb.or([eb('o.status', '=', 'expired'), eb.and([eb('o.status', '=', 'pending_payment'), eb('o.expires_at', '<=', now)])]));
-    else if (query.status === 'pending_payment') q = q.where('o.status', '=', 'pending_payment').where('o.expires_at', '>', now);
-    else if (query.status) q = q.where('o.status', '=', query.status);
-    if (query.from) q = q.where('o.created_at', '>=', query.from);
-    if (query.to) q = q.where('o.created_at', '<', query.to);
-    if (query.cursor) {
-      // `<created_at>|<id>` as written below; anything else did not come from here.
-      const [, createdAt, id] =
-        /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)\|([A-Za-z0-9_-]{1,64})$/.exec(Buffer.from(query.cursor, 'base64url').toString('utf8')) ?? [];
-      if (!createdAt || !id) throw new DomainError('invalid_request', 'The cursor is not one this API returned.', { fields: ['/cursor'] });
-      q = q.where((eb) => eb.or([eb('o.created_at', '<', createdAt), eb.and([eb('o.created_at', '=', createdAt), eb('o.id', '<', id)])]));
-    }
-    const rows = await q.execute();
-    const page = rows.slice(0, query.limit);
-    const last = page.at(-1);
-    const nowDate = this.clock.now();
-    return {
-      orders: page.map((r) => ({
-        id: r.id,
-        operator: r.operator,
-        status: effectiveStatus({ status: r.status, expires_at: r.expires_at }, nowDate),
-        plan: r.plan_code,
-        channel: r.channel,
-        msisdn: r.msisdn,
-        total: r.total,
-        currency: r.currency,
-        createdAt: r.created_at,
-        fulfilledAt: r.fulfilled_at,
-        validUntilAfter: r.valid_until_after,
-        receiptNumber: r.receipt_number,
-      })),
-      nextCursor: rows.length > query.limit && last ? Buffer.from(`${last.created_at}|${last.id}`).toString('base64url') : null,
-    };
+    const operatorId = query.operator ? (await this.catalogService.operatorFor(principal, query.operator)).id : principal.operatorId;
+    const operatorIds = operatorId ? [operatorId] : (await this.db.kysely.selectFrom('operators').select('id').execute()).map((o) => o.id);
+    return listOrders(this.db.kysely, operatorIds, query, this.clock.now());
   }
 
   /**

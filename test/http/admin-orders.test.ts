@@ -97,6 +97,37 @@ describe.each(DIALECTS)('admin orders over HTTP on %s', (dialect) => {
     expect([...seen].sort()).toEqual([...created].sort());
   });
 
+  it('lists every operator’s orders merged newest first, ties across operators included, page by page', async () => {
+    const codes = ['merge-a', 'merge-b', 'merge-c'];
+    const cards: Record<string, TestCard> = {};
+    for (const code of codes) {
+      await newOperator(h, { code, name: code });
+      await newPlan(h, { code: 'm1', months: 1, price: 500 }, code);
+      cards[code] = await newCard(h, '2027-01-31', code);
+    }
+    const created: { id: string; at: string }[] = [];
+    for (let step = 0; step < 4; step++) {
+      h.clock.set(at(20 + step));
+      // Operators in a different order each hour; two orders of one hour share the instant.
+      for (const code of step % 2 === 0 ? codes : [...codes].reverse()) {
+        created.push({ id: (await pendingOrder(h, cards[code] as TestCard, 'm1')).id, at: at(20 + step) });
+      }
+    }
+    const expected = [...created].sort((a, b) => (a.at === b.at ? (a.id < b.id ? 1 : -1) : a.at < b.at ? 1 : -1)).map((o) => o.id);
+    for (const limit of [2, 5, 500]) {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const res = await h.admin('GET', `/v1/admin/orders?from=${at(20)}&to=${at(24)}&limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+        expect(res.status).toBe(200);
+        expect(res.body.orders.length).toBeLessThanOrEqual(limit);
+        seen.push(...ids(res.body));
+        cursor = res.body.nextCursor;
+      } while (cursor && seen.length < 40);
+      expect(seen, `limit ${limit}`).toEqual(expected);
+    }
+  });
+
   it('refunds a refund_pending order: refunded, with reason and time; the card is unchanged', async () => {
     const card = await newCard(h, '2027-01-31');
     const order = await pendingOrder(h, card, 'm1');

@@ -13423,7 +13423,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Reminders due in the coming days, and messages by status */
+        /** Reminders due in the coming days, and reminders by status */
         get: {
             parameters: {
                 query?: {
@@ -13452,9 +13452,12 @@ export interface paths {
                                     [key: string]: number;
                                 };
                             }[];
+                            /** @description Reminders by status: `pending` and `dead` however old, the others queued since `messagesSince` (the last 30 days). */
                             messages: {
                                 [key: string]: number;
                             };
+                            /** Format: date-time */
+                            messagesSince: string;
                         };
                     };
                 };
@@ -13547,13 +13550,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Messages with their delivery log, newest first (recipients masked) */
+        /** Messages with their delivery log, newest first, a page at a time (recipients masked) */
         get: {
             parameters: {
                 query?: {
                     status?: "pending" | "sent" | "dead" | "skipped" | "cancelled";
                     kind?: "reminder" | "webhook" | "message";
                     limit?: number;
+                    /** @description The id of the last message of the previous page: the next page follows it. */
+                    before?: string;
                 };
                 header?: never;
                 path: {
