@@ -62,11 +62,8 @@ export class ConsoleService {
    */
   private async change<T>(hallId: string, work: (trx: Kysely<Database>, now: Date) => Promise<{ result: T; change?: HallChange['call'] }>): Promise<T> {
     const now = this.clock.now();
-    const { result, announce } = await this.db.kysely.transaction().execute(async (trx) => {
-      const { result, change } = await work(trx, now);
-      return { result, announce: await this.feed.within(trx, { hallId, call: change }) };
-    });
-    announce();
+    const { result, change } = await this.db.kysely.transaction().execute((trx) => work(trx, now));
+    await this.feed.publish({ hallId, call: change });
     return result;
   }
 

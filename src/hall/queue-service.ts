@@ -12,11 +12,20 @@ import type { ProbeGuard } from '../guard/probe-guard.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import { parseMsisdn } from '../shared/msisdn.js';
-import { type BoardFeed, notice } from './board-feed.js';
+import type { BoardFeed } from './board-feed.js';
 import { counterStatuses, type HallLayout, type HallLayouts, type ServiceRow, serviceOf, serviceView } from './hall-repository.js';
 import { openState } from './opening-hours.js';
 import { estimateWaitSeconds, NEAR_AHEAD, ticketDay, transition } from './queue-rules.js';
-import { countAhead, insertTicket, issueAnnounced, openCountersPerService, recentServiceSeconds, type TicketRow, waitingCounts } from './ticket-repository.js';
+import {
+  countAhead,
+  insertTicket,
+  issueInOneStatement,
+  type NewTicket,
+  openCountersPerService,
+  recentServiceSeconds,
+  type TicketRow,
+  waitingCounts,
+} from './ticket-repository.js';
 
 export interface IssueRequest {
   service: string;
@@ -113,19 +122,25 @@ export class QueueService {
       await this.probes.admitJoin(layout.hall.id, ip);
     }
     const fields = { priority: request.priority ?? 'none', source, phone } as const;
-    if (phone === null && this.db.dialect === 'postgres') {
-      // No phone, so no near-front message to settle: numbered, written and announced in one statement.
-      return this.ticketView(layout, await issueAnnounced(this.db.kysely, layout, service.id, fields, now, notice({ hallId })));
-    }
-    const { ticket, announce } = await this.db.kysely
+    const ticket = await this.write(layout, service.id, fields, now);
+    await this.feed.publish({ hallId });
+    return this.ticketView(layout, ticket);
+  }
+
+  /** Numbers and writes a new ticket; a phone already waiting in the hall is `ticket_exists`. */
+  private async write(layout: HallLayout, serviceId: string, fields: NewTicket, now: Date): Promise<TicketRow> {
+    // No phone, so no near-front message to settle: numbered and written in one statement.
+    if (fields.phone === null && this.db.dialect === 'postgres') return issueInOneStatement(this.db.kysely, layout, serviceId, fields, now);
+    const { phone } = fields;
+    return this.db.kysely
       .transaction()
       .execute(async (trx) => {
-        const row = await insertTicket(trx, layout, service.id, fields, now);
+        const row = await insertTicket(trx, layout, serviceId, fields, now);
         // Joined already near the front: no "3 ahead" message later.
         if (row.phone && (await countAhead(trx, row)) <= NEAR_AHEAD) {
           await trx.updateTable('hall_tickets').set({ near_notified: 1 }).where('id', '=', row.id).execute();
         }
-        return { ticket: row, announce: await this.feed.within(trx, { hallId }) };
+        return row;
       })
       .catch((error: unknown) => {
         // hall_tickets_live_phone: one live ticket per phone number and hall.
@@ -138,8 +153,6 @@ export class QueueService {
         }
         throw error;
       });
-    announce();
-    return this.ticketView(layout, ticket);
   }
 
   /** The customer leaves the queue from the phone page (a waiting ticket only). */

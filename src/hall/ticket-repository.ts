@@ -2,7 +2,7 @@
  * Tickets in the database: the daily sequence, the waiting queue of a hall's services, the
  * recent service times the wait estimate needs, and the open counters serving each service.
  */
-import { type ExpressionBuilder, type Kysely, type RawBuilder, sql } from 'kysely';
+import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
 import type { DialectName } from '../db/database.js';
 import { forUpdate, skipLocked } from '../db/dialect.js';
 import type { HallTicketTable, TicketPriority, TicketSource } from '../db/hall-schema.js';
@@ -58,9 +58,12 @@ export function waitingInOrder(db: Kysely<Database>, hallId: string, serviceIds:
     .orderBy('id');
 }
 
+/** A ticket a counter may take: one sent to no counter in particular (`target` null), or to this one. */
+const meantFor = (target: string, counter: Expression<string>) => sql<SqlBool>`(${sql.ref(target)} is null or ${sql.ref(target)} = ${counter})`;
+
 /** The waiting tickets a counter may call, in the order it calls them. */
 export function callableBy(db: Kysely<Database>, hallId: string, counterId: string, serviceIds: readonly string[]) {
-  return waitingInOrder(db, hallId, serviceIds).where((eb) => eb.or([eb('target_counter_id', 'is', null), eb('target_counter_id', '=', counterId)]));
+  return waitingInOrder(db, hallId, serviceIds).where(meantFor('target_counter_id', sql.val(counterId)));
 }
 
 /**
@@ -201,19 +204,11 @@ export async function insertTicket(trx: Kysely<Database>, layout: HallLayout, se
 }
 
 /**
- * PostgreSQL: issues a ticket and runs `announce` (a `pg_notify`) in one statement, the
- * day's number taken, the ticket written and the boards told in one commit: one round trip
- * where `insertTicket` in a transaction makes five. The number is formatted in SQL as
- * `ticketNumber` does (prefix, then at least three digits).
+ * PostgreSQL: issues a ticket in one statement, the day's number taken and the ticket
+ * written in one commit: one round trip where `insertTicket` in a transaction makes four.
+ * The number is formatted in SQL as `ticketNumber` does (prefix, then at least three digits).
  */
-export async function issueAnnounced(
-  db: Kysely<Database>,
-  layout: HallLayout,
-  serviceId: string,
-  fields: NewTicket,
-  now: Date,
-  announce: RawBuilder<unknown>,
-): Promise<TicketRow> {
+export async function issueInOneStatement(db: Kysely<Database>, layout: HallLayout, serviceId: string, fields: NewTicket, now: Date): Promise<TicketRow> {
   const service = serviceFor(layout, serviceId);
   const day = ticketDay(layout.hall.time_zone, now);
   const { recalls, near_notified, ...text } = newTicket(layout, service.id, day, fields, now);
@@ -230,9 +225,8 @@ export async function issueAnnounced(
       from seq
       returning *
     )
-    select ticket.*, ${announce} as announced from ticket`.execute(db);
-  const { announced: _, ...ticket } = rows[0] as TicketRow & { announced: unknown };
-  return ticket;
+    select * from ticket`.execute(db);
+  return rows[0] as TicketRow;
 }
 
 function serviceFor(layout: HallLayout, serviceId: string) {
@@ -298,7 +292,7 @@ export async function counterCallState(
             .whereRef('cs.counter_id', '=', 'c.id')
             .whereRef('t.hall_id', '=', 'c.hall_id')
             .where('t.status', '=', 'waiting')
-            .where((w) => w.or([w('t.target_counter_id', 'is', null), w('t.target_counter_id', '=', w.ref('c.id'))])),
+            .where(meantFor('t.target_counter_id', sql.ref('c.id'))),
         )
         .as('waiting'),
       eb
