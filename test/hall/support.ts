@@ -98,3 +98,36 @@ export async function signIn(h: Harness, username: string, password = PASSWORD):
       }),
   };
 }
+
+/**
+ * The kiosk and console steps the queue tests repeat. `context` is read at each call, so
+ * the suite may create its harness, hall and clerk in `beforeAll`.
+ */
+export function queueActions(context: () => { h: Harness; f: HallFixture; clerk: StaffClient }) {
+  const kiosk = (service: string, priority?: string) => {
+    const { h, f } = context();
+    return h.request({ method: 'POST', url: `/v1/halls/${f.hall}/tickets`, payload: { service, ...(priority ? { priority } : {}) } });
+  };
+  const take = async (service: string, priority?: string) => {
+    const res = await kiosk(service, priority);
+    if (res.status !== 201) throw new Error(`ticket: ${res.status} ${res.raw}`);
+    return res.body;
+  };
+  const callNext = async (counter: string, who?: StaffClient) =>
+    (await (who ?? context().clerk).call('POST', `/v1/console/counters/${counter}/call-next`)).body;
+  const act = (ticket: string, verb: string, payload?: unknown) => context().clerk.call('POST', `/v1/console/tickets/${ticket}/${verb}`, payload);
+  /** Finishes every ticket of the hall's two counters, current and waiting. */
+  const drain = async () => {
+    const { f, clerk } = context();
+    for (const counter of [f.counter1, f.counter2]) {
+      for (;;) {
+        const state = (await clerk.call('GET', `/v1/console/counters/${counter}`)).body;
+        if (state.current) await act(state.current.id, 'finish');
+        const next = await callNext(counter);
+        if (!next.ticket) break;
+        await act(next.ticket.id, 'finish');
+      }
+    }
+  };
+  return { kiosk, take, callNext, act, drain };
+}
