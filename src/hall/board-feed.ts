@@ -36,8 +36,9 @@ export class BoardFeed {
    * cluster's notification lock through that commit's WAL flush, so every announcing
    * commit waited for the one before (`bench/notify-commit.ts`: at 30 clients, 1 870
    * transactions/s with it, 2 942 after the commit, 3 606 without). On its own it writes
-   * nothing and commits without a flush. It never fails the request whose change it announces: that change is
-   * made, and a board that misses this notice shows it with the hall's next change.
+   * nothing and commits without a flush. It never fails the request whose change it
+   * announces: that change is made, and a board that misses this notice shows it with the
+   * hall's next change.
    */
   async publish(change: HallChange): Promise<void> {
     if (this.db.dialect !== 'postgres') {
