@@ -339,6 +339,7 @@ describe.each(DIALECTS)('malformed input on every route on %s', (dialect) => {
         ['an unknown parameter', { query: 'bogus=1' }, 'invalid_request'],
       ],
       'POST /v1/admin/orders/{id}/refund': () => [['an unpaid order', { path: { id: fx.pending.id } }, 'order_not_pending']],
+      'GET /v1/admin/operators/{operator}/messages': () => [['a page after a message that is not there', { query: 'before=msg_nope' }, 'invalid_request']],
       'POST /v1/halls/{hall}/tickets': () => [['an unknown service', { body: body({ service: 'nope' }) }, 'service_not_found']],
       'POST /v1/halls/{hall}/remote-tickets': () => [['a number no phone has', { body: body({ phone: '+1234567' }) }, 'invalid_request']],
       'GET /v1/tickets/{token}': () => [['an unknown token', { path: { token: 'tt_unknownunknownunknown' } }, 'ticket_not_found']],
