@@ -33,11 +33,13 @@ export class TransportPool {
     const settings = (await this.settings.of(operatorId)).transports[channel];
     const key = `${operatorId}:${channel}`;
     const json = JSON.stringify(settings);
+    // No await from here to `set`: concurrent batches (the scheduled drain, a sign-in code
+    // sent at once) must find the transport the first of them made, not make their own.
     const current = this.transports.get(key);
     if (current?.settings === json) return current.transport;
-    await current?.transport.close?.();
     const transport = createTransport(channel, settings, this.context);
     this.transports.set(key, { settings: json, transport });
+    await current?.transport.close?.();
     return transport;
   }
 

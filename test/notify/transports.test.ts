@@ -129,6 +129,29 @@ describe('console-file transport', () => {
     for (const secret of ['13800138000', 'alice@', '482913']) expect(everything).not.toContain(secret);
   });
 
+  it('makes one transport per operator and channel for batches that ask at the same moment, and one again when the settings change', async () => {
+    const { dir } = await outbox();
+    let current = DEFAULT_SETTINGS;
+    const settings = { of: async () => current } as unknown as NotificationSettingsStore;
+    const pool = new TransportPool(settings, { outboxDir: dir });
+    cleanups.push(() => pool.close());
+    const [a, b, c] = await Promise.all([pool.for('op_1', 'sms'), pool.for('op_1', 'sms'), pool.for('op_1', 'sms')]);
+    expect(b).toBe(a);
+    expect(c).toBe(a);
+    const gateway = parseTransportSettings('sms', { kind: 'http', url: 'https://sms.example.com/v1/send', body: { to: '{{to}}', text: '{{text}}' } });
+    current = { ...DEFAULT_SETTINGS, transports: { ...DEFAULT_SETTINGS.transports, sms: gateway } };
+    const closed: Transport[] = [];
+    const close = a.close?.bind(a);
+    a.close = async () => {
+      closed.push(a);
+      await close?.();
+    };
+    const [d, e] = await Promise.all([pool.for('op_1', 'sms'), pool.for('op_1', 'sms')]);
+    expect(d).toMatchObject({ kind: 'http' });
+    expect(e).toBe(d);
+    expect(closed).toEqual([a]);
+  });
+
   it('logs through the server once the pool is told to, also for a transport it had made before', async () => {
     const { dir } = await outbox();
     const settings = { of: async () => DEFAULT_SETTINGS } as unknown as NotificationSettingsStore;
