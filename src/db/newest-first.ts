@@ -6,7 +6,9 @@
  * read, however long the history; one `ORDER BY created_at` over the whole set would sort
  * it all.
  */
+
 import { type Expression, type Kysely, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
+import { unionAll } from './union-all.js';
 
 /** Where a page ends: the last row shown, by its time and id. */
 export interface PagePosition {
@@ -34,9 +36,8 @@ export async function newestFirst<O extends { created_at: string; id: string }>(
   limit: number,
 ): Promise<O[]> {
   const newest = (query: SelectQueryBuilder<any, any, O>) => query.orderBy('created_at', 'desc').orderBy('id', 'desc');
-  const [first, ...rest] = branches.map((branch, i) => db.selectFrom(newest(branch).limit(limit).as(`b${i}`)).selectAll() as SelectQueryBuilder<any, any, O>);
-  if (!first) return [];
-  const merged = rest.reduce((union, branch) => union.unionAll(branch), first);
+  const merged = unionAll(branches.map((branch, i) => db.selectFrom(newest(branch).limit(limit).as(`b${i}`)).selectAll() as SelectQueryBuilder<any, any, O>));
+  if (!merged) return [];
   return (await newest(db.selectFrom(merged.as('merged')).selectAll() as SelectQueryBuilder<any, any, O>)
     .limit(limit)
     .execute()) as O[];

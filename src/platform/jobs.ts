@@ -2,9 +2,8 @@
  * The scheduled jobs, run every minute in the server process (unless SIMKEEP_JOBS=false)
  * or in `simkeep worker` processes: expire unpaid orders, number receipts a crash left
  * unnumbered, enqueue each operator's reminders for its local day, close the service
- * halls' queues of past days, dispatch due messages,
- * and forget old failed attempts, idempotency keys, and expired sign-in codes and sessions
- * (subscribers' and staff's).
+ * halls' queues of past days, dispatch due messages, and forget old failed attempts,
+ * idempotency keys, and expired sign-in codes and sessions (subscribers' and staff's).
  * A run never overlaps the previous one in a process; across processes the work is shared
  * safely (advisory locks, SKIP LOCKED).
  */

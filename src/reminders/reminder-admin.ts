@@ -3,12 +3,14 @@
  * secrets redacted), the reminders due in the coming days, counts by status, the dead
  * letters with their delivery log, and sending a dead letter again.
  */
+
 import { sql } from 'kysely';
 import type { Services } from '../app.js';
 import { addDays, todayIn } from '../cards/calendar.js';
 import { type AdminPrincipal, assertMayActFor } from '../catalog/catalog-service.js';
 import { before, newestFirst, type PagePosition } from '../db/newest-first.js';
 import { OUTBOX_KINDS, OUTBOX_STATUSES, type OutboxKind, type OutboxStatus } from '../db/schema.js';
+import { unionAll } from '../db/union-all.js';
 import type { NotificationSettings, SettingsChange } from '../notify/notification-settings.js';
 import { redactTransportSettings } from '../notify/transport-settings.js';
 import { DomainError } from '../shared/errors.js';
@@ -114,8 +116,7 @@ export class ReminderAdmin {
       if (status !== 'pending' && status !== 'dead') query = query.where('created_at', '>=', since);
       return query;
     });
-    const [first, ...rest] = counts;
-    const rows = first ? await rest.reduce((union, count) => union.unionAll(count), first).execute() : [];
+    const rows = (await unionAll(counts)?.execute()) ?? [];
     return Object.fromEntries(rows.filter((r) => Number(r.count) > 0).map((r) => [r.status, Number(r.count)]));
   }
 

@@ -6,6 +6,7 @@
  * was down are caught up (up to a week back); the message itself is rendered when sent.
  * The same transaction records the day's lifecycle events for operators' webhooks.
  */
+
 import { type Kysely, sql } from 'kysely';
 import { addDays, compareDates, type LocalDate, todayIn } from '../cards/calendar.js';
 import type { Catalog } from '../catalog/catalog.js';
@@ -13,6 +14,7 @@ import type { Operator } from '../catalog/model.js';
 import type { Db, DialectName } from '../db/database.js';
 import { lockForOperator } from '../db/dialect.js';
 import type { Database } from '../db/schema.js';
+import { unionAll } from '../db/union-all.js';
 import type { NotificationSettingsStore } from '../notify/notification-settings.js';
 import type { Clock } from '../shared/clock.js';
 import type { EventPublisher } from '../webhooks/events.js';
@@ -101,9 +103,8 @@ export async function enqueueDay(
         sql<string>`${nowIso}`.as('next_attempt_at'),
         sql<string>`${nowIso}`.as('created_at'),
       ]);
-  const [first, ...rest] = schedule;
-  if (!first) return 0;
-  const rows = rest.reduce((union, step) => union.unionAll(rowsOf(step)), rowsOf(first));
+  const rows = unionAll(schedule.map(rowsOf));
+  if (!rows) return 0;
   const result = await trx
     .insertInto('outbox')
     .columns(['id', 'kind', 'operator_id', 'card_id', 'valid_until', 'step', 'status', 'attempts', 'next_attempt_at', 'created_at'])

@@ -50,14 +50,12 @@ export async function listOrders(db: Kysely<Database>, operatorId: string | unde
     return position ? q.where(before('created_at', 'id', position)) : q;
   });
   const found = await newestFirst(db, branches, query.limit + 1);
-  const rows =
-    found.length === 0
-      ? []
-      : await listed(
-          db,
-          found.slice(0, query.limit).map((o) => o.id),
-        );
-  const last = rows.at(-1);
+  const page = found.slice(0, query.limit);
+  const rows = await listed(
+    db,
+    page.map((o) => o.id),
+  );
+  const last = page.at(-1);
   return {
     orders: rows.map((r) => ({
       id: r.id,
@@ -78,7 +76,8 @@ export async function listOrders(db: Kysely<Database>, operatorId: string | unde
 }
 
 /** The orders of a page with what the list shows of each, newest first. */
-function listed(db: Kysely<Database>, ids: string[]) {
+async function listed(db: Kysely<Database>, ids: string[]) {
+  if (ids.length === 0) return [];
   return db
     .selectFrom('orders as o')
     .innerJoin('cards as c', 'c.id', 'o.card_id')

@@ -5,12 +5,14 @@
  * promotions (PostgreSQL; SQLite transactions are serial), so concurrent orders can never
  * hold more than `maxRedemptions`.
  */
+
 import { type Kysely, sql } from 'kysely';
 import type { LocalDate } from '../cards/calendar.js';
 import type { PromotionRule } from '../catalog/model.js';
 import type { DialectName } from '../db/database.js';
 import { forUpdate } from '../db/dialect.js';
 import type { Database } from '../db/schema.js';
+import { unionAll } from '../db/union-all.js';
 import { inForce, type Promotion } from './pricing.js';
 
 /** The promotions with their current usage, overall and by this card. */
@@ -53,9 +55,7 @@ export async function redemptionUsage(
         .where('r.card_id', '=', byCard.cardId),
     );
   }
-  const [first, ...rest] = parts;
-  if (!first) return new Map();
-  const rows = await rest.reduce((union, part) => union.unionAll(part), first).execute();
+  const rows = (await unionAll(parts)?.execute()) ?? [];
   const usage = new Map<string, Usage>();
   for (const row of rows) {
     const current = usage.get(row.promotion_id) ?? { used: 0, usedByCard: 0 };
