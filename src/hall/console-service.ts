@@ -11,14 +11,14 @@ import type { Database } from '../db/schema.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import { maskMsisdn } from '../shared/msisdn.js';
-import { audit } from './audit.js';
+import { audit, auditRow } from './audit.js';
 import type { BoardFeed, HallChange } from './board-feed.js';
 import { assertInHall, assertSupervises, type HallActor, type StaffPrincipal, staffOf } from './hall-access.js';
 import { type CounterRow, counterOf, type HallLayout, serviceOf } from './hall-repository.js';
-import { noticeCalled, noticeNear } from './queue-notices.js';
+import { calledNotice, noticeNear } from './queue-notices.js';
 import { type TicketAction, transition } from './queue-rules.js';
 import type { QueueService } from './queue-service.js';
-import { claimNext, counterCallState, currentAtCounter, hallOfTicket, insertTicket, lockTicket, type TicketRow } from './ticket-repository.js';
+import { CALLED_NUMBER, callNext, counterCallState, currentAtCounter, hallOfTicket, insertTicket, lockTicket, type TicketRow } from './ticket-repository.js';
 
 export type SimpleAction = Extract<TicketAction, 'recall' | 'no_show' | 'rejoin' | 'start' | 'finish'>;
 
@@ -127,16 +127,25 @@ export class ConsoleService {
       if (state?.current) throw finishFirst(state.current);
       return { ticket: null };
     }
-    return this.atCounter(counterId, () =>
-      this.change<{ ticket: ReturnType<typeof consoleTicketView> | null }>(layout.hall.id, async (trx, now) => {
-        const ticket = await claimNext(trx, this.db.dialect, layout.hall.id, counter, staff.id, now);
-        if (!ticket) return { result: { ticket: null } };
-        await noticeCalled(trx, layout.hall, ticket, counter.name, now);
-        await noticeNear(trx, this.db.dialect, layout.hall, [ticket.service_id], now);
-        await this.audit(trx, actor, layout, 'ticket.call', ticket, now, { counter: counterId });
-        return { result: { ticket: consoleTicketView(layout, ticket) }, change: this.call(layout, ticket, counter, false) };
-      }),
-    );
+    const now = this.clock.now();
+    const { hall } = layout;
+    const records = {
+      message: calledNotice(hall, counter.name, now),
+      audit: auditRow(
+        actor,
+        actor.ip,
+        { operatorId: hall.operator_id, hallId: hall.id, action: 'ticket.call', detail: { number: CALLED_NUMBER, counter: counterId } },
+        now,
+      ),
+    };
+    const ticket = await this.atCounter(counterId, () => callNext(this.db, hall.id, counter, staff.id, now, records));
+    if (!ticket) return { ticket: null };
+    // After the call's commit, side by side: the boards, and whoever the call brought near the front.
+    await Promise.all([
+      this.feed.publish({ hallId: hall.id, call: this.call(layout, ticket, counter, false) }),
+      noticeNear(this.db.kysely, this.db.dialect, hall, [ticket.service_id], now),
+    ]);
+    return { ticket: consoleTicketView(layout, ticket) };
   }
 
   /**

@@ -1,16 +1,17 @@
 /**
  * SMS to customers who joined the queue with a phone number: once when 3 people (or fewer)
- * are ahead, and when their ticket is called. Written to the outbox in the transaction of
- * the change, so a rolled-back call sends nothing.
+ * are ahead, and when their ticket is called. A call's SMS is written in the call's commit,
+ * so a call that fails sends nothing; the near-front ones follow the change that moved the
+ * queue.
  */
 import type { Kysely } from 'kysely';
 import type { DialectName } from '../db/database.js';
 import { skipLocked } from '../db/dialect.js';
-import type { Database } from '../db/schema.js';
-import { enqueueMessage } from '../notify/outbox.js';
+import type { Database, OutboxTable } from '../db/schema.js';
+import { enqueueMessage, messageRow } from '../notify/outbox.js';
 import type { HallRow } from './hall-repository.js';
 import { NEAR_AHEAD } from './queue-rules.js';
-import { type TicketRow, waitingInOrder } from './ticket-repository.js';
+import { CALLED_NUMBER, type TicketRow, waitingInOrder } from './ticket-repository.js';
 
 export const HALL_MESSAGE_KIND = 'message';
 
@@ -22,26 +23,25 @@ export function calledMessage(hallName: string, number: string, counter: string)
   return `【${hallName}】请 ${number} 号到 ${counter} 号窗口。Ticket ${number}: please go to counter ${counter}.`;
 }
 
-export async function noticeCalled(trx: Kysely<Database>, hall: HallRow, ticket: TicketRow, counterName: string, now: Date): Promise<void> {
-  if (!ticket.phone) return;
-  await enqueueMessage(
-    trx,
-    { kind: HALL_MESSAGE_KIND, operatorId: hall.operator_id, channel: 'sms', to: ticket.phone, text: calledMessage(hall.name, ticket.number, counterName) },
-    now,
-  );
+/** The SMS of a call at the counter, for `callNext` to address to the called ticket and number. */
+export function calledNotice(hall: HallRow, counterName: string, now: Date): OutboxTable {
+  const text = calledMessage(hall.name, CALLED_NUMBER, counterName);
+  return messageRow({ kind: HALL_MESSAGE_KIND, operatorId: hall.operator_id, channel: 'sms', to: '', text }, now);
 }
 
 /**
  * Tells every waiting ticket of the services with a phone, not yet told, that is now near
  * the front. Each is marked told by a conditional update that skips rows another
  * transaction holds (PostgreSQL), so two changes at once never send one message twice and
- * never wait on each other; a ticket skipped here is told by the next change.
+ * never wait on each other; a ticket skipped here is told by the next change. Runs in the
+ * caller's transaction when given one, and otherwise writes in one of its own, only when
+ * someone is to be told.
  */
-export async function noticeNear(trx: Kysely<Database>, dialect: DialectName, hall: HallRow, serviceIds: readonly string[], now: Date): Promise<void> {
+export async function noticeNear(db: Kysely<Database>, dialect: DialectName, hall: HallRow, serviceIds: readonly string[], now: Date): Promise<void> {
   // Per service, only its first NEAR_AHEAD + 1 waiting tickets can be near the front.
   const fronts = await Promise.all(
     serviceIds.map((id) =>
-      waitingInOrder(trx, hall.id, [id])
+      waitingInOrder(db, hall.id, [id])
         .selectAll()
         .limit(NEAR_AHEAD + 1)
         .execute(),
@@ -54,28 +54,31 @@ export async function noticeNear(trx: Kysely<Database>, dialect: DialectName, ha
     });
   }
   if (near.size === 0) return;
-  const unclaimed = skipLocked(
-    dialect,
-    trx
-      .selectFrom('hall_tickets')
-      .select('id')
-      .where('id', 'in', [...near.keys()])
-      .where('near_notified', '=', 0)
-      .where('status', '=', 'waiting'),
-  );
-  const told = await trx.updateTable('hall_tickets').set({ near_notified: 1 }).where('id', 'in', unclaimed).returning('id').execute();
-  for (const { id } of told) {
-    const { ticket, ahead } = near.get(id) as { ticket: TicketRow; ahead: number };
-    await enqueueMessage(
-      trx,
-      {
-        kind: HALL_MESSAGE_KIND,
-        operatorId: hall.operator_id,
-        channel: 'sms',
-        to: ticket.phone as string,
-        text: nearMessage(hall.name, ticket.number, ahead),
-      },
-      now,
+  const tell = async (trx: Kysely<Database>) => {
+    const unclaimed = skipLocked(
+      dialect,
+      trx
+        .selectFrom('hall_tickets')
+        .select('id')
+        .where('id', 'in', [...near.keys()])
+        .where('near_notified', '=', 0)
+        .where('status', '=', 'waiting'),
     );
-  }
+    const told = await trx.updateTable('hall_tickets').set({ near_notified: 1 }).where('id', 'in', unclaimed).returning('id').execute();
+    for (const { id } of told) {
+      const { ticket, ahead } = near.get(id) as { ticket: TicketRow; ahead: number };
+      await enqueueMessage(
+        trx,
+        {
+          kind: HALL_MESSAGE_KIND,
+          operatorId: hall.operator_id,
+          channel: 'sms',
+          to: ticket.phone as string,
+          text: nearMessage(hall.name, ticket.number, ahead),
+        },
+        now,
+      );
+    }
+  };
+  await (db.isTransaction ? tell(db) : db.transaction().execute(tell));
 }

@@ -48,27 +48,27 @@ export function pendingRow(row: Pick<OutboxRow, 'id' | 'kind' | 'operator_id'> &
   };
 }
 
+/** The outbox's row for a message whose text is known now. */
+export function messageRow(message: DirectMessage, now: Date): OutboxRow {
+  return pendingRow(
+    {
+      id: newId('msg'),
+      kind: message.kind,
+      operator_id: message.operatorId,
+      card_id: message.cardId ?? null,
+      channel: message.channel,
+      recipient: message.to,
+      subject: message.subject ?? null,
+      body: message.text,
+    },
+    now,
+  );
+}
+
 export async function enqueueMessage(trx: Kysely<Database>, message: DirectMessage, now: Date): Promise<string> {
-  const id = newId('msg');
-  await trx
-    .insertInto('outbox')
-    .values(
-      pendingRow(
-        {
-          id,
-          kind: message.kind,
-          operator_id: message.operatorId,
-          card_id: message.cardId ?? null,
-          channel: message.channel,
-          recipient: message.to,
-          subject: message.subject ?? null,
-          body: message.text,
-        },
-        now,
-      ),
-    )
-    .execute();
-  return id;
+  const row = messageRow(message, now);
+  await trx.insertInto('outbox').values(row).execute();
+  return row.id;
 }
 
 /**

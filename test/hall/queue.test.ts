@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditRow } from '../../src/hall/audit.js';
+import { calledNotice } from '../../src/hall/queue-notices.js';
 import { nextForCounter, peopleAhead } from '../../src/hall/queue-rules.js';
-import { claimNext, countAhead, toQueued } from '../../src/hall/ticket-repository.js';
+import { callNext as callNextInDatabase, countAhead, toQueued } from '../../src/hall/ticket-repository.js';
 import { DIALECTS } from '../support/databases.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { type HallFixture, queueActions, type StaffClient, setUpHall, signIn } from './support.js';
@@ -241,11 +243,13 @@ describe.each(DIALECTS)('the queue over HTTP (%s)', (dialect) => {
           for (const row of rows) expect(await countAhead(db, row), row.number).toBe(peopleAhead(waiting, toQueued(row)));
           for (;;) {
             const expected = nextForCounter(waiting, counter.id, counter.serviceIds);
-            const claimed = await db.transaction().execute(async (trx) => {
-              const t = await claimNext(trx, h.services.db.dialect, f.hall, counter, clerkId, new Date());
-              if (t) await trx.updateTable('hall_tickets').set({ status: 'done' }).where('id', '=', t.id).execute();
-              return t;
-            });
+            const now = new Date();
+            const records = {
+              message: calledNotice(layout.hall, '1', now),
+              audit: auditRow(null, '127.0.0.1', { operatorId: layout.hall.operator_id, hallId: f.hall, action: 'property.call' }, now),
+            };
+            const claimed = await callNextInDatabase(h.services.db, f.hall, counter, clerkId, now, records);
+            if (claimed) await db.updateTable('hall_tickets').set({ status: 'done' }).where('id', '=', claimed.id).execute();
             expect(claimed?.id).toBe(expected?.id);
             if (!expected) break;
             waiting = waiting.filter((t) => t.id !== expected.id);
@@ -322,6 +326,21 @@ describe.each(DIALECTS)('the queue over HTTP (%s)', (dialect) => {
     for (const a of ['ticket.call', 'ticket.recall', 'ticket.no_show', 'ticket.rejoin', 'ticket.transfer', 'ticket.start', 'ticket.finish', 'ticket.walk_in'])
       expect(actions).toContain(a);
     expect(rows.every((r) => r.actor.startsWith('staff:') && r.ip === '127.0.0.1' && r.hall_id === f.hall)).toBe(true);
+    // A call's entry names the ticket it called, by id and by number, and the counter.
+    const calls = await h.services.db.kysely
+      .selectFrom('audit_log as a')
+      .innerJoin('hall_tickets as t', 't.id', 'a.subject')
+      .select(['a.detail', 't.number'])
+      .where('a.action', '=', 'ticket.call')
+      .execute();
+    expect(calls.length).toBeGreaterThan(0);
+    const counters = await h.services.db.kysely.selectFrom('hall_counters').select('id').where('hall_id', '=', f.hall).execute();
+    for (const call of calls) {
+      const detail = JSON.parse(call.detail ?? 'null');
+      expect(detail).toEqual({ number: call.number, counter: expect.any(String) });
+      expect(counters.map((c) => c.id)).toContain(detail.counter);
+    }
+    expect(calls.length).toBe(rows.filter((r) => r.action === 'ticket.call').length);
   });
 
   it('closes the queues of past days after the hall’s local midnight: waiting tickets are cancelled, called ones are no-shows', async () => {

@@ -3,6 +3,7 @@
  * the phone page, opening hours, the per-address limit, and one live ticket per phone.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { calledMessage } from '../../src/hall/queue-notices.js';
 import { DIALECTS } from '../support/databases.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { type HallFixture, queueActions, type StaffClient, setUpHall, signIn } from './support.js';
@@ -44,7 +45,7 @@ describe.each(DIALECTS)('remote queue joining over HTTP (%s)', (dialect) => {
     expect(called.ticket.phone).toBe('+86 138****8123');
     const sent = await messages();
     expect(sent).toHaveLength(2);
-    expect(sent[1]?.body).toContain('counter 1');
+    expect(sent[1]?.body).toBe(calledMessage('Central hall', remote.body.number, '1'));
     const status = (await h.request({ method: 'GET', url: `/v1/tickets/${remote.body.token}` })).body;
     expect(status).toMatchObject({ status: 'called', counter: '1', ahead: null });
     const board = (await h.request({ method: 'GET', url: `/v1/halls/${f.hall}/board` })).body;
