@@ -56,9 +56,9 @@ export class ConsoleService {
 
   /**
    * Runs `work` in one transaction, then tells the boards. No hall-wide lock: each action
-   * locks the rows it changes (the ticket; a call claims the next ticket with SKIP LOCKED),
-   * and the database keeps a counter to one current ticket (a partial unique index), so
-   * the counters of a hall work side by side.
+   * locks the rows it changes (the ticket; a call, which has its own commit in `callNext`,
+   * claims the next ticket with SKIP LOCKED), and the database keeps a counter to one
+   * current ticket (a partial unique index), so the counters of a hall work side by side.
    */
   private async change<T>(hallId: string, work: (trx: Kysely<Database>, now: Date) => Promise<{ result: T; change?: HallChange['call'] }>): Promise<T> {
     const now = this.clock.now();
