@@ -11,7 +11,7 @@ import type { Database } from '../db/schema.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import { maskMsisdn } from '../shared/msisdn.js';
-import { audit, auditRow } from './audit.js';
+import { type AuditEntry, audit, auditRow } from './audit.js';
 import type { BoardFeed, HallChange } from './board-feed.js';
 import { assertInHall, assertSupervises, type HallActor, type StaffPrincipal, staffOf } from './hall-access.js';
 import { type CounterRow, counterOf, type HallLayout, serviceOf } from './hall-repository.js';
@@ -44,6 +44,15 @@ export function consoleTicketView(layout: HallLayout, t: TicketRow) {
     startedAt: t.started_at,
     finishedAt: t.finished_at,
   };
+}
+
+/**
+ * The audit entry of a console action on a ticket: the ticket as subject, its number and
+ * `detail` as detail. A call names its ticket before it knows it (`callNext` fills in the
+ * subject and `CALLED_NUMBER`).
+ */
+function ticketEntry(layout: HallLayout, action: string, ticket: { id?: string; number: string }, detail?: object): AuditEntry {
+  return { operatorId: layout.hall.operator_id, hallId: layout.hall.id, action, subject: ticket.id, detail: { number: ticket.number, ...detail } };
 }
 
 export class ConsoleService {
@@ -131,12 +140,7 @@ export class ConsoleService {
     const { hall } = layout;
     const records = {
       message: calledNotice(hall, counter.name, now),
-      audit: auditRow(
-        actor,
-        actor.ip,
-        { operatorId: hall.operator_id, hallId: hall.id, action: 'ticket.call', detail: { number: CALLED_NUMBER, counter: counterId } },
-        now,
-      ),
+      audit: auditRow(actor, actor.ip, ticketEntry(layout, 'ticket.call', { number: CALLED_NUMBER }, { counter: counterId }), now),
     };
     const ticket = await this.atCounter(counterId, () => callNext(this.db, hall.id, counter, staff.id, now, records));
     if (!ticket) return { ticket: null };
@@ -239,13 +243,7 @@ export class ConsoleService {
     return { number: ticket.number, counter: counter.name, service: serviceOf(layout, ticket.service_id).code, recall };
   }
 
-  private audit(trx: Kysely<Database>, actor: HallActor, layout: HallLayout, action: string, ticket: TicketRow, now: Date, detail?: unknown) {
-    return audit(
-      trx,
-      actor,
-      actor.ip,
-      { operatorId: layout.hall.operator_id, hallId: layout.hall.id, action, subject: ticket.id, detail: { number: ticket.number, ...(detail ?? {}) } },
-      now,
-    );
+  private audit(trx: Kysely<Database>, actor: HallActor, layout: HallLayout, action: string, ticket: TicketRow, now: Date, detail?: object) {
+    return audit(trx, actor, actor.ip, ticketEntry(layout, action, ticket, detail), now);
   }
 }

@@ -144,8 +144,7 @@ export class ReminderAdmin {
     );
     const rows = await newestFirst(db, branches, limit);
     const ids = rows.map((r) => r.id);
-    const log =
-      ids.length === 0 ? [] : await this.services.db.kysely.selectFrom('deliveries').selectAll().where('outbox_id', 'in', ids).orderBy('at').execute();
+    const log = ids.length === 0 ? [] : await db.selectFrom('deliveries').selectAll().where('outbox_id', 'in', ids).orderBy('at').execute();
     const attemptsOf = new Map<string, typeof log>();
     for (const attempt of log) attemptsOf.set(attempt.outbox_id, [...(attemptsOf.get(attempt.outbox_id) ?? []), attempt]);
     return rows.map((row) => ({
