@@ -21,6 +21,8 @@ export interface Config {
   databaseUrl: string;
   /** Connections to PostgreSQL per process (SQLite always uses one). */
   databasePoolSize: number;
+  /** How long a request waits for a new PostgreSQL connection before answering 503, in ms. */
+  databaseConnectTimeoutMs: number;
   dataDir: string;
   secret: string | undefined;
   adminToken: string | undefined;
@@ -98,6 +100,7 @@ export function loadConfig(env: Env = process.env): Config {
     host: env.HOST || '0.0.0.0',
     databaseUrl,
     databasePoolSize: int('SIMKEEP_DB_POOL_SIZE', 10, 1, 500),
+    databaseConnectTimeoutMs: int('SIMKEEP_DB_CONNECT_TIMEOUT_MS', 3000, 100, 60_000),
     dataDir,
     secret: secretOf('SIMKEEP_SECRET'),
     adminToken: secretOf('SIMKEEP_ADMIN_TOKEN'),

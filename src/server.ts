@@ -12,7 +12,7 @@ import { startJobs } from './platform/jobs.js';
 import { maskMsisdn } from './shared/msisdn.js';
 
 export async function serve(config: Config, options: { demo: boolean }): Promise<void> {
-  const db = openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize });
+  const db = openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize, connectTimeoutMs: config.databaseConnectTimeoutMs });
   await migrate(db);
   const services = await createServices(db, config);
   const app = await buildApp(services, {

@@ -41,7 +41,13 @@ export function sqlitePath(url: string): string {
   return file === ':memory:' ? file : path.resolve(file);
 }
 
-export function openDatabase(url: string, options: { poolSize?: number } = {}): Db {
+export interface OpenOptions {
+  poolSize?: number;
+  /** How long a request waits for a new PostgreSQL connection before it fails (503), in ms. */
+  connectTimeoutMs?: number;
+}
+
+export function openDatabase(url: string, options: OpenOptions = {}): Db {
   if (url.startsWith('sqlite://')) {
     const file = sqlitePath(url);
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -56,8 +62,14 @@ export function openDatabase(url: string, options: { poolSize?: number } = {}): 
     const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     return { kysely, dialect: 'sqlite', url, close: () => kysely.destroy() };
   }
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    // Fail fast while the server is unreachable, instead of queueing requests behind it.
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 3000,
+  });
   // An idle client losing its connection must not crash the process; the pool replaces it.
+  // A client checked out by a request is covered in `withNamedStatements`.
   pool.on('error', () => {});
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: withNamedStatements(pool) }) });
   return { kysely, dialect: 'postgres', url, close: () => kysely.destroy() };
@@ -110,6 +122,11 @@ function withNamedStatements(pool: pg.Pool): pg.Pool {
     connect: async () => {
       const client = await connect();
       if (!patched.has(client)) {
+        // A connection cut while a request holds the client (a restart, a failover, a
+        // terminated backend) is emitted as 'error' on the client: without a listener it
+        // would end the process. The query in flight rejects with the same error (answered
+        // 503), and the pool discards the broken client when it is released.
+        client.on('error', () => {});
         const query = client.query.bind(client) as (...args: unknown[]) => unknown;
         client.query = ((text: unknown, values?: unknown[]) =>
           typeof text === 'string' && values !== undefined && values.length > 0

@@ -5,6 +5,7 @@
  * paths; anything unexpected is logged and answered as a 500 without internals.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isDatabaseUnavailable, UNAVAILABLE_RETRY_AFTER_SECONDS } from '../db/unavailable.js';
 import { isAppPage } from '../platform/web-routes.js';
 import { DomainError, type ErrorCode } from '../shared/errors.js';
 
@@ -53,6 +54,11 @@ export function registerErrorHandling(app: FastifyInstance, appPage = false): vo
       // Malformed JSON, wrong content type, body too large and the like.
       const code: ErrorCode = status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : 'invalid_request';
       return sendError(reply, status === 415 || status === 413 ? status : status === 404 ? 404 : status, code, error.message);
+    }
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error }, 'database unavailable');
+      reply.header('Retry-After', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
+      return sendError(reply, 503, 'database_unavailable', 'The service is briefly unavailable; retry in a moment.');
     }
     request.log.error({ err: error }, 'unexpected error');
     return sendError(reply, 500, 'internal_error', 'Something went wrong on our side; the request can be retried.');

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { sql } from 'kysely';
 import { Type } from 'typebox';
 import type { Services } from '../app.js';
+import { UNAVAILABLE_RETRY_AFTER_SECONDS } from '../db/unavailable.js';
 import { errors } from '../http/schemas.js';
 
 export const healthRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
@@ -29,7 +30,10 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
         return { status: 'ready' as const, database: services.db.dialect };
       } catch (error) {
         request.log.warn({ err: error }, 'database not reachable');
-        return reply.status(503 as 200).send({ error: { code: 'database_unavailable', message: 'The database does not answer.' } } as never);
+        return reply
+          .status(503 as 200)
+          .header('Retry-After', String(UNAVAILABLE_RETRY_AFTER_SECONDS))
+          .send({ error: { code: 'database_unavailable', message: 'The database does not answer.' } } as never);
       }
     },
   );

@@ -34,7 +34,7 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startServer(databaseUrl: string): Promise<Server> {
+export async function startServer(databaseUrl: string, env: Record<string, string> = {}): Promise<Server> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
     cwd: ROOT,
@@ -47,6 +47,7 @@ export async function startServer(databaseUrl: string): Promise<Server> {
       SIMKEEP_SECRET: SECRET,
       SIMKEEP_SANDBOX_SECRET: SANDBOX_SECRET,
       LOG_LEVEL: 'warn',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
