@@ -1,7 +1,7 @@
 /**
  * The routes the web app stands on, over HTTP on both databases: the storefront, finding
  * an order by its receipt, the order's calendar entry, the checkout's return path, the
- * app's pages and its fallback font.
+ * app's pages. How the built files and the CJK subset are sent: static-assets.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webRoot } from '../../src/platform/web-routes.js';
@@ -77,12 +77,5 @@ describe.each(DIALECTS)('web app support on %s', (dialect) => {
     const api = await h.request({ method: 'GET', url: '/v1/nope', headers: { accept: 'text/html' } });
     expect(api).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
     expect((await h.request({ method: 'GET', url: '/orders/ord_x' })).status).toBe(404); // not a browser
-  });
-
-  it('serves its own CJK font to pages on devices that have none', async () => {
-    const font = await h.request({ method: 'GET', url: '/fonts/noto-sans-sc-400.ttf' });
-    expect(font.headers['content-type']).toBe('font/ttf');
-    expect(font.bytes.subarray(0, 4)).toEqual(Buffer.from([0, 1, 0, 0])); // a TrueType font
-    expect((await h.request({ method: 'GET', url: '/fonts/other.ttf' })).status).toBe(404);
   });
 });
