@@ -18,7 +18,7 @@ import { CardService } from './cards/card-service.js';
 import { Catalog } from './catalog/catalog.js';
 import { catalogRoutes } from './catalog/catalog-routes.js';
 import { CatalogService } from './catalog/catalog-service.js';
-import type { Config } from './config.js';
+import type { Config, TrustProxy } from './config.js';
 import type { Db } from './db/database.js';
 import { Idempotency } from './guard/idempotency.js';
 import { ProbeGuard } from './guard/probe-guard.js';
@@ -182,15 +182,22 @@ export async function createServices(db: Db, config: Config, clock: Clock = syst
 
 export interface AppOptions {
   logger?: boolean | object;
-  trustProxy?: boolean;
+  trustProxy?: TrustProxy;
   /** Serve the built web app when it exists (default); false for an API-only instance. */
   web?: boolean;
 }
 
+function trustHops(hops: number) {
+  return (_address: string, hop: number) => hop < hops;
+}
+
 export async function buildApp(services: Services, options: AppOptions = {}): Promise<FastifyInstance> {
+  const trustProxy = options.trustProxy ?? services.config.trustProxy;
   const app = Fastify({
     logger: options.logger ?? false,
-    trustProxy: options.trustProxy ?? false,
+    // A hop count trusts that many addresses from the right of X-Forwarded-For (Fastify
+    // takes a number too, but its types want the function).
+    trustProxy: typeof trustProxy === 'number' ? trustHops(trustProxy) : trustProxy,
     bodyLimit: 64 * 1024,
     ajv: { customOptions: { coerceTypes: false } },
     frameworkErrors,

@@ -5,9 +5,12 @@
  */
 
 export interface LookupLimits {
-  /** Failed lookups allowed per MSISDN within the window. */
+  /**
+   * Failed lookups allowed for a number from one source within the window; also the
+   * number-wide limit of the short (last 6 digits) proof.
+   */
   perMsisdn: number;
-  /** Failed lookups allowed per client IP within the window. */
+  /** Failed lookups allowed from one source (an IPv4 address, an IPv6 /64) within the window. */
   perIp: number;
   /** Window over which failures are counted, and the length of the lockout, in minutes. */
   windowMinutes: number;
@@ -31,7 +34,13 @@ export interface Config {
   orderTtlMinutes: number;
   lookupLimits: LookupLimits;
   logLevel: string;
-  trustProxy: boolean;
+  /**
+   * Which proxies in front of simkeep may say who the client is: `false` (none; the peer's
+   * address is the client's), a number of hops (that many addresses from the right of
+   * `X-Forwarded-For` are proxies'), or the proxies' addresses and CIDR ranges. Never every
+   * hop: a client's own `X-Forwarded-For` entries would then be believed.
+   */
+  trustProxy: TrustProxy;
   sandboxEnabled: boolean;
   /** The operator whose brand the web app shows before a card is found (default: the first one created). */
   defaultOperator: string | undefined;
@@ -40,6 +49,8 @@ export interface Config {
   /** Attempts before a message is dead-lettered. */
   outboxMaxAttempts: number;
 }
+
+export type TrustProxy = false | number | string[];
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -114,7 +125,7 @@ export function loadConfig(env: Env = process.env): Config {
       joinsPerIp: int('SIMKEEP_JOIN_MAX_PER_IP', 20, 1, 1_000_000),
     },
     logLevel,
-    trustProxy: flag('SIMKEEP_TRUST_PROXY', false),
+    trustProxy: trustProxyOf(env.SIMKEEP_TRUST_PROXY, problems),
     sandboxEnabled: flag('SIMKEEP_SANDBOX_ENABLED', true),
     defaultOperator: env.SIMKEEP_DEFAULT_OPERATOR || undefined,
     jobs: flag('SIMKEEP_JOBS', true),
@@ -122,6 +133,41 @@ export function loadConfig(env: Env = process.env): Config {
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+const IPV4_OR_CIDR = /^(\d{1,3}\.){3}\d{1,3}(\/\d{1,2})?$/;
+const IPV6_OR_CIDR = /^[0-9a-f:.]*:[0-9a-f:.]*(\/\d{1,3})?$/i;
+const PROXY_ADDRESS_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * `SIMKEEP_TRUST_PROXY`: empty or `false`, a hop count (`1` behind one nginx), or a
+ * comma-separated list of addresses, CIDR ranges and the names `loopback`, `linklocal`,
+ * `uniquelocal` (the forms Fastify's `trustProxy` takes). `true` is refused: it trusts
+ * every hop, so any client could write its own address.
+ */
+function trustProxyOf(raw: string | undefined, problems: string[]): TrustProxy {
+  const value = raw?.trim() ?? '';
+  if (value === '' || value === 'false' || value === '0') return false;
+  if (value === 'true') {
+    problems.push(
+      'SIMKEEP_TRUST_PROXY=true would believe any client\'s own X-Forwarded-For: write the number of proxies in front of simkeep (e.g. 1 behind one nginx) or their addresses (e.g. 127.0.0.1,10.0.0.0/8)',
+    );
+    return false;
+  }
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops > 10) problems.push(`SIMKEEP_TRUST_PROXY=${JSON.stringify(raw)}: expected at most 10 proxy hops`);
+    return hops;
+  }
+  const entries = value.split(',').map((entry) => entry.trim());
+  const bad = entries.filter((e) => !(IPV4_OR_CIDR.test(e) || IPV6_OR_CIDR.test(e) || PROXY_ADDRESS_NAMES.has(e)));
+  if (bad.length > 0) {
+    problems.push(
+      `SIMKEEP_TRUST_PROXY=${JSON.stringify(raw)}: ${bad.map((e) => JSON.stringify(e)).join(', ')} is not an address or CIDR range; expected a hop count (e.g. 1) or addresses (e.g. 127.0.0.1,10.0.0.0/8)`,
+    );
+    return false;
+  }
+  return entries;
 }
 
 /** The URL with any password replaced, safe for logs and error messages. */

@@ -1,8 +1,15 @@
 /**
  * Anti-probing: lookups, quotes and orders that answer `card_not_found` count as failed
- * attempts, per MSISDN and per client IP. Past the limit within the window, further
- * requests for that MSISDN or from that IP answer `429 too_many_attempts` until the
- * oldest counted failure leaves the window. Kept in the database so every process agrees.
+ * attempts. Each failure is counted three ways: for the number, for the pair (number,
+ * source) and for the source (an IPv4 address or an IPv6 /64). Past a limit within the
+ * window, further requests answer `429 too_many_attempts` until the oldest counted
+ * failure leaves the window:
+ * - a source that failed `perMsisdn` times for a number is locked out of that number, and
+ *   one that failed `perIp` times for any numbers is locked out of all of them;
+ * - the number as a whole is locked only for the short proof (the ICCID's last 6 digits,
+ *   a million possibilities): a stranger's failures cannot stop the owner, who can still
+ *   give the whole serial from a source that has not failed.
+ * Kept in the database so every process agrees.
  */
 import { sql } from 'kysely';
 import type { CardRow } from '../cards/card-repository.js';
@@ -17,8 +24,38 @@ import { newId } from '../shared/ids.js';
 interface Found {
   card: CardRow | undefined;
   numberFailures: number;
+  pairFailures: number;
   ipFailures: number;
 }
+
+interface FindKey {
+  msisdn: string;
+  source: string;
+}
+
+/**
+ * Who is asking, for counting: an IPv4 address as it is, an IPv6 address by its /64 (one
+ * subscriber line or host gets a whole /64, so its addresses are one source).
+ */
+export function sourceOf(ip: string): string {
+  const v4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (v4) return v4[1] as string;
+  if (!ip.includes(':')) return ip;
+  const [head = '', tail = ''] = ip.toLowerCase().split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = ip.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
+}
+
+const bySubject = {
+  number: (msisdn: string) => `msisdn:${msisdn}`,
+  pair: (msisdn: string, source: string) => `pair:${msisdn}@${source}`,
+  source: (source: string) => `ip:${source}`,
+};
 
 export class ProbeGuard {
   constructor(
@@ -32,42 +69,57 @@ export class ProbeGuard {
   }
 
   /**
-   * The live card with the number, unless the number or the IP is locked out
+   * The live card with the number, unless this source is locked out of the number or of
+   * every number, or (for the short proof only) the number is locked as a whole
    * (`too_many_attempts`). Concurrent finds share one statement (see `findMany`), which
-   * counts the failures; only a number or IP at its limit costs a second query, for when
-   * its oldest counted failure leaves the window.
+   * counts the failures; only a subject at its limit costs a second query, for when its
+   * oldest counted failure leaves the window.
    */
-  async findCard(msisdn: string, ip: string): Promise<CardRow | undefined> {
-    const found = await this.finds.load({ msisdn, ip });
-    if (found.numberFailures >= this.limits.perMsisdn || found.ipFailures >= this.limits.perIp) {
-      await this.assertSubjectsAllowed({ [`msisdn:${msisdn}`]: this.limits.perMsisdn, [`ip:${ip}`]: this.limits.perIp });
+  async findCard(msisdn: string, ip: string, proof: { short: boolean }): Promise<CardRow | undefined> {
+    const source = sourceOf(ip);
+    const found = await this.finds.load({ msisdn, source });
+    const { perMsisdn, perIp } = this.limits;
+    const numberLocked = proof.short && found.numberFailures >= perMsisdn;
+    if (numberLocked || found.pairFailures >= perMsisdn || found.ipFailures >= perIp) {
+      await this.assertSubjectsAllowed({
+        ...(proof.short ? { [bySubject.number(msisdn)]: perMsisdn } : {}),
+        [bySubject.pair(msisdn, source)]: perMsisdn,
+        [bySubject.source(source)]: perIp,
+      });
     }
     return found.card;
   }
 
-  private readonly finds = new Coalescer((keys: { msisdn: string; ip: string }[]) => this.findMany(keys));
+  private readonly finds = new Coalescer((keys: FindKey[]) => this.findMany(keys));
 
   /**
    * Each number's live card with the failure counts of the number and of the IP, for a
    * batch of finds in one statement: the batch travels as one JSON parameter, and each
    * count is one probe of the `(subject, at)` index.
    */
-  private async findMany(keys: { msisdn: string; ip: string }[]): Promise<Found[]> {
+  private async findMany(keys: FindKey[]): Promise<Found[]> {
     const since = new Date(this.clock.now().getTime() - this.windowMs).toISOString();
-    const subjects = keys.map(({ msisdn, ip }) => ({ msisdn, by_number: `msisdn:${msisdn}`, by_ip: `ip:${ip}` }));
-    const failures = (subject: 'q.by_number' | 'q.by_ip') =>
+    const subjects = keys.map(({ msisdn, source }) => ({
+      msisdn,
+      by_number: bySubject.number(msisdn),
+      by_pair: bySubject.pair(msisdn, source),
+      by_ip: bySubject.source(source),
+    }));
+    const failures = (subject: 'q.by_number' | 'q.by_pair' | 'q.by_ip') =>
       sql`(select count(*) from probe_failures as p where p.subject = ${sql.raw(subject)} and p.at > ${since})`;
     const rows = await readEach(
       this.db,
       subjects,
-      { msisdn: 'text', by_number: 'text', by_ip: 'text' },
-      (q) => sql<CardRow & { i: number; number_failures: number; ip_failures: number }>`
-        select q.i, c.*, ${failures('q.by_number')} as number_failures, ${failures('q.by_ip')} as ip_failures
+      { msisdn: 'text', by_number: 'text', by_pair: 'text', by_ip: 'text' },
+      (q) => sql<CardRow & { i: number; number_failures: number; pair_failures: number; ip_failures: number }>`
+        select q.i, c.*, ${failures('q.by_number')} as number_failures, ${failures('q.by_pair')} as pair_failures,
+          ${failures('q.by_ip')} as ip_failures
         from ${q} ${leftJoinOne(this.db.dialect, 'cards', 'c', sql`c.msisdn = q.msisdn and c.retired_at is null`)}`,
     );
-    return rows.map(({ number_failures, ip_failures, ...card }) => ({
+    return rows.map(({ number_failures, pair_failures, ip_failures, ...card }) => ({
       card: card.id === null ? undefined : card,
       numberFailures: Number(number_failures),
+      pairFailures: Number(pair_failures),
       ipFailures: Number(ip_failures),
     }));
   }
@@ -77,7 +129,7 @@ export class ProbeGuard {
    * `too_many_attempts` when that subject or the IP is locked out.
    */
   async assertAllowedFor(subject: string, ip: string): Promise<void> {
-    await this.assertSubjectsAllowed({ [`other:${subject}`]: this.limits.perMsisdn, [`ip:${ip}`]: this.limits.perIp });
+    await this.assertSubjectsAllowed({ [`other:${subject}`]: this.limits.perMsisdn, [bySubject.source(sourceOf(ip))]: this.limits.perIp });
   }
 
   /** Throws `too_many_attempts` when a subject has its limit of entries within the window. */
@@ -100,7 +152,7 @@ export class ProbeGuard {
       .insertInto('probe_failures')
       .values([
         { id: newId('pf'), subject: `other:${subject}`, at },
-        { id: newId('pf'), subject: `ip:${ip}`, at },
+        { id: newId('pf'), subject: bySubject.source(sourceOf(ip)), at },
       ])
       .execute();
   }
@@ -113,12 +165,10 @@ export class ProbeGuard {
 
   async recordFailure(msisdn: string, ip: string): Promise<void> {
     const at = this.clock.now().toISOString();
+    const source = sourceOf(ip);
     await this.db.kysely
       .insertInto('probe_failures')
-      .values([
-        { id: newId('pf'), subject: `msisdn:${msisdn}`, at },
-        { id: newId('pf'), subject: `ip:${ip}`, at },
-      ])
+      .values([bySubject.number(msisdn), bySubject.pair(msisdn, source), bySubject.source(source)].map((subject) => ({ id: newId('pf'), subject, at })))
       .execute();
   }
 
@@ -129,7 +179,7 @@ export class ProbeGuard {
    * (a carrier's NAT); they are logged beside the failures and pruned with them.
    */
   async admitJoin(hallId: string, ip: string): Promise<void> {
-    const subject = `join:${hallId}:${ip}`;
+    const subject = `join:${hallId}:${sourceOf(ip)}`;
     await this.assertSubjectsAllowed({ [subject]: this.limits.joinsPerIp });
     await this.db.kysely
       .insertInto('probe_failures')

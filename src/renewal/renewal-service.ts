@@ -18,7 +18,7 @@ import { isProviderName } from '../payments/provider.js';
 import type { PaymentProviderStore } from '../payments/provider-settings.js';
 import type { Clock } from '../shared/clock.js';
 import { cardNotFound, DomainError } from '../shared/errors.js';
-import { iccidMatches } from '../shared/iccid.js';
+import { iccidMatches, isShortIccidProof } from '../shared/iccid.js';
 import { newPaymentId, newSecretId } from '../shared/ids.js';
 import { maskMsisdn, parseMsisdn } from '../shared/msisdn.js';
 import type { EventPublisher } from '../webhooks/events.js';
@@ -86,7 +86,7 @@ export class RenewalService {
   async findCard(proof: CardProof, ip: string): Promise<{ card: CardRow; operator: Operator }> {
     const msisdn = parseMsisdn(proof.msisdn);
     if (!msisdn) throw new DomainError('invalid_request', 'msisdn: not a valid E.164 phone number (e.g. +8613800138000).', { fields: ['/msisdn'] });
-    const card = await this.probes.findCard(msisdn, ip);
+    const card = await this.probes.findCard(msisdn, ip, { short: isShortIccidProof(proof.iccid) });
     const operator = card && iccidMatches(card.iccid, proof.iccid) ? await this.catalog.operatorById(card.operator_id) : undefined;
     if (!card || !operator) {
       await this.probes.recordFailure(msisdn, ip);

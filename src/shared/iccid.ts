@@ -29,7 +29,12 @@ export function iccidProblem(iccid: string): string | undefined {
   return undefined;
 }
 
+/** The short proof: the last 6 digits, a million possibilities against a whole serial's billions. */
+export function isShortIccidProof(proof: string): boolean {
+  return proof.length === 6;
+}
+
 /** Does the subscriber's proof (a full ICCID or its last 6 digits) match the card's ICCID? */
 export function iccidMatches(cardIccid: string, proof: string): boolean {
-  return proof.length === 6 ? cardIccid.endsWith(proof) : cardIccid === proof;
+  return isShortIccidProof(proof) ? cardIccid.endsWith(proof) : cardIccid === proof;
 }
