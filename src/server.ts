@@ -6,6 +6,7 @@
 import { buildApp, createServices } from './app.js';
 import type { Config } from './config.js';
 import { migrate, openDatabase } from './db/database.js';
+import { requestLogOptions } from './http/request-log.js';
 import { seedDemoHall } from './platform/demo-hall-seed.js';
 import { seedDemo } from './platform/demo-seed.js';
 import { startJobs } from './platform/jobs.js';
@@ -16,8 +17,7 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
   await migrate(db);
   const services = await createServices(db, config);
   const app = await buildApp(services, {
-    logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers["simkeep-signature"]'] },
-    trustProxy: config.trustProxy,
+    logger: requestLogOptions(config.logLevel),
   });
   await services.transports.logTo(app.log);
   if (options.demo) {
