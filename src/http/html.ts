@@ -13,9 +13,9 @@ export function formatMoney(minor: number, currency: string): string {
  * uses the system's fonts; a device without CJK fonts gets the web app's subset, which holds
  * these pages' characters too (scripts/web-build/cjk-subset.ts).
  */
-export function page(title: string, body: string, accent = '#0b5cad'): string {
+export function page(title: string, body: string, accent = '#0b5cad', lang: 'zh-CN' | 'en' = 'zh-CN'): string {
   return `<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
 <style>
 @font-face{font-family:"simkeep CJK";src:url("/fonts/simkeep-cjk-400.woff2") format("woff2");font-weight:400;font-display:swap;unicode-range:U+2E80-9FFF,U+F900-FAFF,U+FE30-FE4F,U+FF00-FFEF}

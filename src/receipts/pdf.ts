@@ -19,6 +19,7 @@ export interface ReceiptView {
   total: number;
   /** ISO 4217 code. */
   currency: string;
+  /** The method's name as printed (paymentMethodName), not its code. */
   paymentMethod: string;
   validUntilBefore: string;
   validUntilAfter: string;
@@ -43,6 +44,21 @@ export const RECEIPT_LABELS = {
   time: '时间 / Time',
   verify: '扫码验证 / Scan to verify',
 } as const;
+
+/** How each payment method reads on the receipt, in both its languages. */
+export const PAYMENT_METHOD_NAMES: Record<string, string> = {
+  sandbox: '沙箱支付 / Sandbox',
+  alipay: '支付宝 / Alipay',
+  wechatpay: '微信支付 / WeChat Pay',
+  unionpay: '银联 / UnionPay bank card',
+  cash: '现金 / Cash',
+  pos: '刷卡 (POS) / Card (POS)',
+};
+
+/** The printed name of a payment method; a method without one keeps its code rather than print nothing. */
+export function paymentMethodName(code: string): string {
+  return PAYMENT_METHOD_NAMES[code] ?? code;
+}
 
 const REGULAR = 'receipt-regular';
 const BOLD = 'receipt-bold';

@@ -2,7 +2,7 @@
 
 import { instantIn } from '../cards/calendar.js';
 import type { OrderService } from '../renewal/order-service.js';
-import { renderReceiptPdf } from './pdf.js';
+import { paymentMethodName, renderReceiptPdf } from './pdf.js';
 
 export function receiptPdfService(orders: OrderService) {
   return async (orderId: string): Promise<{ pdf: Buffer; number: string }> => {
@@ -23,7 +23,7 @@ export function receiptPdfService(orders: OrderService) {
       bonus,
       total: order.total,
       currency: order.currency,
-      paymentMethod: order.payment_provider,
+      paymentMethod: paymentMethodName(order.payment_provider),
       validUntilBefore: order.valid_until_before ?? '',
       validUntilAfter: order.valid_until_after ?? '',
       issuedAtLocal: instantIn(operator.timeZone, order.fulfilled_at ?? order.updated_at),

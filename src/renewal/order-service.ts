@@ -143,7 +143,20 @@ export class OrderService {
       .selectFrom('receipts as r')
       .innerJoin('orders as o', 'o.id', 'r.order_id')
       .innerJoin('cards as c', 'c.id', 'o.card_id')
-      .select(['r.number', 'r.issued_at', 'o.operator_id', 'o.plan_code', 'o.total', 'o.currency', 'o.valid_until_after', 'o.status', 'c.msisdn'])
+      .innerJoin('plans as p', 'p.id', 'o.plan_id')
+      .select([
+        'r.number',
+        'r.issued_at',
+        'o.operator_id',
+        'o.plan_code',
+        'o.total',
+        'o.currency',
+        'o.valid_until_after',
+        'o.status',
+        'c.msisdn',
+        'p.name_zh',
+        'p.name_en',
+      ])
       .where('r.number', '=', number)
       .executeTakeFirst();
     const operator = row ? await this.catalog.operatorById(row.operator_id) : undefined;
@@ -156,10 +169,12 @@ export class OrderService {
         operatorName: operator.displayName,
         msisdn: maskMsisdn(row.msisdn),
         plan: row.plan_code,
+        planName: { 'zh-CN': row.name_zh, en: row.name_en },
         total: row.total,
         currency: row.currency,
         validUntilAfter: row.valid_until_after,
         issuedAt: instantIn(operator.timeZone, row.issued_at),
+        timeZone: operator.timeZone,
         refunded: row.status === 'refunded',
       },
     };

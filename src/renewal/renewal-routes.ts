@@ -6,12 +6,14 @@ import { Type } from 'typebox';
 import type { Services } from '../app.js';
 import { errors, IdempotencyKeyHeader } from '../http/schemas.js';
 import { DomainError } from '../shared/errors.js';
+import { PlanOffers } from './plan-offers.js';
 import { CardProofBody, LookupResponse, OrderBody, OrderResponse, QuoteBody, QuoteResponse } from './renewal-schemas.js';
 
 const OrderId = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 
 export const renewalRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
   const { renewal, orders, idempotency, receiptPdf } = services;
+  const offers = new PlanOffers(services.db, services.catalog, renewal, services.clock);
 
   app.get(
     '/v1/storefront',
@@ -44,7 +46,7 @@ export const renewalRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
         response: { 200: LookupResponse, ...errors(400, 404, 429) },
       },
     },
-    (request) => renewal.lookup(request.body, request.ip),
+    (request) => offers.lookup(request.body, request.ip),
   );
 
   app.post(
@@ -59,7 +61,7 @@ export const renewalRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
         response: { 200: QuoteResponse, ...errors(400, 404, 409, 422, 429) },
       },
     },
-    (request) => renewal.quote(request.body, request.ip),
+    (request) => offers.quote(request.body, request.ip),
   );
 
   app.post(

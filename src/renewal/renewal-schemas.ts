@@ -29,14 +29,31 @@ export const OrderBody = Type.Object(
   { additionalProperties: false },
 );
 
+const LocalName = Type.Object({ 'zh-CN': Type.String(), en: Type.String() });
+const PromotionName = Type.Optional(
+  Type.Object({ 'zh-CN': Type.String(), en: Type.String() }, { description: "The promotion's name, as the pages show it (quotes carry it)" }),
+);
+
 const Discount = Type.Object({
   promotion: Type.String(),
   code: Type.Union([Type.String(), Type.Null()]),
   kind: Type.Union([Type.Literal('percent'), Type.Literal('amount')]),
   amount: Money,
+  name: PromotionName,
 });
 
-const Bonus = Type.Union([Type.Object({ promotion: Type.String(), months: Type.Optional(Type.Integer()), days: Type.Optional(Type.Integer()) }), Type.Null()]);
+const Bonus = Type.Union([
+  Type.Object({ promotion: Type.String(), months: Type.Optional(Type.Integer()), days: Type.Optional(Type.Integer()), name: PromotionName }),
+  Type.Null(),
+]);
+
+const Offer = Type.Object(
+  {
+    price: Money,
+    promotion: Type.Union([Type.Object({ id: Type.String(), code: Type.Union([Type.String(), Type.Null()]), name: LocalName }), Type.Null()]),
+  },
+  { description: 'What the card would pay for this plan now, with the automatic promotion behind that price (null: none); before any coupon' },
+);
 
 const CardStatus = Type.Enum(['active', 'grace', 'suspended', 'recycled', 'blocked']);
 
@@ -63,6 +80,7 @@ export const LookupResponse = Type.Object({
       price: Money,
       currency: Currency,
       validUntilAfter: LocalDate,
+      offer: Type.Optional(Offer),
     }),
   ),
   paymentMethods: Type.Array(Type.String(), {

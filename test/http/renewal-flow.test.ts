@@ -83,7 +83,7 @@ describe.each(DIALECTS)('online renewal over HTTP on %s', (dialect) => {
     expect(pdf.status).toBe(200);
     expect(pdf.headers['content-type']).toBe('application/pdf');
     const text = await pdfText(pdf.bytes);
-    for (const shown of ['DEMO-2026-000001', '1个月 / 1 month', 'CNY 8.00', '2027-01-31', '2027-02-28', 'sandbox', '2026-11-24 12:00']) {
+    for (const shown of ['DEMO-2026-000001', '1个月 / 1 month', 'CNY 8.00', '2027-01-31', '2027-02-28', '沙箱支付 / Sandbox', '2026-11-24 12:00']) {
       expect(text).toContain(shown);
     }
     expect(text).toContain(`+86 ${card.msisdn.slice(3, 6)}****${card.msisdn.slice(-4)}`);
