@@ -17,7 +17,7 @@ type Card = { msisdn: string; iccid: string };
 type Reply = Awaited<ReturnType<Harness['request']>>;
 
 /** Another valid 20-digit serial than the card's (right shape and check digit, wrong SIM). */
-const otherSerial = (card: Card, n: number) => {
+const otherSerial = (card: Card, n: number): string => {
   const payload = `${card.iccid.slice(0, 12)}${String(n).padStart(7, '0')}`;
   const serial = `${payload}${luhnCheckDigit(payload)}`;
   return serial === card.iccid ? otherSerial(card, n + 1) : serial;
