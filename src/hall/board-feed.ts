@@ -76,8 +76,7 @@ export class BoardFeed {
       if (this.listener !== client) return;
       this.listener = undefined;
       client.end().catch(() => {});
-      // Boards still watching: listen again shortly (they refresh on the next change).
-      if (!this.closed && this.emitter.eventNames().length > 0) setTimeout(() => void this.listen().catch(() => {}), 1000).unref();
+      this.relisten();
     };
     client.on('error', dropped);
     client.on('end', dropped);
@@ -93,6 +92,15 @@ export class BoardFeed {
     await client.connect();
     await client.query(`LISTEN ${HALL_CHANNEL}`);
     this.listener = client;
+  }
+
+  /**
+   * Boards still watching: listen again shortly (they refresh on the next change), and keep
+   * trying each second while the database is away.
+   */
+  private relisten(): void {
+    if (this.closed || this.emitter.eventNames().length === 0) return;
+    setTimeout(() => void this.listen().catch(() => this.relisten()), 1000).unref();
   }
 
   async close(): Promise<void> {
