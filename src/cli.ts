@@ -46,7 +46,7 @@ program
   .action(async (options: { once?: boolean }) => {
     if (options.once) return withServices(async (services) => runJobsOnce(services).finally(() => services.transports.close()));
     const config = loadConfig();
-    const db = openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize });
+    const db = openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize, connectTimeoutMs: config.databaseConnectTimeoutMs });
     await migrate(db);
     const services = await createServices(db, config);
     const jobs = startJobs(services, { warn: (obj, msg) => console.error(msg, obj) });

@@ -14,25 +14,50 @@ export interface JobLogger {
   warn(obj: object, msg: string): void;
 }
 
-export async function runJobsOnce(services: Services): Promise<void> {
-  await services.orders.expireOverdue();
-  await services.orders.numberPendingReceipts();
-  await services.reminders.sweep();
-  await services.queue.closePastDays();
-  await services.dispatcher.drain();
-  await services.probes.prune();
-  await services.idempotency.prune();
-  await services.signIn.prune();
-  await services.staffAuth.prune();
+/** The steps of a run, in order; each one's failure is its own (see `runJobsOnce`). */
+function steps(services: Services): [string, () => Promise<unknown>][] {
+  return [
+    ['expire unpaid orders', () => services.orders.expireOverdue()],
+    ['number pending receipts', () => services.orders.numberPendingReceipts()],
+    ['sweep reminders', () => services.reminders.sweep()],
+    ['close past days of the halls', () => services.queue.closePastDays()],
+    ['dispatch messages', () => services.dispatcher.drain()],
+    ['prune failed attempts', () => services.probes.prune()],
+    ['prune idempotency keys', () => services.idempotency.prune()],
+    ['prune sign-in codes and sessions', () => services.signIn.prune()],
+    ['prune staff sessions', () => services.staffAuth.prune()],
+  ];
+}
+
+export class JobsFailed extends Error {
+  constructor(readonly failures: { step: string; error: unknown }[]) {
+    super(`scheduled jobs failed: ${failures.map((f) => `${f.step} (${f.error instanceof Error ? f.error.message : String(f.error)})`).join('; ')}`);
+    this.name = 'JobsFailed';
+  }
+}
+
+/**
+ * Runs every step once. A step that fails does not keep the others from running (a broken
+ * reminder sweep must not stop payments' receipts or the messages already due); the run
+ * then throws `JobsFailed` naming each failed step.
+ */
+export async function runJobsOnce(services: Services, logger?: JobLogger): Promise<void> {
+  const failures: { step: string; error: unknown }[] = [];
+  for (const [step, run] of steps(services)) {
+    try {
+      await run();
+    } catch (error) {
+      logger?.warn({ err: error, step }, `scheduled job failed: ${step}; will retry next minute`);
+      failures.push({ step, error });
+    }
+  }
+  if (failures.length > 0) throw new JobsFailed(failures);
 }
 
 export function startJobs(services: Services, logger: JobLogger): { stop(): void } {
   const job = new Cron('* * * * *', { protect: true }, async () => {
-    try {
-      await runJobsOnce(services);
-    } catch (error) {
-      logger.warn({ err: error }, 'scheduled jobs failed; will retry next minute');
-    }
+    // Each failed step was logged by itself.
+    await runJobsOnce(services, logger).catch(() => {});
   });
   return { stop: () => job.stop() };
 }
