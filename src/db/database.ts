@@ -21,6 +21,7 @@ import * as reminderSweepChecks from './migrations/0009_reminder_sweep_checks.js
 import * as pruneIndexes from './migrations/0010_prune_indexes.js';
 import * as hallListingIndexes from './migrations/0011_hall_listing_indexes.js';
 import * as reminderIndexKind from './migrations/0012_reminder_index_kind.js';
+import * as hallTicketNumberKey from './migrations/0013_hall_ticket_number_key.js';
 import type { Database } from './schema.js';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -153,6 +154,7 @@ const migrations: Record<string, Migration> = {
   '0010_prune_indexes': pruneIndexes,
   '0011_hall_listing_indexes': hallListingIndexes,
   '0012_reminder_index_kind': reminderIndexKind,
+  '0013_hall_ticket_number_key': hallTicketNumberKey,
 };
 
 class StaticMigrationProvider implements MigrationProvider {
