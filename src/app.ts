@@ -2,6 +2,7 @@
  * Composition: builds the services over one database and mounts every route on one
  * Fastify instance. `buildApp` is what the server, the tests and the benchmarks run.
  */
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
@@ -187,6 +188,18 @@ export interface AppOptions {
   web?: boolean;
 }
 
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * The request's id in the logs and in `X-Request-Id`: the caller's (a proxy's or a
+ * client's), when it is well-formed, so one id follows a request across systems; else a
+ * UUID, unique across every process of a deployment.
+ */
+function requestIdOf(raw: { headers: Record<string, string | string[] | undefined> }): string {
+  const given = raw.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
 function trustHops(hops: number) {
   return (_address: string, hop: number) => hop < hops;
 }
@@ -201,12 +214,14 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     bodyLimit: 64 * 1024,
     ajv: { customOptions: { coerceTypes: false } },
     frameworkErrors,
+    genReqId: requestIdOf,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   // How long the server spent on each answer (from its first byte to the answer), for
   // operators' monitoring and the benchmarks: it leaves out the network and the client.
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', async (request, reply) => {
     reply.header('server-timing', `app;dur=${reply.elapsedTime.toFixed(2)}`);
+    reply.header('x-request-id', request.id);
   });
   const web = options.web === false ? undefined : webRoot();
   registerErrorHandling(app, web !== undefined);

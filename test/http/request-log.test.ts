@@ -84,4 +84,14 @@ describe.each(DIALECTS)('the request log on %s', (dialect) => {
     expect(logged).toContain('"code":"23505"');
     expect(maskText('call +8613800138000')).toBe('call +86 138****8000');
   });
+
+  it('answers X-Request-Id: a well-formed incoming one, else a new UUID', async () => {
+    const given = await app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'edge-7f3a.42' } });
+    expect(given.headers['x-request-id']).toBe('edge-7f3a.42');
+    const forged = await app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'bad id\nwith "quotes"' } });
+    const fresh = await app.inject({ method: 'GET', url: '/healthz' });
+    for (const reply of [forged, fresh]) expect(reply.headers['x-request-id']).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(forged.headers['x-request-id']).not.toBe(fresh.headers['x-request-id']);
+    expect(lines.join('\n')).toContain('"reqId":"edge-7f3a.42"');
+  });
 });
