@@ -193,4 +193,11 @@ export const StatsResponse = Type.Object({
   byCounter: Type.Record(Type.String(), Figures, { description: 'By counter name' }),
   byClerk: Type.Record(Type.String(), Figures, { description: 'By clerk username' }),
   byDay: Type.Record(Type.String(), Figures, { description: 'By local day' }),
+  names: Type.Object(
+    {
+      services: Type.Record(Type.String(), Type.Object({ 'zh-CN': Type.String(), en: Type.String() }), { description: 'Service code → its name' }),
+      clerks: Type.Record(Type.String(), Type.String(), { description: 'Clerk username → display name' }),
+    },
+    { description: 'The names of the services and clerks the figures are keyed by' },
+  ),
 });

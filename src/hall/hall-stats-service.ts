@@ -34,6 +34,7 @@ export class HallStatsService {
         't.started_at',
         't.finished_at',
         's.username',
+        's.display_name',
       ])
       .where('t.hall_id', '=', hallId)
       .where('t.day', '>=', from)
@@ -62,6 +63,11 @@ export class HallStatsService {
       byCounter: figuresBy(tickets, (t) => t.counterId),
       byClerk: figuresBy(tickets, (t) => t.clerkId),
       byDay: figuresBy(tickets, (t) => t.day),
+      // What the keys above stand for, so a page shows names rather than codes.
+      names: {
+        services: Object.fromEntries(layout.services.map((s) => [s.code, { 'zh-CN': s.name_zh, en: s.name_en }])),
+        clerks: Object.fromEntries(rows.flatMap((r) => (r.username && r.display_name ? [[r.username, r.display_name]] : []))),
+      },
     };
   }
 

@@ -7,6 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { expectNoSeriousA11yViolations } from './axe.js';
+import { expectNoRawCodes, visibleText } from './pages.js';
 import { type DemoServer, describeBrowser, launchBrowser, openProfile, openTab, shoot, startDemoServer, WIDTHS } from './support.js';
 import { DEMO } from './texts.js';
 
@@ -62,24 +64,43 @@ describeBrowser('the account in the browser', () => {
       test('signs in with the code from the SMS outbox, manages cards and reminders, and signs out', async () => {
         const own = i === 0 ? DEMO.active : DEMO.hongKong;
         const other = DEMO.grace;
+        const unpaid = await fetch(`${server.url}/v1/orders`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'idempotency-key': `account-e2e-${i}` },
+          body: JSON.stringify({ msisdn: own.msisdn, iccid: own.iccid, plan: 'm1', payment: 'sandbox' }),
+        });
+        expect(unpaid.status).toBe(201);
         await page.goto('/account');
         await page.getByLabel('Phone number').fill(own.msisdn);
+        await expectNoSeriousA11yViolations(page);
         await shoot(page, 'account-en-1-sign-in');
         await page.getByRole('button', { name: 'Send code' }).click();
         await expect.poll(() => page.getByRole('status').textContent()).toContain(own.msisdn);
         const code = await codeFor(server, own.msisdn);
         await page.getByLabel('Code from the SMS').fill(code);
+        await expectNoSeriousA11yViolations(page);
         await shoot(page, 'account-en-2-code');
         await page.getByRole('button', { name: 'Sign in' }).click();
 
         await page.getByRole('heading', { name: 'My cards' }).waitFor();
         await expect.poll(() => page.locator('.my-card').count()).toBe(1);
+        // An order left unpaid is listed by its status's name, in either language.
+        await expect.poll(() => visibleText(page.locator('.orders'))).toContain('Awaiting payment');
+        await expectNoRawCodes(page, 'en');
+        await page.getByRole('button', { name: '中文', exact: true }).click();
+        await expect.poll(() => visibleText(page.locator('.orders'))).toContain('待支付');
+        await expectNoRawCodes(page, 'zh-CN');
+        await expectNoSeriousA11yViolations(page);
+        await shoot(page, 'account-zh-CN-3-orders');
+        await page.getByRole('button', { name: 'English', exact: true }).click();
+        await page.getByRole('heading', { name: 'My cards' }).waitFor();
         await page.getByText('Add a card').click();
         const add = page.locator('.add-card');
         await add.getByLabel('Phone number').fill(other.msisdn);
         await add.getByLabel('SIM serial (ICCID)').fill(other.iccid.slice(-6));
         await add.getByRole('button', { name: 'Add' }).click();
         await expect.poll(() => page.locator('.my-card').count()).toBe(2);
+        await expectNoSeriousA11yViolations(page);
         await shoot(page, 'account-en-3-my-cards');
 
         const second = page.locator('.my-card').nth(1);
@@ -88,6 +109,7 @@ describeBrowser('the account in the browser', () => {
         await second.getByLabel('Email address').fill('li@example.com');
         await second.getByRole('button', { name: 'Save' }).click();
         await expect.poll(() => second.getByRole('status').textContent()).toBe('Saved.');
+        await expectNoSeriousA11yViolations(page);
         await shoot(page, 'account-en-4-reminders');
 
         await second.getByRole('button', { name: 'Renew' }).click();

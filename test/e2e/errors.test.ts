@@ -6,7 +6,21 @@
  */
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { cardPanel, cents, definition, forgetCard, lookUp, openHome, quotedTotal, settleCheckout, startPayment, visibleText, waitForReceipt } from './pages.js';
+import { expectNoSeriousA11yViolations } from './axe.js';
+import {
+  cardPanel,
+  cents,
+  definition,
+  forgetCard,
+  isFocused,
+  lookUp,
+  openHome,
+  quotedTotal,
+  settleCheckout,
+  startPayment,
+  visibleText,
+  waitForReceipt,
+} from './pages.js';
 import { type DemoServer, describeBrowser, launchBrowser, openProfile, openTab, shoot, startDemoServer, type Tab, WIDTHS } from './support.js';
 import { DEMO, type Lang, TEXT } from './texts.js';
 
@@ -38,7 +52,10 @@ describeBrowser('what the web app says when something goes wrong', () => {
         let profile: BrowserContext;
         let tab: Tab;
         let page: Page;
-        const shot = (name: string) => shoot(page, `errors-${lang}-${name}`);
+        const shot = async (name: string) => {
+          await expectNoSeriousA11yViolations(page);
+          return shoot(page, `errors-${lang}-${name}`);
+        };
         // One tab for these tests: a page loaded again in the same tab reuses the decoded fonts.
         beforeAll(async () => {
           profile = await openProfile(browser, server, viewport, BROWSER_LOCALE[lang]);
@@ -122,8 +139,13 @@ describeBrowser('what the web app says when something goes wrong', () => {
           const problemId = await problem.getAttribute('id');
           expect(problemId).toBeTruthy();
           expect((await iccid.getAttribute('aria-describedby'))?.split(' ')).toContain(problemId);
+          // The problem sits in a live region (announced as it appears); a refused submit
+          // says so in an alert naming the field, and the focus goes to that field.
+          expect(await problem.locator('xpath=ancestor::*[@aria-live="polite"]').count()).toBe(1);
           await page.getByRole('button', { name: words.lookUp, exact: true }).click();
           await problem.waitFor();
+          await page.getByRole('alert').filter({ hasText: words.iccid }).waitFor();
+          await expect.poll(() => isFocused(page, iccid)).toBe(true);
           expect(new URL(page.url()).pathname).toBe('/');
           page.off('request', watch);
           expect(lookups).toEqual([]);

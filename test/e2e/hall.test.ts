@@ -13,7 +13,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { todayIn } from '../../src/cards/calendar.js';
 import { DEMO_STAFF } from '../../src/platform/demo-hall-seed.js';
-import { cents, expectVisibleFocus, tabTo, visibleText } from './pages.js';
+import { expectNoSeriousA11yViolations } from './axe.js';
+import { cents, definition, expectNoRawCodes, expectVisibleFocus, tabTo, visibleText } from './pages.js';
 import { type DemoServer, describeBrowser, launchBrowser, openProfile, openTab, shoot, startDemoServer, WIDTHS } from './support.js';
 import { DEMO } from './texts.js';
 
@@ -69,8 +70,10 @@ async function demoHall(server: DemoServer): Promise<string> {
 /** The page at both widths: a phone-sized picture, then the desktop one. */
 async function shootBoth(page: Page, name: string): Promise<void> {
   await page.setViewportSize(PHONE);
+  await expectNoSeriousA11yViolations(page);
   await shoot(page, name);
   await page.setViewportSize(DESKTOP);
+  await expectNoSeriousA11yViolations(page);
   await shoot(page, name);
 }
 
@@ -150,6 +153,7 @@ describeBrowser('the service hall day in the browser', () => {
       const phone = await tab(PHONE);
       await phone.goto(`/tickets/${token}`);
       await phone.getByText('您排第 1 位').waitFor();
+      await expectNoSeriousA11yViolations(phone);
       await shoot(phone, 'hall-3-ticket-waiting');
 
       // A clerk signs in, opens a shift with a CNY 100 float and calls the next ticket.
@@ -169,6 +173,7 @@ describeBrowser('the service hall day in the browser', () => {
       expect(await board.evaluate(() => (globalThis as { boardNotReloaded?: boolean }).boardNotReloaded)).toBe(true);
       await shootBoth(board, 'hall-4-board-calling');
       await phone.getByText('请到 1 号窗口').waitFor({ timeout: 3_000 });
+      await expectNoSeriousA11yViolations(phone);
       await shoot(phone, 'hall-5-ticket-called');
 
       // The renewal: the serial typed by a barcode scanner ends with Enter.
@@ -190,6 +195,10 @@ describeBrowser('the service hall day in the browser', () => {
       const done = clerk.getByRole('status').filter({ hasText: '续费成功' });
       await done.waitFor();
       expect(cents(await visibleText(done.locator('.console-change-due')))).toBe(200);
+      // The shift panel counts it at once, without a reload: one renewal, ¥10.00 taken, ¥2.00 change.
+      const shiftPanel = clerk.getByRole('region', { name: '收银班次' });
+      await expect.poll(() => visibleText(definition(shiftPanel, '续费笔数')), { timeout: 3_000 }).toBe('1');
+      expect(await visibleText(definition(shiftPanel, '现金收入'))).toBe('¥10.00');
 
       const [download] = await Promise.all([clerk.waitForEvent('download'), done.getByRole('link', { name: '打印收据 (PDF)' }).click()]);
       const pdf = await fs.readFile(await download.path());
@@ -250,9 +259,31 @@ describeBrowser('the service hall day in the browser', () => {
       await approvals.getByRole('button', { name: '审批通过' }).click();
       await approvals.getByText('没有待审批事项。').waitFor();
 
+      // The day's statistics name the service and the clerk, and write the day out, in both languages.
+      await clerk.getByRole('link', { name: '统计' }).click();
+      await clerk.getByRole('heading', { level: 1, name: '营业厅统计' }).waitFor();
+      await clerk.getByRole('button', { name: '查看', exact: true }).click();
+      const byService = clerk.getByRole('table', { name: '按业务' });
+      await byService.getByRole('rowheader', { name: '续费保号' }).waitFor();
+      await clerk.getByRole('table', { name: '按柜员' }).getByRole('rowheader', { name: '王小明 Wang Xiaoming' }).waitFor();
+      await clerk.getByRole('table', { name: '按窗口' }).getByRole('rowheader', { name: '1 号窗口' }).waitFor();
+      await clerk
+        .getByRole('table', { name: '按日期' })
+        .getByRole('rowheader', { name: /^\d{4}年\d{1,2}月\d{1,2}日$/ })
+        .waitFor();
+      await expectNoRawCodes(clerk, 'zh-CN');
+      await shootBoth(clerk, 'hall-9b-stats-zh-CN');
+      await clerk.getByRole('button', { name: 'English', exact: true }).click();
+      await clerk.getByRole('table', { name: 'By service' }).getByRole('rowheader', { name: 'Renewal' }).waitFor();
+      await expectNoRawCodes(clerk, 'en');
+      await shootBoth(clerk, 'hall-9c-stats-en');
+      await clerk.getByRole('button', { name: '中文', exact: true }).click();
+      await clerk.getByRole('heading', { level: 1, name: '营业厅统计' }).waitFor();
+
       // Joining from a phone before arriving, then its ticket page.
       await phone.goto(`/halls/${hall}/join`);
       await phone.getByRole('radio', { name: /业务咨询/ }).check();
+      await expectNoSeriousA11yViolations(phone);
       await shoot(phone, 'hall-10-join');
       await phone.getByRole('button', { name: '取号', exact: true }).click();
       await phone.waitForURL(/\/tickets\/tt_/);
@@ -303,6 +334,7 @@ describeBrowser('the service hall day in the browser', () => {
       await notice.waitFor();
       expect(await visibleText(notice)).toMatch(/^营业厅现在不在营业时间，将于 .*09:00 开门。$/);
       expect(await page.getByRole('button', { name: '取号', exact: true }).isDisabled()).toBe(true);
+      await expectNoSeriousA11yViolations(page);
       await shoot(page, 'hall-15-join-closed');
 
       // The kiosk inside still issues; a priority ticket's phone page says which priority it has.
@@ -315,6 +347,7 @@ describeBrowser('the service hall day in the browser', () => {
       const { token } = (await response.json()) as { token: string };
       await page.goto(`/tickets/${token}`);
       await page.getByText('优先号：老年人').waitFor();
+      await expectNoSeriousA11yViolations(page);
       await shoot(page, 'hall-16-ticket-priority');
       expect(pageErrors).toEqual([]);
     } finally {
@@ -360,7 +393,8 @@ describeBrowser('the service hall day in the browser', () => {
         const today = todayIn(far.timeZone, new Date());
         await expect.poll(() => from.inputValue()).toBe(today);
         expect(await to.inputValue()).toBe(today);
-        await page.getByText(`营业厅今天是 ${today}`).waitFor();
+        const [y, m, d] = today.split('-').map(Number);
+        await page.getByText(`营业厅今天是 ${y}年${m}月${d}日`).waitFor();
       }
       await statsPick.selectOption({ label: '示例营业厅 Demo hall' });
       await expect.poll(() => from.inputValue()).toBe(todayIn('Asia/Shanghai', new Date()));

@@ -6,6 +6,7 @@
 import fs from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { expectNoSeriousA11yViolations } from './axe.js';
 import {
   cents,
   expectVisibleFocus,
@@ -152,6 +153,7 @@ describeBrowser('keyboard and accessibility', () => {
         const pay = page.getByRole('button', { name: words.pay });
         await tabTo(page, pay);
         await expectVisibleFocus(pay);
+        await expectNoSeriousA11yViolations(page);
         await shoot(page, `keyboard-${lang}-card-pay-focused`);
         const checkout = page.waitForURL(/\/pay\/sandbox\//);
         await page.keyboard.press('Enter');
@@ -167,6 +169,7 @@ describeBrowser('keyboard and accessibility', () => {
         const pdf = page.getByRole('link', { name: words.downloadPdf, exact: true });
         await tabTo(page, pdf);
         await expectVisibleFocus(pdf);
+        await expectNoSeriousA11yViolations(page);
         await shoot(page, `keyboard-${lang}-result-pdf-focused`);
         const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
         expect((await fs.readFile(await download.path())).subarray(0, 5).toString('latin1')).toBe('%PDF-');

@@ -136,3 +136,27 @@ export async function expectVisibleFocus(target: Locator): Promise<void> {
   });
   expect(ring.outline > 0 || ring.shadow !== 'none', `no visible focus on ${target}`).toBe(true);
 }
+
+/**
+ * Codes that mean something to the program, never to a reader: order statuses, plan and
+ * method codes, usernames, ISO timestamps. (`renewal`, the service code, is an English word
+ * too, so it is looked for on Chinese pages only.)
+ */
+const RAW_CODES: RegExp[] = [
+  /\bpending_payment\b/,
+  /\brefund_pending\b/,
+  /\bfulfilled\b/,
+  /\bsandbox\b/,
+  /\b[ym]\d{1,2}\b/,
+  /\bdemo\.(clerk|super|admin)\b/,
+  /\d{4}-\d\d-\d\dT\d\d:/,
+];
+const RAW_CODES_ZH: RegExp[] = [/\brenewal\b/, /\benquiry\b/, /\brefunded\b/, /\bexpired\b/, /\bcancelled\b/];
+
+/** The page's whole visible text shows names, never raw codes. */
+export async function expectNoRawCodes(page: Page, lang: Lang): Promise<void> {
+  const text = await visibleText(page.locator('body'));
+  for (const code of lang === 'zh-CN' ? [...RAW_CODES, ...RAW_CODES_ZH] : RAW_CODES) {
+    expect(text, `${page.url()} (${lang}) shows ${code}`).not.toMatch(code);
+  }
+}

@@ -8,6 +8,7 @@
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { FakeGateways } from '../support/fake-gateways.js';
+import { expectNoSeriousA11yViolations } from './axe.js';
 import { cardPanel, definition, isoDate, lookUp, openHome, plusMonths, visibleText, waitForReceipt } from './pages.js';
 import { describeBrowser, launchBrowser, openProfile, openTab, shoot, startDemoServer, WIDTHS } from './support.js';
 import { DEMO, TEXT } from './texts.js';
@@ -53,6 +54,7 @@ describeBrowser('paying with a configured provider in the browser', () => {
         const methods = page.getByRole('group', { name: '支付方式' });
         await methods.getByRole('radio', { name: method.name }).check();
         expect(await methods.getByRole('radio').count()).toBe(2);
+        await expectNoSeriousA11yViolations(page);
         await shoot(page, `provider-${provider}-1-card`);
 
         await page.getByRole('button', { name: words.pay }).click();
@@ -63,6 +65,7 @@ describeBrowser('paying with a configured provider in the browser', () => {
         const outcome = await waitForReceipt(page, 'zh-CN');
         expect(outcome.validUntil).toBe(plusMonths(validUntil, 1));
         expect(outcome.receipt).toMatch(/^DEMO-\d{4}-\d{6}$/);
+        await expectNoSeriousA11yViolations(page);
         await shoot(page, `provider-${provider}-2-result`);
         expect(pageErrors).toEqual([]);
       } finally {

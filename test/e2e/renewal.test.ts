@@ -8,10 +8,12 @@
 import fs from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expectNoSeriousA11yViolations } from './axe.js';
 import {
   cardPanel,
   cents,
   definition,
+  expectNoRawCodes,
   isoDate,
   lookUp,
   openHome,
@@ -52,7 +54,10 @@ describeBrowser('renewing the expiring-soon demo card in the browser', () => {
           // The browser speaks Chinese either way: English is the subscriber's choice.
           context = await openProfile(browser, server, viewport, 'zh-CN');
           const { page, pageErrors } = await openTab(context);
-          const shot = (step: string) => shoot(page, `renewal-${lang}-${step}`);
+          const shot = async (step: string) => {
+            await expectNoSeriousA11yViolations(page);
+            return shoot(page, `renewal-${lang}-${step}`);
+          };
           await openHome(page, 'zh-CN');
           if (lang === 'en') await switchToEnglish(page);
           await shot('1-home');
@@ -74,7 +79,25 @@ describeBrowser('renewing the expiring-soon demo card in the browser', () => {
           expect(isoDate(oneMonthLabel)).toBe(expected);
           const before = await quotedTotal(page, lang);
           expect(before).toBe(cents(oneMonthLabel));
+          await expectNoRawCodes(page, lang);
           await shot('2-card');
+
+          // The 12-month plan shows what the card pays with the automatic 10 % (¥79.20), the
+          // list price struck through, and the promotion's name; so does its breakdown.
+          const twelve = page.getByRole('radio', { name: new RegExp(`^${words.planNames[2]} `) });
+          const twelveLabel = packages.locator('label', { has: twelve });
+          expect(cents(await visibleText(twelveLabel.locator('.plan-price')))).toBe(7920);
+          expect(cents(await visibleText(twelveLabel.locator('s')))).toBe(8800);
+          expect(await visibleText(twelveLabel)).toContain(words.automaticPromotion);
+          await twelve.check();
+          const offerBreakdown = page.getByLabel(words.breakdown);
+          await definition(offerBreakdown, words.automaticPromotion).waitFor();
+          expect(cents(await visibleText(definition(offerBreakdown, words.automaticPromotion)))).toBe(880);
+          expect(cents(await visibleText(definition(offerBreakdown, words.listPrice)))).toBe(8800);
+          await expect.poll(() => quotedTotal(page, lang)).toBe(7920);
+          await shot('2b-offer');
+          await oneMonth.check();
+          await expect.poll(() => quotedTotal(page, lang)).toBe(before);
 
           await page.getByLabel(words.coupon, { exact: true }).fill('SAVE5');
           await page.getByRole('button', { name: words.apply, exact: true }).click();
@@ -86,6 +109,7 @@ describeBrowser('renewing the expiring-soon demo card in the browser', () => {
           expect(after).toBe(before - 500);
           expect(isoDate(await visibleText(definition(breakdown, words.validUntil)))).toBe(expected);
           expect(cents(await visibleText(page.getByRole('button', { name: words.pay })))).toBe(after);
+          await expectNoRawCodes(page, lang);
           await shot('3-coupon');
 
           await startPayment(page, lang);
@@ -97,6 +121,7 @@ describeBrowser('renewing the expiring-soon demo card in the browser', () => {
           const outcome = await waitForReceipt(page, lang);
           expect(outcome.validUntil).toBe(expected);
           expect(outcome.receipt).toMatch(/^DEMO-\d{4}-\d{6}$/);
+          await expectNoRawCodes(page, lang);
           await shot('5-result');
 
           const pdf = await downloaded(page, words.downloadPdf);
@@ -112,12 +137,16 @@ describeBrowser('renewing the expiring-soon demo card in the browser', () => {
 
           await page.getByRole('link', { name: words.verify, exact: true }).click();
           await page.waitForURL(/\/r\/[^/?]+\?sig=/);
+          // In the page's language: the plan's name, the dates written out, no codes.
+          expect(await page.locator('html').getAttribute('lang')).toBe(lang);
           const verification = await visibleText(page.locator('body'));
-          expect(verification).toContain('This receipt is genuine');
+          expect(verification).toContain(words.genuine);
           expect(verification).toContain(outcome.receipt);
           expect(verification).toContain(card.masked);
           expect(verification).not.toContain(card.msisdn);
-          expect(verification).toContain(expected);
+          expect(verification).toContain(words.planNames[0]);
+          expect(isoDate(verification)).toBe(expected);
+          await expectNoRawCodes(page, lang);
           await shot('6-verify');
 
           expect(pageErrors).toEqual([]);

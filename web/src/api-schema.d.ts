@@ -238,6 +238,19 @@ export interface paths {
                                  * @example 2027-01-31
                                  */
                                 validUntilAfter: string;
+                                /** @description What the card would pay for this plan now, with the automatic promotion behind that price (null: none); before any coupon */
+                                offer?: {
+                                    /** @description Minor units (fen, cents) */
+                                    price: number;
+                                    promotion: {
+                                        id: string;
+                                        code: string | null;
+                                        name: {
+                                            "zh-CN": string;
+                                            en: string;
+                                        };
+                                    } | null;
+                                };
                             }[];
                             /**
                              * @description The payment methods open to this card (its operator's enabled providers, and the sandbox in demo).
@@ -374,11 +387,21 @@ export interface paths {
                                 kind: "percent" | "amount";
                                 /** @description Minor units (fen, cents) */
                                 amount: number;
+                                /** @description The promotion's name, as the pages show it (quotes carry it) */
+                                name?: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
                             }[];
                             bonus: {
                                 promotion: string;
                                 months?: number;
                                 days?: number;
+                                /** @description The promotion's name, as the pages show it (quotes carry it) */
+                                name?: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
                             } | null;
                             /** @description Minor units (fen, cents) */
                             total: number;
@@ -570,11 +593,21 @@ export interface paths {
                                 kind: "percent" | "amount";
                                 /** @description Minor units (fen, cents) */
                                 amount: number;
+                                /** @description The promotion's name, as the pages show it (quotes carry it) */
+                                name?: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
                             }[];
                             bonus: {
                                 promotion: string;
                                 months?: number;
                                 days?: number;
+                                /** @description The promotion's name, as the pages show it (quotes carry it) */
+                                name?: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
                             } | null;
                             /** @description Minor units (fen, cents) */
                             total: number;
@@ -759,11 +792,21 @@ export interface paths {
                                 kind: "percent" | "amount";
                                 /** @description Minor units (fen, cents) */
                                 amount: number;
+                                /** @description The promotion's name, as the pages show it (quotes carry it) */
+                                name?: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
                             }[];
                             bonus: {
                                 promotion: string;
                                 months?: number;
                                 days?: number;
+                                /** @description The promotion's name, as the pages show it (quotes carry it) */
+                                name?: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
                             } | null;
                             /** @description Minor units (fen, cents) */
                             total: number;
@@ -880,11 +923,21 @@ export interface paths {
                                 kind: "percent" | "amount";
                                 /** @description Minor units (fen, cents) */
                                 amount: number;
+                                /** @description The promotion's name, as the pages show it (quotes carry it) */
+                                name?: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
                             }[];
                             bonus: {
                                 promotion: string;
                                 months?: number;
                                 days?: number;
+                                /** @description The promotion's name, as the pages show it (quotes carry it) */
+                                name?: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
                             } | null;
                             /** @description Minor units (fen, cents) */
                             total: number;
@@ -2985,11 +3038,21 @@ export interface paths {
                                     kind: "percent" | "amount";
                                     /** @description Minor units (fen, cents) */
                                     amount: number;
+                                    /** @description The promotion's name, as the pages show it (quotes carry it) */
+                                    name?: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
                                 }[];
                                 bonus: {
                                     promotion: string;
                                     months?: number;
                                     days?: number;
+                                    /** @description The promotion's name, as the pages show it (quotes carry it) */
+                                    name?: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
                                 } | null;
                                 /** @description Minor units (fen, cents) */
                                 total: number;
@@ -4224,6 +4287,8 @@ export interface paths {
             parameters: {
                 query?: {
                     sig?: string;
+                    /** @description The HTML page’s language (default: from Accept-Language) */
+                    lang?: "zh-CN" | "en";
                 };
                 header?: never;
                 path: {
@@ -4248,10 +4313,16 @@ export interface paths {
                                 operatorName: string;
                                 msisdn: string;
                                 plan: string;
+                                planName: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
                                 total: number;
                                 currency: string;
                                 validUntilAfter: string | null;
                                 issuedAt: string;
+                                /** @description The operator’s IANA time zone, which issuedAt’s offset is of */
+                                timeZone: string;
                                 refunded: boolean;
                             };
                         };
@@ -4264,10 +4335,16 @@ export interface paths {
                                 operatorName: string;
                                 msisdn: string;
                                 plan: string;
+                                planName: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
                                 total: number;
                                 currency: string;
                                 validUntilAfter: string | null;
                                 issuedAt: string;
+                                /** @description The operator’s IANA time zone, which issuedAt’s offset is of */
+                                timeZone: string;
                                 refunded: boolean;
                             };
                         };
@@ -8773,11 +8850,21 @@ export interface paths {
                                 kind: "percent" | "amount";
                                 /** @description Minor units (fen, cents) */
                                 amount: number;
+                                /** @description The promotion's name, as the pages show it (quotes carry it) */
+                                name?: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
                             }[];
                             bonus: {
                                 promotion: string;
                                 months?: number;
                                 days?: number;
+                                /** @description The promotion's name, as the pages show it (quotes carry it) */
+                                name?: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
                             } | null;
                             /** @description Minor units (fen, cents) */
                             total: number;
@@ -10487,6 +10574,20 @@ export interface paths {
                                         median: number | null;
                                         p90: number | null;
                                     };
+                                };
+                            };
+                            /** @description The names of the services and clerks the figures are keyed by */
+                            names: {
+                                /** @description Service code → its name */
+                                services: {
+                                    [key: string]: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                };
+                                /** @description Clerk username → display name */
+                                clerks: {
+                                    [key: string]: string;
                                 };
                             };
                         };
@@ -12957,11 +13058,21 @@ export interface paths {
                                 kind: "percent" | "amount";
                                 /** @description Minor units (fen, cents) */
                                 amount: number;
+                                /** @description The promotion's name, as the pages show it (quotes carry it) */
+                                name?: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
                             }[];
                             bonus: {
                                 promotion: string;
                                 months?: number;
                                 days?: number;
+                                /** @description The promotion's name, as the pages show it (quotes carry it) */
+                                name?: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
                             } | null;
                             /** @description Minor units (fen, cents) */
                             total: number;

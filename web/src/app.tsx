@@ -34,12 +34,13 @@ const BrandContext = createContext<{ brand: Brand | undefined; setBrand(brand: B
 
 export const useBrand = () => useContext(BrandContext);
 
-/** The hall's screens (kiosk, board) and the staff console have their own full-screen layout; every other page has the app's header. */
+/** The hall's screens (kiosk, board) and the staff pages (sign-in, console, statistics) have their own layout; every other page has the app's header and footer. */
 export function App() {
   return (
     <Switch>
       <Route path="/halls/:hall/kiosk">{(params) => <KioskPage hallId={params.hall} />}</Route>
       <Route path="/halls/:hall/board">{(params) => <BoardPage hallId={params.hall} />}</Route>
+      <Route path="/staff/login" component={StaffLoginPage} />
       <Route path="/staff/console" component={ConsolePage} />
       <Route path="/staff/stats" component={StatsPage} />
       <Route>
@@ -90,7 +91,6 @@ function Shell() {
           <Route path="/account" component={AccountPage} />
           <Route path="/tickets/:token">{(params) => <TicketPage token={params.token} />}</Route>
           <Route path="/halls/:hall/join">{(params) => <JoinPage hallId={params.hall} />}</Route>
-          <Route path="/staff/login" component={StaffLoginPage} />
           <Route>
             <HomePage />
           </Route>

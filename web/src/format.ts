@@ -12,3 +12,8 @@ export function date(value: string, lang: Lang): string {
     new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1, d ?? 1)),
   );
 }
+
+/** A name given in both languages, in the page's. */
+export function localName(name: { 'zh-CN': string; en: string }, lang: Lang): string {
+  return lang === 'en' ? name.en : name['zh-CN'];
+}

@@ -18,10 +18,15 @@ import { useStaff } from './staff-session.js';
 const DOCUMENTS = ['resident_id', 'passport', 'hk_macau_permit', 'taiwan_permit', 'other'] as const;
 type DocumentType = (typeof DOCUMENTS)[number];
 
-export function CounterRenewalPanel({ ticket }: { ticket: string | undefined }) {
+/** `onRenewed`: a renewal was recorded (the shift's tally changed). */
+export function CounterRenewalPanel({ ticket, onRenewed }: { ticket: string | undefined; onRenewed(): void }) {
   const { t } = useTranslation();
   const [found, setFound] = useState<CounterCard>();
   const [done, setDone] = useState<CounterRenewal>();
+  const renewed = (renewal: CounterRenewal) => {
+    setDone(renewal);
+    onRenewed();
+  };
   const reset = () => {
     setFound(undefined);
     setDone(undefined);
@@ -32,7 +37,7 @@ export function CounterRenewalPanel({ ticket }: { ticket: string | undefined }) 
       {done ? (
         <RenewalDone renewal={done} onNext={reset} />
       ) : found ? (
-        <RenewalForm found={found} ticket={ticket} onDone={setDone} onCancel={reset} />
+        <RenewalForm found={found} ticket={ticket} onDone={renewed} onCancel={reset} />
       ) : (
         <FindCard onFound={setFound} />
       )}

@@ -139,7 +139,9 @@ function HallConsole({ hall }: { hall: StaffHall }) {
           {counter && <ShiftPanel counter={counter} revision={revision} onChange={changed} />}
           {me.staff.role !== 'clerk' && <Approvals hall={hall} />}
         </div>
-        <div className="console-column">{serving && <CounterRenewalPanel key={serving.id} ticket={serving.id} />}</div>
+        <div className="console-column">
+          {serving && <CounterRenewalPanel key={serving.id} ticket={serving.id} onRenewed={() => setRevision((r) => r + 1)} />}
+        </div>
       </div>
     </>
   );

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { useLocation } from 'wouter';
 import { api, call } from '../api.js';
 import { explain } from '../errors.js';
-import { Alert, TextField } from '../field.js';
+import { Alert, TextField, useRefusedSubmit } from '../field.js';
 import { msisdnProblem, normaliseMsisdn } from '../validation.js';
 import { type KioskHall, localName, waitWords } from './hall-api.js';
 import { openingWords } from './hall-day.js';
@@ -18,6 +18,7 @@ export function JoinPage({ hallId }: { hallId: string }) {
   const [phoneProblem, setPhoneProblem] = useState<string>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const check = useRefusedSubmit(phoneProblem ? 1 : 0);
 
   useEffect(() => {
     call(api.GET('/v1/halls/{hall}', { params: { path: { hall: hallId } } })).then(
@@ -34,7 +35,10 @@ export function JoinPage({ hallId }: { hallId: string }) {
     if (!service) return;
     const problem = phone.trim() ? msisdnProblem(phone) : undefined;
     setPhoneProblem(problem);
-    if (problem) return;
+    if (problem) {
+      check.refused();
+      return;
+    }
     setBusy(true);
     setError(undefined);
     try {
@@ -57,7 +61,7 @@ export function JoinPage({ hallId }: { hallId: string }) {
           {hall.opensAt ? t('hall.join.closed', { when: openingWords(hall.opensAt, hall.timeZone, i18n.language) }) : t('hall.join.closedNoHours')}
         </p>
       )}
-      <form onSubmit={join} noValidate>
+      <form ref={check.form} onSubmit={join} noValidate>
         <fieldset className="plans">
           <legend>{t('hall.join.service')}</legend>
           {hall?.services.map((s) => (
@@ -79,6 +83,7 @@ export function JoinPage({ hallId }: { hallId: string }) {
           value={phone}
           onChange={(e) => setPhone(e.target.value)}
         />
+        {check.summary}
         <Alert message={error} />
         <button type="submit" className="primary" disabled={busy || !service || hall?.open === false}>
           {t('hall.join.submit')}

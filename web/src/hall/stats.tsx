@@ -8,8 +8,10 @@ import { useTranslation } from 'react-i18next';
 import { api, call } from '../api.js';
 import { explain } from '../errors.js';
 import { Alert, TextField } from '../field.js';
+import { date } from '../format.js';
+import type { Lang } from '../i18n.js';
 import { StaffHallPage } from './console.js';
-import type { HallStats, StaffHall } from './hall-api.js';
+import { type HallStats, localName, type StaffHall } from './hall-api.js';
 import { hallToday } from './hall-day.js';
 import { RequireStaff } from './staff-session.js';
 
@@ -27,7 +29,7 @@ function Stats() {
 }
 
 function HallStatsView({ hall }: { hall: StaffHall }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [today] = useState(() => hallToday(hall.timeZone, new Date()));
   const [from, setFrom] = useState(today);
   const [to, setTo] = useState(today);
@@ -42,13 +44,17 @@ function HallStatsView({ hall }: { hall: StaffHall }) {
       setError(explain(failure, t));
     }
   }
+  const lang = i18n.language as Lang;
+  // The figures are keyed by codes, usernames and ISO days: each row shows its name instead.
+  const named = (rows: Record<string, HallStats['overall']>, name: (key: string) => string) =>
+    Object.fromEntries(Object.entries(rows).map(([key, f]) => [name(key), f]));
   const groups = stats
     ? ([
         ['overall', { [t('hall.stats.overall')]: stats.overall }],
-        ['byService', stats.byService],
-        ['byCounter', stats.byCounter],
-        ['byClerk', stats.byClerk],
-        ['byDay', stats.byDay],
+        ['byService', named(stats.byService, (code) => (stats.names.services[code] ? localName(stats.names.services[code], lang) : code))],
+        ['byCounter', named(stats.byCounter, (name) => t('hall.counter', { name }))],
+        ['byClerk', named(stats.byClerk, (username) => stats.names.clerks[username] ?? username)],
+        ['byDay', named(stats.byDay, (day) => date(day, lang))],
       ] as const)
     : [];
   return (
@@ -58,7 +64,7 @@ function HallStatsView({ hall }: { hall: StaffHall }) {
         <TextField label={t('hall.stats.to')} type="date" value={to} onChange={(e) => setTo(e.target.value)} />
         <button type="submit">{t('hall.stats.show')}</button>
       </form>
-      <p className="muted small">{t('hall.stats.zoneHint', { zone: hall.timeZone, today })}</p>
+      <p className="muted small">{t('hall.stats.zoneHint', { zone: hall.timeZone, today: date(today, i18n.language as Lang) })}</p>
       <Alert message={error} />
       {groups.map(([key, rows]) => (
         <FiguresTable key={key} caption={t(`hall.stats.${key}`)} rows={rows} />

@@ -105,6 +105,14 @@ export const en: Shape<typeof zhCN> = {
     days_one: '{{count}} day',
     days_other: '{{count}} days',
   },
+  orderStatus: {
+    pending_payment: 'Awaiting payment',
+    fulfilled: 'Renewed',
+    expired: 'Expired',
+    cancelled: 'Cancelled',
+    refund_pending: 'Refund pending',
+    refunded: 'Refunded',
+  },
   methods: { sandbox: 'Sandbox (demo)', alipay: 'Alipay', wechatpay: 'WeChat Pay', unionpay: 'Bank card (UnionPay)' },
   order: {
     heading: 'Order',
@@ -391,5 +399,11 @@ export const en: Shape<typeof zhCN> = {
       zoneHint: 'Days are the hall’s local days ({{zone}}); today there is {{today}}.',
     },
   },
-  common: { back: 'Back', loading: 'Loading…' },
+  common: {
+    back: 'Back',
+    loading: 'Loading…',
+    fixProblems_one: 'Fix the field marked: {{fields}}',
+    fixProblems_other: 'Fix the {{count}} fields marked: {{fields}}',
+    listSeparator: ', ',
+  },
 };

@@ -95,6 +95,7 @@ export const zhCN = {
     days_one: '{{count}} 天',
     days_other: '{{count}} 天',
   },
+  orderStatus: { pending_payment: '待支付', fulfilled: '已续费', expired: '已超时', cancelled: '已取消', refund_pending: '退款处理中', refunded: '已退款' },
   methods: { sandbox: '沙盒支付（演示）', alipay: '支付宝', wechatpay: '微信支付', unionpay: '银行卡（银联）' },
   order: {
     heading: '订单',
@@ -366,5 +367,11 @@ export const zhCN = {
       zoneHint: '日期按营业厅当地时间（{{zone}}）计算，营业厅今天是 {{today}}。',
     },
   },
-  common: { back: '返回', loading: '加载中…' },
+  common: {
+    back: '返回',
+    loading: '加载中…',
+    fixProblems_one: '请修改标出的 {{count}} 项：{{fields}}',
+    fixProblems_other: '请修改标出的 {{count}} 项：{{fields}}',
+    listSeparator: '、',
+  },
 };

@@ -181,7 +181,7 @@ function Account({ me, reload }: { me: Me; reload: () => void }) {
                 <span>{o.msisdn}</span>
                 <span>{o.planName ? (lang === 'en' ? o.planName.en : o.planName['zh-CN']) : o.plan}</span>
                 <span>{money(o.total, o.currency, lang)}</span>
-                <span className="muted">{o.validUntilAfter ? date(o.validUntilAfter, lang) : o.status}</span>
+                <span className="muted">{o.status === 'fulfilled' && o.validUntilAfter ? date(o.validUntilAfter, lang) : t(`orderStatus.${o.status}`)}</span>
                 {o.receipt && <a href={o.receipt.pdfUrl}>PDF</a>}
               </li>
             ))}

@@ -11,7 +11,7 @@ import { api, call, idempotencyKey, type Lookup, type Quote } from '../api.js';
 import { useBrand } from '../app.js';
 import { explain } from '../errors.js';
 import { Alert } from '../field.js';
-import { date, money } from '../format.js';
+import { date, localName, money } from '../format.js';
 import type { Lang } from '../i18n.js';
 import { forgetCard, rememberedCard } from '../session.js';
 
@@ -155,7 +155,21 @@ function Renewal({ lookup, proof, methods }: { lookup: Lookup; proof: { msisdn: 
           <label key={p.code} className={`plan${p.code === plan.code ? ' chosen' : ''}`}>
             <input type="radio" name="plan" value={p.code} checked={p.code === plan.code} onChange={() => setPlan(p)} />
             <span className="plan-name">{lang === 'en' ? p.names.en : p.names['zh-CN']}</span>
-            <span className="plan-price">{money(p.price, p.currency, lang)}</span>
+            {p.offer && p.offer.price < p.price ? (
+              // The price the card pays now, then the list price struck through, and the promotion's name.
+              <>
+                <span className="plan-price">
+                  {money(p.offer.price, p.currency, lang)}{' '}
+                  <s className="plan-list-price">
+                    <span className="visually-hidden">{t('card.listPrice')} </span>
+                    {money(p.price, p.currency, lang)}
+                  </s>
+                </span>
+                {p.offer.promotion && <span className="plan-promotion">{localName(p.offer.promotion.name, lang)}</span>}
+              </>
+            ) : (
+              <span className="plan-price">{money(p.price, p.currency, lang)}</span>
+            )}
             <span className="plan-date">{t('card.newExpiry', { date: date(p.validUntilAfter, lang) })}</span>
           </label>
         ))}
@@ -199,16 +213,13 @@ function Renewal({ lookup, proof, methods }: { lookup: Lookup; proof: { msisdn: 
           </div>
           {quote.discounts.map((d) => (
             <div key={d.promotion} className="discount">
-              <dt>
-                {t('card.discount')}
-                {d.code ? ` (${d.code})` : ''}
-              </dt>
+              <dt>{d.code ? `${t('card.discount')} (${d.code})` : d.name ? localName(d.name, lang) : t('card.discount')}</dt>
               <dd>−{money(d.amount, currency, lang)}</dd>
             </div>
           ))}
           {quote.bonus && (
             <div className="discount">
-              <dt>{t('card.bonus')}</dt>
+              <dt>{quote.bonus.name ? localName(quote.bonus.name, lang) : t('card.bonus')}</dt>
               <dd>{quote.bonus.months ? t('card.bonusMonths', { count: quote.bonus.months }) : t('card.bonusDays', { count: quote.bonus.days ?? 0 })}</dd>
             </div>
           )}

@@ -5,7 +5,7 @@ import { Link, useLocation } from 'wouter';
 import { api, call } from '../api.js';
 import { useBrand } from '../app.js';
 import { explain } from '../errors.js';
-import { TextField } from '../field.js';
+import { TextField, useRefusedSubmit } from '../field.js';
 import { rememberCard, rememberedCard } from '../session.js';
 import { iccidProblem, msisdnProblem, normaliseIccid, normaliseMsisdn } from '../validation.js';
 
@@ -21,11 +21,15 @@ export function HomePage() {
   const [busy, setBusy] = useState(false);
   const errorId = useId();
   const problems = { msisdn: msisdnProblem(msisdn), iccid: iccidProblem(iccid) };
+  const check = useRefusedSubmit([problems.msisdn, problems.iccid].filter(Boolean).length);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     setTouched({ msisdn: true, iccid: true });
-    if (problems.msisdn || problems.iccid) return;
+    if (problems.msisdn || problems.iccid) {
+      check.refused();
+      return;
+    }
     setBusy(true);
     setError(undefined);
     const proof = { msisdn: normaliseMsisdn(msisdn), iccid: normaliseIccid(iccid) };
@@ -50,7 +54,7 @@ export function HomePage() {
     <section className="panel">
       <h1>{t('home.heading')}</h1>
       <p className="muted">{t('home.intro')}</p>
-      <form onSubmit={submit} noValidate aria-describedby={error ? errorId : undefined}>
+      <form ref={check.form} onSubmit={submit} noValidate aria-describedby={error ? errorId : undefined}>
         <TextField
           label={t('home.msisdn')}
           hint={t('home.msisdnHint')}
@@ -76,6 +80,7 @@ export function HomePage() {
           onChange={(e) => setIccid(e.target.value)}
           onBlur={() => setTouched((s) => ({ ...s, iccid: true }))}
         />
+        {check.summary}
         {error && (
           <p id={errorId} className="alert" role="alert">
             {error}

@@ -102,7 +102,7 @@ function Outcome({ order, lang }: { order: Order; lang: Lang }) {
                 <a className="button" href={`/v1/orders/${order.id}/calendar.ics`} download="renewal.ics" title={t('order.calendarHint')}>
                   {t('order.calendar')}
                 </a>
-                <a href={order.receipt.verifyUrl}>{t('order.verify')}</a>
+                <a href={`${order.receipt.verifyUrl}&lang=${lang}`}>{t('order.verify')}</a>
               </p>
             </>
           ) : (
