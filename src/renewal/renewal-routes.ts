@@ -41,7 +41,7 @@ export const renewalRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
         tags: ['renewal'],
         summary: 'Find a card by its number and SIM serial',
         description:
-          'Needs the MSISDN and the ICCID (or its last 6 digits). A wrong pair answers like an unknown number. Failed attempts are rate-limited per number and per IP.',
+          'Needs the MSISDN and the ICCID (or its last 6 digits). A wrong pair answers like an unknown number. Failed attempts are rate-limited per number and source, per source, and (for the last-6-digits proof only) per number: `429 too_many_attempts` with `Retry-After`. The whole serial still opens a number from a source that has not failed.',
         body: CardProofBody,
         response: { 200: LookupResponse, ...errors(400, 404, 429) },
       },

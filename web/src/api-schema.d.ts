@@ -159,7 +159,7 @@ export interface paths {
         put?: never;
         /**
          * Find a card by its number and SIM serial
-         * @description Needs the MSISDN and the ICCID (or its last 6 digits). A wrong pair answers like an unknown number. Failed attempts are rate-limited per number and per IP.
+         * @description Needs the MSISDN and the ICCID (or its last 6 digits). A wrong pair answers like an unknown number. Failed attempts are rate-limited per number and source, per source, and (for the last-6-digits proof only) per number: `429 too_many_attempts` with `Retry-After`. The whole serial still opens a number from a source that has not failed.
          */
         post: {
             parameters: {
