@@ -1,13 +1,15 @@
 /**
- * The daily sweep: for each operator and each local day, every step of the schedule
- * selects the cards it fires for and enqueues one outbox row per card, in one set-based
- * `INSERT … SELECT` per step. A reminder's id is (card, validUntil, step), so a second
- * sweep, another process, or a re-run after a crash inserts nothing twice. Days the server
- * was down are caught up (up to a week back); the message itself is rendered when sent.
- * The same transaction records the day's lifecycle events for operators' webhooks.
+ * The daily sweep: for each operator and local day, every step of the schedule selects the
+ * cards it is due for and enqueues one outbox row per card, in one set-based
+ * `INSERT … SELECT` per step. A step is due on its own day and, when missed (the card was
+ * imported, shortened or renewed after that day, or no sweep ran), on the following days
+ * while its reason holds and no later step has come (`dueSpan`). A reminder's id is (card,
+ * validUntil, step), so a second sweep, another process, or a re-run after a crash inserts
+ * nothing twice. Days the server was down get their lifecycle events (up to a week back);
+ * their reminders are today's catch-up. The message itself is rendered when sent.
  */
 
-import { type Kysely, sql } from 'kysely';
+import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import { addDays, compareDates, type LocalDate, todayIn } from '../cards/calendar.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { Operator } from '../catalog/model.js';
@@ -18,23 +20,54 @@ import { unionAll } from '../db/union-all.js';
 import type { NotificationSettingsStore } from '../notify/notification-settings.js';
 import type { Clock } from '../shared/clock.js';
 import type { EventPublisher } from '../webhooks/events.js';
-import { type ReminderStep, targetValidUntil } from './schedule.js';
+import { dueValidUntils, type ReminderStep, supersedingSteps } from './schedule.js';
 
 export const REMINDER_KIND = 'reminder';
 const CATCH_UP_DAYS = 7;
 
+type CardsAsC = Database & { c: Database['cards'] };
+
 /**
- * The cards a step selects on `day`: live, not blocked, not opted out. When nobody has opted
- * out, one look at the partial index `card_contacts_opted_out` settles the last for the
- * whole step; without that look, PostgreSQL's anti-join rescans an empty `card_contacts`
- * for every card, which costs more than reading the card.
+ * The card's queued reminders among `steps` for its current validity, or for `validUntil`
+ * when every card selected has that one: then PostgreSQL merges two index ranges.
  */
-function selection(db: Kysely<Database>, operator: Operator, step: ReminderStep, day: LocalDate) {
+function queuedFor(eb: ExpressionBuilder<CardsAsC, 'c'>, steps: readonly string[], validUntil?: LocalDate) {
+  return (
+    eb
+      .selectFrom('outbox as o')
+      .select('o.id')
+      // A literal, so that the partial index `outbox_reminders` (kind = 'reminder') serves it.
+      .where('o.kind', '=', sql.lit(REMINDER_KIND))
+      .$if(validUntil === undefined, (qb) => qb.whereRef('o.valid_until', '=', 'c.valid_until'))
+      .$if(validUntil !== undefined, (qb) => qb.where('o.valid_until', '=', validUntil as LocalDate))
+      .$if(steps.length === 1, (qb) => qb.where('o.step', '=', steps[0] as string))
+      .$if(steps.length > 1, (qb) => qb.where('o.step', 'in', [...steps]))
+      .whereRef('o.card_id', '=', 'c.id')
+  );
+}
+
+/**
+ * The cards a step is due for on `day`: live, not blocked, not opted out, and either on the
+ * step's own day, or later (`dueValidUntils`) without this step or a later one queued for
+ * their validity. When nobody has opted out, one look at the partial index
+ * `card_contacts_opted_out` settles the last for the whole step; without that look,
+ * PostgreSQL's anti-join rescans an empty `card_contacts` for every card, which costs more
+ * than reading the card.
+ */
+function selection(db: Kysely<Database>, operator: Operator, schedule: readonly ReminderStep[], step: ReminderStep, day: LocalDate) {
+  const { earliest, latest } = dueValidUntils(step, schedule, day, operator);
+  const superseding = supersedingSteps(step, schedule, operator);
   return (
     db
       .selectFrom('cards as c')
       .where('c.operator_id', '=', operator.id)
-      .where('c.valid_until', '=', targetValidUntil(step, day, operator))
+      .$if(earliest === latest, (qb) => qb.where('c.valid_until', '=', latest))
+      .$if(earliest !== latest, (qb) =>
+        qb
+          .where('c.valid_until', '>=', earliest)
+          .where('c.valid_until', '<=', latest)
+          .where((eb) => eb.or([eb('c.valid_until', '=', latest), eb.not(eb.exists(queuedFor(eb, superseding)))])),
+      )
       .where('c.retired_at', 'is', null)
       // Literals, not parameters, so that a prepared statement's generic plan still matches
       // the partial indexes (`cards_reminder_due`: blocked = 0; `card_contacts_opted_out`).
@@ -74,23 +107,11 @@ export async function enqueueDay(
   // insert looks up the key anyway, so there `ON CONFLICT DO NOTHING` is the cheaper way.
   const leaveOutQueued = dialect === 'postgres';
   const rowsOf = (step: ReminderStep) =>
-    selection(trx, operator, step, day)
-      .$if(leaveOutQueued, (qb) =>
-        qb.where((eb) =>
-          eb.not(
-            eb.exists(
-              eb
-                .selectFrom('outbox as o')
-                .select('o.id')
-                // A literal, so that the partial index `outbox_reminders` (kind = 'reminder') serves it.
-                .where('o.kind', '=', sql.lit(REMINDER_KIND))
-                .where('o.valid_until', '=', targetValidUntil(step, day, operator))
-                .where('o.step', '=', step.code)
-                .whereRef('o.card_id', '=', 'c.id'),
-            ),
-          ),
-        ),
-      )
+    selection(trx, operator, schedule, step, day)
+      .$if(leaveOutQueued, (qb) => {
+        const { earliest, latest } = dueValidUntils(step, schedule, day, operator);
+        return qb.where((eb) => eb.not(eb.exists(queuedFor(eb, [step.code], earliest === latest ? latest : undefined))));
+      })
       .select([
         sql<string>`'rem:' || c.id || ':' || c.valid_until || ':' || ${step.code}`.as('id'),
         sql<string>`${REMINDER_KIND}`.as('kind'),
@@ -121,11 +142,14 @@ export interface PlannedReminder {
   validUntil: LocalDate;
 }
 
-/** What `day`'s sweep would enqueue, without writing (for `simkeep reminders --dry-run`). */
+/**
+ * What `day`'s sweep would enqueue, without writing (for `simkeep reminders --dry-run`): the
+ * steps' on-time cards, queued already or not, and the late ones not queued yet.
+ */
 export async function planDay(db: Kysely<Database>, operator: Operator, schedule: readonly ReminderStep[], day: LocalDate): Promise<PlannedReminder[]> {
   const planned: PlannedReminder[] = [];
   for (const step of schedule) {
-    const rows = await selection(db, operator, step, day).select(['c.id', 'c.msisdn', 'c.valid_until']).orderBy('c.msisdn').execute();
+    const rows = await selection(db, operator, schedule, step, day).select(['c.id', 'c.msisdn', 'c.valid_until']).orderBy('c.msisdn').execute();
     for (const row of rows) planned.push({ step: step.code, cardId: row.id, msisdn: row.msisdn, validUntil: row.valid_until });
   }
   return planned;
@@ -169,7 +193,9 @@ export class ReminderSweeper {
       enqueued += await this.db.kysely.transaction().execute(async (trx) => {
         // Another process sweeping the operator now does the same work: let it.
         if (!(await lockForOperator(trx, this.db.dialect, sweepLock(operator.id), false))) return 0;
-        const count = await enqueueDay(trx, this.db.dialect, operator, schedule, sweptDay, now);
+        // A missed day's reminders are today's to catch up, the latest step due for each
+        // card only: enqueueing that day's as well would send superseded steps at once.
+        const count = compareDates(sweptDay, today) === 0 ? await enqueueDay(trx, this.db.dialect, operator, schedule, sweptDay, now) : 0;
         await this.events.lifecycle(trx, operator, sweptDay, now);
         await trx
           .insertInto('reminder_sweeps')

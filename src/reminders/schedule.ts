@@ -113,6 +113,54 @@ export function targetValidUntil(step: Pick<ReminderStep, 'anchor' | 'offsetDays
   return addDays(day, -step.offsetDays - shift);
 }
 
+/** Where a step falls on a card's timeline: days from `validUntil` to the step's day. */
+export function stepPosition(step: Pick<ReminderStep, 'anchor' | 'offsetDays'>, policy: LifecyclePolicy): number {
+  return step.anchor === 'validUntil' ? step.offsetDays : policy.graceDays + 1 + step.offsetDays;
+}
+
+/**
+ * The last position (days from `validUntil`) of the status a card has at `position`:
+ * active through 0, grace through `graceDays`, suspended through `graceDays + suspendDays`;
+ * undefined once recycled.
+ */
+function statusEnd(position: number, policy: LifecyclePolicy): number | undefined {
+  if (position <= 0) return 0;
+  if (position <= policy.graceDays) return policy.graceDays;
+  if (position <= policy.graceDays + policy.suspendDays) return policy.graceDays + policy.suspendDays;
+  return undefined;
+}
+
+/**
+ * The positions (days from `validUntil`) on which a step is due: from its own day while the
+ * card keeps the status it had that day (expiry still ahead, grace not over…), until the
+ * day of the schedule's next step, which supersedes it. A step missed because the card did
+ * not exist yet, had another validity, or no sweep ran is so sent late, once, and never
+ * after a later step became due: of several missed steps only the latest is sent.
+ */
+export function dueSpan(step: ReminderStep, schedule: readonly ReminderStep[], policy: LifecyclePolicy): { from: number; to: number } {
+  const from = stepPosition(step, policy);
+  const later = schedule.map((s) => stepPosition(s, policy)).filter((p) => p > from);
+  const end = statusEnd(from, policy) ?? from;
+  return { from, to: Math.min(end, later.length > 0 ? Math.min(...later) - 1 : end) };
+}
+
+/** The steps whose reminder, once queued for a validity, leaves `step` out: itself and the later ones. */
+export function supersedingSteps(step: ReminderStep, schedule: readonly ReminderStep[], policy: LifecyclePolicy): string[] {
+  const from = stepPosition(step, policy);
+  return schedule.filter((s) => s === step || stepPosition(s, policy) > from).map((s) => s.code);
+}
+
+/** The `validUntil` range of the cards a step is due for on `day` (its on-time cards are `latest`'s). */
+export function dueValidUntils(
+  step: ReminderStep,
+  schedule: readonly ReminderStep[],
+  day: LocalDate,
+  policy: LifecyclePolicy,
+): { earliest: LocalDate; latest: LocalDate } {
+  const { from, to } = dueSpan(step, schedule, policy);
+  return { earliest: addDays(day, -to), latest: addDays(day, -from) };
+}
+
 /** A reminder's identity: one message per card, validity and step, ever. */
 export function reminderId(cardId: string, validUntil: LocalDate, step: string): string {
   return `rem:${cardId}:${validUntil}:${step}`;

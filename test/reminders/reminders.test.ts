@@ -45,7 +45,7 @@ describe.each(DIALECTS)('reminders on %s', (dialect) => {
       .map((line) => JSON.parse(line) as { id: string; to: string; text: string; subject?: string });
   };
 
-  /** A card for each default step, firing today, and one that no step selects. */
+  /** A card for each default step, firing today, and one that no step selects (nor is due for late). */
   async function cardsForEveryStep() {
     return {
       'before-30': await newCard(h, addDays(TODAY, 30)),
@@ -54,7 +54,7 @@ describe.each(DIALECTS)('reminders on %s', (dialect) => {
       grace: await newCard(h, addDays(TODAY, -1)),
       // Suspension starts on validUntil + 31 (30 grace days); 7 days before it is today.
       'before-suspension': await newCard(h, addDays(TODAY, 7 - 31)),
-      none: await newCard(h, addDays(TODAY, 8)),
+      none: await newCard(h, addDays(TODAY, 31)),
     };
   }
 
@@ -71,7 +71,7 @@ describe.each(DIALECTS)('reminders on %s', (dialect) => {
     }
     // Tomorrow selects other cards; today's are not enqueued again.
     h.clock.advance(24 * 60 * 60_000);
-    expect(await h.services.reminders.sweep()).toBe(1); // `none` is 7 days from expiry tomorrow
+    expect(await h.services.reminders.sweep()).toBe(1); // `none` is 30 days from expiry tomorrow
     expect((await outbox()).filter((r) => r.card_id === rows[0]?.card_id)).toHaveLength(1);
   });
 
@@ -272,7 +272,7 @@ describe.each(DIALECTS)('reminders on %s', (dialect) => {
 
   it('shows upcoming reminders and every message with its delivery log, recipients masked', async () => {
     const card = await newCard(h, addDays(TODAY, 7));
-    await newCard(h, addDays(TODAY, 10)); // its before-7 day is in 3 days
+    await newCard(h, addDays(TODAY, 33)); // its before-30 day is in 3 days
     await h.services.reminders.sweep();
     await h.services.dispatcher.drain();
     const summary = await h.admin('GET', '/v1/admin/operators/demo/reminders?days=7');
@@ -280,7 +280,7 @@ describe.each(DIALECTS)('reminders on %s', (dialect) => {
     expect(summary.body.upcoming).toEqual(
       expect.arrayContaining([
         { day: TODAY, steps: { 'before-7': 1 } },
-        { day: addDays(TODAY, 3), steps: { 'before-7': 1 } },
+        { day: addDays(TODAY, 3), steps: { 'before-30': 1 } },
       ]),
     );
     const messages = await h.admin('GET', '/v1/admin/operators/demo/messages?status=sent');

@@ -266,7 +266,7 @@ describe.each(DIALECTS)('subscriber reminder routes on %s', (dialect) => {
 
   it('stops reminders with one tap on the link, idempotently, and keeps them stopped', async () => {
     const today = await newCard(h, addDays(TODAY, 7));
-    const tomorrow = await newCard(h, addDays(TODAY, 8)); // its 7-day reminder is due tomorrow
+    const tomorrow = await newCard(h, addDays(TODAY, 31)); // its 30-day reminder is due tomorrow
     await h.services.reminders.sweep();
     await h.services.dispatcher.drain();
     expect(sent('sms').map((m) => m.to)).toEqual([today.msisdn]);
