@@ -1,8 +1,9 @@
 /**
  * Browser tests' machinery: the built server (`node dist/cli.js serve --demo`) on a free
  * port with a fresh SQLite database, Chromium driven by playwright-core, and screenshots
- * kept under artifacts/screenshots/<width>/. Without Chromium the suites are skipped and
- * the run says how to install it; without a build they fail saying to run `npm run build`.
+ * kept under artifacts/screenshots/<width>/ (artifacts/screenshots/nocjk/<width>/ for a
+ * browser launched without Chinese system fonts). Without Chromium the suites are skipped
+ * and the run says how to install it; without a build they fail saying to run `npm run build`.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -32,7 +33,7 @@ export const describeBrowser = describe.skipIf(!hasChromium);
 
 /** The two widths every page is checked at: a small phone and a desktop window. */
 export const WIDTHS = [
-  { width: 360, height: 800 },
+  { width: 390, height: 844 },
   { width: 1280, height: 900 },
 ] as const;
 
@@ -118,9 +119,45 @@ export async function startDemoServer(env: Record<string, string> = {}): Promise
   throw new Error(`simkeep serve was not ready at ${url}/readyz within 30 s:\n${output}`);
 }
 
-export function launchBrowser(): Promise<Browser> {
+/** Font files whose names say they draw Chinese: what a browser "without CJK fonts" must not see. */
+const CJK_FONT_FILE = /cjk|sourcehan|source-han|wqy|wenquanyi|arphic|uming|ukai|droidsansfallback|unifont|notosanssc|notoserifsc/i;
+
+function fontDirs(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  const entries = fs.readdirSync(dir, { withFileTypes: true });
+  const here = entries.some((entry) => entry.isFile() && /\.(ttf|otf|ttc|pcf|woff2?)(\.gz)?$/i.test(entry.name)) ? [dir] : [];
+  return [...here, ...entries.filter((entry) => entry.isDirectory()).flatMap((entry) => fontDirs(path.join(dir, entry.name)))];
+}
+
+/**
+ * A fontconfig file that lists only the system's font folders holding no Chinese font, so a
+ * Chromium started with it draws Chinese only with the web app's own font, as a phone
+ * without CJK fonts (or a bare Linux desktop) would. The usual aliases (conf.d) still apply.
+ */
+export function noCjkFontConfig(): string {
+  const folder = path.join(os.tmpdir(), 'simkeep-e2e-nocjk-fonts');
+  fs.mkdirSync(path.join(folder, 'cache'), { recursive: true });
+  const dirs = fontDirs('/usr/share/fonts').filter((dir) => !fs.readdirSync(dir).some((name) => CJK_FONT_FILE.test(name)));
+  const file = path.join(folder, 'fonts.conf');
+  fs.writeFileSync(
+    file,
+    `<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
+<fontconfig>
+${dirs.map((dir) => `  <dir>${dir}</dir>`).join('\n')}
+  <cachedir>${path.join(folder, 'cache')}</cachedir>
+  <include ignore_missing="yes">/etc/fonts/conf.d</include>
+</fontconfig>
+`,
+  );
+  return file;
+}
+
+/** Chromium; with `cjkFonts: false`, one that sees no Chinese system font (see noCjkFontConfig). */
+export function launchBrowser(options: { cjkFonts?: boolean } = {}): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath,
+    ...(options.cjkFonts === false ? { env: { ...process.env, FONTCONFIG_FILE: noCjkFontConfig() } } : {}),
     args: [
       '--no-sandbox',
       '--disable-gpu',
@@ -171,8 +208,11 @@ interface DomLike {
   body: { offsetHeight: number };
 }
 
-/** A full-page screenshot at artifacts/screenshots/<width>/<name>.png, once the fonts have loaded and the text is shaped with them. */
-export async function shoot(page: Page, name: string): Promise<string> {
+/**
+ * A full-page screenshot at artifacts/screenshots/[<folder>/]<width>/<name>.png, once the
+ * fonts have loaded and the text is shaped with them.
+ */
+export async function shoot(page: Page, name: string, folder = ''): Promise<string> {
   await page.evaluate(async () => {
     // Typed by hand: the tests' tsconfig has no DOM library.
     const fonts = (globalThis as unknown as { document: { fonts: { ready: Promise<unknown>; load(font: string, text: string): Promise<unknown> } } }).document
@@ -194,7 +234,7 @@ export async function shoot(page: Page, name: string): Promise<string> {
     void doc.body.offsetHeight;
   });
   const width = page.viewportSize()?.width ?? 0;
-  const file = path.join(SCREENSHOTS, String(width), `${name}.png`);
+  const file = path.join(SCREENSHOTS, folder, String(width), `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
