@@ -48,8 +48,8 @@ describe.each(DIALECTS)('online renewal over HTTP on %s', (dialect) => {
       listPrice: 8800,
       currency: 'CNY',
       discounts: [
-        { promotion: auto.id, code: null, kind: 'percent', amount: 880 },
-        { promotion: coupon.id, code: 'SAVE5', kind: 'amount', amount: 500 },
+        { promotion: auto.id, code: null, kind: 'percent', amount: 880, name: { 'zh-CN': '自动优惠 9折', en: 'Automatic 10% off' } },
+        { promotion: coupon.id, code: 'SAVE5', kind: 'amount', amount: 500, name: { 'zh-CN': '优惠码 SAVE5 立减¥5.00', en: 'Coupon SAVE5: ¥5.00 off' } },
       ],
       bonus: null,
       total: 7420,
