@@ -150,7 +150,7 @@ function trustProxyOf(raw: string | undefined, problems: string[]): TrustProxy {
   if (value === '' || value === 'false' || value === '0') return false;
   if (value === 'true') {
     problems.push(
-      'SIMKEEP_TRUST_PROXY=true would believe any client\'s own X-Forwarded-For: write the number of proxies in front of simkeep (e.g. 1 behind one nginx) or their addresses (e.g. 127.0.0.1,10.0.0.0/8)',
+      "SIMKEEP_TRUST_PROXY=true would believe any client's own X-Forwarded-For: write the number of proxies in front of simkeep (e.g. 1 behind one nginx) or their addresses (e.g. 127.0.0.1,10.0.0.0/8)",
     );
     return false;
   }

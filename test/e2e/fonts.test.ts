@@ -52,7 +52,10 @@ async function fontsDrawing(cdp: CDPSession, selector: string): Promise<{ cjk: n
   for (const nodeId of nodeIds) {
     // The fonts are those of the element's own text nodes, so count the characters of those only.
     const { node } = await cdp.send('DOM.describeNode', { nodeId, depth: 1 });
-    const text = (node.children ?? []).filter((child) => child.nodeType === 3).map((child) => child.nodeValue).join('');
+    const text = (node.children ?? [])
+      .filter((child) => child.nodeType === 3)
+      .map((child) => child.nodeValue)
+      .join('');
     const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
     result.push({ cjk: (text.match(CJK) ?? []).length, fonts: fonts as PlatformFont[] });
   }
