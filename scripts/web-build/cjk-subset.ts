@@ -28,7 +28,7 @@ const FACES = {
 const CJK = /[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]/gu;
 
 /** Where the texts are: the web app, and the server-rendered pages (checkout, receipt verification, provider pages). */
-export const TEXT_SOURCES = ['web/src', 'web/index.html', 'src/http/html.ts', 'src/payments', 'src/receipts/receipt-routes.ts'];
+export const TEXT_SOURCES = ['web/src', 'web/index.html', 'src/http/html.ts', 'src/payments', 'src/receipts/receipt-routes.ts', 'src/renewal/plan-offers.ts'];
 
 function filesUnder(entry: string): string[] {
   if (!fs.existsSync(entry)) return [];
