@@ -14,7 +14,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { todayIn } from '../../src/cards/calendar.js';
 import { DEMO_STAFF } from '../../src/platform/demo-hall-seed.js';
 import { expectNoSeriousA11yViolations } from './axe.js';
-import { cents, definition, expectNoRawCodes, expectVisibleFocus, tabTo, visibleText } from './pages.js';
+import { cents, definition, expectHeaderFits, expectNoRawCodes, expectVisibleFocus, tabTo, visibleText } from './pages.js';
 import { type DemoServer, describeBrowser, launchBrowser, openProfile, openTab, shoot, startDemoServer, WIDTHS } from './support.js';
 import { DEMO } from './texts.js';
 
@@ -69,12 +69,12 @@ async function demoHall(server: DemoServer): Promise<string> {
 
 /** The page at both widths: a phone-sized picture, then the desktop one. */
 async function shootBoth(page: Page, name: string): Promise<void> {
-  await page.setViewportSize(PHONE);
-  await expectNoSeriousA11yViolations(page);
-  await shoot(page, name);
-  await page.setViewportSize(DESKTOP);
-  await expectNoSeriousA11yViolations(page);
-  await shoot(page, name);
+  for (const viewport of [PHONE, DESKTOP]) {
+    await page.setViewportSize(viewport);
+    await expectNoSeriousA11yViolations(page);
+    await expectHeaderFits(page);
+    await shoot(page, name);
+  }
 }
 
 /**

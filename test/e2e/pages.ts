@@ -160,3 +160,37 @@ export async function expectNoRawCodes(page: Page, lang: Lang): Promise<void> {
     expect(text, `${page.url()} (${lang}) shows ${code}`).not.toMatch(code);
   }
 }
+
+/**
+ * The page's header fits its width: no text in it is cut off (an ellipsis or overflow) and
+ * its controls — the brand, the links, the buttons — take at most two rows. A line under
+ * the brand (who is signed in) is not a row of its own. A page without a header passes.
+ */
+export async function expectHeaderFits(page: Page): Promise<void> {
+  const header = page.locator('header').first();
+  if ((await header.count()) === 0) return;
+  const layout = await header.evaluate((bar) => {
+    type Box = { top: number; bottom: number; right: number };
+    // Typed by hand: the tests' tsconfig has no DOM library.
+    type El = { scrollWidth: number; clientWidth: number; textContent: string | null; getBoundingClientRect(): Box; querySelectorAll(s: string): Iterable<El> };
+    const root = bar as unknown as El;
+    const all = Array.from(root.querySelectorAll('*'));
+    const clipped = all.filter((el) => el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1).map((el) => el.textContent ?? '');
+    const viewport = (globalThis as unknown as { innerWidth: number }).innerWidth;
+    const outside = all.filter((el) => el.getBoundingClientRect().right > viewport + 1).map((el) => el.textContent ?? '');
+    const controls = Array.from(root.querySelectorAll(':scope > .brand, :scope > nav, :scope > button'), (el) => {
+      const { top, bottom, right } = el.getBoundingClientRect();
+      return { top, bottom, right };
+    });
+    const rows: Box[] = [];
+    for (const box of controls.sort((a, b) => a.top - b.top)) {
+      const row = rows.find((r) => box.top < r.bottom && box.bottom > r.top);
+      if (row) row.bottom = Math.max(row.bottom, box.bottom);
+      else rows.push({ ...box });
+    }
+    return { clipped, outside, rows: rows.length };
+  });
+  expect(layout.clipped, `${page.url()}: header text cut off`).toEqual([]);
+  expect(layout.outside, `${page.url()}: header text past the right edge`).toEqual([]);
+  expect(layout.rows, `${page.url()}: header rows`).toBeLessThanOrEqual(2);
+}

@@ -13,6 +13,7 @@ import {
   cardPanel,
   cents,
   definition,
+  expectHeaderFits,
   expectNoRawCodes,
   isoDate,
   lookUp,
@@ -56,6 +57,7 @@ describeBrowser('renewing the expiring-soon demo card in the browser', () => {
           const { page, pageErrors } = await openTab(context);
           const shot = async (step: string) => {
             await expectNoSeriousA11yViolations(page);
+            await expectHeaderFits(page);
             return shoot(page, `renewal-${lang}-${step}`);
           };
           await openHome(page, 'zh-CN');

@@ -53,7 +53,7 @@ export function StaffBar({ hall }: { hall: StaffHall | undefined }) {
         {me.staff.role !== 'clerk' && <Link href="/staff/stats">{t('hall.console.statsLink')}</Link>}
       </nav>
       <span className="staff-who">{t('hall.staff.signedInAs', { name: me.staff.displayName, role: t(`hall.staff.roles.${me.staff.role}`) })}</span>
-      <button type="button" onClick={() => void signOut()}>
+      <button type="button" className="staff-out" onClick={() => void signOut()}>
         {t('hall.staff.signOut')}
       </button>
       <LangSwitch />

@@ -33,7 +33,7 @@ export function StaffLoginPage() {
 
   return (
     <div className="console staff-login">
-      <header className="bar staff-bar">
+      <header className="bar">
         <span className="brand">
           <span className="brand-mark" aria-hidden="true" />
           <span>{t('app.title')}</span>
