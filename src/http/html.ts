@@ -24,7 +24,7 @@ body{font-family:"simkeep CJK",system-ui,-apple-system,"Segoe UI",Roboto,"Helvet
 main{max-width:32rem;margin:0 auto;padding:1rem}
 .card{background:#fff;border-radius:12px;padding:1.25rem;box-shadow:0 1px 3px rgba(0,0,0,.12)}
 h1{font-size:1.3rem;margin:0 0 1rem;color:${escapeHtml(accent)}}
-dl{display:grid;grid-template-columns:auto 1fr;gap:.4rem 1rem;margin:0}
+dl{display:grid;grid-template-columns:auto 1fr;align-items:baseline;gap:.4rem 1rem;margin:0}
 dt{color:#555}dd{margin:0;font-weight:600;overflow-wrap:anywhere;min-width:0}
 .actions{display:flex;gap:.75rem;margin-top:1.25rem}
 button{font:inherit;flex:1;font-size:1rem;padding:.8rem;border-radius:8px;border:0;cursor:pointer}

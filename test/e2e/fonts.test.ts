@@ -9,13 +9,11 @@
  */
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { DEMO_STAFF } from '../../src/platform/demo-hall-seed.js';
 import { lookUp, openHome, settleCheckout, startPayment, waitForReceipt } from './pages.js';
-import { type DemoServer, describeBrowser, launchBrowser, openProfile, openTab, shoot, startDemoServer, WIDTHS } from './support.js';
+import { type DemoServer, demoHall, describeBrowser, launchBrowser, openProfile, openTab, shoot, startDemoServer, WIDTHS } from './support.js';
 import { DEMO, type Lang, TEXT } from './texts.js';
 
 const FIRST_LOAD_BUDGET = 300 * 1024;
-const [CLERK] = DEMO_STAFF as [(typeof DEMO_STAFF)[number]];
 
 /** Bytes on the wire (headers and compressed bodies) of every response the page gets, as Chromium counts them. */
 async function countTransfer(page: Page): Promise<{ bytes(): number; urls: string[]; cdp: CDPSession }> {
@@ -100,18 +98,6 @@ async function boldFaceLoaded(page: Page): Promise<boolean> {
     const faces = [...fonts].filter((face) => face.family.replaceAll('"', '') === 'simkeep CJK');
     return faces.some((face) => face.weight === '700' && face.status === 'loaded') && fonts.check('bold 16px "simkeep CJK"', '续费');
   });
-}
-
-async function demoHall(server: DemoServer): Promise<string> {
-  const response = await fetch(`${server.url}/v1/staff/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: CLERK.username, password: CLERK.password }),
-  });
-  const me = (await response.json()) as { halls: { id: string }[] };
-  const id = me.halls[0]?.id;
-  if (!id) throw new Error('the demo has no hall');
-  return id;
 }
 
 describeBrowser('pages in a browser without Chinese system fonts', () => {

@@ -15,7 +15,7 @@ import { todayIn } from '../../src/cards/calendar.js';
 import { DEMO_STAFF } from '../../src/platform/demo-hall-seed.js';
 import { expectNoSeriousA11yViolations } from './axe.js';
 import { cents, definition, expectHeaderFits, expectNoRawCodes, expectVisibleFocus, tabTo, visibleText } from './pages.js';
-import { type DemoServer, describeBrowser, launchBrowser, openProfile, openTab, shoot, startDemoServer, WIDTHS } from './support.js';
+import { type DemoServer, demoHall, describeBrowser, launchBrowser, openProfile, openTab, shoot, startDemoServer, WIDTHS } from './support.js';
 import { DEMO } from './texts.js';
 
 const [PHONE, DESKTOP] = WIDTHS;
@@ -54,19 +54,6 @@ async function setUpOperatorAdmin(server: DemoServer): Promise<void> {
   }
 }
 
-/** The demo hall's id, as the clerk's session tells it. */
-async function demoHall(server: DemoServer): Promise<string> {
-  const response = await fetch(`${server.url}/v1/staff/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: CLERK.username, password: CLERK.password }),
-  });
-  const me = (await response.json()) as { halls: { id: string }[] };
-  const id = me.halls[0]?.id;
-  if (!id) throw new Error('the demo has no hall');
-  return id;
-}
-
 /** The page at both widths: a phone-sized picture, then the desktop one. */
 async function shootBoth(page: Page, name: string): Promise<void> {
   for (const viewport of [PHONE, DESKTOP]) {
@@ -75,20 +62,6 @@ async function shootBoth(page: Page, name: string): Promise<void> {
     await expectHeaderFits(page);
     await shoot(page, name);
   }
-}
-
-/**
- * Fetches the app's CJK font into a fresh profile's cache first. In this font-less browser
- * a page that opens its event stream at once (kiosk, board) can keep some text painted as
- * boxes once the font arrives; real kiosks and TVs use their own CJK fonts.
- */
-async function warmFonts(page: Page): Promise<void> {
-  await page.goto('/staff/login');
-  await page.evaluate(async () => {
-    const fonts = (globalThis as unknown as { document: { fonts: { ready: Promise<unknown>; load(font: string, text: string): Promise<unknown> } } }).document
-      .fonts;
-    await Promise.all([fonts.load('16px "simkeep CJK"', '中文'), fonts.load('bold 16px "simkeep CJK"', '中文')]);
-  });
 }
 
 async function signIn(page: Page, staff: { username: string; password: string }): Promise<void> {
@@ -118,7 +91,6 @@ describeBrowser('the service hall day in the browser', () => {
       contexts.push(context);
       const opened = await openTab(context);
       errors.push(opened.pageErrors);
-      await warmFonts(opened.page);
       return opened.page;
     };
     try {
@@ -362,7 +334,6 @@ describeBrowser('the service hall day in the browser', () => {
     try {
       await setUpOperatorAdmin(server);
       const { page, pageErrors } = await openTab(context);
-      await warmFonts(page);
       await signIn(page, OPERATOR_ADMIN);
 
       // The picker is in the tab order, labelled; an arrow key picks the next hall.

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { describe } from 'vitest';
+import { DEMO_STAFF } from '../../src/platform/demo-hall-seed.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI = path.join(ROOT, 'dist/cli.js');
@@ -129,6 +130,21 @@ function fontDirs(dir: string): string[] {
   return [...here, ...entries.filter((entry) => entry.isDirectory()).flatMap((entry) => fontDirs(path.join(dir, entry.name)))];
 }
 
+/** The demo hall's id, as the clerk's session tells it. */
+export async function demoHall(server: DemoServer): Promise<string> {
+  const [clerk] = DEMO_STAFF;
+  if (!clerk) throw new Error('the demo has no staff');
+  const response = await fetch(`${server.url}/v1/staff/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: clerk.username, password: clerk.password }),
+  });
+  const me = (await response.json()) as { halls: { id: string }[] };
+  const id = me.halls[0]?.id;
+  if (!id) throw new Error('the demo has no hall');
+  return id;
+}
+
 /**
  * A fontconfig file that lists only the system's font folders holding no Chinese font, so a
  * Chromium started with it draws Chinese only with the web app's own font, as a phone
@@ -217,11 +233,11 @@ export async function shoot(page: Page, name: string, folder = ''): Promise<stri
     // Typed by hand: the tests' tsconfig has no DOM library.
     const fonts = (globalThis as unknown as { document: { fonts: { ready: Promise<unknown>; load(font: string, text: string): Promise<unknown> } } }).document
       .fonts;
-    // This browser has no CJK font: make it fetch the app's own before the picture, as a
-    // phone would simply use its system font.
+    // Without a Chinese system font (launchBrowser({ cjkFonts: false })) the app's own subset
+    // is fetched on first use: have it in before the picture. With one, this resolves at once.
     await Promise.all([fonts.load('16px "simkeep CJK"', '中文'), fonts.load('bold 16px "simkeep CJK"', '中文')]);
     await fonts.ready;
-    // This browser keeps the boxes of text whose font it looked up before the font arrived,
+    // Chromium keeps the boxes of text whose font it looked up before the font arrived,
     // for as long as the text's font description stays the same: change the description
     // of everything (kerning off) once the font is in, and keep it so for this document.
     const doc = (globalThis as unknown as { document: DomLike }).document;
