@@ -165,8 +165,17 @@ class StaticMigrationProvider implements MigrationProvider {
 
 /** Applies every pending migration; returns the names applied. */
 export async function migrate(db: Db): Promise<string[]> {
+  return migrateTo(db, undefined);
+}
+
+/**
+ * Migrates up or down to the named migration (applied last), or to the latest without a
+ * name; returns the names applied or reverted.
+ */
+export async function migrateTo(db: Db, target: string | undefined): Promise<string[]> {
+  if (target !== undefined && !(target in migrations)) throw new Error(`no migration named ${target}`);
   const migrator = new Migrator({ db: db.kysely, provider: new StaticMigrationProvider() });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = await (target === undefined ? migrator.migrateToLatest() : migrator.migrateTo(target));
   if (error) throw error;
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

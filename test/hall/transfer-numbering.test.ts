@@ -5,6 +5,8 @@
  * (500) or, when it let it through, refused that service's next kiosk ticket all day.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { migrateTo } from '../../src/db/database.js';
 import { DIALECTS } from '../support/databases.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { type HallFixture, queueActions, type StaffClient, setUpHall, signIn } from './support.js';
@@ -73,5 +75,60 @@ describe.each(DIALECTS)('transfer numbering (%s)', (dialect) => {
     const back = await callNext(f.counter1);
     expect(back.ticket.number).toBe('A002');
     expect((await act(back.ticket.id, 'transfer', { service: 'renewal' })).status).toBe(200);
+  });
+});
+
+describe.each(DIALECTS)('migration 0013 on a hall day already under way (%s)', (dialect) => {
+  let h: Harness;
+  let f: HallFixture;
+  let clerk: StaffClient;
+  const { take, callNext, act } = queueActions(() => ({ h, f, clerk }));
+  afterEach(() => h.close());
+
+  // The day's tickets, as numbers and statuses; the same before and after.
+  const tickets = async () =>
+    (await sql<{ number: string; status: string }>`select number, status from hall_tickets order by number`.execute(h.database.db.kysely)).rows;
+
+  /** A001 served, A002 and B001 waiting, on a database as migrated to `to`. */
+  async function dayUnderWay(migratedTo?: string) {
+    h = await startHarness(dialect, {}, '2026-11-24T02:00:00Z', migratedTo ? { migratedTo } : {});
+    f = await setUpHall(h);
+    clerk = await signIn(h, 'clerk1');
+    await (await signIn(h, 'super1')).call('POST', `/v1/console/counters/${f.counter2}/open`);
+    await take('renewal');
+    await take('enquiry');
+    const called = await callNext(f.counter2);
+    await act(called.ticket.id, 'finish');
+    await take('renewal');
+    const before = await tickets();
+    expect(before).toEqual([
+      { number: 'A001', status: 'done' },
+      { number: 'A002', status: 'waiting' },
+      { number: 'B001', status: 'waiting' },
+    ]);
+    return before;
+  }
+
+  async function expectNewKeyHolds() {
+    // The kiosk goes on where the day left off, and a second A001 that day is refused.
+    expect((await take('renewal')).number).toBe('A003');
+    await expect(sql`insert into hall_tickets select * from hall_tickets where number = 'A001'`.execute(h.database.db.kysely)).rejects.toThrow(
+      /unique|duplicate/i,
+    );
+  }
+
+  it('applied to a database made before it (SQLite rebuilds the table), keeps every ticket', async () => {
+    const before = await dayUnderWay('0012_reminder_index_kind');
+    expect(await migrateTo(h.database.db, undefined)).toEqual(['0013_hall_ticket_number_key']);
+    expect(await tickets()).toEqual(before);
+    await expectNewKeyHolds();
+  });
+
+  it('reverted and applied again, keeps every ticket', async () => {
+    const before = await dayUnderWay();
+    expect(await migrateTo(h.database.db, '0012_reminder_index_kind')).toEqual(['0013_hall_ticket_number_key']);
+    expect(await migrateTo(h.database.db, undefined)).toEqual(['0013_hall_ticket_number_key']);
+    expect(await tickets()).toEqual(before);
+    await expectNewKeyHolds();
   });
 });

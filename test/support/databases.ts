@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { type Db, type DialectName, migrate, openDatabase } from '../../src/db/database.js';
+import { type Db, type DialectName, migrateTo, openDatabase } from '../../src/db/database.js';
 
 export const postgresUrl = process.env.TEST_DATABASE_URL;
 
@@ -36,12 +36,12 @@ async function admin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-/** A new, migrated database of the dialect. */
-export async function freshDatabase(dialect: DialectName, options: { file?: string } = {}): Promise<TestDatabase> {
+/** A new database of the dialect, migrated to the latest or to `options.migratedTo`. */
+export async function freshDatabase(dialect: DialectName, options: { file?: string; migratedTo?: string } = {}): Promise<TestDatabase> {
   if (dialect === 'sqlite') {
     const url = `sqlite://${options.file ?? ':memory:'}`;
     const db = openDatabase(url);
-    await migrate(db);
+    await migrateTo(db, options.migratedTo);
     return { db, url, drop: () => db.close() };
   }
   if (!postgresUrl) throw new Error('TEST_DATABASE_URL is not set');
@@ -49,7 +49,7 @@ export async function freshDatabase(dialect: DialectName, options: { file?: stri
   await admin((c) => c.query(`CREATE DATABASE ${name}`));
   const url = withDatabase(postgresUrl, name);
   const db = openDatabase(url, { poolSize: 24 });
-  await migrate(db);
+  await migrateTo(db, options.migratedTo);
   return {
     db,
     url,

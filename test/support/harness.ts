@@ -26,8 +26,13 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(dialect: DialectName, env: Record<string, string> = {}, now = DEFAULT_NOW): Promise<Harness> {
-  const database = await freshDatabase(dialect);
+export async function startHarness(
+  dialect: DialectName,
+  env: Record<string, string> = {},
+  now = DEFAULT_NOW,
+  options: { migratedTo?: string } = {},
+): Promise<Harness> {
+  const database = await freshDatabase(dialect, options);
   const clock = new ManualClock(new Date(now));
   const config = loadConfig({ SIMKEEP_ADMIN_TOKEN: ADMIN_TOKEN, SIMKEEP_PUBLIC_URL: 'https://renew.example.test', ...env });
   const services = await createServices(database.db, config, clock);

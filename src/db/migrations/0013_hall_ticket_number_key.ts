@@ -16,8 +16,15 @@ import { type Kysely, SqliteAdapter, sql } from 'kysely';
 const OLD_KEY = /,\s*constraint\s+"?hall_tickets_sequence"?\s+unique\s*\([^)]*\)/i;
 
 export async function up(db: Kysely<any>): Promise<void> {
-  if (db.getExecutor().adapter instanceof SqliteAdapter) await rebuildWithoutOldKey(db);
-  else await sql`alter table hall_tickets drop constraint hall_tickets_sequence`.execute(db);
+  // The old key is the table's constraint from 0006, or, after this migration was reverted,
+  // the unique index `down` made in its place.
+  if (db.getExecutor().adapter instanceof SqliteAdapter) {
+    if (await hasIndex(db, 'hall_tickets_sequence')) await db.schema.dropIndex('hall_tickets_sequence').execute();
+    else await rebuildWithoutOldKey(db);
+  } else {
+    await sql`alter table hall_tickets drop constraint if exists hall_tickets_sequence`.execute(db);
+    await db.schema.dropIndex('hall_tickets_sequence').ifExists().execute();
+  }
   await db.schema.createIndex('hall_tickets_number').on('hall_tickets').columns(['hall_id', 'day', 'number']).unique().execute();
 }
 
@@ -25,6 +32,11 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropIndex('hall_tickets_number').execute();
   // Fails while a transferred ticket shares a sequence with its new service's own ticket.
   await db.schema.createIndex('hall_tickets_sequence').on('hall_tickets').columns(['service_id', 'day', 'sequence']).unique().execute();
+}
+
+async function hasIndex(db: Kysely<any>, name: string): Promise<boolean> {
+  const found = await sql`select 1 from sqlite_master where type = 'index' and name = ${name}`.execute(db);
+  return found.rows.length > 0;
 }
 
 /** SQLite's way to change a table's constraints (sqlite.org/lang_altertable.html, "other kinds of table schema changes"). */
