@@ -27,8 +27,12 @@ const FACES = {
 /** CJK ideographs, CJK punctuation and full-width forms: what the subset is for (the same ranges as the faces' unicode-range). */
 const CJK = /[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]/gu;
 
-/** Where the texts are: the web app, and the server-rendered pages (checkout, receipt verification, provider pages). */
-export const TEXT_SOURCES = ['web/src', 'web/index.html', 'src/http/html.ts', 'src/payments', 'src/receipts/receipt-routes.ts', 'src/renewal/plan-offers.ts'];
+/**
+ * Where the texts are: the web app, and the server — its pages (checkout, receipt
+ * verification, provider pages), the names it builds and its error messages, which the
+ * pages show.
+ */
+export const TEXT_SOURCES = ['web/src', 'web/index.html', 'src'];
 
 function filesUnder(entry: string): string[] {
   if (!fs.existsSync(entry)) return [];

@@ -62,7 +62,10 @@ export function forgeryGuard(publicUrl: string) {
     }
     const type = request.headers['content-type'];
     if (type !== undefined && type.split(';')[0]?.trim().toLowerCase() !== 'application/json') {
-      return sendError(reply, 415, 'invalid_request', 'Send the body as application/json.');
+      return sendError(request, reply, 'invalid_request', {
+        status: 415,
+        message: { 'zh-CN': '请以 application/json 格式发送请求内容。', en: 'Send the body as application/json.' },
+      });
     }
   };
 }

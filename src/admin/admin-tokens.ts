@@ -61,7 +61,11 @@ export class AdminTokens {
   /** The principal a bearer token stands for; `unauthorized` when there is none. */
   async authenticate(authorization: string | undefined): Promise<AdminPrincipal> {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
-    if (!match?.[1]) throw new DomainError('unauthorized', 'An admin bearer token is required (Authorization: Bearer <token>).');
+    if (!match?.[1])
+      throw new DomainError('unauthorized', {
+        'zh-CN': '需要管理员令牌（Authorization: Bearer <令牌>）。',
+        en: 'An admin bearer token is required (Authorization: Bearer <token>).',
+      });
     const hash = sha256(match[1]);
     if (this.configuredHash && timingSafeEqual(hash, this.configuredHash)) return { tokenId: 'env', operatorId: null };
     const row = await this.db.kysely

@@ -1,16 +1,41 @@
 /**
  * The one place where errors become HTTP answers:
- * `{"error": {"code", "message", "details"}}`. Domain errors keep their code and status;
- * schema failures and malformed JSON are `400 invalid_request` with the offending field
- * paths; anything unexpected is logged and answered as a 500 without internals.
+ * `{"error": {"code", "message", "details"}}`, the message in the caller's language
+ * (`Accept-Language`, see language.ts; `Content-Language` says which). Domain errors keep
+ * their code and the catalogue's status (src/shared/errors.ts); schema failures and
+ * malformed JSON are `400 invalid_request` with the offending field paths; anything
+ * unexpected is logged and answered as a 500 without internals.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable, UNAVAILABLE_RETRY_AFTER_SECONDS } from '../db/unavailable.js';
 import { isAppPage } from '../platform/web-routes.js';
-import { DomainError, type ErrorCode } from '../shared/errors.js';
+import { catalogueMessage, DomainError, type ErrorCode, errorCatalogue, type Text } from '../shared/errors.js';
+import { callerLanguage } from './language.js';
 
-export function sendError(reply: FastifyReply, status: number, code: string, message: string, details?: Record<string, unknown>) {
-  return reply.status(status).send({ error: { code, message, ...(details ? { details } : {}) } });
+interface ErrorAnswer {
+  details?: Record<string, unknown>;
+  /** Says more than the catalogue's message for the code, in both languages. */
+  message?: Text;
+  /** Instead of the catalogue's status for the code (413 and 415 are `invalid_request`s). */
+  status?: number;
+}
+
+/** Answers an error by its catalogue code, in the caller's language. */
+export function sendError(request: FastifyRequest, reply: FastifyReply, code: ErrorCode, answer: ErrorAnswer = {}) {
+  const language = callerLanguage(request.headers['accept-language']);
+  const message = answer.message ? answer.message[language] : catalogueMessage(code, language, answer.details);
+  return reply
+    .status(answer.status ?? errorCatalogue[code].status)
+    .header('content-language', language)
+    .send({ error: { code, message, ...(answer.details ? { details: answer.details } : {}) } });
+}
+
+function sendDomainError(request: FastifyRequest, reply: FastifyReply, error: DomainError) {
+  const language = callerLanguage(request.headers['accept-language']);
+  return reply
+    .status(error.status)
+    .header('content-language', language)
+    .send({ error: { code: error.code, message: error.messageIn(language), ...(error.details ? { details: error.details } : {}) } });
 }
 
 interface ValidationIssue {
@@ -31,9 +56,18 @@ function fieldPaths(error: FastifyError): string[] {
  * Errors the router meets before any route runs (a malformed percent-encoding, a path
  * parameter beyond the router's length limit): Fastify's `frameworkErrors` option.
  */
-export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
-  return sendError(reply, 400, 'invalid_request', error.message);
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  return sendError(request, reply, 'invalid_request', { message: { 'zh-CN': `请求地址有误：${error.message}`, en: error.message } });
 }
+
+/** What Fastify itself refuses by status: the code, and the message for a 413 or 415. */
+const FRAMEWORK_REFUSALS: Record<number, { code: ErrorCode; message?: Text }> = {
+  401: { code: 'unauthorized' },
+  403: { code: 'forbidden' },
+  404: { code: 'not_found' },
+  413: { code: 'invalid_request', message: { 'zh-CN': '请求内容过大。', en: 'The request body is too large.' } },
+  415: { code: 'invalid_request', message: { 'zh-CN': '请以 application/json 格式发送请求内容。', en: 'Send the body as application/json.' } },
+};
 
 /** With `appPage`, unknown GETs from a browser get the web app's index.html instead of a JSON 404. */
 export function registerErrorHandling(app: FastifyInstance, appPage = false): void {
@@ -42,31 +76,34 @@ export function registerErrorHandling(app: FastifyInstance, appPage = false): vo
       if (error.code === 'too_many_attempts' && typeof error.details?.retryAfter === 'number') {
         reply.header('Retry-After', String(error.details.retryAfter));
       }
-      return sendError(reply, error.status, error.code, error.message, error.details);
+      return sendDomainError(request, reply, error);
     }
     if (error.validation) {
       const fields = fieldPaths(error);
       const where = error.validationContext ?? 'request';
-      return sendError(reply, 400, 'invalid_request', `The ${where} is invalid: ${error.message}`, { fields });
+      const message = { 'zh-CN': `请求内容有误（${fields.join('、')}）：${error.message}`, en: `The ${where} is invalid: ${error.message}` };
+      return sendError(request, reply, 'invalid_request', { details: { fields }, message });
     }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
-      // Malformed JSON, wrong content type, body too large and the like.
-      const code: ErrorCode = status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : 'invalid_request';
-      return sendError(reply, status === 415 || status === 413 ? status : status === 404 ? 404 : status, code, error.message);
+      const refusal = FRAMEWORK_REFUSALS[status];
+      if (refusal) return sendError(request, reply, refusal.code, { status, ...(refusal.message ? { message: refusal.message } : {}) });
+      // Malformed JSON and the like.
+      return sendError(request, reply, 'invalid_request', { status, message: { 'zh-CN': `请求无法解析：${error.message}`, en: error.message } });
     }
     if (isDatabaseUnavailable(error)) {
       request.log.warn({ err: error }, 'database unavailable');
       reply.header('Retry-After', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
-      return sendError(reply, 503, 'database_unavailable', 'The service is briefly unavailable; retry in a moment.');
+      return sendError(request, reply, 'database_unavailable');
     }
     request.log.error({ err: error }, 'unexpected error');
-    return sendError(reply, 500, 'internal_error', 'Something went wrong on our side; the request can be retried.');
+    return sendError(request, reply, 'internal_error');
   });
 
   app.setNotFoundHandler((request, reply) => {
     // A page of the web app: the app itself answers it (platform/web-routes.ts).
     if (appPage && isAppPage(request.method, request.url, request.headers.accept)) return reply.type('text/html').sendFile('index.html');
-    return sendError(reply, 404, 'not_found', `No route ${request.method} ${request.url.split('?')[0]}.`);
+    const route = `${request.method} ${request.url.split('?')[0]}`;
+    return sendError(request, reply, 'not_found', { message: { 'zh-CN': `没有这个接口：${route}。`, en: `No route ${route}.` } });
   });
 }

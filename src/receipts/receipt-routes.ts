@@ -8,6 +8,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Services } from '../app.js';
 import { escapeHtml, formatMoney, page } from '../http/html.js';
+import { callerLanguage } from '../http/language.js';
 import { errors } from '../http/schemas.js';
 import { DomainError } from '../shared/errors.js';
 
@@ -51,7 +52,7 @@ export const receiptRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
       try {
         const verified = await services.orders.verifyReceipt(request.params.number, request.query.sig);
         if (wantsJson) return verified;
-        const lang = request.query.lang ?? readerLanguage(request.headers['accept-language']);
+        const lang = request.query.lang ?? callerLanguage(request.headers['accept-language']);
         return reply.type('text/html; charset=utf-8').send(verificationPage(verified.receipt, lang, request.url) as never);
       } catch (error) {
         if (wantsJson || !(error instanceof DomainError)) throw error;
@@ -75,14 +76,6 @@ type Lang = 'zh-CN' | 'en';
 type VerifiedReceipt = Awaited<ReturnType<Services['orders']['verifyReceipt']>>['receipt'];
 
 /** English when the reader's first zh/en preference is English; Chinese otherwise. */
-export function readerLanguage(acceptLanguage: string | undefined): Lang {
-  const first = (acceptLanguage ?? '')
-    .split(',')
-    .map((part) => part.trim().toLowerCase())
-    .find((tag) => /^(zh|en)\b/.test(tag));
-  return first?.startsWith('en') ? 'en' : 'zh-CN';
-}
-
 // The page's words in each language (these characters are in the web font subset too).
 const WORDS = {
   'zh-CN': {

@@ -1,0 +1,49 @@
+/** The caller's language from Accept-Language, and the catalogue that speaks it. */
+import { describe, expect, it } from 'vitest';
+import { callerLanguage } from '../../src/http/language.js';
+import { catalogueMessage, DomainError, errorCatalogue, LANGUAGES } from '../../src/shared/errors.js';
+
+describe('callerLanguage', () => {
+  it.each([
+    [undefined, 'zh-CN'],
+    ['', 'zh-CN'],
+    ['en', 'en'],
+    ['en-GB,en;q=0.9', 'en'],
+    ['zh-CN,zh;q=0.9,en;q=0.8', 'zh-CN'],
+    ['zh-TW', 'zh-CN'],
+    ['fr-FR,fr;q=0.9,en;q=0.5,zh;q=0.4', 'en'],
+    ['zh;q=0.3, en;q=0.7', 'en'],
+    ['en;q=0, zh', 'zh-CN'],
+    ['de, ja', 'zh-CN'],
+    ['EN-us', 'en'],
+    ['en;q=abc, zh;q=0.1', 'zh-CN'],
+  ])('%j → %s', (header, language) => {
+    expect(callerLanguage(header)).toBe(language);
+  });
+});
+
+describe('the error catalogue', () => {
+  it('gives every code a 4xx or 5xx status and a message in each language, the Chinese one in Chinese', () => {
+    for (const [code, entry] of Object.entries(errorCatalogue)) {
+      expect(entry.status, code).toBeGreaterThanOrEqual(400);
+      expect(entry.status, code).toBeLessThan(600);
+      for (const language of LANGUAGES) expect(entry.message[language].trim(), `${code} ${language}`).not.toBe('');
+      expect(entry.message['zh-CN'], code).toMatch(/\p{Script=Han}/u);
+      expect(entry.message.en, code).not.toMatch(/\p{Script=Han}/u);
+    }
+  });
+
+  it('fills placeholders from the details, and retryAfter as whole minutes', () => {
+    const error = new DomainError('too_many_attempts', undefined, { retryAfter: 61 });
+    expect(error.messageIn('zh-CN')).toBe('尝试次数过多，请 2 分钟后再试。');
+    expect(error.messageIn('en')).toBe('Too many attempts. Try again in 2 min.');
+    expect(catalogueMessage('too_many_attempts', 'en', { retryAfter: 5 })).toBe('Too many attempts. Try again in 1 min.');
+  });
+
+  it('keeps a thrower’s own message in each language, and the English one as the error’s message for logs', () => {
+    const error = new DomainError('invalid_request', { 'zh-CN': '套餐须给出月数或天数之一。', en: 'A plan has either months or days.' }, { fields: ['/months'] });
+    expect(error.status).toBe(400);
+    expect(error.messageIn('zh-CN')).toBe('套餐须给出月数或天数之一。');
+    expect(error.message).toBe('A plan has either months or days.');
+  });
+});
