@@ -4,8 +4,9 @@
  * its new service and the unique key (service, day, sequence) either refused the transfer
  * (500) or, when it let it through, refused that service's next kiosk ticket all day.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
 import { sql } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrateTo } from '../../src/db/database.js';
 import { DIALECTS } from '../support/databases.js';
 import { type Harness, startHarness } from '../support/harness.js';

@@ -41,7 +41,11 @@ describe('the error catalogue', () => {
   });
 
   it('keeps a thrower’s own message in each language, and the English one as the error’s message for logs', () => {
-    const error = new DomainError('invalid_request', { 'zh-CN': '套餐须给出月数或天数之一。', en: 'A plan has either months or days.' }, { fields: ['/months'] });
+    const error = new DomainError(
+      'invalid_request',
+      { 'zh-CN': '套餐须给出月数或天数之一。', en: 'A plan has either months or days.' },
+      { fields: ['/months'] },
+    );
     expect(error.status).toBe(400);
     expect(error.messageIn('zh-CN')).toBe('套餐须给出月数或天数之一。');
     expect(error.message).toBe('A plan has either months or days.');
