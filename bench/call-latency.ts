@@ -6,12 +6,12 @@
  * printed as its median, p90 and p99. The database is dropped at the end.
  */
 import pg from 'pg';
-import { createServices } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { migrate, openDatabase } from '../src/db/database.js';
 import type { HallActor } from '../src/hall/hall-access.js';
 import { seedDemoHall } from '../src/platform/demo-hall-seed.js';
 import { seedDemo } from '../src/platform/demo-seed.js';
+import { createServices } from '../src/services.js';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 400);
 const WARM_UP = 50;

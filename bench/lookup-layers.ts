@@ -10,9 +10,9 @@
  */
 import http from 'node:http';
 import pg from 'pg';
-import { createServices } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/database.js';
+import { createServices } from '../src/services.js';
 import { DomainError } from '../src/shared/errors.js';
 import { autocannonRun, startProcess } from './load.js';
 import { seedBenchData } from './seed.js';

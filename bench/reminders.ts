@@ -15,13 +15,13 @@ import { pathToFileURL } from 'node:url';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import { Temporal } from 'temporal-polyfill';
-import { createServices, type Services } from '../src/app.js';
 import { addDays, todayIn } from '../src/cards/calendar.js';
 import type { Operator } from '../src/catalog/model.js';
 import { loadConfig } from '../src/config.js';
 import { type Db, migrate, openDatabase } from '../src/db/database.js';
 import type { DispatchReport } from '../src/notify/dispatcher.js';
 import { enqueueDay } from '../src/reminders/reminder-sweep.js';
+import { createServices, type Services } from '../src/services.js';
 import type { Clock } from '../src/shared/clock.js';
 
 export interface BenchRow {

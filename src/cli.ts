@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import { Command } from 'commander';
-import { buildApp, createServices, type Services } from './app.js';
+import { buildApp } from './app.js';
 import { isValidDate } from './cards/calendar.js';
 import { ConfigError, loadConfig, redactUrl } from './config.js';
 import { migrate, openDatabase } from './db/database.js';
@@ -15,6 +15,7 @@ import { seedDemoHall } from './platform/demo-hall-seed.js';
 import { seedDemo } from './platform/demo-seed.js';
 import { runJobsOnce, startJobs } from './platform/jobs.js';
 import { serve } from './server.js';
+import { createServices, type Services } from './services.js';
 import { DomainError } from './shared/errors.js';
 
 class UsageError extends Error {}

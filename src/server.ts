@@ -3,13 +3,14 @@
  * serves, and runs the scheduled jobs (platform/jobs.ts) unless SIMKEEP_JOBS=false,
  * until SIGINT/SIGTERM.
  */
-import { buildApp, createServices } from './app.js';
+import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import { migrate, openDatabase } from './db/database.js';
 import { requestLogOptions } from './http/request-log.js';
 import { seedDemoHall } from './platform/demo-hall-seed.js';
 import { seedDemo } from './platform/demo-seed.js';
 import { startJobs } from './platform/jobs.js';
+import { createServices } from './services.js';
 import { maskMsisdn } from './shared/msisdn.js';
 
 export async function serve(config: Config, options: { demo: boolean }): Promise<void> {

@@ -5,9 +5,10 @@
 
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { Services } from '../app.js';
+import type { Config } from '../config.js';
 import { errors } from '../http/schemas.js';
 import { ContactResponse } from '../reminders/contact-schemas.js';
+import type { AccountCardsService } from './account-cards-service.js';
 import {
   AddCardBody,
   CardId,
@@ -23,17 +24,24 @@ import {
 } from './account-schemas.js';
 import { SESSION_COOKIE } from './credentials.js';
 import { clearSessionCookie, forgeryGuard, requireAccount, sessionCookieOptions, sessionToken, unauthorized } from './session-guard.js';
+import type { SignInService } from './sign-in-service.js';
 
 const CSRF = 'Takes only `application/json` (415 otherwise); an `Origin` header, when sent, must be this server’s own origin, else `403 forbidden`.';
 const SESSION = `Needs the \`${SESSION_COOKIE}\` cookie set by \`POST /v1/auth/verify\`: without it, or once the session ended, \`401 unauthorized\`.`;
 const CardParams = Type.Object({ id: CardId });
 
-export const accountRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
-  await app.register(authRoutes, { services });
-  await app.register(meRoutes, { services });
+export interface AccountRoutesOptions {
+  signIn: SignInService;
+  accountCards: AccountCardsService;
+  config: Pick<Config, 'publicUrl'>;
+}
+
+export const accountRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = async (app, services) => {
+  await app.register(authRoutes, services);
+  await app.register(meRoutes, services);
 };
 
-const authRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+const authRoutes: FastifyPluginAsyncTypebox<Pick<AccountRoutesOptions, 'signIn' | 'config'>> = async (app, services) => {
   const { signIn, config } = services;
   app.addHook('onRequest', forgeryGuard(config.publicUrl));
 
@@ -97,7 +105,7 @@ const authRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app
   );
 };
 
-const meRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+const meRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = async (app, services) => {
   const { signIn, accountCards, config } = services;
   app.decorateRequest('account', null);
   app.addHook('onRequest', forgeryGuard(config.publicUrl));

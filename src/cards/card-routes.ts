@@ -2,9 +2,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { bearerSecurity } from '../admin/admin-auth.js';
-import type { Services } from '../app.js';
 import { OperatorCode } from '../catalog/catalog-schemas.js';
 import { errors, LocalDate, Msisdn } from '../http/schemas.js';
+import type { CardService } from './card-service.js';
 
 const base = { tags: ['admin'], security: bearerSecurity };
 const Iccid = Type.String({ pattern: '^89[0-9]{17,18}$', description: 'ICCID: 19–20 digits starting 89, Luhn check digit last' });
@@ -26,7 +26,11 @@ const Card = Type.Object(
 );
 const CardWithOrders = Type.Intersect([Card, Type.Object({ orders: Type.Array(Type.Object({}, { additionalProperties: true })) })]);
 
-export const cardRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+export interface CardRoutesOptions {
+  cards: CardService;
+}
+
+export const cardRoutes: FastifyPluginAsyncTypebox<CardRoutesOptions> = async (app, services) => {
   const { cards } = services;
 
   app.post(

@@ -2,9 +2,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { bearerSecurity } from '../admin/admin-auth.js';
-import type { Services } from '../app.js';
 import { errors } from '../http/schemas.js';
 import { Operator, OperatorBody, OperatorCode, OperatorPatch, Plan, PlanBody, PlanPatch, Promotion, PromotionBody, PromotionPatch } from './catalog-schemas.js';
+import type { CatalogService } from './catalog-service.js';
 import { operatorView, planView, promotionView } from './model.js';
 
 const OperatorParams = Type.Object({ operator: OperatorCode });
@@ -12,7 +12,11 @@ const PlanParams = Type.Object({ operator: OperatorCode, code: Type.String({ min
 const PromotionParams = Type.Object({ operator: OperatorCode, id: Type.String({ minLength: 1, maxLength: 64 }) });
 const base = { tags: ['admin'], security: bearerSecurity };
 
-export const catalogRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+export interface CatalogRoutesOptions {
+  catalogService: CatalogService;
+}
+
+export const catalogRoutes: FastifyPluginAsyncTypebox<CatalogRoutesOptions> = async (app, services) => {
   const { catalogService: catalog } = services;
 
   app.post(

@@ -4,9 +4,8 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { Services } from '../app.js';
 import { errors } from '../http/schemas.js';
-import type { SimpleAction } from './console-service.js';
+import type { ConsoleService, SimpleAction } from './console-service.js';
 import { CounterId } from './hall-admin-schemas.js';
 import { ConsoleTicket, CounterStateResponse, ServiceRef, TicketId, TransferBody } from './queue-schemas.js';
 import { SESSION_SECURITY } from './staff-guard.js';
@@ -21,7 +20,11 @@ const ACTIONS: Record<string, { action: SimpleAction; summary: string }> = {
   finish: { action: 'finish', summary: 'Done with the ticket' },
 };
 
-export const consoleRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+export interface ConsoleRoutesOptions {
+  console: ConsoleService;
+}
+
+export const consoleRoutes: FastifyPluginAsyncTypebox<ConsoleRoutesOptions> = async (app, services) => {
   const { console: counterConsole } = services;
 
   app.get(

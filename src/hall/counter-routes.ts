@@ -4,10 +4,12 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { Services } from '../app.js';
+import type { Idempotency } from '../guard/idempotency.js';
 import { errors, IdempotencyKeyHeader } from '../http/schemas.js';
+import type { ReceiptPdf } from '../receipts/receipt-pdf-service.js';
 import { OrderResponse } from '../renewal/renewal-schemas.js';
 import { DomainError } from '../shared/errors.js';
+import type { CounterRenewalService } from './counter-renewal-service.js';
 import {
   CardQueryBody,
   CounterCardResponse,
@@ -19,6 +21,7 @@ import {
   InvoiceResponse,
   OrderParams,
 } from './counter-schemas.js';
+import type { InvoiceService } from './invoice-service.js';
 import { SESSION_SECURITY } from './staff-guard.js';
 
 const base = { tags: ['counter'], security: SESSION_SECURITY };
@@ -27,7 +30,14 @@ const pdf = {
   response: { 200: Type.Unsafe({ type: 'string', format: 'binary', description: 'PDF' }), ...errors(401, 403, 404) },
 };
 
-export const counterRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+export interface CounterRoutesOptions {
+  counterRenewal: CounterRenewalService;
+  invoices: InvoiceService;
+  idempotency: Idempotency;
+  receiptPdf: ReceiptPdf;
+}
+
+export const counterRoutes: FastifyPluginAsyncTypebox<CounterRoutesOptions> = async (app, services) => {
   const { counterRenewal, invoices, idempotency, receiptPdf } = services;
 
   app.post(

@@ -4,10 +4,13 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { Services } from '../app.js';
+import type { AdminTokens } from '../admin/admin-tokens.js';
 import { OperatorCode } from '../catalog/catalog-schemas.js';
+import type { Config } from '../config.js';
 import { errors } from '../http/schemas.js';
 import { CounterBody, HallBody, HallId, HallResponse, ServiceBody, StaffBody, StaffId, StaffPatchBody, StaffResponse } from './hall-admin-schemas.js';
+import type { HallAdminService } from './hall-admin-service.js';
+import type { StaffAuthService } from './staff-auth-service.js';
 import { requireAdminOrStaff, STAFF_SECURITY } from './staff-guard.js';
 
 const base = {
@@ -18,7 +21,14 @@ const base = {
 const OperatorParams = Type.Object({ operator: OperatorCode });
 const HallParams = Type.Object({ hall: HallId });
 
-export const hallAdminRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+export interface HallAdminRoutesOptions {
+  hallAdmin: HallAdminService;
+  staffAuth: StaffAuthService;
+  tokens: AdminTokens;
+  config: Pick<Config, 'publicUrl'>;
+}
+
+export const hallAdminRoutes: FastifyPluginAsyncTypebox<HallAdminRoutesOptions> = async (app, services) => {
   const { hallAdmin, staffAuth, tokens, config } = services;
   requireAdminOrStaff(app, staffAuth, tokens, config.publicUrl);
 

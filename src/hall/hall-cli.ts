@@ -3,8 +3,8 @@
  * same service methods (and audit entries) as the admin API, acting as the CLI.
  */
 import type { Command } from 'commander';
-import type { Services } from '../app.js';
 import type { StaffRole } from '../db/hall-schema.js';
+import type { Services } from '../services.js';
 import type { HallActor } from './hall-access.js';
 
 type WithServices = <T>(run: (services: Services) => Promise<T>) => Promise<T>;

@@ -5,17 +5,23 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import QRCode from 'qrcode';
 import { Type } from 'typebox';
-import type { Services } from '../app.js';
 import { errors } from '../http/schemas.js';
+import type { BoardFeed } from './board-feed.js';
 import { BoardHub } from './board-hub.js';
 import { HallId } from './hall-admin-schemas.js';
 import { BoardResponse, KioskHallResponse, KioskTicketBody, RemoteTicketBody, TicketResponse, TicketToken } from './queue-schemas.js';
+import type { QueueService } from './queue-service.js';
 
 const tags = ['queue'];
 const HallParams = Type.Object({ hall: HallId });
 const HEARTBEAT_MS = 15_000;
 
-export const queueRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+export interface QueueRoutesOptions {
+  queue: QueueService;
+  boardFeed: BoardFeed;
+}
+
+export const queueRoutes: FastifyPluginAsyncTypebox<QueueRoutesOptions> = async (app, services) => {
   const { queue, boardFeed } = services;
   // One board goes to every stream of the hall: serialise it once.
   const frames = new WeakMap<object, string>();

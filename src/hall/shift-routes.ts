@@ -4,15 +4,23 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { Services } from '../app.js';
 import { errors, Money } from '../http/schemas.js';
 import { OrderParams, ShiftParams, ShiftResponse, StatsQuery, StatsResponse, VoidResponse } from './counter-schemas.js';
 import { CounterId, HallId } from './hall-admin-schemas.js';
+import type { HallStatsService } from './hall-stats-service.js';
+import type { ShiftService } from './shift-service.js';
 import { SESSION_SECURITY } from './staff-guard.js';
+import type { VoidService } from './void-service.js';
 
 const base = { tags: ['counter'], security: SESSION_SECURITY };
 
-export const shiftRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+export interface ShiftRoutesOptions {
+  shifts: ShiftService;
+  voids: VoidService;
+  hallStats: HallStatsService;
+}
+
+export const shiftRoutes: FastifyPluginAsyncTypebox<ShiftRoutesOptions> = async (app, services) => {
   const { shifts, voids, hallStats } = services;
 
   app.post(

@@ -1,15 +1,23 @@
 /** Staff sign-in: login (sets the session cookie), logout, and who am I. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { Services } from '../app.js';
+import type { Config } from '../config.js';
 import { errors } from '../http/schemas.js';
 import { staffOf } from './hall-access.js';
 import { LoginBody, MeResponse } from './hall-admin-schemas.js';
+import type { HallAdminService } from './hall-admin-service.js';
+import type { StaffAuthService } from './staff-auth-service.js';
 import { clearStaffCookie, requireStaff, STAFF_COOKIE, staffCookieOptions } from './staff-guard.js';
 
 const tags = ['staff'];
 
-export const staffRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+export interface StaffRoutesOptions {
+  staffAuth: StaffAuthService;
+  hallAdmin: HallAdminService;
+  config: Pick<Config, 'publicUrl'>;
+}
+
+export const staffRoutes: FastifyPluginAsyncTypebox<StaffRoutesOptions> = async (app, services) => {
   const { staffAuth, hallAdmin, config } = services;
 
   app.post(

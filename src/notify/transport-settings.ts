@@ -1,66 +1,27 @@
 /**
  * Per-operator transport settings: which transport carries an operator's SMS and email and
- * how to reach it. The TypeBox schemas are both the admin API's documentation and the
- * validation; the functions check settings with a message naming the field to fix, build the
- * transport, and hide the secrets before settings are shown in an answer or a log.
+ * how to reach it. The TypeBox schemas (the gateway's and SMTP's beside their transports) are
+ * both the admin API's documentation and the validation; the functions check settings with a
+ * message naming the field to fix, build the transport, and hide the secrets before settings
+ * are shown in an answer or a log.
  */
 import { type Static, type TSchema, Type } from 'typebox';
 import { Value } from 'typebox/value';
 import { DomainError } from '../shared/errors.js';
 import type { Channel, Transport } from './transport.js';
 import { ConsoleFileTransport, type OutboxLogger } from './transports/console-file.js';
-import { HttpGatewayTransport, PLACEHOLDERS, unknownPlaceholders } from './transports/http-gateway.js';
-import { SmtpTransport } from './transports/smtp.js';
-
-const TimeoutMs = Type.Integer({ minimum: 1, maximum: 60_000, description: 'How long to wait for the provider, in milliseconds; default 10 000.' });
-// RFC 9110 token characters; values on one line, so a setting cannot smuggle in a header.
-const HeaderName = Type.String({ pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$" });
-const HeaderValue = Type.String({ pattern: '^[^\\r\\n]*$', maxLength: 4096 });
-const MAILBOX = '^([^<>@\\r\\n]*<[^\\s<>@]+@[^\\s<>@]+>|[^\\s<>@]+@[^\\s<>@]+)$';
+import { HttpGatewaySettings, HttpGatewayTransport, PLACEHOLDERS, unknownPlaceholders } from './transports/http-gateway.js';
+import { SmtpSettings, SmtpTransport } from './transports/smtp.js';
 
 export const ConsoleTransportSettings = Type.Object(
   { kind: Type.Literal('console') },
   { additionalProperties: false, description: 'Demo: each message is appended to `<outbox>/<channel>.jsonl` and summarised in the log.' },
 );
 
-export const HttpGatewaySettings = Type.Object(
-  {
-    kind: Type.Literal('http'),
-    url: Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2048, examples: ['https://sms.example.com/v1/messages'] }),
-    headers: Type.Optional(Type.Record(Type.String(), HeaderValue, { propertyNames: HeaderName, examples: [{ Authorization: 'Bearer <token>' }] })),
-    body: Type.Record(Type.String(), Type.Unknown(), {
-      description: `JSON body template; strings may hold ${PLACEHOLDERS.map((name) => `{{${name}}}`).join(', ')}.`,
-      examples: [{ to: '{{to}}', message: '{{text}}', reference: '{{id}}' }],
-    }),
-    idField: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 200, description: "Field (dotted path) of the gateway's JSON answer holding its message id." }),
-    ),
-    timeoutMs: Type.Optional(TimeoutMs),
-  },
-  { additionalProperties: false },
-);
-
-export const SmtpSettings = Type.Object(
-  {
-    kind: Type.Literal('smtp'),
-    host: Type.String({ minLength: 1, maxLength: 253, pattern: '^\\S+$', examples: ['smtp.example.com'] }),
-    port: Type.Integer({ minimum: 1, maximum: 65535, examples: [587] }),
-    secure: Type.Optional(Type.Boolean({ description: 'TLS from the first byte (port 465); default: true on port 465. Otherwise STARTTLS when offered.' })),
-    requireTLS: Type.Optional(Type.Boolean({ description: 'Refuse to go on without STARTTLS; default: true when a user is set and `secure` is not.' })),
-    user: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
-    password: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
-    from: Type.String({ pattern: MAILBOX, maxLength: 320, examples: ['Demo Mobile <no-reply@example.com>'] }),
-    timeoutMs: Type.Optional(TimeoutMs),
-  },
-  { additionalProperties: false },
-);
-
 export const SmsTransportSettings = Type.Union([ConsoleTransportSettings, HttpGatewaySettings]);
 export const EmailTransportSettings = Type.Union([ConsoleTransportSettings, SmtpSettings]);
 
 export type ConsoleTransportSettings = Static<typeof ConsoleTransportSettings>;
-export type HttpGatewaySettings = Static<typeof HttpGatewaySettings>;
-export type SmtpSettings = Static<typeof SmtpSettings>;
 export type SmsTransportSettings = Static<typeof SmsTransportSettings>;
 export type EmailTransportSettings = Static<typeof EmailTransportSettings>;
 export type TransportSettings = SmsTransportSettings | EmailTransportSettings;

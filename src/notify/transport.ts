@@ -3,6 +3,7 @@
  * know whether a text goes to a console file, an SMS gateway or an SMTP server. A transport
  * sends one message or throws a `DeliveryError`; the dispatcher decides about retries.
  */
+import { Type } from 'typebox';
 
 /** The channels an operator configures a transport for. */
 export type Channel = 'sms' | 'email';
@@ -58,3 +59,10 @@ export class DeliveryError extends Error {
     this.name = 'DeliveryError';
   }
 }
+
+/** The `timeoutMs` setting of the transports that wait on a provider (HTTP gateway, SMTP). */
+export const ProviderTimeoutMs = Type.Integer({
+  minimum: 1,
+  maximum: 60_000,
+  description: 'How long to wait for the provider, in milliseconds; default 10 000.',
+});

@@ -5,11 +5,14 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { Services } from '../app.js';
 import { errors } from '../http/schemas.js';
+import type { Secrets } from '../platform/secrets.js';
+import type { OrderService } from '../renewal/order-service.js';
+import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import { newSecretId } from '../shared/ids.js';
 import { checkoutPage } from './checkout-page.js';
+import type { PaymentService } from './payment-service.js';
 import { SIGNATURE_HEADER, signSandboxEvent } from './sandbox-signature.js';
 
 const WEBHOOK = '/v1/payments/sandbox/webhook';
@@ -21,7 +24,14 @@ const ReturnTo = Type.Object({
   ),
 });
 
-export const paymentRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+export interface PaymentRoutesOptions {
+  payments: PaymentService;
+  orders: OrderService;
+  secrets: Pick<Secrets, 'sandboxSecret'>;
+  clock: Clock;
+}
+
+export const paymentRoutes: FastifyPluginAsyncTypebox<PaymentRoutesOptions> = async (app, services) => {
   const { payments, orders, secrets, clock } = services;
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_request, body, done) => done(null, body));

@@ -2,11 +2,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type TSchema, Type } from 'typebox';
 import { bearerSecurity } from '../admin/admin-auth.js';
-import type { Services } from '../app.js';
 import { OperatorCode } from '../catalog/catalog-schemas.js';
 import { errors } from '../http/schemas.js';
 import { AlipaySettings } from './alipay.js';
 import { PROVIDERS, type ProviderName } from './provider.js';
+import type { ProviderPayments } from './provider-payments.js';
 import { UnionpaySettings } from './unionpay.js';
 import { WechatpaySettings } from './wechatpay.js';
 
@@ -43,7 +43,11 @@ function fieldsOf(settings: TSchema): string {
     .join(', ');
 }
 
-export const providerAdminRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+export interface ProviderAdminRoutesOptions {
+  providerPayments: ProviderPayments;
+}
+
+export const providerAdminRoutes: FastifyPluginAsyncTypebox<ProviderAdminRoutesOptions> = async (app, services) => {
   const { providerPayments } = services;
 
   app.get(

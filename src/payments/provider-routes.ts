@@ -7,13 +7,13 @@
  */
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { Services } from '../app.js';
 import { OperatorCode } from '../catalog/catalog-schemas.js';
 import { errors } from '../http/schemas.js';
 import { validatorCompiler } from '../http/validation.js';
 import { DomainError } from '../shared/errors.js';
 import { PROVIDERS } from './provider.js';
 import { autoSubmitPage, qrPage } from './provider-pages.js';
+import type { ProviderPayments } from './provider-payments.js';
 import { providers } from './provider-settings.js';
 
 const NAMES = { alipay: 'Alipay', wechatpay: 'WeChat Pay', unionpay: 'UnionPay' } as const;
@@ -24,7 +24,11 @@ const ReturnTo = Type.String({
   examples: ['/orders/ord_x'],
 });
 
-export const providerRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+export interface ProviderRoutesOptions {
+  providerPayments: ProviderPayments;
+}
+
+export const providerRoutes: FastifyPluginAsyncTypebox<ProviderRoutesOptions> = async (app, services) => {
   const { providerPayments } = services;
   const raw = (_request: unknown, body: string | Buffer, done: (error: Error | null, body?: unknown) => void) => done(null, body);
   app.removeContentTypeParser(['application/json']);

@@ -4,9 +4,10 @@
  * like the demo cards. Set up through the hall admin service, as an operator would; seeding
  * twice changes nothing.
  */
-import type { Services } from '../app.js';
+
 import type { HallActor } from '../hall/hall-access.js';
 import { WEEKDAYS } from '../hall/opening-hours.js';
+import type { Services } from '../services.js';
 
 const SEEDER: HallActor = { kind: 'admin', principal: { tokenId: 'demo-seed', operatorId: null }, ip: '127.0.0.1' };
 const HALL_NAME = '示例营业厅 Demo hall';

@@ -4,9 +4,9 @@
  * Seeding twice changes nothing.
  */
 
-import type { Services } from '../app.js';
 import { addDays, todayIn } from '../cards/calendar.js';
 import { registerCard } from '../cards/card-service.js';
+import type { Services } from '../services.js';
 import { luhnCheckDigit } from '../shared/iccid.js';
 
 const SYSTEM = { tokenId: 'demo-seed', operatorId: null };

@@ -2,11 +2,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { sql } from 'kysely';
 import { Type } from 'typebox';
-import type { Services } from '../app.js';
+import type { Db } from '../db/database.js';
 import { UNAVAILABLE_RETRY_AFTER_SECONDS } from '../db/unavailable.js';
 import { errors } from '../http/schemas.js';
 
-export const healthRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+export interface HealthRoutesOptions {
+  db: Db;
+}
+
+export const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = async (app, services) => {
   app.get(
     '/healthz',
     {

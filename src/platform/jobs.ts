@@ -8,7 +8,7 @@
  * safely (advisory locks, SKIP LOCKED).
  */
 import { Cron } from 'croner';
-import type { Services } from '../app.js';
+import type { Services } from '../services.js';
 
 export interface JobLogger {
   warn(obj: object, msg: string): void;

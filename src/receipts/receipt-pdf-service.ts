@@ -4,8 +4,11 @@ import { instantIn } from '../cards/calendar.js';
 import type { OrderService } from '../renewal/order-service.js';
 import { paymentMethodName, renderReceiptPdf } from './pdf.js';
 
-export function receiptPdfService(orders: OrderService) {
-  return async (orderId: string): Promise<{ pdf: Buffer; number: string }> => {
+/** An order's receipt PDF and its receipt number. */
+export type ReceiptPdf = (orderId: string) => Promise<{ pdf: Buffer; number: string }>;
+
+export function receiptPdfService(orders: OrderService): ReceiptPdf {
+  return async (orderId) => {
     const { order, operator, msisdnMasked, planName, verifyUrl } = await orders.receipt(orderId);
     const discounts = (JSON.parse(order.discounts) as { promotion: string; code: string | null; amount: number }[]).map((d) => ({
       label: d.code ? `优惠码 Coupon ${d.code}` : '自动优惠 Promotion',

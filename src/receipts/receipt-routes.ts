@@ -6,13 +6,17 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { Services } from '../app.js';
 import { escapeHtml, formatMoney, page } from '../http/html.js';
 import { callerLanguage } from '../http/language.js';
 import { errors } from '../http/schemas.js';
+import type { OrderService } from '../renewal/order-service.js';
 import { DomainError } from '../shared/errors.js';
 
-export const receiptRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+export interface ReceiptRoutesOptions {
+  orders: OrderService;
+}
+
+export const receiptRoutes: FastifyPluginAsyncTypebox<ReceiptRoutesOptions> = async (app, services) => {
   app.get(
     '/r/:number',
     {
@@ -73,7 +77,7 @@ export const receiptRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
 };
 
 type Lang = 'zh-CN' | 'en';
-type VerifiedReceipt = Awaited<ReturnType<Services['orders']['verifyReceipt']>>['receipt'];
+type VerifiedReceipt = Awaited<ReturnType<OrderService['verifyReceipt']>>['receipt'];
 
 /** English when the reader's first zh/en preference is English; Chinese otherwise. */
 // The page's words in each language (these characters are in the web font subset too).

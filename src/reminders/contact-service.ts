@@ -7,15 +7,19 @@
  */
 
 import type { Kysely } from 'kysely';
-import type { Services } from '../app.js';
 import { instantIn } from '../cards/calendar.js';
 import type { CardRow } from '../cards/card-repository.js';
+import type { Catalog } from '../catalog/catalog.js';
 import type { Operator } from '../catalog/model.js';
+import type { Config } from '../config.js';
+import type { Db } from '../db/database.js';
 import type { CardContactTable, Database } from '../db/schema.js';
-import type { CardProof } from '../renewal/renewal-service.js';
+import type { CardProof, RenewalService } from '../renewal/renewal-service.js';
+import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import { maskMsisdn } from '../shared/msisdn.js';
 import { renderCalendar } from './calendar-feed.js';
+import type { RenewalLinker } from './renewal-links.js';
 
 export type ContactChannel = CardContactTable['channel'];
 export type ContactLocale = CardContactTable['locale'];
@@ -68,8 +72,18 @@ const ALARM_DAYS_BEFORE = 7;
 
 const linkInvalid = () => new DomainError('link_invalid', 'This link is not valid. Look the card up with its number and SIM serial instead.');
 
+/** What the contact use cases work with (services.ts builds them once). */
+export interface ContactServiceDeps {
+  db: Db;
+  catalog: Catalog;
+  clock: Clock;
+  config: Pick<Config, 'publicUrl'>;
+  renewal: RenewalService;
+  renewalLinks: RenewalLinker;
+}
+
 export class ContactService {
-  constructor(private readonly services: Pick<Services, 'db' | 'catalog' | 'clock' | 'config' | 'renewal' | 'renewalLinks'>) {}
+  constructor(private readonly services: ContactServiceDeps) {}
 
   /**
    * The card a renewal link opens: the number (the link went to it or its subscriber) and

@@ -5,14 +5,16 @@
  */
 
 import { sql } from 'kysely';
-import type { Services } from '../app.js';
 import { addDays, todayIn } from '../cards/calendar.js';
+import type { Catalog } from '../catalog/catalog.js';
 import { type AdminPrincipal, assertMayActFor } from '../catalog/catalog-service.js';
+import type { Db } from '../db/database.js';
 import { before, newestFirst, type PagePosition } from '../db/newest-first.js';
 import { OUTBOX_KINDS, OUTBOX_STATUSES, type OutboxKind, type OutboxStatus } from '../db/schema.js';
 import { unionAll } from '../db/union-all.js';
-import type { NotificationSettings, SettingsChange } from '../notify/notification-settings.js';
+import type { NotificationSettings, NotificationSettingsStore, SettingsChange } from '../notify/notification-settings.js';
 import { redactTransportSettings } from '../notify/transport-settings.js';
+import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import { maskMsisdn } from '../shared/msisdn.js';
 import { maskEmail } from './contact-service.js';
@@ -40,8 +42,16 @@ export function settingsView(settings: NotificationSettings) {
 
 const mask = (to: string | null) => (to === null ? null : to.includes('@') ? maskEmail(to) : maskMsisdn(to));
 
+/** What the reminder admin use cases work with (services.ts builds them once). */
+export interface ReminderAdminDeps {
+  db: Db;
+  catalog: Catalog;
+  clock: Clock;
+  notificationSettings: NotificationSettingsStore;
+}
+
 export class ReminderAdmin {
-  constructor(private readonly services: Services) {}
+  constructor(private readonly services: ReminderAdminDeps) {}
 
   private async operator(principal: AdminPrincipal, code: string) {
     const operator = await this.services.catalog.operatorByCode(code);

@@ -3,8 +3,9 @@
  * sweep enqueues, per operator and step, with masked numbers; without --dry-run it also
  * enqueues them (the same exactly-once insert the scheduled sweep runs).
  */
-import type { Services } from '../app.js';
+
 import type { Operator } from '../catalog/model.js';
+import type { Services } from '../services.js';
 import { maskMsisdn } from '../shared/msisdn.js';
 import { enqueueDay, planDay } from './reminder-sweep.js';
 

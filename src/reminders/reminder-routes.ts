@@ -2,11 +2,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { bearerSecurity } from '../admin/admin-auth.js';
-import type { Services } from '../app.js';
 import { OperatorCode } from '../catalog/catalog-schemas.js';
 import { OUTBOX_KINDS, OUTBOX_STATUSES } from '../db/schema.js';
 import { errors } from '../http/schemas.js';
-import { COUNTED_DAYS, ReminderAdmin } from './reminder-admin.js';
+import { COUNTED_DAYS, type ReminderAdmin } from './reminder-admin.js';
 import { PLACEHOLDERS } from './schedule.js';
 
 const closed = { additionalProperties: false } as const;
@@ -80,8 +79,12 @@ const Message = Type.Object({
 const OperatorParams = Type.Object({ operator: OperatorCode });
 const base = { tags: ['reminders'], security: bearerSecurity };
 
-export const reminderRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
-  const admin = new ReminderAdmin(services);
+export interface ReminderRoutesOptions {
+  reminderAdmin: ReminderAdmin;
+}
+
+export const reminderRoutes: FastifyPluginAsyncTypebox<ReminderRoutesOptions> = async (app, services) => {
+  const { reminderAdmin: admin } = services;
 
   app.get(
     '/v1/admin/operators/:operator/notifications',

@@ -1,11 +1,10 @@
 /** The subscriber's reminder routes: renewal links, the calendar feed, contact preferences. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { Services } from '../app.js';
 import { errors, IccidProof, Msisdn } from '../http/schemas.js';
 import { CardProofBody } from '../renewal/renewal-schemas.js';
 import { ContactResponse, contactFields } from './contact-schemas.js';
-import { ContactService } from './contact-service.js';
+import type { ContactService } from './contact-service.js';
 
 const closed = { additionalProperties: false } as const;
 
@@ -34,8 +33,12 @@ const RenewalLinkResponse = Type.Object({
 });
 const ContactBody = Type.Object({ msisdn: Msisdn, iccid: IccidProof, ...contactFields }, closed);
 
-export const subscriberReminderRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
-  const contacts = new ContactService(services);
+export interface SubscriberReminderRoutesOptions {
+  contacts: ContactService;
+}
+
+export const subscriberReminderRoutes: FastifyPluginAsyncTypebox<SubscriberReminderRoutesOptions> = async (app, services) => {
+  const { contacts } = services;
 
   // Every answer here is about one subscriber's card, and the links are bearer tokens:
   // nothing is cached on the way, and no page opened from here learns the URL.

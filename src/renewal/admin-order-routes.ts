@@ -2,16 +2,20 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { bearerSecurity } from '../admin/admin-auth.js';
-import type { Services } from '../app.js';
 import { OperatorCode } from '../catalog/catalog-schemas.js';
 import { errors } from '../http/schemas.js';
+import type { OrderService } from './order-service.js';
 import { OrderResponse } from './renewal-schemas.js';
 
 const base = { tags: ['admin'], security: bearerSecurity };
 const Status = Type.Enum(['pending_payment', 'fulfilled', 'expired', 'cancelled', 'refund_pending', 'refunded']);
 const Instant = Type.String({ format: 'date-time', description: 'ISO 8601 instant' });
 
-export const adminOrderRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+export interface AdminOrderRoutesOptions {
+  orders: OrderService;
+}
+
+export const adminOrderRoutes: FastifyPluginAsyncTypebox<AdminOrderRoutesOptions> = async (app, services) => {
   const { orders } = services;
 
   app.get(

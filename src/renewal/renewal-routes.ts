@@ -3,17 +3,32 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { Services } from '../app.js';
+import type { Config } from '../config.js';
+import type { Idempotency } from '../guard/idempotency.js';
+import type { ProbeGuard } from '../guard/probe-guard.js';
 import { errors, IdempotencyKeyHeader } from '../http/schemas.js';
+import type { ReceiptPdf } from '../receipts/receipt-pdf-service.js';
 import { DomainError } from '../shared/errors.js';
-import { PlanOffers } from './plan-offers.js';
+import type { OrderService } from './order-service.js';
+import type { PlanOffers } from './plan-offers.js';
 import { CardProofBody, LookupResponse, OrderBody, OrderResponse, QuoteBody, QuoteResponse } from './renewal-schemas.js';
+import type { RenewalService } from './renewal-service.js';
 
 const OrderId = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 
-export const renewalRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+export interface RenewalRoutesOptions {
+  renewal: RenewalService;
+  planOffers: PlanOffers;
+  orders: OrderService;
+  idempotency: Idempotency;
+  receiptPdf: ReceiptPdf;
+  probes: ProbeGuard;
+  config: Pick<Config, 'defaultOperator'>;
+}
+
+export const renewalRoutes: FastifyPluginAsyncTypebox<RenewalRoutesOptions> = async (app, services) => {
   const { renewal, orders, idempotency, receiptPdf } = services;
-  const offers = new PlanOffers(services.db, services.catalog, renewal, services.clock);
+  const offers = services.planOffers;
 
   app.get(
     '/v1/storefront',

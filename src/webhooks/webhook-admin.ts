@@ -1,16 +1,26 @@
 /** The use cases behind the webhook admin routes, each checking the token may act for the operator. */
 
-import type { Services } from '../app.js';
+import type { Catalog } from '../catalog/catalog.js';
 import type { AdminPrincipal } from '../catalog/catalog-service.js';
 import { assertMayActFor } from '../catalog/catalog-service.js';
+import type { Db } from '../db/database.js';
 import { pendingRow } from '../notify/outbox.js';
+import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { WEBHOOK_KIND } from './events.js';
-import type { EndpointFields } from './webhook-endpoints.js';
+import type { EndpointFields, WebhookEndpoints } from './webhook-endpoints.js';
+
+/** What the webhook admin use cases work with (services.ts builds them once). */
+export interface WebhookAdminDeps {
+  db: Db;
+  catalog: Catalog;
+  clock: Clock;
+  webhookEndpoints: WebhookEndpoints;
+}
 
 export class WebhookAdmin {
-  constructor(private readonly services: Services) {}
+  constructor(private readonly services: WebhookAdminDeps) {}
 
   private async operatorId(principal: AdminPrincipal, code: string): Promise<string> {
     const operator = await this.services.catalog.operatorByCode(code);

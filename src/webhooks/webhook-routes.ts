@@ -5,10 +5,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { bearerSecurity } from '../admin/admin-auth.js';
-import type { Services } from '../app.js';
 import { OperatorCode } from '../catalog/catalog-schemas.js';
 import { errors } from '../http/schemas.js';
-import { WebhookAdmin } from './webhook-admin.js';
+import type { WebhookAdmin } from './webhook-admin.js';
 import { EVENT_TYPES } from './webhook-endpoints.js';
 
 const closed = { additionalProperties: false } as const;
@@ -32,8 +31,12 @@ const OperatorParams = Type.Object({ operator: OperatorCode });
 const EndpointParams = Type.Object({ operator: OperatorCode, id: Type.String({ minLength: 1, maxLength: 64 }) });
 const base = { tags: ['webhooks'], security: bearerSecurity };
 
-export const webhookRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
-  const admin = new WebhookAdmin(services);
+export interface WebhookRoutesOptions {
+  webhookAdmin: WebhookAdmin;
+}
+
+export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = async (app, services) => {
+  const { webhookAdmin: admin } = services;
 
   app.post(
     '/v1/admin/operators/:operator/webhooks',

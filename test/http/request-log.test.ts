@@ -5,9 +5,10 @@
  */
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, createServices } from '../../src/app.js';
+import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { loggedError, maskText, requestLogOptions } from '../../src/http/request-log.js';
+import { createServices } from '../../src/services.js';
 import { ManualClock } from '../../src/shared/clock.js';
 import { DIALECTS, freshDatabase, type TestDatabase } from '../support/databases.js';
 import { ADMIN_TOKEN, DEFAULT_NOW, uniqueIccid, uniqueMsisdn } from '../support/harness.js';

@@ -13,9 +13,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, type NotificationSettingsStore } from '../../src/notify/notification-settings.js';
 import { DeliveryError, type OutgoingMessage, type Transport } from '../../src/notify/transport.js';
 import { TransportPool } from '../../src/notify/transport-pool.js';
-import { createTransport, type HttpGatewaySettings, parseTransportSettings, redactTransportSettings } from '../../src/notify/transport-settings.js';
+import { createTransport, parseTransportSettings, redactTransportSettings } from '../../src/notify/transport-settings.js';
 import { ConsoleFileTransport, type OutboxLine } from '../../src/notify/transports/console-file.js';
-import { HttpGatewayTransport } from '../../src/notify/transports/http-gateway.js';
+import { type HttpGatewaySettings, HttpGatewayTransport } from '../../src/notify/transports/http-gateway.js';
 import { SmtpTransport } from '../../src/notify/transports/smtp.js';
 import { DomainError } from '../../src/shared/errors.js';
 

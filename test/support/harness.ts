@@ -4,10 +4,11 @@
  * `newCard`, `newPromotion`) that go through the admin API like an operator would.
  */
 import type { FastifyInstance, InjectOptions } from 'fastify';
-import { buildApp, createServices, type Services } from '../../src/app.js';
+import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { DialectName } from '../../src/db/database.js';
 import { signSandboxEvent } from '../../src/payments/sandbox-signature.js';
+import { createServices, type Services } from '../../src/services.js';
 import { ManualClock } from '../../src/shared/clock.js';
 import { luhnCheckDigit } from '../../src/shared/iccid.js';
 import { freshDatabase, type TestDatabase } from './databases.js';

@@ -6,9 +6,10 @@
 import fs from 'node:fs';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { expect, it } from 'vitest';
-import { buildApp, createServices } from '../../src/app.js';
+import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { migrate, openDatabase } from '../../src/db/database.js';
+import { createServices } from '../../src/services.js';
 
 it('web/src/api-schema.d.ts matches the OpenAPI document of the server', async () => {
   const db = openDatabase('sqlite://:memory:');

@@ -1,8 +1,9 @@
 /** The shell: the operator's name and colour, the language switch, and the pages. */
-import { createContext, useContext, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Route, Switch } from 'wouter';
 import { api, call, type Storefront } from './api.js';
+import { type Brand, BrandContext } from './brand.js';
 import { BoardPage } from './hall/board.js';
 import { ConsolePage } from './hall/console.js';
 import { JoinPage } from './hall/join.js';
@@ -20,19 +21,6 @@ import { FindOrderPage } from './pages/find-order.js';
 import { HomePage } from './pages/home.js';
 import { OrderPage } from './pages/order.js';
 import { RenewalLinkPage } from './pages/renewal-link.js';
-
-export interface Brand {
-  name: string;
-  color: string;
-}
-
-const BrandContext = createContext<{ brand: Brand | undefined; setBrand(brand: Brand): void; storefront: Storefront | undefined }>({
-  brand: undefined,
-  setBrand: () => {},
-  storefront: undefined,
-});
-
-export const useBrand = () => useContext(BrandContext);
 
 /** The hall's screens (kiosk, board) and the staff pages (sign-in, console, statistics) have their own layout; every other page has the app's header and footer. */
 export function App() {

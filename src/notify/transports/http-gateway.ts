@@ -7,13 +7,35 @@
  * in an error message.
  */
 
-import { type Delivery, DeliveryError, type OutgoingMessage, type Transport } from '../transport.js';
-import type { HttpGatewaySettings } from '../transport-settings.js';
-
-export type HttpGatewayOptions = Omit<HttpGatewaySettings, 'kind'>;
+import { type Static, Type } from 'typebox';
+import { type Delivery, DeliveryError, type OutgoingMessage, ProviderTimeoutMs, type Transport } from '../transport.js';
 
 export const PLACEHOLDERS = ['to', 'text', 'id', 'operator'] as const;
 type Placeholder = (typeof PLACEHOLDERS)[number];
+
+// RFC 9110 token characters; values on one line, so a setting cannot smuggle in a header.
+const HeaderName = Type.String({ pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$" });
+const HeaderValue = Type.String({ pattern: '^[^\\r\\n]*$', maxLength: 4096 });
+
+/** An operator's SMS gateway, as the admin API takes it (transport-settings.ts checks it). */
+export const HttpGatewaySettings = Type.Object(
+  {
+    kind: Type.Literal('http'),
+    url: Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2048, examples: ['https://sms.example.com/v1/messages'] }),
+    headers: Type.Optional(Type.Record(Type.String(), HeaderValue, { propertyNames: HeaderName, examples: [{ Authorization: 'Bearer <token>' }] })),
+    body: Type.Record(Type.String(), Type.Unknown(), {
+      description: `JSON body template; strings may hold ${PLACEHOLDERS.map((name) => `{{${name}}}`).join(', ')}.`,
+      examples: [{ to: '{{to}}', message: '{{text}}', reference: '{{id}}' }],
+    }),
+    idField: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 200, description: "Field (dotted path) of the gateway's JSON answer holding its message id." }),
+    ),
+    timeoutMs: Type.Optional(ProviderTimeoutMs),
+  },
+  { additionalProperties: false },
+);
+export type HttpGatewaySettings = Static<typeof HttpGatewaySettings>;
+export type HttpGatewayOptions = Omit<HttpGatewaySettings, 'kind'>;
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 const EXCERPT_LENGTH = 200;

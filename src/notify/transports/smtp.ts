@@ -5,9 +5,27 @@
  * a timeout is worth a retry.
  */
 import { createTransport } from 'nodemailer';
-import { type Delivery, DeliveryError, type OutgoingMessage, type Transport } from '../transport.js';
-import type { SmtpSettings } from '../transport-settings.js';
+import { type Static, Type } from 'typebox';
+import { type Delivery, DeliveryError, type OutgoingMessage, ProviderTimeoutMs, type Transport } from '../transport.js';
 
+const MAILBOX = '^([^<>@\\r\\n]*<[^\\s<>@]+@[^\\s<>@]+>|[^\\s<>@]+@[^\\s<>@]+)$';
+
+/** An operator's SMTP server, as the admin API takes it (transport-settings.ts checks it). */
+export const SmtpSettings = Type.Object(
+  {
+    kind: Type.Literal('smtp'),
+    host: Type.String({ minLength: 1, maxLength: 253, pattern: '^\\S+$', examples: ['smtp.example.com'] }),
+    port: Type.Integer({ minimum: 1, maximum: 65535, examples: [587] }),
+    secure: Type.Optional(Type.Boolean({ description: 'TLS from the first byte (port 465); default: true on port 465. Otherwise STARTTLS when offered.' })),
+    requireTLS: Type.Optional(Type.Boolean({ description: 'Refuse to go on without STARTTLS; default: true when a user is set and `secure` is not.' })),
+    user: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+    password: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+    from: Type.String({ pattern: MAILBOX, maxLength: 320, examples: ['Demo Mobile <no-reply@example.com>'] }),
+    timeoutMs: Type.Optional(ProviderTimeoutMs),
+  },
+  { additionalProperties: false },
+);
+export type SmtpSettings = Static<typeof SmtpSettings>;
 export type SmtpOptions = Omit<SmtpSettings, 'kind'>;
 
 const DEFAULT_TIMEOUT_MS = 10_000;

@@ -8,7 +8,7 @@ import { type FormEvent, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'wouter';
 import { api, call, idempotencyKey, type Lookup, type Quote } from '../api.js';
-import { useBrand } from '../app.js';
+import { useBrand } from '../brand.js';
 import { explain } from '../errors.js';
 import { Alert } from '../field.js';
 import { date, localName, money } from '../format.js';

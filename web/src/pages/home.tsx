@@ -3,7 +3,7 @@ import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'wouter';
 import { api, call } from '../api.js';
-import { useBrand } from '../app.js';
+import { useBrand } from '../brand.js';
 import { explain } from '../errors.js';
 import { TextField, useRefusedSubmit } from '../field.js';
 import { rememberCard, rememberedCard } from '../session.js';
