@@ -3,7 +3,7 @@
 # tarball's file list, then an install of the tarball with production dependencies only
 # into an empty temporary project, and the installed command: `simkeep --help`, then
 # `simkeep serve --demo` on a free port until /healthz and the web app answer.
-# Called by .ci/run after the tests; about a minute.
+# Called by .ci/run after the tests; 1–1.5 minutes (most of it the build).
 #
 # The install takes packages from the npm cache when it has them (after `npm ci` it does)
 # and from the registry otherwise. better-sqlite3's install script compiles its addon,
