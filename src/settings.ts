@@ -118,8 +118,11 @@ export const SETTINGS = {
   sandboxEnabled: flag({
     env: 'SIMKEEP_SANDBOX_ENABLED',
     group: 'payments',
-    default: true,
-    description: 'offer the sandbox payment provider (it renews without money: set `false` in production)',
+    default: false,
+    demo: true,
+    defaultText: '`false`; `true` with `serve --demo` (`npm start`)',
+    description:
+      'offer the sandbox payment provider, which renews cards without money: for the demo and tests only. While it is on, the server logs a warning at start',
   }),
   sandboxSecret: secret({
     env: 'SIMKEEP_SANDBOX_SECRET',
