@@ -21,6 +21,8 @@ const server = await startProcess(
     HOST: '127.0.0.1',
     SIMKEEP_ADMIN_TOKEN: 'bench-admin-token-0123456789abcdef',
     SIMKEEP_SANDBOX_SECRET: 'bench-sandbox-secret-0123456789abcdef',
+    // The renewal workload pays by sandbox, which is off unless switched on.
+    SIMKEEP_SANDBOX_ENABLED: 'true',
     LOG_LEVEL: 'warn',
     SIMKEEP_LOOKUP_MAX_PER_IP: '1000000',
   },

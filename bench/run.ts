@@ -69,6 +69,8 @@ function simkeep(databaseUrlValue: string, port: number): Promise<Started> {
       HOST: '127.0.0.1',
       SIMKEEP_ADMIN_TOKEN: ADMIN_TOKEN,
       SIMKEEP_SANDBOX_SECRET: SANDBOX_SECRET,
+      // The renewal workload pays by sandbox, which is off unless switched on.
+      SIMKEEP_SANDBOX_ENABLED: 'true',
       SIMKEEP_SECRET: 'bench-secret-0123456789abcdef0123',
       LOG_LEVEL: 'warn',
       // The load comes from one address; anti-probing must not throttle the benchmark itself.

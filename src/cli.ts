@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
- * The `simkeep` command: serve, migrate, seed, admin tokens, card import. Configuration
- * comes from the environment (see config.ts); mistakes are reported as sentences that
- * say what to fix, never as stack traces.
+ * The `simkeep` command: serve, migrate, seed, admin tokens, card import, config. The
+ * configuration comes from the environment (see settings.ts); mistakes are reported as
+ * sentences that say what to fix, never as stack traces.
  */
 import fs from 'node:fs';
 import { Command } from 'commander';
@@ -16,6 +16,7 @@ import { seedDemo } from './platform/demo-seed.js';
 import { runJobsOnce, startJobs } from './platform/jobs.js';
 import { serve } from './server.js';
 import { createServices, type Services } from './services.js';
+import { effectiveSettings, effectiveSettingsText } from './settings-report.js';
 import { DomainError } from './shared/errors.js';
 
 class UsageError extends Error {}
@@ -37,8 +38,21 @@ program.name('simkeep').description('Renewals for number-keeping SIM plans').sho
 program
   .command('serve')
   .description('start the HTTP server (applies migrations first)')
-  .option('--demo', 'seed the demo operator, plans and cards if they are missing')
-  .action(async (options: { demo?: boolean }) => serve(loadConfig(), { demo: options.demo === true }));
+  .option('--demo', 'seed the demo operator, plans and cards if they are missing, and switch the sandbox payment provider on')
+  .action(async (options: { demo?: boolean }) => {
+    const demo = options.demo === true;
+    await serve(loadConfig(process.env, { demo }), { demo });
+  });
+
+program
+  .command('config')
+  .description('print the effective settings, where each comes from (environment, demo or default), secrets masked')
+  .option('--json', 'as JSON')
+  .option('--demo', 'as `serve --demo` would have them')
+  .action((options: { json?: boolean; demo?: boolean }) => {
+    const rows = effectiveSettings(process.env, { demo: options.demo === true });
+    console.log(options.json ? JSON.stringify(rows, null, 2) : effectiveSettingsText(rows));
+  });
 
 program
   .command('worker')
@@ -69,7 +83,8 @@ program
     const db = openDatabase('sqlite://:memory:');
     try {
       await migrate(db);
-      const app = await buildApp(await createServices(db, loadConfig({})), { web: false });
+      // The whole API, the demo's sandbox provider included.
+      const app = await buildApp(await createServices(db, loadConfig({}, { demo: true })), { web: false });
       await app.ready();
       process.stdout.write(`${JSON.stringify(app.swagger(), null, 2)}\n`);
       await app.close();

@@ -1,8 +1,13 @@
 /**
- * Configuration: every setting simkeep reads from the environment, with its default, unit
- * and range, validated once at start. A bad value stops the process with a message that
- * says which variable to fix and how.
+ * Configuration: the settings declared in settings.ts, read from the environment and
+ * validated once at start. A bad value stops the process with a message that says which
+ * variable to fix and how, every bad value at once.
  */
+import type { Setting } from './setting-kinds.js';
+import { SettingProblem } from './setting-kinds.js';
+import { SETTINGS, type SettingKey, type SettingValues } from './settings.js';
+
+export { redactUrl, type TrustProxy } from './settings.js';
 
 export interface LookupLimits {
   /**
@@ -18,39 +23,10 @@ export interface LookupLimits {
   joinsPerIp: number;
 }
 
-export interface Config {
-  port: number;
-  host: string;
-  databaseUrl: string;
-  /** Connections to PostgreSQL per process (SQLite always uses one). */
-  databasePoolSize: number;
-  /** How long a request waits for a new PostgreSQL connection before answering 503, in ms. */
-  databaseConnectTimeoutMs: number;
-  dataDir: string;
-  secret: string | undefined;
-  adminToken: string | undefined;
-  sandboxSecret: string | undefined;
-  publicUrl: string;
-  orderTtlMinutes: number;
-  lookupLimits: LookupLimits;
-  logLevel: string;
-  /**
-   * Which proxies in front of simkeep may say who the client is: `false` (none; the peer's
-   * address is the client's), a number of hops (that many addresses from the right of
-   * `X-Forwarded-For` are proxies'), or the proxies' addresses and CIDR ranges. Never every
-   * hop: a client's own `X-Forwarded-For` entries would then be believed.
-   */
-  trustProxy: TrustProxy;
-  sandboxEnabled: boolean;
-  /** The operator whose brand the web app shows before a card is found (default: the first one created). */
-  defaultOperator: string | undefined;
-  /** Run the scheduled jobs (reminder sweep, message dispatch, housekeeping) in `serve`. */
-  jobs: boolean;
-  /** Attempts before a message is dead-lettered. */
-  outboxMaxAttempts: number;
-}
+type LookupSettings = 'lookupMaxPerMsisdn' | 'lookupMaxPerIp' | 'lookupWindowMinutes' | 'joinMaxPerIp';
 
-export type TrustProxy = false | number | string[];
+/** Each setting under its key in settings.ts (see there what it means), the anti-probing limits as one object. */
+export type Config = Omit<SettingValues, LookupSettings> & { lookupLimits: LookupLimits };
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -61,116 +37,38 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
-export function loadConfig(env: Env = process.env): Config {
+export interface LoadOptions {
+  /** `serve --demo`: the demo's values (the sandbox provider on) for the settings the environment leaves unset. */
+  demo?: boolean;
+}
+
+/** Where a setting's value came from. */
+export type SettingSource = 'environment' | 'demo' | 'default';
+
+/** Every setting's value and where it came from; throws ConfigError listing every bad value. */
+export function readSettings(env: Env = process.env, options: LoadOptions = {}): { values: SettingValues; sources: Record<SettingKey, SettingSource> } {
   const problems: string[] = [];
-  const int = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) {
-      problems.push(`${name}=${JSON.stringify(raw)}: expected a whole number from ${min} to ${max}`);
-      return fallback;
+  const values: Record<string, unknown> = {};
+  const sources = {} as Record<SettingKey, SettingSource>;
+  for (const [key, setting] of Object.entries(SETTINGS) as [SettingKey, Setting<unknown>][]) {
+    // An empty variable counts as unset, as `FOO= simkeep serve` means.
+    const raw = env[setting.env] === '' ? undefined : env[setting.env];
+    const fromDemo = raw === undefined && options.demo === true && setting.demo !== undefined;
+    sources[key] = raw !== undefined ? 'environment' : fromDemo ? 'demo' : 'default';
+    try {
+      values[key] = fromDemo ? setting.demo : setting.read(raw, values);
+    } catch (error) {
+      if (!(error instanceof SettingProblem)) throw error;
+      problems.push(error.message);
+      // Carry on with the default, so the settings derived from this one are checked too.
+      values[key] = setting.read(undefined, values);
     }
-    return value;
-  };
-  const secretOf = (name: string): string | undefined => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return undefined;
-    if (raw.length < 16) problems.push(`${name}: use at least 16 characters (32 random bytes recommended)`);
-    return raw;
-  };
-
-  const flag = (name: string, fallback: boolean): boolean => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return fallback;
-    if (raw === 'true' || raw === '1') return true;
-    if (raw === 'false' || raw === '0') return false;
-    problems.push(`${name}=${JSON.stringify(raw)}: expected true or false`);
-    return fallback;
-  };
-
-  const port = int('PORT', 3000, 0, 65535);
-  const dataDir = env.SIMKEEP_DATA_DIR || './data';
-  const databaseUrl = env.DATABASE_URL || `sqlite://${dataDir.replace(/\/+$/, '')}/simkeep.db`;
-  if (!/^(sqlite:\/\/.+|postgres(ql)?:\/\/.+)$/.test(databaseUrl)) {
-    problems.push(
-      `DATABASE_URL=${JSON.stringify(redactUrl(databaseUrl))}: expected sqlite://PATH (e.g. sqlite://./data/simkeep.db) or postgres://USER:PASSWORD@HOST:PORT/DB`,
-    );
   }
-  const publicUrl = (env.SIMKEEP_PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, '');
-  if (!/^https?:\/\/[^/]+/.test(publicUrl)) {
-    problems.push(`SIMKEEP_PUBLIC_URL=${JSON.stringify(publicUrl)}: expected an http(s) URL such as https://renew.example.com`);
-  }
-  const logLevel = env.LOG_LEVEL || 'info';
-  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
-    problems.push(`LOG_LEVEL=${JSON.stringify(logLevel)}: expected one of fatal, error, warn, info, debug, trace, silent`);
-  }
-
-  const config: Config = {
-    port,
-    host: env.HOST || '0.0.0.0',
-    databaseUrl,
-    databasePoolSize: int('SIMKEEP_DB_POOL_SIZE', 10, 1, 500),
-    databaseConnectTimeoutMs: int('SIMKEEP_DB_CONNECT_TIMEOUT_MS', 3000, 100, 60_000),
-    dataDir,
-    secret: secretOf('SIMKEEP_SECRET'),
-    adminToken: secretOf('SIMKEEP_ADMIN_TOKEN'),
-    sandboxSecret: secretOf('SIMKEEP_SANDBOX_SECRET'),
-    publicUrl,
-    orderTtlMinutes: int('SIMKEEP_ORDER_TTL_MINUTES', 30, 1, 7 * 24 * 60),
-    lookupLimits: {
-      perMsisdn: int('SIMKEEP_LOOKUP_MAX_PER_MSISDN', 5, 1, 1_000_000),
-      perIp: int('SIMKEEP_LOOKUP_MAX_PER_IP', 30, 1, 1_000_000),
-      windowMinutes: int('SIMKEEP_LOOKUP_WINDOW_MINUTES', 15, 1, 24 * 60),
-      joinsPerIp: int('SIMKEEP_JOIN_MAX_PER_IP', 20, 1, 1_000_000),
-    },
-    logLevel,
-    trustProxy: trustProxyOf(env.SIMKEEP_TRUST_PROXY, problems),
-    sandboxEnabled: flag('SIMKEEP_SANDBOX_ENABLED', true),
-    defaultOperator: env.SIMKEEP_DEFAULT_OPERATOR || undefined,
-    jobs: flag('SIMKEEP_JOBS', true),
-    outboxMaxAttempts: int('SIMKEEP_OUTBOX_MAX_ATTEMPTS', 8, 1, 100),
-  };
   if (problems.length > 0) throw new ConfigError(problems);
-  return config;
+  return { values: values as SettingValues, sources };
 }
 
-const IPV4_OR_CIDR = /^(\d{1,3}\.){3}\d{1,3}(\/\d{1,2})?$/;
-const IPV6_OR_CIDR = /^[0-9a-f:.]*:[0-9a-f:.]*(\/\d{1,3})?$/i;
-const PROXY_ADDRESS_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
-
-/**
- * `SIMKEEP_TRUST_PROXY`: empty or `false`, a hop count (`1` behind one nginx), or a
- * comma-separated list of addresses, CIDR ranges and the names `loopback`, `linklocal`,
- * `uniquelocal` (the forms Fastify's `trustProxy` takes). `true` is refused: it trusts
- * every hop, so any client could write its own address.
- */
-function trustProxyOf(raw: string | undefined, problems: string[]): TrustProxy {
-  const value = raw?.trim() ?? '';
-  if (value === '' || value === 'false' || value === '0') return false;
-  if (value === 'true') {
-    problems.push(
-      "SIMKEEP_TRUST_PROXY=true would believe any client's own X-Forwarded-For: write the number of proxies in front of simkeep (e.g. 1 behind one nginx) or their addresses (e.g. 127.0.0.1,10.0.0.0/8)",
-    );
-    return false;
-  }
-  if (/^\d+$/.test(value)) {
-    const hops = Number(value);
-    if (hops > 10) problems.push(`SIMKEEP_TRUST_PROXY=${JSON.stringify(raw)}: expected at most 10 proxy hops`);
-    return hops;
-  }
-  const entries = value.split(',').map((entry) => entry.trim());
-  const bad = entries.filter((e) => !(IPV4_OR_CIDR.test(e) || IPV6_OR_CIDR.test(e) || PROXY_ADDRESS_NAMES.has(e)));
-  if (bad.length > 0) {
-    problems.push(
-      `SIMKEEP_TRUST_PROXY=${JSON.stringify(raw)}: ${bad.map((e) => JSON.stringify(e)).join(', ')} is not an address or CIDR range; expected a hop count (e.g. 1) or addresses (e.g. 127.0.0.1,10.0.0.0/8)`,
-    );
-    return false;
-  }
-  return entries;
-}
-
-/** The URL with any password replaced, safe for logs and error messages. */
-export function redactUrl(url: string): string {
-  return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
+export function loadConfig(env: Env = process.env, options: LoadOptions = {}): Config {
+  const { lookupMaxPerMsisdn, lookupMaxPerIp, lookupWindowMinutes, joinMaxPerIp, ...rest } = readSettings(env, options).values;
+  return { ...rest, lookupLimits: { perMsisdn: lookupMaxPerMsisdn, perIp: lookupMaxPerIp, windowMinutes: lookupWindowMinutes, joinsPerIp: joinMaxPerIp } };
 }

@@ -1,7 +1,7 @@
 /**
- * Runs the HTTP server: opens and migrates the database, optionally seeds the demo,
- * serves, and runs the scheduled jobs (platform/jobs.ts) unless SIMKEEP_JOBS=false,
- * until SIGINT/SIGTERM.
+ * Runs the HTTP server: opens and migrates the database, optionally seeds the demo, warns
+ * when the sandbox payment provider is on, serves, and runs the scheduled jobs
+ * (platform/jobs.ts) unless SIMKEEP_JOBS=false, until SIGINT/SIGTERM.
  */
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
@@ -21,6 +21,12 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
     logger: requestLogOptions(config.logLevel),
   });
   await services.transports.logTo(app.log);
+  if (config.sandboxEnabled) {
+    app.log.warn(
+      { setting: 'SIMKEEP_SANDBOX_ENABLED', demo: options.demo },
+      'THE SANDBOX PAYMENT PROVIDER IS ON: anyone can renew a card without paying. It is for the demo and tests only; in production leave SIMKEEP_SANDBOX_ENABLED unset (or false) and do not serve --demo.',
+    );
+  }
   if (options.demo) {
     const demo = await seedDemo(services);
     const lines = demo.cards.map(

@@ -3,6 +3,7 @@
  * same service methods (and audit entries) as the admin API, acting as the CLI.
  */
 import type { Command } from 'commander';
+import { loadConfig } from '../config.js';
 import type { StaffRole } from '../db/hall-schema.js';
 import type { Services } from '../services.js';
 import type { HallActor } from './hall-access.js';
@@ -85,7 +86,7 @@ export function registerHallCommands(program: Command, withServices: WithService
     .action(async (o: { operator: string; username: string; role: string; hall?: string; displayName?: string }) => {
       if (!ROLES.includes(o.role as StaffRole)) throw usage(`--role must be one of ${ROLES.join(', ')}`);
       // Not an option: a password on the command line lands in the shell history and `ps`.
-      const password = process.env.SIMKEEP_STAFF_PASSWORD;
+      const password = loadConfig().staffPassword;
       if (!password) throw usage('set SIMKEEP_STAFF_PASSWORD to the new account’s password (at least 10 characters)');
       await withServices(async ({ hallAdmin }) => {
         const staff = await hallAdmin.createStaff(CLI, o.operator, {

@@ -11,7 +11,7 @@ import type { InjectOptions } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runJobsOnce } from '../../src/platform/jobs.js';
 import { DIALECTS } from '../support/databases.js';
-import { type Harness, newCard, newOperator, newPlan, renewOnline, startHarness, uniqueIccid, uniqueMsisdn } from '../support/harness.js';
+import { type Harness, newCard, newOperator, newPlan, renewOnline, SANDBOX_ON, startHarness, uniqueIccid, uniqueMsisdn } from '../support/harness.js';
 
 const MINUTE = 60_000;
 const JSON_TYPE = { 'content-type': 'application/json' };
@@ -24,7 +24,7 @@ describe.each(DIALECTS)('subscriber accounts on %s', (dialect) => {
 
   beforeEach(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'simkeep-accounts-'));
-    h = await startHarness(dialect, { SIMKEEP_DATA_DIR: dataDir });
+    h = await startHarness(dialect, { ...SANDBOX_ON, SIMKEEP_DATA_DIR: dataDir });
     await newOperator(h, { displayName: 'Demo Mobile', brandColor: '#c8102e' });
     await newPlan(h, { code: 'm1', months: 1, price: 800 });
   });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MERGED_OPERATORS } from '../../src/renewal/order-list.js';
 import { DIALECTS } from '../support/databases.js';
 import { adminCard, cardOf, orderById, paySucceeded, pendingOrder, type TestCard } from '../support/flows.js';
-import { DEFAULT_NOW, type Harness, newCard, newOperator, newPlan, renewOnline, startHarness } from '../support/harness.js';
+import { DEFAULT_NOW, type Harness, newCard, newOperator, newPlan, renewOnline, SANDBOX_ON, startHarness } from '../support/harness.js';
 
 const HOUR = 3_600_000;
 const at = (hours: number) => new Date(Date.parse(DEFAULT_NOW) + hours * HOUR).toISOString();
@@ -15,7 +15,7 @@ const ids = (body: { orders: { id: string }[] }) => body.orders.map((o) => o.id)
 describe.each(DIALECTS)('admin orders over HTTP on %s', (dialect) => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness(dialect);
+    h = await startHarness(dialect, SANDBOX_ON);
     await newOperator(h);
     await newPlan(h, { code: 'm1', months: 1, price: 800 });
   });

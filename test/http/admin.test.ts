@@ -7,14 +7,25 @@ import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/databases.js';
 import { adminCard, cardOf, lookup, placeOrder, quote } from '../support/flows.js';
-import { DEFAULT_NOW, type Harness, newCard, newOperator, newPlan, renewOnline, startHarness, uniqueIccid, uniqueMsisdn } from '../support/harness.js';
+import {
+  DEFAULT_NOW,
+  type Harness,
+  newCard,
+  newOperator,
+  newPlan,
+  renewOnline,
+  SANDBOX_ON,
+  startHarness,
+  uniqueIccid,
+  uniqueMsisdn,
+} from '../support/harness.js';
 
 const cardUrl = (msisdn: string, action = '') => `/v1/admin/cards/${encodeURIComponent(msisdn)}${action}`;
 
 describe.each(DIALECTS)('admin API on %s', (dialect) => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness(dialect);
+    h = await startHarness(dialect, SANDBOX_ON);
     await newOperator(h);
     await newPlan(h, { code: 'm1', months: 1, price: 800 });
   });

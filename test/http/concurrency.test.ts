@@ -9,7 +9,7 @@ import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { extend, type Validity } from '../../src/cards/calendar.js';
 import { DIALECTS } from '../support/databases.js';
-import { type Harness, idempotencyKey, newCard, newOperator, newPlan, newPromotion, notify, startHarness } from '../support/harness.js';
+import { type Harness, idempotencyKey, newCard, newOperator, newPlan, newPromotion, notify, SANDBOX_ON, startHarness } from '../support/harness.js';
 
 const N = 20;
 
@@ -62,7 +62,7 @@ function statusesOf(responses: { status: number }[]) {
 describe.each(DIALECTS)('concurrent requests on %s', (dialect) => {
   let h: Harness;
   beforeEach(async () => {
-    h = await startHarness(dialect);
+    h = await startHarness(dialect, SANDBOX_ON);
     await newOperator(h);
     await newPlan(h, { code: 'm1', months: 1, price: 800 });
   });

@@ -15,6 +15,7 @@ import {
   newPlan,
   newPromotion,
   notify,
+  SANDBOX_ON,
   startHarness,
   uniqueMsisdn,
 } from '../support/harness.js';
@@ -27,7 +28,7 @@ describe.each(DIALECTS)('idempotency and anti-probing over HTTP on %s', (dialect
   const at = (seconds: number) => h.clock.set(new Date(t0 + seconds * 1000));
 
   beforeAll(async () => {
-    h = await startHarness(dialect);
+    h = await startHarness(dialect, SANDBOX_ON);
     await newOperator(h);
     await newPlan(h, { code: 'm1', months: 1, price: 800 });
     await newPlan(h, { code: 'y1', name: '12 months', months: 12, price: 8800 });

@@ -18,6 +18,7 @@ import {
   newPlan,
   newPromotion,
   renewOnline,
+  SANDBOX_ON,
   startHarness,
   uniqueIccid,
   uniqueMsisdn,
@@ -118,7 +119,7 @@ describe.each(DIALECTS)('error codes over HTTP on %s', (dialect) => {
   const event = (paymentId: string) => JSON.stringify({ id: `evt-${paymentId}`, type: 'payment.succeeded', data: { paymentId, amount: 800, currency: 'CNY' } });
 
   beforeAll(async () => {
-    h = await startHarness(dialect);
+    h = await startHarness(dialect, SANDBOX_ON);
     await newOperator(h);
     await newPlan(h, { code: 'm1', months: 1, price: 800 });
     await newPlan(h, { code: 'y1', name: '12 months', months: 12, price: 8800 });

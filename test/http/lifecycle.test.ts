@@ -15,6 +15,7 @@ import {
   newPlan,
   newPromotion,
   renewOnline,
+  SANDBOX_ON,
   startHarness,
   uniqueIccid,
   uniqueMsisdn,
@@ -27,7 +28,7 @@ const oneSecondBefore = (instant: string) => new Date(Date.parse(instant) - 1000
 describe.each(DIALECTS)('card lifecycle over HTTP on %s', (dialect) => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness(dialect);
+    h = await startHarness(dialect, SANDBOX_ON);
     await newOperator(h); // demo: Asia/Shanghai, graceDays 30, suspendDays 90 by default
     await newPlan(h, { code: 'm1', months: 1, price: 800 });
     await newPlan(h, { code: 'd7', name: '7 days', months: undefined, days: 7, price: 300 });

@@ -21,6 +21,7 @@ import {
   newPlan,
   newPromotion,
   renewOnline,
+  SANDBOX_ON,
   startHarness,
   uniqueIccid,
   uniqueMsisdn,
@@ -77,7 +78,7 @@ describe.each(DIALECTS)('malformed input on every route on %s', (dialect) => {
   ] as const;
 
   beforeAll(async () => {
-    h = await startHarness(dialect, { SIMKEEP_LOOKUP_MAX_PER_MSISDN: '1000000', SIMKEEP_LOOKUP_MAX_PER_IP: '1000000' });
+    h = await startHarness(dialect, { ...SANDBOX_ON, SIMKEEP_LOOKUP_MAX_PER_MSISDN: '1000000', SIMKEEP_LOOKUP_MAX_PER_IP: '1000000' });
     await newOperator(h);
     await newPlan(h, { code: 'm1', months: 1, price: 800 });
     const promotion = await newPromotion(h, { code: 'SAVE5', kind: 'amount', value: 500 });

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, dayOf, extend, todayIn, type Validity } from '../../src/cards/calendar.js';
 import { signSandboxEvent } from '../../src/payments/sandbox-signature.js';
 import { freshDatabase, type TestDatabase } from '../support/databases.js';
-import { ADMIN_TOKEN, idempotencyKey, uniqueIccid, uniqueMsisdn } from '../support/harness.js';
+import { ADMIN_TOKEN, idempotencyKey, SANDBOX_ON, uniqueIccid, uniqueMsisdn } from '../support/harness.js';
 import { call, SANDBOX_SECRET, type Server, startServer, stopServer } from '../support/servers.js';
 
 const N = 20;
@@ -67,7 +67,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('two server processes on one Pos
   beforeAll(async () => {
     database = await freshDatabase('postgres');
     // Kept as each one starts, so afterAll stops a started one even when the other fails.
-    await Promise.all([0, 1].map(async () => servers.push(await startServer(database.url))));
+    await Promise.all([0, 1].map(async () => servers.push(await startServer(database.url, SANDBOX_ON))));
     // Everything is set up before either process reads the catalog, so neither caches a stale one.
     await admin('POST', '/v1/admin/operators', { code: 'demo', name: 'Demo Telecom' });
     await admin('POST', '/v1/admin/operators/demo/plans', { code: 'm1', name: '1 month', months: 1, price: 800 });

@@ -7,14 +7,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { signSandboxEvent } from '../../src/payments/sandbox-signature.js';
 import { DIALECTS } from '../support/databases.js';
 import { adminCard, cardOf, eventId, orderById, payFailed, paySucceeded, pendingOrder, placeOrder, quote, type TestCard } from '../support/flows.js';
-import { DEFAULT_NOW, type Harness, newCard, newOperator, newPlan, newPromotion, notify, startHarness } from '../support/harness.js';
+import { DEFAULT_NOW, type Harness, newCard, newOperator, newPlan, newPromotion, notify, SANDBOX_ON, startHarness } from '../support/harness.js';
 
 const MINUTE = 60_000;
 
 describe.each(DIALECTS)('payments over HTTP on %s', (dialect) => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness(dialect);
+    h = await startHarness(dialect, SANDBOX_ON);
     await newOperator(h);
     await newPlan(h, { code: 'm1', months: 1, price: 800 });
   });
@@ -253,7 +253,7 @@ describe.each(DIALECTS)('payments over HTTP on %s', (dialect) => {
 
 describe.each(DIALECTS)('order time-to-live on %s', (dialect) => {
   it('expires unpaid orders after SIMKEEP_ORDER_TTL_MINUTES', async () => {
-    const h = await startHarness(dialect, { SIMKEEP_ORDER_TTL_MINUTES: '5' });
+    const h = await startHarness(dialect, { ...SANDBOX_ON, SIMKEEP_ORDER_TTL_MINUTES: '5' });
     try {
       await newOperator(h);
       await newPlan(h);

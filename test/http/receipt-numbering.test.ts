@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fulfilOrder } from '../../src/renewal/fulfilment.js';
 import { DIALECTS } from '../support/databases.js';
-import { type Harness, newCard, newOperator, newPlan, placeOrder, renewOnline, startHarness } from '../support/harness.js';
+import { type Harness, newCard, newOperator, newPlan, placeOrder, renewOnline, SANDBOX_ON, startHarness } from '../support/harness.js';
 
 describe.each(DIALECTS)('receipt numbering on %s', (dialect) => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness(dialect);
+    h = await startHarness(dialect, SANDBOX_ON);
     await newOperator(h, { code: 'cm-hk', name: 'Hyphenated Telecom' });
     await newPlan(h, { code: 'm1', months: 1, price: 800 }, 'cm-hk');
   });

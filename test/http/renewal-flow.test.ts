@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/databases.js';
-import { type Harness, newCard, newOperator, newPlan, newPromotion, notify, placeOrder, renewOnline, startHarness } from '../support/harness.js';
+import { type Harness, newCard, newOperator, newPlan, newPromotion, notify, placeOrder, renewOnline, SANDBOX_ON, startHarness } from '../support/harness.js';
 import { pdfText } from '../support/pdf.js';
 
 describe.each(DIALECTS)('online renewal over HTTP on %s', (dialect) => {
   let h: Harness;
   beforeEach(async () => {
-    h = await startHarness(dialect);
+    h = await startHarness(dialect, SANDBOX_ON);
     await newOperator(h);
     await newPlan(h, { code: 'm1', months: 1, price: 800 });
     await newPlan(h, { code: 'y1', name: '12 months', months: 12, price: 8800 });

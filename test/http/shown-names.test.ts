@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/databases.js';
-import { type Harness, newCard, newOperator, newPlan, newPromotion, renewOnline, startHarness } from '../support/harness.js';
+import { type Harness, newCard, newOperator, newPlan, newPromotion, renewOnline, SANDBOX_ON, startHarness } from '../support/harness.js';
 import { pdfText } from '../support/pdf.js';
 
 /** Raw codes and machine formats nobody should read on a page. */
@@ -15,7 +15,7 @@ const RAW = [/\by1\b/, /\bm1\b/, /\bsandbox\b/, /\bfulfilled\b/, /\d{4}-\d\d-\d\
 describe.each(DIALECTS)('names shown instead of codes, on %s', (dialect) => {
   let h: Harness;
   beforeEach(async () => {
-    h = await startHarness(dialect);
+    h = await startHarness(dialect, SANDBOX_ON);
     await newOperator(h);
     await newPlan(h, { code: 'm1', months: 1, price: 800 });
     await newPlan(h, { code: 'y1', name: { 'zh-CN': '12个月', en: '12 months' }, months: 12, price: 8800 });

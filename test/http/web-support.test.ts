@@ -6,13 +6,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webRoot } from '../../src/platform/web-routes.js';
 import { DIALECTS } from '../support/databases.js';
-import { type Harness, newCard, newOperator, newPlan, placeOrder, renewOnline, startHarness } from '../support/harness.js';
+import { type Harness, newCard, newOperator, newPlan, placeOrder, renewOnline, SANDBOX_ON, startHarness } from '../support/harness.js';
 
 describe.each(DIALECTS)('web app support on %s', (dialect) => {
   let h: Harness;
 
   beforeAll(async () => {
-    h = await startHarness(dialect, { SIMKEEP_LOOKUP_MAX_PER_IP: '3' });
+    h = await startHarness(dialect, { ...SANDBOX_ON, SIMKEEP_LOOKUP_MAX_PER_IP: '3' });
     await newOperator(h, { displayName: 'Demo Mobile', brandColor: '#c8102e' });
     await newPlan(h);
   });

@@ -9,7 +9,7 @@ import { addDays } from '../../src/cards/calendar.js';
 import { runReminders } from '../../src/reminders/reminder-cli.js';
 import { DEFAULT_SCHEDULE, dueSpan, supersedingSteps } from '../../src/reminders/schedule.js';
 import { DIALECTS } from '../support/databases.js';
-import { type Harness, newCard, newOperator, newPlan, renewOnline, startHarness } from '../support/harness.js';
+import { type Harness, newCard, newOperator, newPlan, renewOnline, SANDBOX_ON, startHarness } from '../support/harness.js';
 
 // DEFAULT_NOW is 2026-11-24T04:00Z: 12:00 in Asia/Shanghai.
 const TODAY = '2026-11-24';
@@ -35,7 +35,7 @@ describe.each(DIALECTS)('reminder catch-up on %s', (dialect) => {
   let h: Harness;
 
   beforeEach(async () => {
-    h = await startHarness(dialect);
+    h = await startHarness(dialect, SANDBOX_ON);
     await newOperator(h, { displayName: 'Demo Mobile' });
     await newPlan(h, { code: 'm1', months: 1, price: 800 });
   });

@@ -12,7 +12,7 @@ import { isUniqueViolation } from '../../src/db/dialect.js';
 import { enqueueDay } from '../../src/reminders/reminder-sweep.js';
 import { maskMsisdn } from '../../src/shared/msisdn.js';
 import { DIALECTS } from '../support/databases.js';
-import { type Harness, newCard, newOperator, newPlan, renewOnline, startHarness } from '../support/harness.js';
+import { type Harness, newCard, newOperator, newPlan, renewOnline, SANDBOX_ON, startHarness } from '../support/harness.js';
 
 // DEFAULT_NOW is 2026-11-24T04:00Z: 12:00 in Asia/Shanghai, outside quiet hours.
 const TODAY = '2026-11-24';
@@ -23,7 +23,7 @@ describe.each(DIALECTS)('reminders on %s', (dialect) => {
 
   beforeEach(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'simkeep-reminders-'));
-    h = await startHarness(dialect, { SIMKEEP_DATA_DIR: dataDir, SIMKEEP_OUTBOX_MAX_ATTEMPTS: '3' });
+    h = await startHarness(dialect, { ...SANDBOX_ON, SIMKEEP_DATA_DIR: dataDir, SIMKEEP_OUTBOX_MAX_ATTEMPTS: '3' });
     await newOperator(h, { displayName: 'Demo Mobile' });
     await newPlan(h, { code: 'm1', months: 1, price: 800 });
     await newPlan(h, { code: 'y1', months: 12, price: 8800, name: { 'zh-CN': '12个月', en: '12 months' } });

@@ -13,7 +13,7 @@ import { addDays } from '../../src/cards/calendar.js';
 import { isEmailAddress, maskEmail } from '../../src/reminders/contact-service.js';
 import { maskMsisdn } from '../../src/shared/msisdn.js';
 import { DIALECTS } from '../support/databases.js';
-import { type Harness, newCard, newOperator, newPlan, renewOnline, startHarness, uniqueIccid, uniqueMsisdn } from '../support/harness.js';
+import { type Harness, newCard, newOperator, newPlan, renewOnline, SANDBOX_ON, startHarness, uniqueIccid, uniqueMsisdn } from '../support/harness.js';
 
 // DEFAULT_NOW is 2026-11-24T04:00Z: 12:00 in Asia/Shanghai, outside quiet hours.
 const TODAY = '2026-11-24';
@@ -28,7 +28,7 @@ describe.each(DIALECTS)('subscriber reminder routes on %s', (dialect) => {
 
   beforeEach(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'simkeep-subscriber-'));
-    h = await startHarness(dialect, { SIMKEEP_DATA_DIR: dataDir });
+    h = await startHarness(dialect, { ...SANDBOX_ON, SIMKEEP_DATA_DIR: dataDir });
     await newOperator(h, { displayName: 'Demo Mobile', brandColor: '#c8102e' });
     await newPlan(h, { code: 'm1', months: 1, price: 800 });
   });

@@ -14,6 +14,8 @@ import { luhnCheckDigit } from '../../src/shared/iccid.js';
 import { freshDatabase, type TestDatabase } from './databases.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
+/** The sandbox payment provider is off unless switched on: the suites that pay by sandbox pass this. */
+export const SANDBOX_ON = { SIMKEEP_SANDBOX_ENABLED: 'true' } as const;
 /** 2026-11-24 12:00 in Asia/Shanghai. */
 export const DEFAULT_NOW = '2026-11-24T04:00:00Z';
 

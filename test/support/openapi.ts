@@ -6,7 +6,7 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { InjectOptions } from 'fastify';
-import { startHarness } from './harness.js';
+import { SANDBOX_ON, startHarness } from './harness.js';
 
 export type Schema = Record<string, any>;
 export interface Parameter {
@@ -26,9 +26,9 @@ export interface Route {
   staff: boolean;
 }
 
-/** The routes of the OpenAPI document, read from a throwaway app. */
+/** The routes of the OpenAPI document, read from a throwaway app (the sandbox provider's included). */
 export async function documentedRoutes(): Promise<Route[]> {
-  const h = await startHarness('sqlite');
+  const h = await startHarness('sqlite', SANDBOX_ON);
   try {
     const doc = (await h.request({ method: 'GET', url: '/docs/json' })).body as { paths: Record<string, Record<string, Schema>> };
     return Object.entries(doc.paths).flatMap(([path, operations]) =>

@@ -6,7 +6,7 @@
 import type { DialectName } from '../../src/db/database.js';
 import { FakeGateways } from './fake-gateways.js';
 import { pendingOrder, type TestCard } from './flows.js';
-import { type Harness, newCard, newOperator, newPlan, startHarness } from './harness.js';
+import { type Harness, newCard, newOperator, newPlan, SANDBOX_ON, startHarness } from './harness.js';
 
 export const DESKTOP = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36';
 export const PHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
@@ -19,7 +19,8 @@ export interface ProviderHarness {
 
 export async function startProviderHarness(dialect: DialectName): Promise<ProviderHarness> {
   const fake = await FakeGateways.start();
-  const h = await startHarness(dialect);
+  // The sandbox on, as in the demo: the suites also check it is offered beside the operator's own providers.
+  const h = await startHarness(dialect, SANDBOX_ON);
   fake.now = () => h.clock.now();
   fake.deliver = async (url, init) => {
     const target = new URL(url);

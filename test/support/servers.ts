@@ -19,6 +19,8 @@ export interface Server {
   child: ChildProcess;
   /** Messages of the errors it logged since the last call. */
   takeErrors: () => string[];
+  /** Everything it wrote to stdout and stderr so far. */
+  output: () => string;
 }
 
 export type Reply = { status: number; body: any; headers: Headers };
@@ -34,9 +36,10 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startServer(databaseUrl: string, env: Record<string, string> = {}): Promise<Server> {
+/** `simkeep serve` with the given environment and options (`--demo`). */
+export async function startServer(databaseUrl: string, env: Record<string, string> = {}, options: string[] = []): Promise<Server> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve', ...options], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -60,7 +63,7 @@ export async function startServer(databaseUrl: string, env: Record<string, strin
     checked = output.length;
     return lines.filter((line) => line.includes('"level":50')).map((line) => /"message":"((?:[^"\\]|\\.)*)"/.exec(line)?.[1] ?? line.slice(0, 300));
   };
-  const server = { url: `http://127.0.0.1:${port}`, child, takeErrors };
+  const server = { url: `http://127.0.0.1:${port}`, child, takeErrors, output: () => output };
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output}`);

@@ -14,7 +14,8 @@ import { createServices } from '../../src/services.js';
 it('web/src/api-schema.d.ts matches the OpenAPI document of the server', async () => {
   const db = openDatabase('sqlite://:memory:');
   await migrate(db);
-  const app = await buildApp(await createServices(db, loadConfig({})), { web: false });
+  // As `simkeep openapi` builds it: the whole API, the demo's sandbox provider included.
+  const app = await buildApp(await createServices(db, loadConfig({}, { demo: true })), { web: false });
   await app.ready();
   // The document as `simkeep openapi` prints it, through JSON like the CLI's file.
   const document = JSON.parse(JSON.stringify(app.swagger()));

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addDays } from '../../src/cards/calendar.js';
 import { signWebhook, verifyWebhookSignature } from '../../src/webhooks/webhook-signature.js';
 import { DIALECTS } from '../support/databases.js';
-import { type Harness, newCard, newOperator, newPlan, placeOrder, renewOnline, startHarness } from '../support/harness.js';
+import { type Harness, newCard, newOperator, newPlan, placeOrder, renewOnline, SANDBOX_ON, startHarness } from '../support/harness.js';
 
 interface Received {
   headers: http.IncomingHttpHeaders;
@@ -63,7 +63,7 @@ describe.each(DIALECTS)('webhooks on %s', (dialect) => {
   let receiver: Receiver;
 
   beforeEach(async () => {
-    h = await startHarness(dialect, { SIMKEEP_OUTBOX_MAX_ATTEMPTS: '3' });
+    h = await startHarness(dialect, { ...SANDBOX_ON, SIMKEEP_OUTBOX_MAX_ATTEMPTS: '3' });
     receiver = await startReceiver(() => h.clock.now());
     await newOperator(h);
     await newPlan(h);

@@ -1,0 +1,265 @@
+/**
+ * Every environment variable simkeep reads, declared once: its name, kind of value,
+ * default, one line saying what it does, whether it is a secret, and its group. config.ts
+ * derives the typed configuration from this list, `simkeep config` prints it with the
+ * secrets masked, and the README's Configuration table is generated from it
+ * (`npm run docs:settings`; test/config/readme-settings.test.ts fails when they differ).
+ * Payment providers and notification transports are not here: each operator's are stored
+ * in the database and set through the admin API.
+ *
+ * A setting may derive its default from one declared above it (the database file from the
+ * data directory, the public URL from the port), so the order matters.
+ */
+import { type Earlier, flag, integer, oneOf, optionalText, type Setting, SettingProblem, type SettingValue, secret, text } from './setting-kinds.js';
+
+export const SETTINGS = {
+  // Server
+  port: integer({ env: 'PORT', group: 'server', default: 3000, min: 0, max: 65535, description: 'HTTP port' }),
+  host: text({ env: 'HOST', group: 'server', default: '0.0.0.0', kind: 'address', description: 'address to listen on' }),
+  publicUrl: {
+    env: 'SIMKEEP_PUBLIC_URL',
+    group: 'server',
+    kind: 'http(s) URL',
+    defaultText: '`http://localhost:$PORT`',
+    description:
+      "the address subscribers reach simkeep at: the base of receipts' QR codes, of the links in messages and of the payment providers' notify and return URLs; its origin is the one a browser's writes must come from",
+    secret: false,
+    read: (raw, earlier) => {
+      const url = (raw ?? `http://localhost:${earlier.port}`).replace(/\/+$/, '');
+      if (!/^https?:\/\/[^/]+/.test(url))
+        throw new SettingProblem(`SIMKEEP_PUBLIC_URL=${JSON.stringify(url)}: expected an http(s) URL such as https://renew.example.com`);
+      return url;
+    },
+  } satisfies Setting<string>,
+  trustProxy: {
+    env: 'SIMKEEP_TRUST_PROXY',
+    group: 'server',
+    kind: '`false`, a hop count (0–10), or addresses',
+    defaultText: '`false`',
+    description:
+      "who may say who the client is: the number of proxies in front of simkeep (`1` behind one nginx: the address that proxy saw, the rightmost `X-Forwarded-For` entry, is the client's), or the proxies' addresses and CIDR ranges (`127.0.0.1,10.0.0.0/8`; also `loopback`, `linklocal`, `uniquelocal`). `true` is refused: it would believe a client's own `X-Forwarded-For` entries and let it walk past every per-address limit",
+    secret: false,
+    read: trustProxyOf,
+  } satisfies Setting<TrustProxy>,
+  defaultOperator: optionalText({
+    env: 'SIMKEEP_DEFAULT_OPERATOR',
+    group: 'server',
+    kind: 'operator code',
+    defaultText: 'the first operator created',
+    description: 'the operator code whose name and brand colour the web app shows before a card is found',
+  }),
+
+  // Database
+  dataDir: text({
+    env: 'SIMKEEP_DATA_DIR',
+    group: 'database',
+    default: './data',
+    kind: 'directory',
+    description: "where the default SQLite file lives, and the demo transport's messages (`outbox/sms.jsonl`, `outbox/email.jsonl`)",
+  }),
+  databaseUrl: {
+    env: 'DATABASE_URL',
+    group: 'database',
+    kind: 'URL',
+    defaultText: '`sqlite://$SIMKEEP_DATA_DIR/simkeep.db`',
+    description:
+      '`sqlite://PATH` (relative to the working directory unless it starts with `/`: `sqlite:///var/lib/simkeep/simkeep.db`) or `postgres://USER:PASSWORD@HOST:PORT/DB` (`postgresql://` too); `simkeep config` masks its password',
+    secret: false,
+    read: (raw, earlier) => {
+      const url = raw ?? `sqlite://${String(earlier.dataDir).replace(/\/+$/, '')}/simkeep.db`;
+      if (!/^(sqlite:\/\/.+|postgres(ql)?:\/\/.+)$/.test(url)) {
+        throw new SettingProblem(
+          `DATABASE_URL=${JSON.stringify(redactUrl(url))}: expected sqlite://PATH (e.g. sqlite://./data/simkeep.db) or postgres://USER:PASSWORD@HOST:PORT/DB`,
+        );
+      }
+      return url;
+    },
+    redact: redactUrl,
+  } satisfies Setting<string>,
+  databasePoolSize: integer({
+    env: 'SIMKEEP_DB_POOL_SIZE',
+    group: 'database',
+    default: 10,
+    min: 1,
+    max: 500,
+    unit: 'connections',
+    description:
+      'PostgreSQL connections per server process (SQLite always uses one). On the 2-core bench machine 6–10 served 16 clients best: more connections only add context switches',
+  }),
+  databaseConnectTimeoutMs: integer({
+    env: 'SIMKEEP_DB_CONNECT_TIMEOUT_MS',
+    group: 'database',
+    default: 3000,
+    min: 100,
+    max: 60_000,
+    unit: 'ms',
+    description:
+      'how long a request waits for a new PostgreSQL connection. While the database is unreachable, requests answer `503 database_unavailable` with `Retry-After: 1` instead of queueing; the process keeps running and reconnects on its own',
+  }),
+
+  // Secrets and tokens
+  secret: secret({
+    env: 'SIMKEEP_SECRET',
+    group: 'secrets',
+    minLength: 16,
+    defaultText: 'generated',
+    description:
+      "signing key of receipt links, reminders' renewal and calendar links and the hashes of sign-in codes; when unset the first process generates one and stores it in the database, so all processes agree",
+  }),
+  adminToken: secret({
+    env: 'SIMKEEP_ADMIN_TOKEN',
+    group: 'secrets',
+    minLength: 16,
+    defaultText: 'none',
+    description: 'an admin bearer token accepted besides those `simkeep admin-token create` makes',
+  }),
+
+  // Orders and the sandbox provider
+  sandboxEnabled: flag({
+    env: 'SIMKEEP_SANDBOX_ENABLED',
+    group: 'payments',
+    default: false,
+    demo: true,
+    defaultText: '`false`; `true` with `serve --demo` (`npm start`)',
+    description:
+      'offer the sandbox payment provider, which renews cards without money: for the demo and tests only. While it is on, the server logs a warning at start',
+  }),
+  sandboxSecret: secret({
+    env: 'SIMKEEP_SANDBOX_SECRET',
+    group: 'payments',
+    minLength: 16,
+    defaultText: 'derived from `SIMKEEP_SECRET`',
+    description: "HMAC key of the sandbox provider's webhook signatures",
+  }),
+  orderTtlMinutes: integer({
+    env: 'SIMKEEP_ORDER_TTL_MINUTES',
+    group: 'payments',
+    default: 30,
+    min: 1,
+    max: 7 * 24 * 60,
+    unit: 'minutes',
+    description: 'how long an unpaid order stays payable',
+  }),
+
+  // Anti-probing
+  lookupMaxPerMsisdn: integer({
+    env: 'SIMKEEP_LOOKUP_MAX_PER_MSISDN',
+    group: 'anti-probing',
+    default: 5,
+    min: 1,
+    max: 1_000_000,
+    description:
+      'failed lookups for a number from one source within the window before that source gets `429` for it; also the number-wide limit of the short (last 6 digits) proof',
+  }),
+  lookupMaxPerIp: integer({
+    env: 'SIMKEEP_LOOKUP_MAX_PER_IP',
+    group: 'anti-probing',
+    default: 30,
+    min: 1,
+    max: 1_000_000,
+    description: 'failed lookups from one source (an IPv4 address, an IPv6 /64) within the window before `429` for any number',
+  }),
+  lookupWindowMinutes: integer({
+    env: 'SIMKEEP_LOOKUP_WINDOW_MINUTES',
+    group: 'anti-probing',
+    default: 15,
+    min: 1,
+    max: 24 * 60,
+    unit: 'minutes',
+    description: 'the anti-probing window, over which failures are counted, and the length of the lockout',
+  }),
+  joinMaxPerIp: integer({
+    env: 'SIMKEEP_JOIN_MAX_PER_IP',
+    group: 'anti-probing',
+    default: 20,
+    min: 1,
+    max: 1_000_000,
+    description: 'remote queue joins per hall and client IP within the window before `429`',
+  }),
+
+  // Scheduled jobs and messages
+  jobs: flag({
+    env: 'SIMKEEP_JOBS',
+    group: 'jobs',
+    default: true,
+    description:
+      'run the scheduled jobs (reminder sweep, message dispatch, housekeeping) every minute inside `serve`; set `false` when separate `simkeep worker` processes run them',
+  }),
+  outboxMaxAttempts: integer({
+    env: 'SIMKEEP_OUTBOX_MAX_ATTEMPTS',
+    group: 'jobs',
+    default: 8,
+    min: 1,
+    max: 100,
+    unit: 'attempts',
+    description: 'attempts before a message is dead-lettered; retries wait 1, 2, 4… minutes (at most 6 h, plus up to 20 % jitter)',
+  }),
+
+  // Logging
+  logLevel: oneOf({
+    env: 'LOG_LEVEL',
+    group: 'logging',
+    choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+    default: 'info',
+    description:
+      'JSON lines on stdout; a request is logged by its route pattern (`/v1/tickets/:token`) with its path values masked (`+86 138****8000`, `tt_Z…`) and its query by parameter names only, so no phone number, serial, token or signature reaches the log; error text is masked the same way',
+  }),
+
+  // Commands
+  staffPassword: secret({
+    env: 'SIMKEEP_STAFF_PASSWORD',
+    group: 'commands',
+    defaultText: 'none',
+    description:
+      "the new account's password for `simkeep staff create` (at least 10 characters), read from the environment so that it stays out of the shell history and `ps`; the server does not use it",
+  }),
+} satisfies Record<string, Setting<any>>;
+
+export type SettingKey = keyof typeof SETTINGS;
+export type SettingValues = { [K in SettingKey]: SettingValue<(typeof SETTINGS)[K]> };
+
+/**
+ * Which proxies in front of simkeep may say who the client is: `false` (none; the peer's
+ * address is the client's), a number of hops (that many addresses from the right of
+ * `X-Forwarded-For` are proxies'), or the proxies' addresses and CIDR ranges. Never every
+ * hop: a client's own `X-Forwarded-For` entries would then be believed.
+ */
+export type TrustProxy = false | number | string[];
+
+const IPV4_OR_CIDR = /^(\d{1,3}\.){3}\d{1,3}(\/\d{1,2})?$/;
+const IPV6_OR_CIDR = /^[0-9a-f:.]*:[0-9a-f:.]*(\/\d{1,3})?$/i;
+const PROXY_ADDRESS_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * `SIMKEEP_TRUST_PROXY`: empty or `false`, a hop count (`1` behind one nginx), or a
+ * comma-separated list of addresses, CIDR ranges and the names `loopback`, `linklocal`,
+ * `uniquelocal` (the forms Fastify's `trustProxy` takes). `true` is refused: it trusts
+ * every hop, so any client could write its own address.
+ */
+function trustProxyOf(raw: string | undefined, _earlier: Earlier): TrustProxy {
+  const value = raw?.trim() ?? '';
+  if (value === '' || value === 'false' || value === '0') return false;
+  if (value === 'true') {
+    throw new SettingProblem(
+      "SIMKEEP_TRUST_PROXY=true would believe any client's own X-Forwarded-For: write the number of proxies in front of simkeep (e.g. 1 behind one nginx) or their addresses (e.g. 127.0.0.1,10.0.0.0/8)",
+    );
+  }
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops > 10) throw new SettingProblem(`SIMKEEP_TRUST_PROXY=${JSON.stringify(raw)}: expected at most 10 proxy hops`);
+    return hops;
+  }
+  const entries = value.split(',').map((entry) => entry.trim());
+  const bad = entries.filter((e) => !(IPV4_OR_CIDR.test(e) || IPV6_OR_CIDR.test(e) || PROXY_ADDRESS_NAMES.has(e)));
+  if (bad.length > 0) {
+    throw new SettingProblem(
+      `SIMKEEP_TRUST_PROXY=${JSON.stringify(raw)}: ${bad.map((e) => JSON.stringify(e)).join(', ')} is not an address or CIDR range; expected a hop count (e.g. 1) or addresses (e.g. 127.0.0.1,10.0.0.0/8)`,
+    );
+  }
+  return entries;
+}
+
+/** The URL with any password replaced, safe for logs and error messages. */
+export function redactUrl(url: string): string {
+  return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
+}
