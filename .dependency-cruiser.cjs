@@ -4,12 +4,13 @@
  * the modules together for a reader and for a refactoring.
  *
  * The layers: the pure core (rules over plain data), the feature folders' services and
- * repositories, their HTTP edge (routes, schemas, guards, pages), and the composition root
+ * repositories, the HTTP edge (src/routes/ by audience, and the schemas and pages), and the composition root
  * (services.ts builds the services, app.ts mounts the routes, server.ts and cli.ts run them).
  */
 
-// The HTTP edge of a feature folder: what a request reaches before a service does.
-const HTTP_EDGE = '(-routes|-schemas|-pages|checkout-page|session-guard|staff-guard|admin-auth)\\.ts$';
+// The HTTP edge: the route groups of src/routes/ (by audience, each behind its guard) and,
+// in a feature folder, the request and response schemas and the HTML pages a route sends.
+const HTTP_EDGE = ['^src/routes/', '(-schemas|-pages|checkout-page)\\.ts$'];
 
 // The pure core: plain functions over plain data, no I/O (style.md, "A pure core").
 const PURE_CORE = [
@@ -31,7 +32,7 @@ const SCHEMA_TYPES = '^src/db/(schema|hall-schema)\\.ts$';
 const FEATURE_FOLDERS = '^src/(accounts|admin|cards|catalog|db|guard|hall|notify|payments|platform|receipts|reminders|renewal|shared|webhooks)/';
 
 // What builds, runs or seeds the whole set of services; everything else gets only what it uses.
-const COMPOSITION = ['^src/(app|server|cli|services)\\.ts$', '^src/platform/(jobs|demo-seed|demo-hall-seed)\\.ts$', '-cli\\.ts$'];
+const COMPOSITION = ['^src/(app|server|cli|services)\\.ts$', '^src/routes/index\\.ts$', '^src/platform/(jobs|demo-seed|demo-hall-seed)\\.ts$', '-cli\\.ts$'];
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -71,8 +72,8 @@ module.exports = {
       name: 'nothing-below-the-edge-imports-routes',
       severity: 'error',
       comment: 'A repository or a service never imports a route module: routes call services, not the other way round.',
-      from: { path: '^src/', pathNot: ['^src/app\\.ts$', '^src/http/', '-routes\\.ts$'] },
-      to: { path: '-routes\\.ts$' },
+      from: { path: '^src/', pathNot: ['^src/app\\.ts$', '^src/routes/'] },
+      to: { path: '^src/routes/' },
     },
     {
       name: 'only-entry-points-import-the-app',

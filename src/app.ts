@@ -1,6 +1,6 @@
 /**
- * The HTTP app: one Fastify instance over the services that services.ts built, each route
- * plugin registered with just the services it uses. `buildApp` is what the server, the
+ * The HTTP app: one Fastify instance over the services that services.ts built, with the
+ * routes of routes/ (grouped by who calls them, each group behind its guard). `buildApp` is what the server, the
  * tests and the benchmarks run.
  */
 import { randomUUID } from 'node:crypto';
@@ -9,32 +9,12 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { accountRoutes } from './accounts/account-routes.js';
-import { requireAdmin } from './admin/admin-auth.js';
-import { cardRoutes } from './cards/card-routes.js';
-import { catalogRoutes } from './catalog/catalog-routes.js';
 import type { TrustProxy } from './config.js';
-import { consoleRoutes } from './hall/console-routes.js';
-import { counterRoutes } from './hall/counter-routes.js';
-import { hallAdminRoutes } from './hall/hall-admin-routes.js';
-import { queueRoutes } from './hall/queue-routes.js';
-import { shiftRoutes } from './hall/shift-routes.js';
-import { requireStaff } from './hall/staff-guard.js';
-import { staffRoutes } from './hall/staff-routes.js';
 import { frameworkErrors, registerErrorHandling } from './http/errors.js';
 import { validatorCompiler } from './http/validation.js';
-import { paymentRoutes } from './payments/payment-routes.js';
-import { providerAdminRoutes } from './payments/provider-admin-routes.js';
-import { providerRoutes } from './payments/provider-routes.js';
-import { healthRoutes } from './platform/health-routes.js';
-import { fontRoutes, webRoot, webRoutes } from './platform/web-routes.js';
-import { receiptRoutes } from './receipts/receipt-routes.js';
-import { reminderRoutes } from './reminders/reminder-routes.js';
-import { subscriberReminderRoutes } from './reminders/subscriber-routes.js';
-import { adminOrderRoutes } from './renewal/admin-order-routes.js';
-import { renewalRoutes } from './renewal/renewal-routes.js';
+import { mountRoutes } from './routes/index.js';
+import { fontRoutes, webRoot, webRoutes } from './http/web-app.js';
 import type { Services } from './services.js';
-import { webhookRoutes } from './webhooks/webhook-routes.js';
 
 export interface AppOptions {
   logger?: boolean | object;
@@ -104,43 +84,4 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   await fontRoutes(app);
   if (web) await webRoutes(app, web);
   return app;
-}
-
-/**
- * Every route plugin, each given only the services it uses (its own options type); the staff
- * and admin audiences behind their guards.
- */
-async function mountRoutes(app: FastifyInstance, services: Services): Promise<void> {
-  const { config, db, renewal, planOffers, orders, idempotency, receiptPdf, probes, contacts, signIn, accountCards } = services;
-  const { payments, secrets, clock, providerPayments, staffAuth, hallAdmin, tokens, queue, boardFeed } = services;
-  const { console: counterConsole, counterRenewal, invoices, shifts, voids, hallStats } = services;
-  const { catalogService, cards, reminderAdmin, webhookAdmin } = services;
-
-  await app.register(healthRoutes, { db });
-  await app.register(renewalRoutes, { renewal, planOffers, orders, idempotency, receiptPdf, probes, config });
-  await app.register(subscriberReminderRoutes, { contacts });
-  await app.register(accountRoutes, { signIn, accountCards, config });
-  // The sandbox pays without money: a production deployment switches it off.
-  if (config.sandboxEnabled) await app.register(paymentRoutes, { payments, orders, secrets, clock });
-  await app.register(providerRoutes, { providerPayments });
-  await app.register(receiptRoutes, { orders });
-  await app.register(staffRoutes, { staffAuth, hallAdmin, config });
-  await app.register(hallAdminRoutes, { hallAdmin, staffAuth, tokens, config });
-  await app.register(queueRoutes, { queue, boardFeed });
-  await app.register(async (staff) => {
-    requireStaff(staff, staffAuth, config.publicUrl);
-    await staff.register(consoleRoutes, { console: counterConsole });
-    await staff.register(counterRoutes, { counterRenewal, invoices, idempotency, receiptPdf });
-    await staff.register(shiftRoutes, { shifts, voids, hallStats });
-  });
-  app.addHook('onClose', () => boardFeed.close());
-  await app.register(async (admin) => {
-    requireAdmin(admin, tokens);
-    await admin.register(catalogRoutes, { catalogService });
-    await admin.register(cardRoutes, { cards });
-    await admin.register(adminOrderRoutes, { orders });
-    await admin.register(reminderRoutes, { reminderAdmin });
-    await admin.register(webhookRoutes, { webhookAdmin });
-    await admin.register(providerAdminRoutes, { providerPayments });
-  });
 }

@@ -8,7 +8,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable, UNAVAILABLE_RETRY_AFTER_SECONDS } from '../db/unavailable.js';
-import { isAppPage } from '../platform/web-routes.js';
+import { isAppPage } from './web-app.js';
 import { catalogueMessage, DomainError, type ErrorCode, errorCatalogue, type Text } from '../shared/errors.js';
 import { callerLanguage } from './language.js';
 
@@ -101,7 +101,7 @@ export function registerErrorHandling(app: FastifyInstance, appPage = false): vo
   });
 
   app.setNotFoundHandler((request, reply) => {
-    // A page of the web app: the app itself answers it (platform/web-routes.ts).
+    // A page of the web app: the app itself answers it (http/web-app.ts).
     if (appPage && isAppPage(request.method, request.url, request.headers.accept)) return reply.type('text/html').sendFile('index.html');
     const route = `${request.method} ${request.url.split('?')[0]}`;
     return sendError(request, reply, 'not_found', { message: { 'zh-CN': `没有这个接口：${route}。`, en: `No route ${route}.` } });

@@ -6,7 +6,7 @@
  */
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { webRoot } from '../../src/platform/web-routes.js';
+import { webRoot } from '../../src/http/web-app.js';
 import { type Harness, startHarness } from '../support/harness.js';
 
 describe.skipIf(!webRoot())('the built web app over HTTP', () => {

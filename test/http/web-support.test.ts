@@ -4,7 +4,7 @@
  * app's pages. How the built files and the CJK subset are sent: static-assets.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { webRoot } from '../../src/platform/web-routes.js';
+import { webRoot } from '../../src/http/web-app.js';
 import { DIALECTS } from '../support/databases.js';
 import { type Harness, newCard, newOperator, newPlan, placeOrder, renewOnline, SANDBOX_ON, startHarness } from '../support/harness.js';
 

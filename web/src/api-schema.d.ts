@@ -2279,2002 +2279,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/me": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The signed-in account and its cards (“My cards”)
-         * @description Each card with its status, expiry and reminder choice; the number in full for the account’s own card, masked for the others. Needs the `simkeep_session` cookie set by `POST /v1/auth/verify`: without it, or once the session ended, `401 unauthorized`.
-         */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /**
-                             * @description The account’s own number, in full (E.164)
-                             * @example +8613800138000
-                             */
-                            msisdn: string;
-                            /** @description The account’s own number first, then in the order they were added */
-                            cards: {
-                                /**
-                                 * @description The `id` of an entry of `GET /v1/me`
-                                 * @example card_01JDX5Q8ZK3M7N2P4R6T8V0W1Y
-                                 */
-                                id: string;
-                                /**
-                                 * @description In full (E.164): the account proved each of its cards, and renews them with this number and `iccidLast6`
-                                 * @example +8613800138000
-                                 */
-                                msisdn: string;
-                                /** @example demo */
-                                operator: string;
-                                /** @example Demo Mobile */
-                                operatorName: string;
-                                /** @example #0b5cad */
-                                brandColor: string;
-                                /** @enum {unknown} */
-                                status: "active" | "grace" | "suspended" | "recycled" | "blocked";
-                                /**
-                                 * @description Local calendar date of the operator
-                                 * @example 2027-01-31
-                                 */
-                                validUntil: string;
-                                /** @description 0 on the last valid day, negative once expired */
-                                daysLeft: number;
-                                /** @description Active with 7 days or fewer left */
-                                expiringSoon: boolean;
-                                renewable: boolean;
-                                /**
-                                 * @description The last 6 digits of the SIM serial
-                                 * @example 901234
-                                 */
-                                iccidLast6: string;
-                                contact: {
-                                    /**
-                                     * @description How reminders reach the subscriber
-                                     * @enum {unknown}
-                                     */
-                                    channel: "sms" | "email";
-                                    /**
-                                     * @description Masked
-                                     * @example l***@example.com
-                                     */
-                                    email: string | null;
-                                    /**
-                                     * @description The language of reminders
-                                     * @enum {unknown}
-                                     */
-                                    locale: "zh-CN" | "en";
-                                    /** @description true: no reminders are sent */
-                                    optedOut: boolean;
-                                };
-                            }[];
-                        };
-                    };
-                };
-                /** @description Error */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/me/cards": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Add a card to the account by proving it
-         * @description Needs the number and the SIM serial (ICCID, or its last 6 digits), like a lookup: a wrong pair answers `404 card_not_found` and counts against the anti-probing limits (`429 too_many_attempts`). Answers the card’s entry, as in `GET /v1/me`: `201` when added, `200` when the account already held it (nothing changes). Needs the `simkeep_session` cookie set by `POST /v1/auth/verify`: without it, or once the session ended, `401 unauthorized`. Takes only `application/json` (415 otherwise); an `Origin` header, when sent, must be this server’s own origin, else `403 forbidden`.
-         */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /**
-                         * @description E.164 with the leading +
-                         * @example +8613800138000
-                         */
-                        msisdn: string;
-                        /**
-                         * @description The SIM serial (ICCID, 19–20 digits starting 89) or its last 6 digits
-                         * @example 89860012345678901234
-                         */
-                        iccid: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /**
-                             * @description The `id` of an entry of `GET /v1/me`
-                             * @example card_01JDX5Q8ZK3M7N2P4R6T8V0W1Y
-                             */
-                            id: string;
-                            /**
-                             * @description In full (E.164): the account proved each of its cards, and renews them with this number and `iccidLast6`
-                             * @example +8613800138000
-                             */
-                            msisdn: string;
-                            /** @example demo */
-                            operator: string;
-                            /** @example Demo Mobile */
-                            operatorName: string;
-                            /** @example #0b5cad */
-                            brandColor: string;
-                            /** @enum {unknown} */
-                            status: "active" | "grace" | "suspended" | "recycled" | "blocked";
-                            /**
-                             * @description Local calendar date of the operator
-                             * @example 2027-01-31
-                             */
-                            validUntil: string;
-                            /** @description 0 on the last valid day, negative once expired */
-                            daysLeft: number;
-                            /** @description Active with 7 days or fewer left */
-                            expiringSoon: boolean;
-                            renewable: boolean;
-                            /**
-                             * @description The last 6 digits of the SIM serial
-                             * @example 901234
-                             */
-                            iccidLast6: string;
-                            contact: {
-                                /**
-                                 * @description How reminders reach the subscriber
-                                 * @enum {unknown}
-                                 */
-                                channel: "sms" | "email";
-                                /**
-                                 * @description Masked
-                                 * @example l***@example.com
-                                 */
-                                email: string | null;
-                                /**
-                                 * @description The language of reminders
-                                 * @enum {unknown}
-                                 */
-                                locale: "zh-CN" | "en";
-                                /** @description true: no reminders are sent */
-                                optedOut: boolean;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /**
-                             * @description The `id` of an entry of `GET /v1/me`
-                             * @example card_01JDX5Q8ZK3M7N2P4R6T8V0W1Y
-                             */
-                            id: string;
-                            /**
-                             * @description In full (E.164): the account proved each of its cards, and renews them with this number and `iccidLast6`
-                             * @example +8613800138000
-                             */
-                            msisdn: string;
-                            /** @example demo */
-                            operator: string;
-                            /** @example Demo Mobile */
-                            operatorName: string;
-                            /** @example #0b5cad */
-                            brandColor: string;
-                            /** @enum {unknown} */
-                            status: "active" | "grace" | "suspended" | "recycled" | "blocked";
-                            /**
-                             * @description Local calendar date of the operator
-                             * @example 2027-01-31
-                             */
-                            validUntil: string;
-                            /** @description 0 on the last valid day, negative once expired */
-                            daysLeft: number;
-                            /** @description Active with 7 days or fewer left */
-                            expiringSoon: boolean;
-                            renewable: boolean;
-                            /**
-                             * @description The last 6 digits of the SIM serial
-                             * @example 901234
-                             */
-                            iccidLast6: string;
-                            contact: {
-                                /**
-                                 * @description How reminders reach the subscriber
-                                 * @enum {unknown}
-                                 */
-                                channel: "sms" | "email";
-                                /**
-                                 * @description Masked
-                                 * @example l***@example.com
-                                 */
-                                email: string | null;
-                                /**
-                                 * @description The language of reminders
-                                 * @enum {unknown}
-                                 */
-                                locale: "zh-CN" | "en";
-                                /** @description true: no reminders are sent */
-                                optedOut: boolean;
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/me/cards/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        /**
-         * Remove a card from the account
-         * @description Only the account’s own cards: any other id answers `404 card_not_found`. The card itself and its orders stay; the account’s own number’s card comes back at the next sign-in. Send no body. Needs the `simkeep_session` cookie set by `POST /v1/auth/verify`: without it, or once the session ended, `401 unauthorized`. Takes only `application/json` (415 otherwise); an `Origin` header, when sent, must be this server’s own origin, else `403 forbidden`.
-         */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /**
-                     * @description The `id` of an entry of `GET /v1/me`
-                     * @example card_01JDX5Q8ZK3M7N2P4R6T8V0W1Y
-                     */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Removed */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Error */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-            };
-        };
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/me/cards/{id}/contact": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        /**
-         * Choose how reminders for one of the account’s cards reach the subscriber
-         * @description `channel: "email"` needs `email`; the address stored is the one sent (none when omitted). `locale` and `optedOut` keep their stored value when omitted. Answers the stored choice, the address masked. A card not in the account answers `404 card_not_found`. Needs the `simkeep_session` cookie set by `POST /v1/auth/verify`: without it, or once the session ended, `401 unauthorized`. Takes only `application/json` (415 otherwise); an `Origin` header, when sent, must be this server’s own origin, else `403 forbidden`.
-         */
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /**
-                     * @description The `id` of an entry of `GET /v1/me`
-                     * @example card_01JDX5Q8ZK3M7N2P4R6T8V0W1Y
-                     */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /**
-                         * @description How reminders reach the subscriber
-                         * @enum {unknown}
-                         */
-                        channel: "sms" | "email";
-                        /**
-                         * @description Required when channel is email
-                         * @example li@example.com
-                         */
-                        email?: string;
-                        /**
-                         * @description The language of reminders
-                         * @enum {unknown}
-                         */
-                        locale?: "zh-CN" | "en";
-                        /** @description true: no more reminders; omitted: unchanged */
-                        optedOut?: boolean;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /**
-                             * @description How reminders reach the subscriber
-                             * @enum {unknown}
-                             */
-                            channel: "sms" | "email";
-                            /**
-                             * @description Masked
-                             * @example l***@example.com
-                             */
-                            email: string | null;
-                            /**
-                             * @description The language of reminders
-                             * @enum {unknown}
-                             */
-                            locale: "zh-CN" | "en";
-                            /** @description true: no reminders are sent */
-                            optedOut: boolean;
-                        };
-                    };
-                };
-                /** @description Error */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-            };
-        };
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/me/orders": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The orders of the account’s cards, newest first
-         * @description Each order as `GET /v1/orders/{id}` answers it, with `receipt` (number, PDF and verification links) once fulfilled. Needs the `simkeep_session` cookie set by `POST /v1/auth/verify`: without it, or once the session ended, `401 unauthorized`.
-         */
-        get: {
-            parameters: {
-                query?: {
-                    /**
-                     * @description How many orders, newest first
-                     * @example 20
-                     */
-                    limit?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description Newest first; each as `GET /v1/orders/{id}` answers it, with its receipt once fulfilled */
-                            orders: {
-                                /** @example ord_7Yk… */
-                                id: string;
-                                /** @enum {unknown} */
-                                status: "pending_payment" | "fulfilled" | "expired" | "cancelled" | "refund_pending" | "refunded";
-                                operator: string;
-                                msisdn: string;
-                                plan: string;
-                                /** @description The plan's names, as the pages show them */
-                                planName?: {
-                                    "zh-CN": string;
-                                    en: string;
-                                };
-                                channel: string;
-                                /** @description Minor units (fen, cents) */
-                                listPrice: number;
-                                discounts: {
-                                    promotion: string;
-                                    code: string | null;
-                                    kind: "percent" | "amount";
-                                    /** @description Minor units (fen, cents) */
-                                    amount: number;
-                                    /** @description The promotion's name, as the pages show it (quotes carry it) */
-                                    name?: {
-                                        "zh-CN": string;
-                                        en: string;
-                                    };
-                                }[];
-                                bonus: {
-                                    promotion: string;
-                                    months?: number;
-                                    days?: number;
-                                    /** @description The promotion's name, as the pages show it (quotes carry it) */
-                                    name?: {
-                                        "zh-CN": string;
-                                        en: string;
-                                    };
-                                } | null;
-                                /** @description Minor units (fen, cents) */
-                                total: number;
-                                /**
-                                 * @description ISO 4217
-                                 * @example CNY
-                                 */
-                                currency: string;
-                                createdAt: string;
-                                /** @example 2026-11-24T19:30:00+08:00 */
-                                expiresAt: string;
-                                payment: {
-                                    id: string;
-                                    provider: string;
-                                    status: string;
-                                    flag?: string;
-                                    checkoutUrl?: string;
-                                } | null;
-                                /**
-                                 * @description Local calendar date of the operator
-                                 * @example 2027-01-31
-                                 */
-                                validUntilBefore?: string;
-                                /**
-                                 * @description Local calendar date of the operator
-                                 * @example 2027-01-31
-                                 */
-                                validUntilAfter?: string;
-                                fulfilledAt?: string;
-                                receipt?: {
-                                    number: string;
-                                    pdfUrl: string;
-                                    verifyUrl: string;
-                                };
-                                refundedAt?: string;
-                                refundReason?: string | null;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Error */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/payments/sandbox/webhook": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Sandbox payment notification
-         * @description Body `{"id", "type": "payment.succeeded" | "payment.failed", "data": {"paymentId", "amount", "currency"}}`, header `Simkeep-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`. Duplicate event ids answer success and change nothing.
-         */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    "simkeep-signature"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            /** @description The event, signed as sent */
-            requestBody: {
-                content: {
-                    "application/json": Record<string, never>;
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {boolean} */
-                            received: true;
-                        };
-                    };
-                };
-                /** @description Error */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/pay/sandbox/{paymentId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Sandbox checkout page (HTML) */
-        get: {
-            parameters: {
-                query?: {
-                    /**
-                     * @description A path on this site (e.g. the web app's order page).
-                     * @example /orders/ord_x
-                     */
-                    return?: string;
-                };
-                header?: never;
-                path: {
-                    paymentId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/pay/sandbox/{paymentId}/pay": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Sandbox checkout: pay (delivers a signed notification) */
-        post: {
-            parameters: {
-                query?: {
-                    /**
-                     * @description A path on this site (e.g. the web app's order page).
-                     * @example /orders/ord_x
-                     */
-                    return?: string;
-                };
-                header?: never;
-                path: {
-                    paymentId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Error */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/pay/sandbox/{paymentId}/fail": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Sandbox checkout: fail (delivers a signed notification) */
-        post: {
-            parameters: {
-                query?: {
-                    /**
-                     * @description A path on this site (e.g. the web app's order page).
-                     * @example /orders/ord_x
-                     */
-                    return?: string;
-                };
-                header?: never;
-                path: {
-                    paymentId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Error */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/payments/alipay/notify/{operator}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Alipay payment notification
-         * @description Where Alipay notifies payments of the operator's merchant (its notify URL). Verified with the operator's settings; a duplicate answers success and changes nothing.
-         */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @example demo */
-                    operator: string;
-                };
-                cookie?: never;
-            };
-            /** @description The notification as the provider signed it */
-            requestBody: {
-                content: {
-                    "application/json": unknown;
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/pay/alipay/{paymentId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Alipay checkout (redirect, form or QR page) */
-        get: {
-            parameters: {
-                query?: {
-                    /**
-                     * @description A path on this site (e.g. the web app's order page).
-                     * @example /orders/ord_x
-                     */
-                    return?: string;
-                    /** @description The provider's mobile or desktop checkout; default: by User-Agent. */
-                    device?: "mobile" | "desktop";
-                };
-                header?: never;
-                path: {
-                    paymentId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description HTML: the form or QR page (or 303 to the provider) */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/html": string;
-                    };
-                };
-                /** @description Error */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/html": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/html": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/html": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                502: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/html": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/pay/alipay/{paymentId}/return": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Back from Alipay: to the order page */
-        get: {
-            parameters: {
-                query?: {
-                    /**
-                     * @description A path on this site (e.g. the web app's order page).
-                     * @example /orders/ord_x
-                     */
-                    return?: string;
-                };
-                header?: never;
-                path: {
-                    paymentId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Error */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        /** Back from Alipay: to the order page */
-        post: {
-            parameters: {
-                query?: {
-                    /**
-                     * @description A path on this site (e.g. the web app's order page).
-                     * @example /orders/ord_x
-                     */
-                    return?: string;
-                };
-                header?: never;
-                path: {
-                    paymentId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Error */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/payments/wechatpay/notify/{operator}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * WeChat Pay payment notification
-         * @description Where WeChat Pay notifies payments of the operator's merchant (its notify URL). Verified with the operator's settings; a duplicate answers success and changes nothing.
-         */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @example demo */
-                    operator: string;
-                };
-                cookie?: never;
-            };
-            /** @description The notification as the provider signed it */
-            requestBody: {
-                content: {
-                    "application/json": unknown;
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/pay/wechatpay/{paymentId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** WeChat Pay checkout (redirect, form or QR page) */
-        get: {
-            parameters: {
-                query?: {
-                    /**
-                     * @description A path on this site (e.g. the web app's order page).
-                     * @example /orders/ord_x
-                     */
-                    return?: string;
-                    /** @description The provider's mobile or desktop checkout; default: by User-Agent. */
-                    device?: "mobile" | "desktop";
-                };
-                header?: never;
-                path: {
-                    paymentId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description HTML: the form or QR page (or 303 to the provider) */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/html": string;
-                    };
-                };
-                /** @description Error */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/html": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/html": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/html": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                502: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/html": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/pay/wechatpay/{paymentId}/return": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Back from WeChat Pay: to the order page */
-        get: {
-            parameters: {
-                query?: {
-                    /**
-                     * @description A path on this site (e.g. the web app's order page).
-                     * @example /orders/ord_x
-                     */
-                    return?: string;
-                };
-                header?: never;
-                path: {
-                    paymentId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Error */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        /** Back from WeChat Pay: to the order page */
-        post: {
-            parameters: {
-                query?: {
-                    /**
-                     * @description A path on this site (e.g. the web app's order page).
-                     * @example /orders/ord_x
-                     */
-                    return?: string;
-                };
-                header?: never;
-                path: {
-                    paymentId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Error */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/payments/unionpay/notify/{operator}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * UnionPay payment notification
-         * @description Where UnionPay notifies payments of the operator's merchant (its notify URL). Verified with the operator's settings; a duplicate answers success and changes nothing.
-         */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @example demo */
-                    operator: string;
-                };
-                cookie?: never;
-            };
-            /** @description The notification as the provider signed it */
-            requestBody: {
-                content: {
-                    "application/json": unknown;
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/pay/unionpay/{paymentId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** UnionPay checkout (redirect, form or QR page) */
-        get: {
-            parameters: {
-                query?: {
-                    /**
-                     * @description A path on this site (e.g. the web app's order page).
-                     * @example /orders/ord_x
-                     */
-                    return?: string;
-                    /** @description The provider's mobile or desktop checkout; default: by User-Agent. */
-                    device?: "mobile" | "desktop";
-                };
-                header?: never;
-                path: {
-                    paymentId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description HTML: the form or QR page (or 303 to the provider) */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/html": string;
-                    };
-                };
-                /** @description Error */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/html": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/html": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/html": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                502: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/html": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/pay/unionpay/{paymentId}/return": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Back from UnionPay: to the order page */
-        get: {
-            parameters: {
-                query?: {
-                    /**
-                     * @description A path on this site (e.g. the web app's order page).
-                     * @example /orders/ord_x
-                     */
-                    return?: string;
-                };
-                header?: never;
-                path: {
-                    paymentId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Error */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        /** Back from UnionPay: to the order page */
-        post: {
-            parameters: {
-                query?: {
-                    /**
-                     * @description A path on this site (e.g. the web app's order page).
-                     * @example /orders/ord_x
-                     */
-                    return?: string;
-                };
-                header?: never;
-                path: {
-                    paymentId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Error */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/r/{number}": {
         parameters: {
             query?: never;
@@ -4386,1327 +2390,6 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
-        trace?: never;
-    };
-    "/v1/staff/login": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Staff login with username and password
-         * @description Sets the `simkeep_staff` cookie (HttpOnly, SameSite=Strict, 12 h) and answers the staff member, their halls and the CSRF token to send in `X-CSRF-Token` on every state-changing staff request. A wrong username or password: `401 credentials_invalid`. After 5 failures for a username (or 30 from one IP) within 15 minutes: `429 too_many_attempts` with `details.retryAfter` until the window passes.
-         */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        username: string;
-                        password: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            staff: {
-                                id: string;
-                                username: string;
-                                displayName: string;
-                                role: "clerk" | "supervisor" | "operator_admin";
-                                operator: string;
-                                hall: string | null;
-                            };
-                            /** @description Send it back in X-CSRF-Token on every state-changing staff request */
-                            csrfToken: string;
-                            /** @description The halls this staff member works in (one, or all of the operator for an operator admin) */
-                            halls: {
-                                id: string;
-                                operator: string;
-                                name: string;
-                                address: string;
-                                openingHours: {
-                                    [key: string]: string[];
-                                };
-                                timeZone: string;
-                                maxRecalls: number;
-                                services: {
-                                    id: string;
-                                    code: string;
-                                    name: {
-                                        "zh-CN": string;
-                                        en: string;
-                                    };
-                                    ticketPrefix: string;
-                                    defaultServiceSeconds: number;
-                                }[];
-                                counters: {
-                                    id: string;
-                                    name: string;
-                                    status: "open" | "closed";
-                                    services: string[];
-                                }[];
-                            }[];
-                        };
-                    };
-                };
-                /** @description Error */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/staff/me": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The signed-in staff member, their halls and the CSRF token */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            staff: {
-                                id: string;
-                                username: string;
-                                displayName: string;
-                                role: "clerk" | "supervisor" | "operator_admin";
-                                operator: string;
-                                hall: string | null;
-                            };
-                            /** @description Send it back in X-CSRF-Token on every state-changing staff request */
-                            csrfToken: string;
-                            /** @description The halls this staff member works in (one, or all of the operator for an operator admin) */
-                            halls: {
-                                id: string;
-                                operator: string;
-                                name: string;
-                                address: string;
-                                openingHours: {
-                                    [key: string]: string[];
-                                };
-                                timeZone: string;
-                                maxRecalls: number;
-                                services: {
-                                    id: string;
-                                    code: string;
-                                    name: {
-                                        "zh-CN": string;
-                                        en: string;
-                                    };
-                                    ticketPrefix: string;
-                                    defaultServiceSeconds: number;
-                                }[];
-                                counters: {
-                                    id: string;
-                                    name: string;
-                                    status: "open" | "closed";
-                                    services: string[];
-                                }[];
-                            }[];
-                        };
-                    };
-                };
-                /** @description Error */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/staff/logout": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * End the staff session
-         * @description Needs `X-CSRF-Token`. Clears the cookie.
-         */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Error */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/admin/operators/{operator}/halls": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The operator's halls with their services and counters
-         * @description An admin bearer token of the operator, or an operator admin’s staff session (with X-CSRF-Token on writes). Audited.
-         */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @example demo */
-                    operator: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            halls: {
-                                id: string;
-                                operator: string;
-                                name: string;
-                                address: string;
-                                openingHours: {
-                                    [key: string]: string[];
-                                };
-                                timeZone: string;
-                                maxRecalls: number;
-                                services: {
-                                    id: string;
-                                    code: string;
-                                    name: {
-                                        "zh-CN": string;
-                                        en: string;
-                                    };
-                                    ticketPrefix: string;
-                                    defaultServiceSeconds: number;
-                                }[];
-                                counters: {
-                                    id: string;
-                                    name: string;
-                                    status: "open" | "closed";
-                                    services: string[];
-                                }[];
-                            }[];
-                        };
-                    };
-                };
-                /** @description Error */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        /**
-         * Create a service hall
-         * @description An admin bearer token of the operator, or an operator admin’s staff session (with X-CSRF-Token on writes). Audited.
-         */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @example demo */
-                    operator: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @example 中环营业厅 Central hall */
-                        name: string;
-                        address: string;
-                        /** @description Opening and closing time per weekday in the hall’s zone, e.g. {"mon": ["09:00", "18:00"]} ("24:00" closes at the day’s end); no hours: always open. Remote joining is refused while the hall is closed. */
-                        openingHours?: {
-                            mon?: string[];
-                            tue?: string[];
-                            wed?: string[];
-                            thu?: string[];
-                            fri?: string[];
-                            sat?: string[];
-                            sun?: string[];
-                        };
-                        /**
-                         * @description IANA zone; the operator's by default
-                         * @example Asia/Shanghai
-                         */
-                        timeZone?: string;
-                        /** @description Recalls before a called ticket may be marked a no-show (default 2) */
-                        maxRecalls?: number;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            operator: string;
-                            name: string;
-                            address: string;
-                            openingHours: {
-                                [key: string]: string[];
-                            };
-                            timeZone: string;
-                            maxRecalls: number;
-                            services: {
-                                id: string;
-                                code: string;
-                                name: {
-                                    "zh-CN": string;
-                                    en: string;
-                                };
-                                ticketPrefix: string;
-                                defaultServiceSeconds: number;
-                            }[];
-                            counters: {
-                                id: string;
-                                name: string;
-                                status: "open" | "closed";
-                                services: string[];
-                            }[];
-                        };
-                    };
-                };
-                /** @description Error */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/admin/halls/{hall}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * A hall with its services and counters
-         * @description An admin bearer token of the operator, or an operator admin’s staff session (with X-CSRF-Token on writes). Audited.
-         */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @example hall_01JD3Q8Z5X6V7W8Y9Z0A1B2C3D */
-                    hall: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            operator: string;
-                            name: string;
-                            address: string;
-                            openingHours: {
-                                [key: string]: string[];
-                            };
-                            timeZone: string;
-                            maxRecalls: number;
-                            services: {
-                                id: string;
-                                code: string;
-                                name: {
-                                    "zh-CN": string;
-                                    en: string;
-                                };
-                                ticketPrefix: string;
-                                defaultServiceSeconds: number;
-                            }[];
-                            counters: {
-                                id: string;
-                                name: string;
-                                status: "open" | "closed";
-                                services: string[];
-                            }[];
-                        };
-                    };
-                };
-                /** @description Error */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/admin/halls/{hall}/services": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Add a service (renewal, new SIM, enquiries…) with its ticket prefix
-         * @description An admin bearer token of the operator, or an operator admin’s staff session (with X-CSRF-Token on writes). Audited.
-         */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @example hall_01JD3Q8Z5X6V7W8Y9Z0A1B2C3D */
-                    hall: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @example renewal */
-                        code: string;
-                        name: {
-                            "zh-CN": string;
-                            en: string;
-                        };
-                        /** @example A */
-                        ticketPrefix: string;
-                        /** @description Service time the wait estimate uses until the service has history (default 300) */
-                        defaultServiceSeconds?: number;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            operator: string;
-                            name: string;
-                            address: string;
-                            openingHours: {
-                                [key: string]: string[];
-                            };
-                            timeZone: string;
-                            maxRecalls: number;
-                            services: {
-                                id: string;
-                                code: string;
-                                name: {
-                                    "zh-CN": string;
-                                    en: string;
-                                };
-                                ticketPrefix: string;
-                                defaultServiceSeconds: number;
-                            }[];
-                            counters: {
-                                id: string;
-                                name: string;
-                                status: "open" | "closed";
-                                services: string[];
-                            }[];
-                        };
-                    };
-                };
-                /** @description Error */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/admin/halls/{hall}/counters": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Add a counter and the services it serves (it starts closed)
-         * @description An admin bearer token of the operator, or an operator admin’s staff session (with X-CSRF-Token on writes). Audited.
-         */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @example hall_01JD3Q8Z5X6V7W8Y9Z0A1B2C3D */
-                    hall: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @example 3 */
-                        name: string;
-                        /** @description Codes (or ids) of the services the counter serves */
-                        services: string[];
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            operator: string;
-                            name: string;
-                            address: string;
-                            openingHours: {
-                                [key: string]: string[];
-                            };
-                            timeZone: string;
-                            maxRecalls: number;
-                            services: {
-                                id: string;
-                                code: string;
-                                name: {
-                                    "zh-CN": string;
-                                    en: string;
-                                };
-                                ticketPrefix: string;
-                                defaultServiceSeconds: number;
-                            }[];
-                            counters: {
-                                id: string;
-                                name: string;
-                                status: "open" | "closed";
-                                services: string[];
-                            }[];
-                        };
-                    };
-                };
-                /** @description Error */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/admin/operators/{operator}/staff": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Create a staff account (clerk, supervisor of one hall, or operator admin)
-         * @description An admin bearer token of the operator, or an operator admin’s staff session (with X-CSRF-Token on writes). Audited.
-         */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @example demo */
-                    operator: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @example li.wei */
-                        username: string;
-                        displayName: string;
-                        role: "clerk" | "supervisor" | "operator_admin";
-                        /** @example hall_01JD3Q8Z5X6V7W8Y9Z0A1B2C3D */
-                        hall?: string;
-                        password: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            operator: string;
-                            username: string;
-                            displayName: string;
-                            role: "clerk" | "supervisor" | "operator_admin";
-                            hall: string | null;
-                            active: boolean;
-                        };
-                    };
-                };
-                /** @description Error */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/admin/staff/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        /**
-         * Disable, enable or reset the password of a staff account (ends its sessions)
-         * @description An admin bearer token of the operator, or an operator admin’s staff session (with X-CSRF-Token on writes). Audited.
-         */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @example stf_01JD3Q8Z5X6V7W8Y9Z0A1B2C3D */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        active?: boolean;
-                        password?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            operator: string;
-                            username: string;
-                            displayName: string;
-                            role: "clerk" | "supervisor" | "operator_admin";
-                            hall: string | null;
-                            active: boolean;
-                        };
-                    };
-                };
-                /** @description Error */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Error */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @example card_not_found */
-                                code: string;
-                                message: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
-                    };
-                };
-            };
-        };
         trace?: never;
     };
     "/v1/halls/{hall}": {
@@ -6586,6 +3269,2087 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/staff/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Staff login with username and password
+         * @description Sets the `simkeep_staff` cookie (HttpOnly, SameSite=Strict, 12 h) and answers the staff member, their halls and the CSRF token to send in `X-CSRF-Token` on every state-changing staff request. A wrong username or password: `401 credentials_invalid`. After 5 failures for a username (or 30 from one IP) within 15 minutes: `429 too_many_attempts` with `details.retryAfter` until the window passes.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        username: string;
+                        password: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            staff: {
+                                id: string;
+                                username: string;
+                                displayName: string;
+                                role: "clerk" | "supervisor" | "operator_admin";
+                                operator: string;
+                                hall: string | null;
+                            };
+                            /** @description Send it back in X-CSRF-Token on every state-changing staff request */
+                            csrfToken: string;
+                            /** @description The halls this staff member works in (one, or all of the operator for an operator admin) */
+                            halls: {
+                                id: string;
+                                operator: string;
+                                name: string;
+                                address: string;
+                                openingHours: {
+                                    [key: string]: string[];
+                                };
+                                timeZone: string;
+                                maxRecalls: number;
+                                services: {
+                                    id: string;
+                                    code: string;
+                                    name: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                    ticketPrefix: string;
+                                    defaultServiceSeconds: number;
+                                }[];
+                                counters: {
+                                    id: string;
+                                    name: string;
+                                    status: "open" | "closed";
+                                    services: string[];
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pay/alipay/{paymentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alipay checkout (redirect, form or QR page) */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description A path on this site (e.g. the web app's order page).
+                     * @example /orders/ord_x
+                     */
+                    return?: string;
+                    /** @description The provider's mobile or desktop checkout; default: by User-Agent. */
+                    device?: "mobile" | "desktop";
+                };
+                header?: never;
+                path: {
+                    paymentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description HTML: the form or QR page (or 303 to the provider) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pay/alipay/{paymentId}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Back from Alipay: to the order page */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description A path on this site (e.g. the web app's order page).
+                     * @example /orders/ord_x
+                     */
+                    return?: string;
+                };
+                header?: never;
+                path: {
+                    paymentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Back from Alipay: to the order page */
+        post: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description A path on this site (e.g. the web app's order page).
+                     * @example /orders/ord_x
+                     */
+                    return?: string;
+                };
+                header?: never;
+                path: {
+                    paymentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pay/wechatpay/{paymentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** WeChat Pay checkout (redirect, form or QR page) */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description A path on this site (e.g. the web app's order page).
+                     * @example /orders/ord_x
+                     */
+                    return?: string;
+                    /** @description The provider's mobile or desktop checkout; default: by User-Agent. */
+                    device?: "mobile" | "desktop";
+                };
+                header?: never;
+                path: {
+                    paymentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description HTML: the form or QR page (or 303 to the provider) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pay/wechatpay/{paymentId}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Back from WeChat Pay: to the order page */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description A path on this site (e.g. the web app's order page).
+                     * @example /orders/ord_x
+                     */
+                    return?: string;
+                };
+                header?: never;
+                path: {
+                    paymentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Back from WeChat Pay: to the order page */
+        post: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description A path on this site (e.g. the web app's order page).
+                     * @example /orders/ord_x
+                     */
+                    return?: string;
+                };
+                header?: never;
+                path: {
+                    paymentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pay/unionpay/{paymentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** UnionPay checkout (redirect, form or QR page) */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description A path on this site (e.g. the web app's order page).
+                     * @example /orders/ord_x
+                     */
+                    return?: string;
+                    /** @description The provider's mobile or desktop checkout; default: by User-Agent. */
+                    device?: "mobile" | "desktop";
+                };
+                header?: never;
+                path: {
+                    paymentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description HTML: the form or QR page (or 303 to the provider) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pay/unionpay/{paymentId}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Back from UnionPay: to the order page */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description A path on this site (e.g. the web app's order page).
+                     * @example /orders/ord_x
+                     */
+                    return?: string;
+                };
+                header?: never;
+                path: {
+                    paymentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Back from UnionPay: to the order page */
+        post: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description A path on this site (e.g. the web app's order page).
+                     * @example /orders/ord_x
+                     */
+                    return?: string;
+                };
+                header?: never;
+                path: {
+                    paymentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pay/sandbox/{paymentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sandbox checkout page (HTML) */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description A path on this site (e.g. the web app's order page).
+                     * @example /orders/ord_x
+                     */
+                    return?: string;
+                };
+                header?: never;
+                path: {
+                    paymentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pay/sandbox/{paymentId}/pay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sandbox checkout: pay (delivers a signed notification) */
+        post: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description A path on this site (e.g. the web app's order page).
+                     * @example /orders/ord_x
+                     */
+                    return?: string;
+                };
+                header?: never;
+                path: {
+                    paymentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pay/sandbox/{paymentId}/fail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sandbox checkout: fail (delivers a signed notification) */
+        post: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description A path on this site (e.g. the web app's order page).
+                     * @example /orders/ord_x
+                     */
+                    return?: string;
+                };
+                header?: never;
+                path: {
+                    paymentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The signed-in account and its cards (“My cards”)
+         * @description Each card with its status, expiry and reminder choice; the number in full for the account’s own card, masked for the others. Needs the `simkeep_session` cookie set by `POST /v1/auth/verify`: without it, or once the session ended, `401 unauthorized`.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description The account’s own number, in full (E.164)
+                             * @example +8613800138000
+                             */
+                            msisdn: string;
+                            /** @description The account’s own number first, then in the order they were added */
+                            cards: {
+                                /**
+                                 * @description The `id` of an entry of `GET /v1/me`
+                                 * @example card_01JDX5Q8ZK3M7N2P4R6T8V0W1Y
+                                 */
+                                id: string;
+                                /**
+                                 * @description In full (E.164): the account proved each of its cards, and renews them with this number and `iccidLast6`
+                                 * @example +8613800138000
+                                 */
+                                msisdn: string;
+                                /** @example demo */
+                                operator: string;
+                                /** @example Demo Mobile */
+                                operatorName: string;
+                                /** @example #0b5cad */
+                                brandColor: string;
+                                /** @enum {unknown} */
+                                status: "active" | "grace" | "suspended" | "recycled" | "blocked";
+                                /**
+                                 * @description Local calendar date of the operator
+                                 * @example 2027-01-31
+                                 */
+                                validUntil: string;
+                                /** @description 0 on the last valid day, negative once expired */
+                                daysLeft: number;
+                                /** @description Active with 7 days or fewer left */
+                                expiringSoon: boolean;
+                                renewable: boolean;
+                                /**
+                                 * @description The last 6 digits of the SIM serial
+                                 * @example 901234
+                                 */
+                                iccidLast6: string;
+                                contact: {
+                                    /**
+                                     * @description How reminders reach the subscriber
+                                     * @enum {unknown}
+                                     */
+                                    channel: "sms" | "email";
+                                    /**
+                                     * @description Masked
+                                     * @example l***@example.com
+                                     */
+                                    email: string | null;
+                                    /**
+                                     * @description The language of reminders
+                                     * @enum {unknown}
+                                     */
+                                    locale: "zh-CN" | "en";
+                                    /** @description true: no reminders are sent */
+                                    optedOut: boolean;
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/cards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add a card to the account by proving it
+         * @description Needs the number and the SIM serial (ICCID, or its last 6 digits), like a lookup: a wrong pair answers `404 card_not_found` and counts against the anti-probing limits (`429 too_many_attempts`). Answers the card’s entry, as in `GET /v1/me`: `201` when added, `200` when the account already held it (nothing changes). Needs the `simkeep_session` cookie set by `POST /v1/auth/verify`: without it, or once the session ended, `401 unauthorized`. Takes only `application/json` (415 otherwise); an `Origin` header, when sent, must be this server’s own origin, else `403 forbidden`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description E.164 with the leading +
+                         * @example +8613800138000
+                         */
+                        msisdn: string;
+                        /**
+                         * @description The SIM serial (ICCID, 19–20 digits starting 89) or its last 6 digits
+                         * @example 89860012345678901234
+                         */
+                        iccid: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description The `id` of an entry of `GET /v1/me`
+                             * @example card_01JDX5Q8ZK3M7N2P4R6T8V0W1Y
+                             */
+                            id: string;
+                            /**
+                             * @description In full (E.164): the account proved each of its cards, and renews them with this number and `iccidLast6`
+                             * @example +8613800138000
+                             */
+                            msisdn: string;
+                            /** @example demo */
+                            operator: string;
+                            /** @example Demo Mobile */
+                            operatorName: string;
+                            /** @example #0b5cad */
+                            brandColor: string;
+                            /** @enum {unknown} */
+                            status: "active" | "grace" | "suspended" | "recycled" | "blocked";
+                            /**
+                             * @description Local calendar date of the operator
+                             * @example 2027-01-31
+                             */
+                            validUntil: string;
+                            /** @description 0 on the last valid day, negative once expired */
+                            daysLeft: number;
+                            /** @description Active with 7 days or fewer left */
+                            expiringSoon: boolean;
+                            renewable: boolean;
+                            /**
+                             * @description The last 6 digits of the SIM serial
+                             * @example 901234
+                             */
+                            iccidLast6: string;
+                            contact: {
+                                /**
+                                 * @description How reminders reach the subscriber
+                                 * @enum {unknown}
+                                 */
+                                channel: "sms" | "email";
+                                /**
+                                 * @description Masked
+                                 * @example l***@example.com
+                                 */
+                                email: string | null;
+                                /**
+                                 * @description The language of reminders
+                                 * @enum {unknown}
+                                 */
+                                locale: "zh-CN" | "en";
+                                /** @description true: no reminders are sent */
+                                optedOut: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description The `id` of an entry of `GET /v1/me`
+                             * @example card_01JDX5Q8ZK3M7N2P4R6T8V0W1Y
+                             */
+                            id: string;
+                            /**
+                             * @description In full (E.164): the account proved each of its cards, and renews them with this number and `iccidLast6`
+                             * @example +8613800138000
+                             */
+                            msisdn: string;
+                            /** @example demo */
+                            operator: string;
+                            /** @example Demo Mobile */
+                            operatorName: string;
+                            /** @example #0b5cad */
+                            brandColor: string;
+                            /** @enum {unknown} */
+                            status: "active" | "grace" | "suspended" | "recycled" | "blocked";
+                            /**
+                             * @description Local calendar date of the operator
+                             * @example 2027-01-31
+                             */
+                            validUntil: string;
+                            /** @description 0 on the last valid day, negative once expired */
+                            daysLeft: number;
+                            /** @description Active with 7 days or fewer left */
+                            expiringSoon: boolean;
+                            renewable: boolean;
+                            /**
+                             * @description The last 6 digits of the SIM serial
+                             * @example 901234
+                             */
+                            iccidLast6: string;
+                            contact: {
+                                /**
+                                 * @description How reminders reach the subscriber
+                                 * @enum {unknown}
+                                 */
+                                channel: "sms" | "email";
+                                /**
+                                 * @description Masked
+                                 * @example l***@example.com
+                                 */
+                                email: string | null;
+                                /**
+                                 * @description The language of reminders
+                                 * @enum {unknown}
+                                 */
+                                locale: "zh-CN" | "en";
+                                /** @description true: no reminders are sent */
+                                optedOut: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/cards/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a card from the account
+         * @description Only the account’s own cards: any other id answers `404 card_not_found`. The card itself and its orders stay; the account’s own number’s card comes back at the next sign-in. Send no body. Needs the `simkeep_session` cookie set by `POST /v1/auth/verify`: without it, or once the session ended, `401 unauthorized`. Takes only `application/json` (415 otherwise); an `Origin` header, when sent, must be this server’s own origin, else `403 forbidden`.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The `id` of an entry of `GET /v1/me`
+                     * @example card_01JDX5Q8ZK3M7N2P4R6T8V0W1Y
+                     */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Removed */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/cards/{id}/contact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Choose how reminders for one of the account’s cards reach the subscriber
+         * @description `channel: "email"` needs `email`; the address stored is the one sent (none when omitted). `locale` and `optedOut` keep their stored value when omitted. Answers the stored choice, the address masked. A card not in the account answers `404 card_not_found`. Needs the `simkeep_session` cookie set by `POST /v1/auth/verify`: without it, or once the session ended, `401 unauthorized`. Takes only `application/json` (415 otherwise); an `Origin` header, when sent, must be this server’s own origin, else `403 forbidden`.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description The `id` of an entry of `GET /v1/me`
+                     * @example card_01JDX5Q8ZK3M7N2P4R6T8V0W1Y
+                     */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description How reminders reach the subscriber
+                         * @enum {unknown}
+                         */
+                        channel: "sms" | "email";
+                        /**
+                         * @description Required when channel is email
+                         * @example li@example.com
+                         */
+                        email?: string;
+                        /**
+                         * @description The language of reminders
+                         * @enum {unknown}
+                         */
+                        locale?: "zh-CN" | "en";
+                        /** @description true: no more reminders; omitted: unchanged */
+                        optedOut?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description How reminders reach the subscriber
+                             * @enum {unknown}
+                             */
+                            channel: "sms" | "email";
+                            /**
+                             * @description Masked
+                             * @example l***@example.com
+                             */
+                            email: string | null;
+                            /**
+                             * @description The language of reminders
+                             * @enum {unknown}
+                             */
+                            locale: "zh-CN" | "en";
+                            /** @description true: no reminders are sent */
+                            optedOut: boolean;
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The orders of the account’s cards, newest first
+         * @description Each order as `GET /v1/orders/{id}` answers it, with `receipt` (number, PDF and verification links) once fulfilled. Needs the `simkeep_session` cookie set by `POST /v1/auth/verify`: without it, or once the session ended, `401 unauthorized`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description How many orders, newest first
+                     * @example 20
+                     */
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Newest first; each as `GET /v1/orders/{id}` answers it, with its receipt once fulfilled */
+                            orders: {
+                                /** @example ord_7Yk… */
+                                id: string;
+                                /** @enum {unknown} */
+                                status: "pending_payment" | "fulfilled" | "expired" | "cancelled" | "refund_pending" | "refunded";
+                                operator: string;
+                                msisdn: string;
+                                plan: string;
+                                /** @description The plan's names, as the pages show them */
+                                planName?: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                channel: string;
+                                /** @description Minor units (fen, cents) */
+                                listPrice: number;
+                                discounts: {
+                                    promotion: string;
+                                    code: string | null;
+                                    kind: "percent" | "amount";
+                                    /** @description Minor units (fen, cents) */
+                                    amount: number;
+                                    /** @description The promotion's name, as the pages show it (quotes carry it) */
+                                    name?: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                }[];
+                                bonus: {
+                                    promotion: string;
+                                    months?: number;
+                                    days?: number;
+                                    /** @description The promotion's name, as the pages show it (quotes carry it) */
+                                    name?: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                } | null;
+                                /** @description Minor units (fen, cents) */
+                                total: number;
+                                /**
+                                 * @description ISO 4217
+                                 * @example CNY
+                                 */
+                                currency: string;
+                                createdAt: string;
+                                /** @example 2026-11-24T19:30:00+08:00 */
+                                expiresAt: string;
+                                payment: {
+                                    id: string;
+                                    provider: string;
+                                    status: string;
+                                    flag?: string;
+                                    checkoutUrl?: string;
+                                } | null;
+                                /**
+                                 * @description Local calendar date of the operator
+                                 * @example 2027-01-31
+                                 */
+                                validUntilBefore?: string;
+                                /**
+                                 * @description Local calendar date of the operator
+                                 * @example 2027-01-31
+                                 */
+                                validUntilAfter?: string;
+                                fulfilledAt?: string;
+                                receipt?: {
+                                    number: string;
+                                    pdfUrl: string;
+                                    verifyUrl: string;
+                                };
+                                refundedAt?: string;
+                                refundReason?: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/staff/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in staff member, their halls and the CSRF token */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            staff: {
+                                id: string;
+                                username: string;
+                                displayName: string;
+                                role: "clerk" | "supervisor" | "operator_admin";
+                                operator: string;
+                                hall: string | null;
+                            };
+                            /** @description Send it back in X-CSRF-Token on every state-changing staff request */
+                            csrfToken: string;
+                            /** @description The halls this staff member works in (one, or all of the operator for an operator admin) */
+                            halls: {
+                                id: string;
+                                operator: string;
+                                name: string;
+                                address: string;
+                                openingHours: {
+                                    [key: string]: string[];
+                                };
+                                timeZone: string;
+                                maxRecalls: number;
+                                services: {
+                                    id: string;
+                                    code: string;
+                                    name: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                    ticketPrefix: string;
+                                    defaultServiceSeconds: number;
+                                }[];
+                                counters: {
+                                    id: string;
+                                    name: string;
+                                    status: "open" | "closed";
+                                    services: string[];
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/staff/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End the staff session
+         * @description Needs `X-CSRF-Token`. Clears the cookie.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -14719,6 +13483,1242 @@ export interface paths {
             };
         };
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/operators/{operator}/halls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The operator's halls with their services and counters
+         * @description An admin bearer token of the operator, or an operator admin’s staff session (with X-CSRF-Token on writes). Audited.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @example demo */
+                    operator: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            halls: {
+                                id: string;
+                                operator: string;
+                                name: string;
+                                address: string;
+                                openingHours: {
+                                    [key: string]: string[];
+                                };
+                                timeZone: string;
+                                maxRecalls: number;
+                                services: {
+                                    id: string;
+                                    code: string;
+                                    name: {
+                                        "zh-CN": string;
+                                        en: string;
+                                    };
+                                    ticketPrefix: string;
+                                    defaultServiceSeconds: number;
+                                }[];
+                                counters: {
+                                    id: string;
+                                    name: string;
+                                    status: "open" | "closed";
+                                    services: string[];
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create a service hall
+         * @description An admin bearer token of the operator, or an operator admin’s staff session (with X-CSRF-Token on writes). Audited.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @example demo */
+                    operator: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @example 中环营业厅 Central hall */
+                        name: string;
+                        address: string;
+                        /** @description Opening and closing time per weekday in the hall’s zone, e.g. {"mon": ["09:00", "18:00"]} ("24:00" closes at the day’s end); no hours: always open. Remote joining is refused while the hall is closed. */
+                        openingHours?: {
+                            mon?: string[];
+                            tue?: string[];
+                            wed?: string[];
+                            thu?: string[];
+                            fri?: string[];
+                            sat?: string[];
+                            sun?: string[];
+                        };
+                        /**
+                         * @description IANA zone; the operator's by default
+                         * @example Asia/Shanghai
+                         */
+                        timeZone?: string;
+                        /** @description Recalls before a called ticket may be marked a no-show (default 2) */
+                        maxRecalls?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            operator: string;
+                            name: string;
+                            address: string;
+                            openingHours: {
+                                [key: string]: string[];
+                            };
+                            timeZone: string;
+                            maxRecalls: number;
+                            services: {
+                                id: string;
+                                code: string;
+                                name: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                ticketPrefix: string;
+                                defaultServiceSeconds: number;
+                            }[];
+                            counters: {
+                                id: string;
+                                name: string;
+                                status: "open" | "closed";
+                                services: string[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/halls/{hall}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A hall with its services and counters
+         * @description An admin bearer token of the operator, or an operator admin’s staff session (with X-CSRF-Token on writes). Audited.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @example hall_01JD3Q8Z5X6V7W8Y9Z0A1B2C3D */
+                    hall: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            operator: string;
+                            name: string;
+                            address: string;
+                            openingHours: {
+                                [key: string]: string[];
+                            };
+                            timeZone: string;
+                            maxRecalls: number;
+                            services: {
+                                id: string;
+                                code: string;
+                                name: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                ticketPrefix: string;
+                                defaultServiceSeconds: number;
+                            }[];
+                            counters: {
+                                id: string;
+                                name: string;
+                                status: "open" | "closed";
+                                services: string[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/halls/{hall}/services": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add a service (renewal, new SIM, enquiries…) with its ticket prefix
+         * @description An admin bearer token of the operator, or an operator admin’s staff session (with X-CSRF-Token on writes). Audited.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @example hall_01JD3Q8Z5X6V7W8Y9Z0A1B2C3D */
+                    hall: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @example renewal */
+                        code: string;
+                        name: {
+                            "zh-CN": string;
+                            en: string;
+                        };
+                        /** @example A */
+                        ticketPrefix: string;
+                        /** @description Service time the wait estimate uses until the service has history (default 300) */
+                        defaultServiceSeconds?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            operator: string;
+                            name: string;
+                            address: string;
+                            openingHours: {
+                                [key: string]: string[];
+                            };
+                            timeZone: string;
+                            maxRecalls: number;
+                            services: {
+                                id: string;
+                                code: string;
+                                name: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                ticketPrefix: string;
+                                defaultServiceSeconds: number;
+                            }[];
+                            counters: {
+                                id: string;
+                                name: string;
+                                status: "open" | "closed";
+                                services: string[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/halls/{hall}/counters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add a counter and the services it serves (it starts closed)
+         * @description An admin bearer token of the operator, or an operator admin’s staff session (with X-CSRF-Token on writes). Audited.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @example hall_01JD3Q8Z5X6V7W8Y9Z0A1B2C3D */
+                    hall: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @example 3 */
+                        name: string;
+                        /** @description Codes (or ids) of the services the counter serves */
+                        services: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            operator: string;
+                            name: string;
+                            address: string;
+                            openingHours: {
+                                [key: string]: string[];
+                            };
+                            timeZone: string;
+                            maxRecalls: number;
+                            services: {
+                                id: string;
+                                code: string;
+                                name: {
+                                    "zh-CN": string;
+                                    en: string;
+                                };
+                                ticketPrefix: string;
+                                defaultServiceSeconds: number;
+                            }[];
+                            counters: {
+                                id: string;
+                                name: string;
+                                status: "open" | "closed";
+                                services: string[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/operators/{operator}/staff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a staff account (clerk, supervisor of one hall, or operator admin)
+         * @description An admin bearer token of the operator, or an operator admin’s staff session (with X-CSRF-Token on writes). Audited.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @example demo */
+                    operator: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @example li.wei */
+                        username: string;
+                        displayName: string;
+                        role: "clerk" | "supervisor" | "operator_admin";
+                        /** @example hall_01JD3Q8Z5X6V7W8Y9Z0A1B2C3D */
+                        hall?: string;
+                        password: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            operator: string;
+                            username: string;
+                            displayName: string;
+                            role: "clerk" | "supervisor" | "operator_admin";
+                            hall: string | null;
+                            active: boolean;
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/staff/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Disable, enable or reset the password of a staff account (ends its sessions)
+         * @description An admin bearer token of the operator, or an operator admin’s staff session (with X-CSRF-Token on writes). Audited.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @example stf_01JD3Q8Z5X6V7W8Y9Z0A1B2C3D */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        active?: boolean;
+                        password?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            operator: string;
+                            username: string;
+                            displayName: string;
+                            role: "clerk" | "supervisor" | "operator_admin";
+                            hall: string | null;
+                            active: boolean;
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/payments/alipay/notify/{operator}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Alipay payment notification
+         * @description Where Alipay notifies payments of the operator's merchant (its notify URL). Verified with the operator's settings; a duplicate answers success and changes nothing.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @example demo */
+                    operator: string;
+                };
+                cookie?: never;
+            };
+            /** @description The notification as the provider signed it */
+            requestBody: {
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/payments/wechatpay/notify/{operator}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * WeChat Pay payment notification
+         * @description Where WeChat Pay notifies payments of the operator's merchant (its notify URL). Verified with the operator's settings; a duplicate answers success and changes nothing.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @example demo */
+                    operator: string;
+                };
+                cookie?: never;
+            };
+            /** @description The notification as the provider signed it */
+            requestBody: {
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/payments/unionpay/notify/{operator}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * UnionPay payment notification
+         * @description Where UnionPay notifies payments of the operator's merchant (its notify URL). Verified with the operator's settings; a duplicate answers success and changes nothing.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @example demo */
+                    operator: string;
+                };
+                cookie?: never;
+            };
+            /** @description The notification as the provider signed it */
+            requestBody: {
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/payments/sandbox/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sandbox payment notification
+         * @description Body `{"id", "type": "payment.succeeded" | "payment.failed", "data": {"paymentId", "amount", "currency"}}`, header `Simkeep-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`. Duplicate event ids answer success and change nothing.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "simkeep-signature"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            /** @description The event, signed as sent */
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            received: true;
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

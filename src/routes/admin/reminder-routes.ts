@@ -1,12 +1,12 @@
 /** Admin routes for reminders and messages: settings, the operator's view, dead letters. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { bearerSecurity } from '../admin/admin-auth.js';
-import { OperatorCode } from '../catalog/catalog-schemas.js';
-import { OUTBOX_KINDS, OUTBOX_STATUSES } from '../db/schema.js';
-import { errors } from '../http/schemas.js';
-import { COUNTED_DAYS, type ReminderAdmin } from './reminder-admin.js';
-import { PLACEHOLDERS } from './schedule.js';
+import { OperatorCode } from '../../catalog/catalog-schemas.js';
+import { OUTBOX_KINDS, OUTBOX_STATUSES } from '../../db/schema.js';
+import { errors } from '../../http/schemas.js';
+import { COUNTED_DAYS, type ReminderAdmin } from '../../reminders/reminder-admin.js';
+import { PLACEHOLDERS } from '../../reminders/schedule.js';
+import { ADMIN_SECURITY } from './guard.js';
 
 const closed = { additionalProperties: false } as const;
 const Template = Type.Object({ text: Type.String({ minLength: 1, maxLength: 1000 }), subject: Type.String({ minLength: 1, maxLength: 200 }) }, closed);
@@ -77,7 +77,7 @@ const Message = Type.Object({
   ),
 });
 const OperatorParams = Type.Object({ operator: OperatorCode });
-const base = { tags: ['reminders'], security: bearerSecurity };
+const base = { tags: ['reminders'], security: ADMIN_SECURITY };
 
 export interface ReminderRoutesOptions {
   reminderAdmin: ReminderAdmin;

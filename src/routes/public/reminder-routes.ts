@@ -1,10 +1,10 @@
 /** The subscriber's reminder routes: renewal links, the calendar feed, contact preferences. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { errors, IccidProof, Msisdn } from '../http/schemas.js';
-import { CardProofBody } from '../renewal/renewal-schemas.js';
-import { ContactResponse, contactFields } from './contact-schemas.js';
-import type { ContactService } from './contact-service.js';
+import { errors, IccidProof, Msisdn } from '../../http/schemas.js';
+import { ContactResponse, contactFields } from '../../reminders/contact-schemas.js';
+import type { ContactService } from '../../reminders/contact-service.js';
+import { CardProofBody } from '../../renewal/renewal-schemas.js';
 
 const closed = { additionalProperties: false } as const;
 

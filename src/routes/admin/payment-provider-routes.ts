@@ -1,14 +1,14 @@
 /** Admin routes for an operator's payment providers: read (secrets as `***`) and save. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type TSchema, Type } from 'typebox';
-import { bearerSecurity } from '../admin/admin-auth.js';
-import { OperatorCode } from '../catalog/catalog-schemas.js';
-import { errors } from '../http/schemas.js';
-import { AlipaySettings } from './alipay.js';
-import { PROVIDERS, type ProviderName } from './provider.js';
-import type { ProviderPayments } from './provider-payments.js';
-import { UnionpaySettings } from './unionpay.js';
-import { WechatpaySettings } from './wechatpay.js';
+import { OperatorCode } from '../../catalog/catalog-schemas.js';
+import { errors } from '../../http/schemas.js';
+import { AlipaySettings } from '../../payments/alipay.js';
+import { PROVIDERS, type ProviderName } from '../../payments/provider.js';
+import type { ProviderPayments } from '../../payments/provider-payments.js';
+import { UnionpaySettings } from '../../payments/unionpay.js';
+import { WechatpaySettings } from '../../payments/wechatpay.js';
+import { ADMIN_SECURITY } from './guard.js';
 
 const Provider = Type.Enum([...PROVIDERS], { description: 'alipay, wechatpay or unionpay' });
 const Params = Type.Object({ operator: OperatorCode, provider: Provider });
@@ -33,7 +33,7 @@ const Change = Type.Object(
   },
   { additionalProperties: false },
 );
-const base = { tags: ['payments'], security: bearerSecurity };
+const base = { tags: ['payments'], security: ADMIN_SECURITY };
 
 /** `appId, privateKey (secret), sellerId?` — the fields of a settings schema, for the description. */
 function fieldsOf(settings: TSchema): string {

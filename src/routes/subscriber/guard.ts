@@ -10,11 +10,12 @@
  * cookie's SameSite=Lax keeps it off cross-site subrequests besides.
  */
 import type { CookieSerializeOptions } from '@fastify/cookie';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { sendError } from '../http/errors.js';
-import { DomainError } from '../shared/errors.js';
-import type { AccountRow } from './account-repository.js';
-import { SESSION_COOKIE } from './credentials.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AccountRow } from '../../accounts/account-repository.js';
+import { SESSION_COOKIE } from '../../accounts/credentials.js';
+import type { SignInService } from '../../accounts/sign-in-service.js';
+import { sendError } from '../../http/errors.js';
+import { DomainError } from '../../shared/errors.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -68,4 +69,22 @@ export function forgeryGuard(publicUrl: string) {
       });
     }
   };
+}
+
+/**
+ * The subscriber group's one guard: the forgery checks, then the session cookie turned into
+ * `request.account`, before the body is read (nothing of a request without a session is
+ * looked at). No session, or an ended one: `401 unauthorized`, and a stale cookie cleared.
+ */
+export function requireSubscriber(app: FastifyInstance, signIn: Pick<SignInService, 'accountOfSession'>, publicUrl: string): void {
+  app.decorateRequest('account', null);
+  app.addHook('onRequest', forgeryGuard(publicUrl));
+  app.addHook('onRequest', async (request, reply) => {
+    if (reply.sent) return;
+    const token = sessionToken(request);
+    request.account = (await signIn.accountOfSession(token)) ?? null;
+    if (request.account) return;
+    if (token !== undefined) clearSessionCookie(reply, publicUrl);
+    throw unauthorized();
+  });
 }

@@ -3,15 +3,13 @@
  * the hooks that turn it into `request.actor`, and the CSRF checks. A state-changing staff
  * request must carry the session's CSRF token in `X-CSRF-Token` (a page of another site
  * cannot read it) and, when the browser sends an `Origin`, come from this server's origin.
- * The admin routes of the hall also take the admin bearer token instead of a session.
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { CookieSerializeOptions } from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AdminTokens } from '../admin/admin-tokens.js';
-import { DomainError } from '../shared/errors.js';
-import type { HallActor } from './hall-access.js';
-import type { StaffAuthService } from './staff-auth-service.js';
+import type { HallActor } from '../../hall/hall-access.js';
+import type { StaffAuthService } from '../../hall/staff-auth-service.js';
+import { DomainError } from '../../shared/errors.js';
 
 export const STAFF_COOKIE = 'simkeep_staff';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -44,7 +42,7 @@ function assertSameSite(request: FastifyRequest, publicUrl: string): void {
   }
 }
 
-async function staffActor(request: FastifyRequest, auth: StaffAuthService, publicUrl: string): Promise<HallActor> {
+export async function staffActor(request: FastifyRequest, auth: StaffAuthService, publicUrl: string): Promise<HallActor> {
   const token = request.cookies[STAFF_COOKIE];
   const staff = token ? await auth.resolve(token) : undefined;
   if (!staff) throw staffUnauthorized();
@@ -67,18 +65,4 @@ export function requireStaff(app: FastifyInstance, auth: StaffAuthService, publi
   });
 }
 
-/** An admin bearer token when the request has an Authorization header; otherwise a staff session. */
-export function requireAdminOrStaff(app: FastifyInstance, auth: StaffAuthService, tokens: AdminTokens, publicUrl: string): void {
-  app.decorateRequest('actor', null as never);
-  app.addHook('onRequest', async (request, reply) => {
-    reply.header('Cache-Control', 'no-store');
-    if (request.headers.authorization !== undefined) {
-      request.actor = { kind: 'admin', principal: await tokens.authenticate(request.headers.authorization), ip: request.ip };
-      return;
-    }
-    request.actor = await staffActor(request, auth, publicUrl);
-  });
-}
-
-export const STAFF_SECURITY: Record<string, string[]>[] = [{ adminToken: [] }, { staffSession: [] }];
 export const SESSION_SECURITY: Record<string, string[]>[] = [{ staffSession: [] }];

@@ -4,18 +4,15 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { AdminTokens } from '../admin/admin-tokens.js';
-import { OperatorCode } from '../catalog/catalog-schemas.js';
-import type { Config } from '../config.js';
-import { errors } from '../http/schemas.js';
-import { CounterBody, HallBody, HallId, HallResponse, ServiceBody, StaffBody, StaffId, StaffPatchBody, StaffResponse } from './hall-admin-schemas.js';
-import type { HallAdminService } from './hall-admin-service.js';
-import type { StaffAuthService } from './staff-auth-service.js';
-import { requireAdminOrStaff, STAFF_SECURITY } from './staff-guard.js';
+import { OperatorCode } from '../../catalog/catalog-schemas.js';
+import { CounterBody, HallBody, HallId, HallResponse, ServiceBody, StaffBody, StaffId, StaffPatchBody, StaffResponse } from '../../hall/hall-admin-schemas.js';
+import type { HallAdminService } from '../../hall/hall-admin-service.js';
+import { errors } from '../../http/schemas.js';
+import { ADMIN_SECURITY } from './guard.js';
 
 const base = {
   tags: ['hall admin'],
-  security: STAFF_SECURITY,
+  security: ADMIN_SECURITY,
   description: 'An admin bearer token of the operator, or an operator admin’s staff session (with X-CSRF-Token on writes). Audited.',
 };
 const OperatorParams = Type.Object({ operator: OperatorCode });
@@ -23,14 +20,10 @@ const HallParams = Type.Object({ hall: HallId });
 
 export interface HallAdminRoutesOptions {
   hallAdmin: HallAdminService;
-  staffAuth: StaffAuthService;
-  tokens: AdminTokens;
-  config: Pick<Config, 'publicUrl'>;
 }
 
 export const hallAdminRoutes: FastifyPluginAsyncTypebox<HallAdminRoutesOptions> = async (app, services) => {
-  const { hallAdmin, staffAuth, tokens, config } = services;
-  requireAdminOrStaff(app, staffAuth, tokens, config.publicUrl);
+  const { hallAdmin } = services;
 
   app.post(
     '/v1/admin/operators/:operator/halls',

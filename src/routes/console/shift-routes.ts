@@ -4,13 +4,13 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { errors, Money } from '../http/schemas.js';
-import { OrderParams, ShiftParams, ShiftResponse, StatsQuery, StatsResponse, VoidResponse } from './counter-schemas.js';
-import { CounterId, HallId } from './hall-admin-schemas.js';
-import type { HallStatsService } from './hall-stats-service.js';
-import type { ShiftService } from './shift-service.js';
-import { SESSION_SECURITY } from './staff-guard.js';
-import type { VoidService } from './void-service.js';
+import { OrderParams, ShiftParams, ShiftResponse, StatsQuery, StatsResponse, VoidResponse } from '../../hall/counter-schemas.js';
+import { CounterId, HallId } from '../../hall/hall-admin-schemas.js';
+import type { HallStatsService } from '../../hall/hall-stats-service.js';
+import type { ShiftService } from '../../hall/shift-service.js';
+import type { VoidService } from '../../hall/void-service.js';
+import { errors, Money } from '../../http/schemas.js';
+import { SESSION_SECURITY } from './guard.js';
 
 const base = { tags: ['counter'], security: SESSION_SECURITY };
 

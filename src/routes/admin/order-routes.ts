@@ -1,13 +1,13 @@
 /** Admin routes for orders: the paged list and recording a refund. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { bearerSecurity } from '../admin/admin-auth.js';
-import { OperatorCode } from '../catalog/catalog-schemas.js';
-import { errors } from '../http/schemas.js';
-import type { OrderService } from './order-service.js';
-import { OrderResponse } from './renewal-schemas.js';
+import { OperatorCode } from '../../catalog/catalog-schemas.js';
+import { errors } from '../../http/schemas.js';
+import type { OrderService } from '../../renewal/order-service.js';
+import { OrderResponse } from '../../renewal/renewal-schemas.js';
+import { ADMIN_SECURITY } from './guard.js';
 
-const base = { tags: ['admin'], security: bearerSecurity };
+const base = { tags: ['admin'], security: ADMIN_SECURITY };
 const Status = Type.Enum(['pending_payment', 'fulfilled', 'expired', 'cancelled', 'refund_pending', 'refunded']);
 const Instant = Type.String({ format: 'date-time', description: 'ISO 8601 instant' });
 

@@ -5,12 +5,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import QRCode from 'qrcode';
 import { Type } from 'typebox';
-import { errors } from '../http/schemas.js';
-import type { BoardFeed } from './board-feed.js';
-import { BoardHub } from './board-hub.js';
-import { HallId } from './hall-admin-schemas.js';
-import { BoardResponse, KioskHallResponse, KioskTicketBody, RemoteTicketBody, TicketResponse, TicketToken } from './queue-schemas.js';
-import type { QueueService } from './queue-service.js';
+import type { BoardFeed } from '../../hall/board-feed.js';
+import { BoardHub } from '../../hall/board-hub.js';
+import { HallId } from '../../hall/hall-admin-schemas.js';
+import { BoardResponse, KioskHallResponse, KioskTicketBody, RemoteTicketBody, TicketResponse, TicketToken } from '../../hall/queue-schemas.js';
+import type { QueueService } from '../../hall/queue-service.js';
+import { errors } from '../../http/schemas.js';
 
 const tags = ['queue'];
 const HallParams = Type.Object({ hall: HallId });

@@ -3,16 +3,16 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { Config } from '../config.js';
-import type { Idempotency } from '../guard/idempotency.js';
-import type { ProbeGuard } from '../guard/probe-guard.js';
-import { errors, IdempotencyKeyHeader } from '../http/schemas.js';
-import type { ReceiptPdf } from '../receipts/receipt-pdf-service.js';
-import { DomainError } from '../shared/errors.js';
-import type { OrderService } from './order-service.js';
-import type { PlanOffers } from './plan-offers.js';
-import { CardProofBody, LookupResponse, OrderBody, OrderResponse, QuoteBody, QuoteResponse } from './renewal-schemas.js';
-import type { RenewalService } from './renewal-service.js';
+import type { Config } from '../../config.js';
+import type { Idempotency } from '../../guard/idempotency.js';
+import type { ProbeGuard } from '../../guard/probe-guard.js';
+import { errors, IdempotencyKeyHeader } from '../../http/schemas.js';
+import type { ReceiptPdf } from '../../receipts/receipt-pdf-service.js';
+import type { OrderService } from '../../renewal/order-service.js';
+import type { PlanOffers } from '../../renewal/plan-offers.js';
+import { CardProofBody, LookupResponse, OrderBody, OrderResponse, QuoteBody, QuoteResponse } from '../../renewal/renewal-schemas.js';
+import type { RenewalService } from '../../renewal/renewal-service.js';
+import { DomainError } from '../../shared/errors.js';
 
 const OrderId = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 

@@ -2,9 +2,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { sql } from 'kysely';
 import { Type } from 'typebox';
-import type { Db } from '../db/database.js';
-import { UNAVAILABLE_RETRY_AFTER_SECONDS } from '../db/unavailable.js';
-import { errors } from '../http/schemas.js';
+import type { Db } from '../../db/database.js';
+import { UNAVAILABLE_RETRY_AFTER_SECONDS } from '../../db/unavailable.js';
+import { errors } from '../../http/schemas.js';
 
 export interface HealthRoutesOptions {
   db: Db;

@@ -6,11 +6,11 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { escapeHtml, formatMoney, page } from '../http/html.js';
-import { callerLanguage } from '../http/language.js';
-import { errors } from '../http/schemas.js';
-import type { OrderService } from '../renewal/order-service.js';
-import { DomainError } from '../shared/errors.js';
+import { escapeHtml, formatMoney, page } from '../../http/html.js';
+import { callerLanguage } from '../../http/language.js';
+import { errors } from '../../http/schemas.js';
+import type { OrderService } from '../../renewal/order-service.js';
+import { DomainError } from '../../shared/errors.js';
 
 export interface ReceiptRoutesOptions {
   orders: OrderService;

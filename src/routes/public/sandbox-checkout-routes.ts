@@ -1,21 +1,21 @@
 /**
- * The sandbox provider: its webhook (signature over the raw body, so this scope parses
- * JSON itself) and its checkout page, whose Pay and Fail buttons deliver a signed
- * notification through that same webhook route, as a real provider would.
+ * The sandbox provider's checkout page, whose Pay and Fail buttons deliver a signed
+ * notification through the sandbox webhook (routes/provider/sandbox-routes.ts), as a real
+ * provider would. Registered only while the sandbox is on.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { errors } from '../http/schemas.js';
-import type { Secrets } from '../platform/secrets.js';
-import type { OrderService } from '../renewal/order-service.js';
-import type { Clock } from '../shared/clock.js';
-import { DomainError } from '../shared/errors.js';
-import { newSecretId } from '../shared/ids.js';
-import { checkoutPage } from './checkout-page.js';
-import type { PaymentService } from './payment-service.js';
-import { SIGNATURE_HEADER, signSandboxEvent } from './sandbox-signature.js';
+import { errors } from '../../http/schemas.js';
+import { checkoutPage } from '../../payments/checkout-page.js';
+import type { PaymentService } from '../../payments/payment-service.js';
+import { SIGNATURE_HEADER, signSandboxEvent } from '../../payments/sandbox-signature.js';
+import type { Secrets } from '../../platform/secrets.js';
+import type { OrderService } from '../../renewal/order-service.js';
+import type { Clock } from '../../shared/clock.js';
+import { newSecretId } from '../../shared/ids.js';
 
-const WEBHOOK = '/v1/payments/sandbox/webhook';
+import { SANDBOX_WEBHOOK as WEBHOOK } from '../provider/sandbox-routes.js';
+
 const PaymentId = Type.Object({ paymentId: Type.String({ minLength: 1, maxLength: 64 }) });
 /** Where the subscriber goes back to after paying, like a real provider's return URL: a path of this site only. */
 const ReturnTo = Type.Object({
@@ -24,41 +24,17 @@ const ReturnTo = Type.Object({
   ),
 });
 
-export interface PaymentRoutesOptions {
+export interface SandboxCheckoutRoutesOptions {
   payments: PaymentService;
   orders: OrderService;
   secrets: Pick<Secrets, 'sandboxSecret'>;
   clock: Clock;
 }
 
-export const paymentRoutes: FastifyPluginAsyncTypebox<PaymentRoutesOptions> = async (app, services) => {
+export const sandboxCheckoutRoutes: FastifyPluginAsyncTypebox<SandboxCheckoutRoutesOptions> = async (app, services) => {
   const { payments, orders, secrets, clock } = services;
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_request, body, done) => done(null, body));
   // The checkout page's buttons are plain HTML forms: their (empty) bodies carry nothing we read.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 1024 }, (_request, _body, done) => done(null, {}));
-
-  app.post(
-    WEBHOOK,
-    {
-      schema: {
-        tags: ['payments'],
-        summary: 'Sandbox payment notification',
-        description:
-          'Body `{"id", "type": "payment.succeeded" | "payment.failed", "data": {"paymentId", "amount", "currency"}}`, header `Simkeep-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`. Duplicate event ids answer success and change nothing.',
-        headers: Type.Object({ 'simkeep-signature': Type.Optional(Type.String({ maxLength: 1024 })) }),
-        body: Type.Unsafe<string>({ type: 'object', description: 'The event, signed as sent' }),
-        response: { 200: Type.Object({ received: Type.Literal(true) }), ...errors(400, 404) },
-      },
-      // The raw string is what was signed: validate it in the service, not as parsed JSON here.
-      validatorCompiler: () => () => true,
-    },
-    async (request) => {
-      if (typeof request.body !== 'string') throw new DomainError('invalid_request', 'Send the event as application/json.');
-      await payments.receiveSandboxNotification(request.body, request.headers[SIGNATURE_HEADER]);
-      return { received: true as const };
-    },
-  );
 
   app.get(
     '/pay/sandbox/:paymentId',

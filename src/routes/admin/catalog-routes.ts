@@ -1,16 +1,27 @@
 /** Admin routes for the catalog: operators, plans, promotions. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { bearerSecurity } from '../admin/admin-auth.js';
-import { errors } from '../http/schemas.js';
-import { Operator, OperatorBody, OperatorCode, OperatorPatch, Plan, PlanBody, PlanPatch, Promotion, PromotionBody, PromotionPatch } from './catalog-schemas.js';
-import type { CatalogService } from './catalog-service.js';
-import { operatorView, planView, promotionView } from './model.js';
+import {
+  Operator,
+  OperatorBody,
+  OperatorCode,
+  OperatorPatch,
+  Plan,
+  PlanBody,
+  PlanPatch,
+  Promotion,
+  PromotionBody,
+  PromotionPatch,
+} from '../../catalog/catalog-schemas.js';
+import type { CatalogService } from '../../catalog/catalog-service.js';
+import { operatorView, planView, promotionView } from '../../catalog/model.js';
+import { errors } from '../../http/schemas.js';
+import { ADMIN_SECURITY } from './guard.js';
 
 const OperatorParams = Type.Object({ operator: OperatorCode });
 const PlanParams = Type.Object({ operator: OperatorCode, code: Type.String({ minLength: 1, maxLength: 64 }) });
 const PromotionParams = Type.Object({ operator: OperatorCode, id: Type.String({ minLength: 1, maxLength: 64 }) });
-const base = { tags: ['admin'], security: bearerSecurity };
+const base = { tags: ['admin'], security: ADMIN_SECURITY };
 
 export interface CatalogRoutesOptions {
   catalogService: CatalogService;

@@ -1,12 +1,12 @@
 /** Admin routes for cards: register, look up with orders, block, unblock, swap the SIM. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { bearerSecurity } from '../admin/admin-auth.js';
-import { OperatorCode } from '../catalog/catalog-schemas.js';
-import { errors, LocalDate, Msisdn } from '../http/schemas.js';
-import type { CardService } from './card-service.js';
+import type { CardService } from '../../cards/card-service.js';
+import { OperatorCode } from '../../catalog/catalog-schemas.js';
+import { errors, LocalDate, Msisdn } from '../../http/schemas.js';
+import { ADMIN_SECURITY } from './guard.js';
 
-const base = { tags: ['admin'], security: bearerSecurity };
+const base = { tags: ['admin'], security: ADMIN_SECURITY };
 const Iccid = Type.String({ pattern: '^89[0-9]{17,18}$', description: 'ICCID: 19–20 digits starting 89, Luhn check digit last' });
 const MsisdnParams = Type.Object({ msisdn: Msisdn });
 const Card = Type.Object(

@@ -4,12 +4,8 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { Idempotency } from '../guard/idempotency.js';
-import { errors, IdempotencyKeyHeader } from '../http/schemas.js';
-import type { ReceiptPdf } from '../receipts/receipt-pdf-service.js';
-import { OrderResponse } from '../renewal/renewal-schemas.js';
-import { DomainError } from '../shared/errors.js';
-import type { CounterRenewalService } from './counter-renewal-service.js';
+import type { Idempotency } from '../../guard/idempotency.js';
+import type { CounterRenewalService } from '../../hall/counter-renewal-service.js';
 import {
   CardQueryBody,
   CounterCardResponse,
@@ -20,9 +16,13 @@ import {
   InvoiceBody,
   InvoiceResponse,
   OrderParams,
-} from './counter-schemas.js';
-import type { InvoiceService } from './invoice-service.js';
-import { SESSION_SECURITY } from './staff-guard.js';
+} from '../../hall/counter-schemas.js';
+import type { InvoiceService } from '../../hall/invoice-service.js';
+import { errors, IdempotencyKeyHeader } from '../../http/schemas.js';
+import type { ReceiptPdf } from '../../receipts/receipt-pdf-service.js';
+import { OrderResponse } from '../../renewal/renewal-schemas.js';
+import { DomainError } from '../../shared/errors.js';
+import { SESSION_SECURITY } from './guard.js';
 
 const base = { tags: ['counter'], security: SESSION_SECURITY };
 const pdf = {

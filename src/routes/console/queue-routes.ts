@@ -4,11 +4,11 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { errors } from '../http/schemas.js';
-import type { ConsoleService, SimpleAction } from './console-service.js';
-import { CounterId } from './hall-admin-schemas.js';
-import { ConsoleTicket, CounterStateResponse, ServiceRef, TicketId, TransferBody } from './queue-schemas.js';
-import { SESSION_SECURITY } from './staff-guard.js';
+import type { ConsoleService, SimpleAction } from '../../hall/console-service.js';
+import { CounterId } from '../../hall/hall-admin-schemas.js';
+import { ConsoleTicket, CounterStateResponse, ServiceRef, TicketId, TransferBody } from '../../hall/queue-schemas.js';
+import { errors } from '../../http/schemas.js';
+import { SESSION_SECURITY } from './guard.js';
 
 const base = { tags: ['console'], security: SESSION_SECURITY };
 const CounterParams = Type.Object({ counter: CounterId });

@@ -1,0 +1,46 @@
+/**
+ * The admin group's one guard. Every admin route takes either an admin bearer token
+ * (`simkeep admin-token create`), acting for its operator or, unscoped, for all, or the
+ * staff session of an operator admin, acting for that admin's operator (writes need its
+ * `X-CSRF-Token`, as every staff write does). No credentials: `401 unauthorized`; a staff
+ * session of a clerk or supervisor: `403 forbidden`. What the caller may then touch is the
+ * services' to check, by the principal on `request.principal` (and `request.actor`, for
+ * the hall's audit).
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AdminTokens } from '../../admin/admin-tokens.js';
+import type { AdminPrincipal } from '../../catalog/catalog-service.js';
+import type { HallActor } from '../../hall/hall-access.js';
+import type { StaffAuthService } from '../../hall/staff-auth-service.js';
+import { DomainError } from '../../shared/errors.js';
+import { staffActor } from '../console/guard.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: AdminPrincipal;
+  }
+}
+
+export const ADMIN_SECURITY: Record<string, string[]>[] = [{ adminToken: [] }, { staffSession: [] }];
+
+async function adminActor(request: FastifyRequest, tokens: AdminTokens, staffAuth: StaffAuthService, publicUrl: string): Promise<HallActor> {
+  if (request.headers.authorization !== undefined) {
+    return { kind: 'admin', principal: await tokens.authenticate(request.headers.authorization), ip: request.ip };
+  }
+  const actor = await staffActor(request, staffAuth, publicUrl);
+  if (actor.kind === 'staff' && actor.staff.role !== 'operator_admin') {
+    throw new DomainError('forbidden', { 'zh-CN': '只有运营商管理员可以这样做。', en: 'Only an operator admin may do this.' });
+  }
+  return actor;
+}
+
+export function requireAdmin(app: FastifyInstance, tokens: AdminTokens, staffAuth: StaffAuthService, publicUrl: string): void {
+  app.decorateRequest('principal', null as unknown as AdminPrincipal);
+  app.decorateRequest('actor', null as never);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('Cache-Control', 'no-store');
+    const actor = await adminActor(request, tokens, staffAuth, publicUrl);
+    request.actor = actor;
+    request.principal = actor.kind === 'admin' ? actor.principal : { tokenId: `staff:${actor.staff.id}`, operatorId: actor.staff.operatorId };
+  });
+}
