@@ -12,8 +12,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { TrustProxy } from './config.js';
 import { frameworkErrors, registerErrorHandling } from './http/errors.js';
 import { validatorCompiler } from './http/validation.js';
-import { mountRoutes } from './routes/index.js';
 import { fontRoutes, webRoot, webRoutes } from './http/web-app.js';
+import { mountRoutes } from './routes/index.js';
 import type { Services } from './services.js';
 
 export interface AppOptions {

@@ -8,9 +8,9 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable, UNAVAILABLE_RETRY_AFTER_SECONDS } from '../db/unavailable.js';
-import { isAppPage } from './web-app.js';
 import { catalogueMessage, DomainError, type ErrorCode, errorCatalogue, type Text } from '../shared/errors.js';
 import { callerLanguage } from './language.js';
+import { isAppPage } from './web-app.js';
 
 interface ErrorAnswer {
   details?: Record<string, unknown>;
