@@ -4,6 +4,7 @@
  * compared by hash in constant time and never logged.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { operatorIdByCode } from '../catalog/catalog-repository.js';
 import type { AdminPrincipal } from '../catalog/catalog-service.js';
 import type { Db } from '../db/database.js';
 import type { Clock } from '../shared/clock.js';
@@ -26,9 +27,9 @@ export class AdminTokens {
   async create(name: string, operatorCode?: string): Promise<{ id: string; token: string }> {
     let operatorId: string | null = null;
     if (operatorCode) {
-      const operator = await this.db.kysely.selectFrom('operators').select('id').where('code', '=', operatorCode).executeTakeFirst();
-      if (!operator) throw new DomainError('operator_not_found', `No operator has the code "${operatorCode}".`);
-      operatorId = operator.id;
+      const found = await operatorIdByCode(this.db.kysely, operatorCode);
+      if (!found) throw new DomainError('operator_not_found', `No operator has the code "${operatorCode}".`);
+      operatorId = found;
     }
     const token = `sk_admin_${randomBytes(32).toString('base64url')}`;
     const id = newId('tok');

@@ -5,6 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Catalog } from '../catalog/catalog.js';
+import { operatorPolicies } from '../catalog/catalog-repository.js';
 import { type AdminPrincipal, assertMayActFor, type CatalogService } from '../catalog/catalog-service.js';
 import type { Operator } from '../catalog/model.js';
 import type { Db } from '../db/database.js';
@@ -165,7 +166,7 @@ async function policiesOf(trx: Kysely<Database>, operator: Operator, holders: re
   const others = [...new Set(holders.map((h) => h.operator_id))].filter((id) => id !== operator.id);
   const policies = new Map<string, Policy>([[operator.id, operator]]);
   if (others.length === 0) return policies;
-  const rows = await trx.selectFrom('operators').select(['id', 'time_zone', 'grace_days', 'suspend_days']).where('id', 'in', others).execute();
+  const rows = await operatorPolicies(trx, others);
   for (const row of rows) policies.set(row.id, { timeZone: row.time_zone, graceDays: row.grace_days, suspendDays: row.suspend_days });
   return policies;
 }

@@ -5,6 +5,7 @@
  * reads a page per operator rather than sorting every order.
  */
 import type { Kysely } from 'kysely';
+import { allOperatorIds } from '../catalog/catalog-repository.js';
 import { before, newestFirst, type PagePosition } from '../db/newest-first.js';
 import type { Database, OrderTable } from '../db/schema.js';
 import { DomainError } from '../shared/errors.js';
@@ -36,7 +37,7 @@ export async function listOrders(db: Kysely<Database>, operatorId: string | unde
     if (!createdAt || !id) throw new DomainError('invalid_request', 'The cursor is not one this API returned.', { fields: ['/cursor'] });
     position = { createdAt, id };
   }
-  const operatorIds = operatorId ? [operatorId] : (await db.selectFrom('operators').select('id').execute()).map((o) => o.id);
+  const operatorIds = operatorId ? [operatorId] : await allOperatorIds(db);
   const scopes = operatorIds.length <= MERGED_OPERATORS ? operatorIds : [undefined];
   const branches = scopes.map((id) => {
     let q = db.selectFrom('orders').select(['id', 'created_at']);

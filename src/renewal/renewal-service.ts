@@ -9,6 +9,7 @@ import { todayIn } from '../cards/calendar.js';
 import { type CardRow, cardState, lockCard } from '../cards/card-repository.js';
 import { cardStatus, daysLeft, expiringSoon, renew } from '../cards/lifecycle.js';
 import type { Catalog } from '../catalog/catalog.js';
+import { firstOperatorCode } from '../catalog/catalog-repository.js';
 import type { Operator, Plan, PromotionRule } from '../catalog/model.js';
 import type { Db } from '../db/database.js';
 import type { Database, OrderTable, PaymentTable } from '../db/schema.js';
@@ -73,8 +74,7 @@ export class RenewalService {
 
   /** What the web app shows before a card is found: the deployment's operator and how one can pay. */
   async storefront(defaultOperator: string | undefined) {
-    const code =
-      defaultOperator ?? (await this.db.kysely.selectFrom('operators').select('code').orderBy('created_at').orderBy('code').limit(1).executeTakeFirst())?.code;
+    const code = defaultOperator ?? (await firstOperatorCode(this.db.kysely));
     const operator = code ? await this.catalog.operatorByCode(code) : undefined;
     return {
       operator: operator ? { code: operator.code, name: operator.displayName, brandColor: operator.brandColor, currency: operator.currency } : null,
