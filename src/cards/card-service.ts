@@ -10,6 +10,7 @@ import { type AdminPrincipal, assertMayActFor, type CatalogService } from '../ca
 import type { Operator } from '../catalog/model.js';
 import type { Db } from '../db/database.js';
 import type { Database } from '../db/schema.js';
+import { ordersOfCard } from '../renewal/order-repository.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import { iccidProblem } from '../shared/iccid.js';
@@ -207,26 +208,7 @@ export class CardService {
 
   async get(principal: AdminPrincipal, msisdn: string) {
     const { operator, row } = await this.find(principal, msisdn);
-    const orders = await this.db.kysely
-      .selectFrom('orders')
-      .select([
-        'id',
-        'status',
-        'plan_code',
-        'channel',
-        'total',
-        'currency',
-        'created_at',
-        'fulfilled_at',
-        'valid_until_before',
-        'valid_until_after',
-        'receipt_number',
-        'expires_at',
-      ])
-      .where('card_id', '=', row.id)
-      .orderBy('created_at', 'desc')
-      .limit(100)
-      .execute();
+    const orders = await ordersOfCard(this.db.kysely, row.id);
     const now = this.clock.now().toISOString();
     return {
       ...this.view(operator, row),

@@ -6,7 +6,7 @@ import { isValidDate, isValidTimeZone } from '../cards/calendar.js';
 import type { Db } from '../db/database.js';
 import { isUniqueViolation } from '../db/dialect.js';
 import type { OperatorTable, PlanTable, PromotionTable } from '../db/schema.js';
-import { redemptionUsage } from '../renewal/redemptions.js';
+import { redemptionUsage } from '../renewal/order-repository.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';

@@ -23,9 +23,10 @@ import { iccidMatches, isShortIccidProof } from '../shared/iccid.js';
 import { newPaymentId, newSecretId } from '../shared/ids.js';
 import { maskMsisdn, parseMsisdn } from '../shared/msisdn.js';
 import type { EventPublisher } from '../webhooks/events.js';
+import { insertOrderWithPayment, reserveRedemptions } from './order-repository.js';
 import { orderView } from './order-view.js';
 import { type Channel, type Price, priceRenewal } from './pricing.js';
-import { reserveRedemptions, withUsage } from './redemptions.js';
+import { withUsage } from './redemptions.js';
 
 export interface CardProof {
   msisdn: string;
@@ -241,8 +242,7 @@ export class RenewalService {
       created_at: nowIso,
       updated_at: nowIso,
     };
-    await trx.insertInto('orders').values(order).execute();
-    await trx.insertInto('payments').values(payment).execute();
+    await insertOrderWithPayment(trx, order, payment);
     await reserveRedemptions(trx, price.promotionIds, order.id, card.id, nowIso);
     // The same view GET /v1/orders/{id} gives, so a replay and a read agree.
     const view = orderView(order, payment, operator, card.msisdn, now, undefined, plan.name);
