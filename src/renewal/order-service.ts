@@ -13,6 +13,7 @@ import { latestPaymentOf, refundPayments } from '../payments/payment-repository.
 import type { ReceiptLinker } from '../receipts/receipt-links.js';
 import { parseReceiptNumber } from '../receipts/receipt-number.js';
 import { numberReceipts } from '../receipts/receipt-numbering.js';
+import { operatorsAwaitingReceipts, orderOfReceipt, receiptRecord } from '../receipts/receipt-repository.js';
 import { renderCalendar } from '../reminders/calendar-feed.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
@@ -77,13 +78,7 @@ export class OrderService {
   async findByReceipt(number: string, last4: string, ip: string, probes: ProbeGuard): Promise<{ id: string }> {
     const receipt = number.trim().toUpperCase();
     await probes.assertAllowedFor(`receipt:${receipt}`, ip);
-    const row = await this.db.kysely
-      .selectFrom('receipts as r')
-      .innerJoin('orders as o', 'o.id', 'r.order_id')
-      .innerJoin('cards as c', 'c.id', 'o.card_id')
-      .select(['o.id', 'c.msisdn'])
-      .where('r.number', '=', receipt)
-      .executeTakeFirst();
+    const row = await orderOfReceipt(this.db.kysely, receipt);
     if (!row?.msisdn.endsWith(last4)) {
       await probes.recordFailureFor(`receipt:${receipt}`, ip);
       throw new DomainError('order_not_found', 'No order has this receipt number with a phone number ending so.');
@@ -130,26 +125,7 @@ export class OrderService {
   async verifyReceipt(number: string, signature: string | undefined) {
     if (!parseReceiptNumber(number) || !this.links.verify(number, signature))
       throw new DomainError('receipt_not_found', 'No genuine receipt has this number and signature.');
-    const row = await this.db.kysely
-      .selectFrom('receipts as r')
-      .innerJoin('orders as o', 'o.id', 'r.order_id')
-      .innerJoin('cards as c', 'c.id', 'o.card_id')
-      .innerJoin('plans as p', 'p.id', 'o.plan_id')
-      .select([
-        'r.number',
-        'r.issued_at',
-        'o.operator_id',
-        'o.plan_code',
-        'o.total',
-        'o.currency',
-        'o.valid_until_after',
-        'o.status',
-        'c.msisdn',
-        'p.name_zh',
-        'p.name_en',
-      ])
-      .where('r.number', '=', number)
-      .executeTakeFirst();
+    const row = await receiptRecord(this.db.kysely, number);
     const operator = row ? await this.catalog.operatorById(row.operator_id) : undefined;
     if (!row || !operator) throw new DomainError('receipt_not_found', 'No genuine receipt has this number and signature.');
     return {
@@ -201,16 +177,9 @@ export class OrderService {
 
   /** Numbers the receipts of fulfilled orders whose numbering did not run after their commit. */
   async numberPendingReceipts(): Promise<number> {
-    const rows = await this.db.kysely
-      .selectFrom('orders')
-      .select('operator_id')
-      .distinct()
-      .where('receipt_number', 'is', null)
-      .where('fulfilled_at', 'is not', null)
-      .execute();
     let numbered = 0;
-    for (const { operator_id } of rows) {
-      const operator = await this.catalog.operatorById(operator_id);
+    for (const operatorId of await operatorsAwaitingReceipts(this.db.kysely)) {
+      const operator = await this.catalog.operatorById(operatorId);
       if (operator) numbered += await numberReceipts(this.db, operator, this.events);
     }
     return numbered;
