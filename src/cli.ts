@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import { Command } from 'commander';
 import { buildApp } from './app.js';
 import { isValidDate } from './cards/calendar.js';
+import { operatorCodes } from './catalog/catalog-repository.js';
 import { ConfigError, loadConfig, redactUrl } from './config.js';
 import { migrate, openDatabase } from './db/database.js';
 import { registerHallCommands } from './hall/hall-cli.js';
@@ -181,9 +182,7 @@ program
   .action(async (options: { date: string; operator?: string; dryRun?: boolean }) => {
     if (!isValidDate(options.date)) throw new UsageError(`--date must be a calendar date like 2026-12-01, not "${options.date}"`);
     await withServices(async (services) => {
-      const codes = options.operator
-        ? [options.operator]
-        : (await services.db.kysely.selectFrom('operators').select('code').orderBy('code').execute()).map((o) => o.code);
+      const codes = options.operator ? [options.operator] : await operatorCodes(services.db.kysely);
       const operators = [];
       for (const code of codes) {
         const operator = await services.catalog.operatorByCode(code);

@@ -4,11 +4,13 @@
  * compared by hash in constant time and never logged.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { operatorIdByCode } from '../catalog/catalog-repository.js';
 import type { AdminPrincipal } from '../catalog/catalog-service.js';
 import type { Db } from '../db/database.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
+import { insertAdminToken, listAdminTokens, liveTokenByHash, revokeAdminToken } from './admin-token-repository.js';
 
 const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest();
 
@@ -26,36 +28,29 @@ export class AdminTokens {
   async create(name: string, operatorCode?: string): Promise<{ id: string; token: string }> {
     let operatorId: string | null = null;
     if (operatorCode) {
-      const operator = await this.db.kysely.selectFrom('operators').select('id').where('code', '=', operatorCode).executeTakeFirst();
-      if (!operator) throw new DomainError('operator_not_found', `No operator has the code "${operatorCode}".`);
-      operatorId = operator.id;
+      const found = await operatorIdByCode(this.db.kysely, operatorCode);
+      if (!found) throw new DomainError('operator_not_found', `No operator has the code "${operatorCode}".`);
+      operatorId = found;
     }
     const token = `sk_admin_${randomBytes(32).toString('base64url')}`;
     const id = newId('tok');
-    await this.db.kysely
-      .insertInto('admin_tokens')
-      .values({ id, name, token_hash: sha256(token).toString('hex'), operator_id: operatorId, created_at: this.clock.now().toISOString(), revoked_at: null })
-      .execute();
+    await insertAdminToken(this.db.kysely, {
+      id,
+      name,
+      token_hash: sha256(token).toString('hex'),
+      operator_id: operatorId,
+      created_at: this.clock.now().toISOString(),
+      revoked_at: null,
+    });
     return { id, token };
   }
 
   list() {
-    return this.db.kysely
-      .selectFrom('admin_tokens as t')
-      .leftJoin('operators as o', 'o.id', 't.operator_id')
-      .select(['t.id', 't.name', 'o.code as operator', 't.created_at', 't.revoked_at'])
-      .orderBy('t.created_at')
-      .execute();
+    return listAdminTokens(this.db.kysely);
   }
 
-  async revoke(id: string): Promise<boolean> {
-    const result = await this.db.kysely
-      .updateTable('admin_tokens')
-      .set({ revoked_at: this.clock.now().toISOString() })
-      .where('id', '=', id)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+  revoke(id: string): Promise<boolean> {
+    return revokeAdminToken(this.db.kysely, id, this.clock.now().toISOString());
   }
 
   /** The principal a bearer token stands for; `unauthorized` when there is none. */
@@ -68,12 +63,7 @@ export class AdminTokens {
       });
     const hash = sha256(match[1]);
     if (this.configuredHash && timingSafeEqual(hash, this.configuredHash)) return { tokenId: 'env', operatorId: null };
-    const row = await this.db.kysely
-      .selectFrom('admin_tokens')
-      .select(['id', 'operator_id', 'token_hash'])
-      .where('token_hash', '=', hash.toString('hex'))
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
+    const row = await liveTokenByHash(this.db.kysely, hash.toString('hex'));
     if (!row || !timingSafeEqual(Buffer.from(row.token_hash, 'hex'), hash))
       throw new DomainError('unauthorized', 'This admin token is not known or was revoked.');
     return { tokenId: row.id, operatorId: row.operator_id };

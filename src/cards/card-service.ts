@@ -5,17 +5,31 @@
  */
 import type { Kysely } from 'kysely';
 import type { Catalog } from '../catalog/catalog.js';
+import { operatorPolicies } from '../catalog/catalog-repository.js';
 import { type AdminPrincipal, assertMayActFor, type CatalogService } from '../catalog/catalog-service.js';
 import type { Operator } from '../catalog/model.js';
 import type { Db } from '../db/database.js';
-import type { CardEventTable, Database } from '../db/schema.js';
+import type { Database } from '../db/schema.js';
+import { ordersOfCard } from '../renewal/order-repository.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import { iccidProblem } from '../shared/iccid.js';
 import { newId } from '../shared/ids.js';
 import { parseMsisdn } from '../shared/msisdn.js';
 import { dayOf, isValidDate, todayIn } from './calendar.js';
-import { type CardRow, cardState, findLiveCard, findLiveCardByIccid, recordCardEvent, updateCard } from './card-repository.js';
+import {
+  type CardEventRow,
+  type CardRow,
+  cardState,
+  findLiveCard,
+  findLiveCardByIccid,
+  insertCardEvents,
+  insertCards,
+  liveCardsHolding,
+  recordCardEvent,
+  retireCards,
+  updateCard,
+} from './card-repository.js';
 import { cardStatus, daysLeft } from './lifecycle.js';
 
 export interface NewCard {
@@ -56,25 +70,11 @@ export async function registerCards(trx: Kysely<Database>, operator: Operator, c
   if (cards.length === 0) return [];
   const nowIso = now.toISOString();
   const wanted = cards.map((card) => ({ ...card, msisdn: parseMsisdn(card.msisdn) ?? card.msisdn }));
-  const holders = await trx
-    .selectFrom('cards')
-    .selectAll()
-    .where('retired_at', 'is', null)
-    .where((eb) =>
-      eb.or([
-        eb(
-          'msisdn',
-          'in',
-          wanted.map((c) => c.msisdn),
-        ),
-        eb(
-          'iccid',
-          'in',
-          wanted.map((c) => c.iccid),
-        ),
-      ]),
-    )
-    .execute();
+  const holders = await liveCardsHolding(
+    trx,
+    wanted.map((c) => c.msisdn),
+    wanted.map((c) => c.iccid),
+  );
   const policies = await policiesOf(trx, operator, holders);
   const today = new Map<string, string>();
   const recycled = (holder: CardRow) => {
@@ -90,7 +90,7 @@ export async function registerCards(trx: Kysely<Database>, operator: Operator, c
   const byIccid = new Map(holders.map((h) => [h.iccid, h]));
   const retired: CardRow[] = [];
   const created: CardRow[] = [];
-  const events: CardEventTable[] = [];
+  const events: CardEventRow[] = [];
   const event = (cardId: string, kind: string, detail: unknown) => ({
     id: newId('ce'),
     card_id: cardId,
@@ -137,18 +137,14 @@ export async function registerCards(trx: Kysely<Database>, operator: Operator, c
     return { outcome: 'created', row };
   });
   if (retired.length > 0) {
-    await trx
-      .updateTable('cards')
-      .set({ retired_at: nowIso, updated_at: nowIso })
-      .where(
-        'id',
-        'in',
-        retired.map((r) => r.id),
-      )
-      .execute();
+    await retireCards(
+      trx,
+      retired.map((r) => r.id),
+      nowIso,
+    );
   }
-  if (created.length > 0) await trx.insertInto('cards').values(created).execute();
-  if (events.length > 0) await trx.insertInto('card_events').values(events).execute();
+  if (created.length > 0) await insertCards(trx, created);
+  if (events.length > 0) await insertCardEvents(trx, events);
   return results;
 }
 
@@ -165,7 +161,7 @@ async function policiesOf(trx: Kysely<Database>, operator: Operator, holders: re
   const others = [...new Set(holders.map((h) => h.operator_id))].filter((id) => id !== operator.id);
   const policies = new Map<string, Policy>([[operator.id, operator]]);
   if (others.length === 0) return policies;
-  const rows = await trx.selectFrom('operators').select(['id', 'time_zone', 'grace_days', 'suspend_days']).where('id', 'in', others).execute();
+  const rows = await operatorPolicies(trx, others);
   for (const row of rows) policies.set(row.id, { timeZone: row.time_zone, graceDays: row.grace_days, suspendDays: row.suspend_days });
   return policies;
 }
@@ -212,26 +208,7 @@ export class CardService {
 
   async get(principal: AdminPrincipal, msisdn: string) {
     const { operator, row } = await this.find(principal, msisdn);
-    const orders = await this.db.kysely
-      .selectFrom('orders')
-      .select([
-        'id',
-        'status',
-        'plan_code',
-        'channel',
-        'total',
-        'currency',
-        'created_at',
-        'fulfilled_at',
-        'valid_until_before',
-        'valid_until_after',
-        'receipt_number',
-        'expires_at',
-      ])
-      .where('card_id', '=', row.id)
-      .orderBy('created_at', 'desc')
-      .limit(100)
-      .execute();
+    const orders = await ordersOfCard(this.db.kysely, row.id);
     const now = this.clock.now().toISOString();
     return {
       ...this.view(operator, row),

@@ -6,11 +6,23 @@ import { isValidDate, isValidTimeZone } from '../cards/calendar.js';
 import type { Db } from '../db/database.js';
 import { isUniqueViolation } from '../db/dialect.js';
 import type { OperatorTable, PlanTable, PromotionTable } from '../db/schema.js';
-import { redemptionUsage } from '../renewal/redemptions.js';
+import { redemptionUsage } from '../renewal/order-repository.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { Catalog } from './catalog.js';
+import {
+  findPlan,
+  findPromotion,
+  insertOperator,
+  insertPlan,
+  insertPromotion,
+  operatorPromotions,
+  plansByCode,
+  updateOperator,
+  updatePlan,
+  updatePromotion,
+} from './catalog-repository.js';
 import { type Operator, toOperator, toPlan, toPromotionRule } from './model.js';
 
 export interface AdminPrincipal {
@@ -98,7 +110,7 @@ export class CatalogService {
     };
     checkTimeZone(row.time_zone);
     try {
-      await this.db.kysely.insertInto('operators').values(row).execute();
+      await insertOperator(this.db.kysely, row);
     } catch (error) {
       if (isUniqueViolation(error)) throw new DomainError('operator_exists', `An operator with the code "${input.code}" exists.`);
       throw error;
@@ -120,7 +132,7 @@ export class CatalogService {
       ...(patch.suspendDays !== undefined && { suspend_days: patch.suspendDays }),
       updated_at: this.clock.now().toISOString(),
     };
-    const row = await this.db.kysely.updateTable('operators').set(changes).where('id', '=', operator.id).returningAll().executeTakeFirstOrThrow();
+    const row = await updateOperator(this.db.kysely, operator.id, changes);
     this.catalog.invalidate();
     return toOperator(row);
   }
@@ -145,7 +157,7 @@ export class CatalogService {
       updated_at: now,
     };
     try {
-      await this.db.kysely.insertInto('plans').values(row).execute();
+      await insertPlan(this.db.kysely, row);
     } catch (error) {
       if (isUniqueViolation(error)) throw new DomainError('plan_exists', `The operator already has a plan "${input.code}".`);
       throw error;
@@ -156,13 +168,13 @@ export class CatalogService {
 
   async listPlans(principal: AdminPrincipal, operatorCode: string) {
     const operator = await this.operatorFor(principal, operatorCode);
-    const rows = await this.db.kysely.selectFrom('plans').selectAll().where('operator_id', '=', operator.id).orderBy('code').execute();
+    const rows = await plansByCode(this.db.kysely, operator.id);
     return { operator, plans: rows.map(toPlan) };
   }
 
   async getPlan(principal: AdminPrincipal, operatorCode: string, code: string) {
     const operator = await this.operatorFor(principal, operatorCode);
-    const row = await this.db.kysely.selectFrom('plans').selectAll().where('operator_id', '=', operator.id).where('code', '=', code).executeTakeFirst();
+    const row = await findPlan(this.db.kysely, operator.id, code);
     if (!row) throw new DomainError('plan_not_found', `The operator has no plan "${code}".`);
     return { operator, plan: toPlan(row) };
   }
@@ -182,7 +194,7 @@ export class CatalogService {
     if (patch.price !== undefined) changes.price = patch.price;
     if (patch.channels !== undefined) changes.channels = patch.channels.join(',');
     if (patch.active !== undefined) changes.active = patch.active ? 1 : 0;
-    const row = await this.db.kysely.updateTable('plans').set(changes).where('id', '=', plan.id).returningAll().executeTakeFirstOrThrow();
+    const row = await updatePlan(this.db.kysely, plan.id, changes);
     this.catalog.invalidate();
     return { operator, plan: toPlan(row) };
   }
@@ -192,7 +204,7 @@ export class CatalogService {
     const now = this.clock.now().toISOString();
     const row: PromotionTable = { id: newId('pr'), operator_id: operator.id, created_at: now, updated_at: now, ...promotionColumns(input) };
     try {
-      await this.db.kysely.insertInto('promotions').values(row).execute();
+      await insertPromotion(this.db.kysely, row);
     } catch (error) {
       if (isUniqueViolation(error)) throw new DomainError('promotion_exists', `The operator already has a coupon "${row.code}".`);
       throw error;
@@ -203,14 +215,14 @@ export class CatalogService {
 
   async listPromotions(principal: AdminPrincipal, operatorCode: string) {
     const operator = await this.operatorFor(principal, operatorCode);
-    const rows = await this.db.kysely.selectFrom('promotions').selectAll().where('operator_id', '=', operator.id).orderBy('id').execute();
+    const rows = await operatorPromotions(this.db.kysely, operator.id);
     const counts = await this.redemptionCounts(rows.map((r) => r.id));
     return { operator, promotions: rows.map((r) => ({ promotion: toPromotionRule(r), redemptions: counts.get(r.id) ?? 0 })) };
   }
 
   async getPromotion(principal: AdminPrincipal, operatorCode: string, id: string) {
     const operator = await this.operatorFor(principal, operatorCode);
-    const row = await this.db.kysely.selectFrom('promotions').selectAll().where('operator_id', '=', operator.id).where('id', '=', id).executeTakeFirst();
+    const row = await findPromotion(this.db.kysely, operator.id, id);
     if (!row) throw new DomainError('promotion_not_found', `The operator has no promotion "${id}".`);
     const counts = await this.redemptionCounts([row.id]);
     return { operator, promotion: toPromotionRule(row), redemptions: counts.get(row.id) ?? 0 };
@@ -220,12 +232,7 @@ export class CatalogService {
     const current = await this.getPromotion(principal, operatorCode, id);
     const merged = { ...current.promotion, ...stripUndefined(patch) } as PromotionInput;
     const { code: _code, ...columns } = promotionColumns({ ...merged, code: current.promotion.code });
-    const row = await this.db.kysely
-      .updateTable('promotions')
-      .set({ ...columns, updated_at: this.clock.now().toISOString() })
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await updatePromotion(this.db.kysely, id, { ...columns, updated_at: this.clock.now().toISOString() });
     this.catalog.invalidate();
     return { operator: current.operator, promotion: toPromotionRule(row), redemptions: current.redemptions };
   }

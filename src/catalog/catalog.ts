@@ -7,6 +7,7 @@
 
 import type { Db } from '../db/database.js';
 import type { Clock } from '../shared/clock.js';
+import { findOperator, findOperatorByCode, operatorPromotions, plansByPrice } from './catalog-repository.js';
 import { type Operator, type Plan, type PromotionRule, toOperator, toPlan, toPromotionRule } from './model.js';
 
 interface Entry<T> {
@@ -39,7 +40,7 @@ export class Catalog {
 
   operatorByCode(code: string): Promise<Operator | undefined> {
     return this.cached(this.operatorsByCode, code, async () => {
-      const row = await this.db.kysely.selectFrom('operators').selectAll().where('code', '=', code).executeTakeFirst();
+      const row = await findOperatorByCode(this.db.kysely, code);
       return row ? toOperator(row) : undefined;
     });
   }
@@ -48,7 +49,7 @@ export class Catalog {
     for (const entry of this.operatorsByCode.values()) {
       if (this.fresh(entry) && entry.value?.id === id) return entry.value;
     }
-    const row = await this.db.kysely.selectFrom('operators').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await findOperator(this.db.kysely, id);
     if (!row) return undefined;
     const operator = toOperator(row);
     this.operatorsByCode.set(operator.code, { value: operator, loadedAt: this.clock.now().getTime() });
@@ -57,7 +58,7 @@ export class Catalog {
 
   plansOf(operatorId: string): Promise<Plan[]> {
     return this.cached(this.plans, operatorId, async () => {
-      const rows = await this.db.kysely.selectFrom('plans').selectAll().where('operator_id', '=', operatorId).orderBy('price').orderBy('code').execute();
+      const rows = await plansByPrice(this.db.kysely, operatorId);
       return rows.map(toPlan);
     });
   }
@@ -65,7 +66,7 @@ export class Catalog {
   /** The operator's promotions, oldest first (ids are time-ordered ULIDs). */
   promotionsOf(operatorId: string): Promise<PromotionRule[]> {
     return this.cached(this.promotions, operatorId, async () => {
-      const rows = await this.db.kysely.selectFrom('promotions').selectAll().where('operator_id', '=', operatorId).orderBy('id').execute();
+      const rows = await operatorPromotions(this.db.kysely, operatorId);
       return rows.map(toPromotionRule);
     });
   }

@@ -8,13 +8,13 @@
  * request that fails leaves nothing behind, so a retry may succeed.
  */
 import { createHash } from 'node:crypto';
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Db } from '../db/database.js';
-import { leftJoinOne, readEach } from '../db/dialect.js';
-import type { Database, IdempotencyKeyTable } from '../db/schema.js';
+import type { Database } from '../db/schema.js';
 import type { Clock } from '../shared/clock.js';
 import { Coalescer } from '../shared/coalescer.js';
 import { DomainError } from '../shared/errors.js';
+import { type Answered, holdKey, type KeySlot, liveAnswer, liveAnswers, pruneAnswers, recordAnswer } from './idempotency-repository.js';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 export interface StoredResponse {
@@ -39,8 +39,6 @@ export function canonicalJson(value: unknown): string {
 const expiredBefore = (now: Date) => new Date(now.getTime() - IDEMPOTENCY_TTL_MS).toISOString();
 const inProgress = () => new DomainError('idempotency_key_in_progress', 'A request with this Idempotency-Key is still being processed; retry shortly.');
 const reused = () => new DomainError('idempotency_key_reused', 'This Idempotency-Key was used with a different request body.');
-
-type Answered = Pick<IdempotencyKeyTable, 'request_hash' | 'response_status' | 'response_body'>;
 
 /** A record's answer to a request with this body hash; `reused` for another body. */
 function answerOf(row: Answered | undefined, hash: string): StoredResponse | undefined {
@@ -75,10 +73,7 @@ export class Idempotency {
       if (stored) return { ...stored, replayed: true };
       const transact: Transact = (fn) =>
         this.db.kysely.transaction().execute(async (trx) => {
-          if (this.db.dialect === 'postgres') {
-            const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(hashtextextended(${slot}, 0)) as locked`.execute(trx);
-            if (rows[0]?.locked !== true) throw inProgress();
-          }
+          if (!(await holdKey(trx, this.db.dialect, slot))) throw inProgress();
           const response = await fn(trx);
           const now = this.clock.now();
           const answer = {
@@ -89,12 +84,7 @@ export class Idempotency {
             created_at: now.toISOString(),
           };
           // An expired answer not yet pruned gives way; a live one means another request won.
-          const recorded = await trx
-            .insertInto('idempotency_keys')
-            .values({ scope, key, ...answer })
-            .onConflict((oc) => oc.columns(['scope', 'key']).doUpdateSet(answer).where('idempotency_keys.created_at', '<', expiredBefore(now)))
-            .executeTakeFirst();
-          if (Number(recorded.numInsertedOrUpdatedRows ?? 0n) === 0) throw new AnsweredMeanwhile();
+          if (!(await recordAnswer(trx, { scope, key }, answer, expiredBefore(now)))) throw new AnsweredMeanwhile();
           return response;
         });
       try {
@@ -112,30 +102,13 @@ export class Idempotency {
 
   /** The key's live record, if it has one. */
   private answered(scope: string, key: string): Promise<Answered | undefined> {
-    return this.db.kysely
-      .selectFrom('idempotency_keys')
-      .select(['request_hash', 'response_status', 'response_body'])
-      .where('scope', '=', scope)
-      .where('key', '=', key)
-      .where('created_at', '>=', expiredBefore(this.clock.now()))
-      .executeTakeFirst();
+    return liveAnswer(this.db.kysely, { scope, key }, expiredBefore(this.clock.now()));
   }
 
   /** The first look at each key of the requests arriving together, in one statement. */
-  private readonly firstLooks = new Coalescer(async (keys: { scope: string; key: string }[]) => {
-    const since = expiredBefore(this.clock.now());
-    const rows = await readEach(
-      this.db,
-      keys,
-      { scope: 'text', key: 'text' },
-      (q) => sql<{ i: number; request_hash: string | null; response_status: number | null; response_body: string | null }>`
-        select q.i, k.request_hash, k.response_status, k.response_body
-        from ${q} ${leftJoinOne(this.db.dialect, 'idempotency_keys', 'k', sql`k.scope = q.scope and k.key = q.key and k.created_at >= ${since}`)}`,
-    );
-    return rows.map(({ request_hash, ...answer }): Answered | undefined => (request_hash === null ? undefined : { request_hash, ...answer }));
-  });
+  private readonly firstLooks = new Coalescer((keys: KeySlot[]) => liveAnswers(this.db, keys, expiredBefore(this.clock.now())));
 
-  async prune(): Promise<void> {
-    await this.db.kysely.deleteFrom('idempotency_keys').where('created_at', '<', expiredBefore(this.clock.now())).execute();
+  prune(): Promise<void> {
+    return pruneAnswers(this.db.kysely, expiredBefore(this.clock.now()));
   }
 }

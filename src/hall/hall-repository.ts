@@ -139,3 +139,8 @@ export async function counterStatuses(db: Kysely<Database>, hallId: string): Pro
   const rows = await db.selectFrom('hall_counters').select(['id', 'status']).where('hall_id', '=', hallId).execute();
   return new Map(rows.map((r) => [r.id, r.status]));
 }
+
+/** Opens or closes the counters, as of `at`. */
+export async function setCounterStatus(db: Kysely<Database>, counterIds: readonly string[], status: 'open' | 'closed', at: string): Promise<void> {
+  await db.updateTable('hall_counters').set({ status, status_changed_at: at }).where('id', 'in', counterIds).execute();
+}

@@ -5,17 +5,18 @@
  * is recorded and leaves the order payable, a wrong amount or currency is flagged
  * `payment_mismatch` and never fulfils.
  */
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Catalog } from '../catalog/catalog.js';
 import type { Db } from '../db/database.js';
-import { forUpdate, leftJoinOne, readEach } from '../db/dialect.js';
-import type { Database, PaymentTable } from '../db/schema.js';
+import type { Database } from '../db/schema.js';
 import type { ReceiptNumbering } from '../receipts/receipt-numbering.js';
 import { fulfilOrder } from '../renewal/fulfilment.js';
+import { updateOrder } from '../renewal/order-repository.js';
 import type { Clock } from '../shared/clock.js';
 import { Coalescer } from '../shared/coalescer.js';
 import { DomainError } from '../shared/errors.js';
 import type { EventPublisher } from '../webhooks/events.js';
+import { findPayment, lockOrderOfPayment, notifiedPayments, type PaymentRow, recordPaymentEvent, updatePayment } from './payment-repository.js';
 import { verifySandboxSignature } from './sandbox-signature.js';
 
 export interface PaymentEvent {
@@ -60,24 +61,13 @@ export class PaymentService {
 
   /** What a checkout page shows and charges: a payment of this provider. */
   async checkout(paymentId: string, provider = 'sandbox') {
-    const row = await this.db.kysely.selectFrom('payments').selectAll().where('id', '=', paymentId).where('provider', '=', provider).executeTakeFirst();
+    const row = await findPayment(this.db.kysely, paymentId, provider);
     if (!row) throw new DomainError('payment_not_found', 'No payment has this id.');
     return { paymentId: row.id, orderId: row.order_id, amount: row.amount, currency: row.currency, status: row.status, attempts: row.attempts };
   }
 
   /** The payments that notifications arriving together name, with their operators, in one statement. */
-  private readonly notifiedPayments = new Coalescer(async (ids: string[]) => {
-    const rows = await readEach(
-      this.db,
-      ids.map((id) => ({ id })),
-      { id: 'text' },
-      (q) => sql<{ i: number; id: string | null; provider: string; operator_id: string }>`
-        select q.i, p.id, p.provider, o.operator_id
-        from ${q} ${leftJoinOne(this.db.dialect, 'payments', 'p', sql`p.id = q.id`)}
-        left join orders as o on o.id = p.order_id`,
-    );
-    return rows.map(({ id, ...payment }) => (id === null ? undefined : { id, ...payment }));
-  });
+  private readonly notifiedPayments = new Coalescer((ids: string[]) => notifiedPayments(this.db, ids));
 
   async receiveSandboxNotification(rawBody: string, signature: string | undefined): Promise<{ received: true; duplicate: boolean }> {
     verifySandboxSignature(this.sandboxSecret, rawBody, signature, this.clock.now());
@@ -101,40 +91,21 @@ export class PaymentService {
     const now = this.clock.now();
     const nowIso = now.toISOString();
     const outcome = await this.db.kysely.transaction().execute(async (trx) => {
-      const stored = await trx
-        .insertInto('payment_events')
-        .values({
-          provider,
-          event_id: event.id,
-          payment_id: payment.id,
-          type: event.type,
-          raw_body: rawBody,
-          signature: signature ?? null,
-          received_at: nowIso,
-        })
-        .onConflict((oc) => oc.columns(['provider', 'event_id']).doNothing())
-        .executeTakeFirst();
-      if (Number(stored.numInsertedOrUpdatedRows ?? 0n) === 0) return { received: true as const, duplicate: true };
+      const stored = await recordPaymentEvent(trx, {
+        provider,
+        event_id: event.id,
+        payment_id: payment.id,
+        type: event.type,
+        raw_body: rawBody,
+        signature: signature ?? null,
+        received_at: nowIso,
+      });
+      if (!stored) return { received: true as const, duplicate: true };
       if (event.type === 'payment.pending') return { received: true as const, duplicate: false };
 
       // The order's lock serialises everything that settles it; the payment row rides along.
-      const { payment_status, payment_amount, payment_currency, payment_attempts, ...order } = await forUpdate(
-        this.db.dialect,
-        trx
-          .selectFrom('orders as o')
-          .innerJoin('payments as p', 'p.order_id', 'o.id')
-          .selectAll('o')
-          .select(['p.status as payment_status', 'p.amount as payment_amount', 'p.currency as payment_currency', 'p.attempts as payment_attempts'])
-          .where('p.id', '=', payment.id),
-        'o',
-      ).executeTakeFirstOrThrow();
-      const current = { status: payment_status, amount: payment_amount, currency: payment_currency, attempts: payment_attempts };
-      const update = (changes: Partial<PaymentTable>) =>
-        trx
-          .updateTable('payments')
-          .set({ ...changes, attempts: current.attempts + 1, updated_at: nowIso })
-          .where('id', '=', payment.id)
-          .execute();
+      const { order, payment: current } = await lockOrderOfPayment(trx, this.db.dialect, payment.id);
+      const update = (changes: Partial<PaymentRow>) => updatePayment(trx, payment.id, { ...changes, attempts: current.attempts + 1, updated_at: nowIso });
 
       // Money already settled on this payment: a later event changes nothing.
       if (current.status === 'succeeded' || current.status === 'mismatch' || current.status === 'refunded') {
@@ -149,11 +120,7 @@ export class PaymentService {
       if (event.data.amount !== current.amount || event.data.currency !== current.currency) {
         await update({ ...paid, status: 'mismatch', flag: 'payment_mismatch' });
         if (payable) {
-          await trx
-            .updateTable('orders')
-            .set({ status: 'refund_pending', refund_reason: 'payment_mismatch', updated_at: nowIso })
-            .where('id', '=', order.id)
-            .execute();
+          await updateOrder(trx, order.id, { status: 'refund_pending', refund_reason: 'payment_mismatch', updated_at: nowIso });
           await this.refundPending(trx, order.operator_id, order.id, 'payment_mismatch', now);
         }
         return { received: true as const, duplicate: false };

@@ -10,6 +10,7 @@ import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import { alipay } from './alipay.js';
 import { type PaymentProvider, PROVIDERS, type ProviderName } from './provider.js';
+import { providerSettingsOf, saveProviderSettings } from './provider-settings-repository.js';
 import { unionpay } from './unionpay.js';
 import { wechatpay } from './wechatpay.js';
 
@@ -36,7 +37,7 @@ export class PaymentProviderStore {
     const hit = this.cache.get(operatorId);
     const now = Date.now();
     if (hit && now - hit.at < TTL_MS) return hit.value;
-    const rows = await this.db.kysely.selectFrom('payment_providers').selectAll().where('operator_id', '=', operatorId).execute();
+    const rows = await providerSettingsOf(this.db.kysely, operatorId);
     const value = new Map(
       rows.map((row) => [
         row.provider,
@@ -62,11 +63,7 @@ export class PaymentProviderStore {
     const current = await this.of(operatorId, provider);
     const settings = checkSettings(provider, withStoredSecrets(provider, change.settings, current?.settings), this.clock.now());
     const row = { enabled: change.enabled ? 1 : 0, settings: JSON.stringify(settings), updated_at: this.clock.now().toISOString() };
-    await this.db.kysely
-      .insertInto('payment_providers')
-      .values({ operator_id: operatorId, provider, ...row })
-      .onConflict((oc) => oc.columns(['operator_id', 'provider']).doUpdateSet(row))
-      .execute();
+    await saveProviderSettings(this.db.kysely, operatorId, provider, row);
     this.cache.delete(operatorId);
     return { enabled: change.enabled, settings, updatedAt: row.updated_at };
   }

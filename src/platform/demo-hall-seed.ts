@@ -6,6 +6,7 @@
  */
 
 import type { HallActor } from '../hall/hall-access.js';
+import { setCounterStatus } from '../hall/hall-repository.js';
 import { WEEKDAYS } from '../hall/opening-hours.js';
 import type { Services } from '../services.js';
 
@@ -66,6 +67,6 @@ export async function seedDemoHall(services: Services): Promise<DemoHall> {
   }
   // Counters start closed and only a supervisor opens them; the demo opens two for them.
   const open = layout.counters.filter((c) => c.name !== '3').map((c) => c.id);
-  await db.kysely.updateTable('hall_counters').set({ status: 'open', status_changed_at: clock.now().toISOString() }).where('id', 'in', open).execute();
+  await setCounterStatus(db.kysely, open, 'open', clock.now().toISOString());
   return { id: hall.id, staff: DEMO_STAFF };
 }

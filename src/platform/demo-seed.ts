@@ -5,6 +5,7 @@
  */
 
 import { addDays, todayIn } from '../cards/calendar.js';
+import { liveCardsOf, updateCard } from '../cards/card-repository.js';
 import { registerCard } from '../cards/card-service.js';
 import type { Services } from '../services.js';
 import { luhnCheckDigit } from '../shared/iccid.js';
@@ -42,12 +43,7 @@ export async function seedDemo(services: Services): Promise<{ created: boolean; 
   const existing = await services.catalog.operatorByCode('demo');
   const today = todayIn(existing?.timeZone ?? 'Asia/Shanghai', clock.now());
   if (existing) {
-    const rows = await db.kysely
-      .selectFrom('cards')
-      .select(['msisdn', 'iccid', 'valid_until', 'block_reason'])
-      .where('operator_id', '=', existing.id)
-      .where('retired_at', 'is', null)
-      .execute();
+    const rows = await liveCardsOf(db.kysely, existing.id);
     const labels = new Map(demoCards(today).map((c) => [c.msisdn, c.label]));
     return { created: false, cards: rows.map((r) => ({ label: labels.get(r.msisdn) ?? '', msisdn: r.msisdn, iccid: r.iccid, validUntil: r.valid_until })) };
   }
@@ -72,7 +68,7 @@ export async function seedDemo(services: Services): Promise<{ created: boolean; 
   await db.kysely.transaction().execute(async (trx) => {
     for (const card of cards) {
       const { row } = await registerCard(trx, operator, card, clock.now());
-      if (card.blocked) await trx.updateTable('cards').set({ blocked: 1, block_reason: card.blocked }).where('id', '=', row.id).execute();
+      if (card.blocked) await updateCard(trx, row.id, { blocked: 1, block_reason: card.blocked });
     }
   });
   return { created: true, cards };

@@ -6,6 +6,7 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../db/database.js';
+import { settingOnce } from './secret-repository.js';
 
 const SECRET_SETTING = 'signing_secret';
 
@@ -30,14 +31,8 @@ export async function loadSecrets(db: Db, configured: { secret?: string | undefi
   };
 }
 
-async function storedSecret(db: Db): Promise<string> {
-  await db.kysely
-    .insertInto('settings')
-    .values({ key: SECRET_SETTING, value: randomBytes(32).toString('base64url') })
-    .onConflict((oc) => oc.column('key').doNothing())
-    .execute();
-  const row = await db.kysely.selectFrom('settings').select('value').where('key', '=', SECRET_SETTING).executeTakeFirstOrThrow();
-  return row.value;
+function storedSecret(db: Db): Promise<string> {
+  return settingOnce(db.kysely, SECRET_SETTING, randomBytes(32).toString('base64url'));
 }
 
 function derive(secret: string, purpose: string): Buffer {

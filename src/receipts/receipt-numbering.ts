@@ -17,50 +17,9 @@ import type { Database } from '../db/schema.js';
 import { Coalescer } from '../shared/coalescer.js';
 import type { EventPublisher } from '../webhooks/events.js';
 import { formatReceiptNumber } from './receipt-number.js';
+import { issueReceipts, takeReceiptSequence, type Unnumbered, unnumberedOrders } from './receipt-repository.js';
 
 const BATCH = 1000;
-
-interface Unnumbered {
-  id: string;
-  fulfilled_at: string;
-  card_id: string;
-  msisdn: string;
-  plan_code: string;
-  channel: string;
-  total: number;
-  currency: string;
-  valid_until_before: string | null;
-  valid_until_after: string | null;
-}
-
-function unnumbered(db: Kysely<Database>, operatorId: string): Promise<Unnumbered[]> {
-  return (
-    db
-      .selectFrom('orders as o')
-      .innerJoin('cards as c', 'c.id', 'o.card_id')
-      .select([
-        'o.id',
-        'o.fulfilled_at as fulfilled_at',
-        'o.card_id',
-        'c.msisdn',
-        'o.plan_code',
-        'o.channel',
-        'o.total',
-        'o.currency',
-        'o.valid_until_before',
-        'o.valid_until_after',
-      ])
-      .where('o.operator_id', '=', operatorId)
-      .where('o.receipt_number', 'is', null)
-      .where('o.fulfilled_at', 'is not', null)
-      .orderBy('o.fulfilled_at')
-      // Renewals of one card in the same millisecond: the later extension ends later.
-      .orderBy('o.valid_until_after')
-      .orderBy('o.id')
-      .limit(BATCH)
-      .execute() as Promise<Unnumbered[]>
-  );
-}
 
 /**
  * Numbers the operator's fulfilled orders that have no receipt yet, a batch at a time;
@@ -114,7 +73,7 @@ export class ReceiptNumbering {
  * transaction, which must hold the operator's numbering lock (on SQLite, any transaction does).
  */
 export async function numberPending(trx: Kysely<Database>, operator: Operator, events: EventPublisher): Promise<number> {
-  const orders = await unnumbered(trx, operator.id);
+  const orders = await unnumberedOrders(trx, operator.id, BATCH);
   const byYear = new Map<number, Unnumbered[]>();
   for (const order of orders) {
     const year = yearIn(operator.timeZone, new Date(order.fulfilled_at));
@@ -152,12 +111,7 @@ function fulfilledEvent(order: Unnumbered, receipt: string) {
 }
 
 async function numberYear(trx: Kysely<Database>, operator: Operator, year: number, batch: Unnumbered[]): Promise<string[]> {
-  const { last_value: last } = await trx
-    .insertInto('receipt_sequences')
-    .values({ operator_id: operator.id, year, last_value: batch.length })
-    .onConflict((oc) => oc.columns(['operator_id', 'year']).doUpdateSet((eb) => ({ last_value: eb('receipt_sequences.last_value', '+', batch.length) })))
-    .returning('last_value')
-    .executeTakeFirstOrThrow();
+  const last = await takeReceiptSequence(trx, operator.id, year, batch.length);
   const first = last - batch.length + 1;
   const receipts = batch.map((order, i) => ({
     number: formatReceiptNumber(operator.code, year, first + i),
@@ -167,15 +121,6 @@ async function numberYear(trx: Kysely<Database>, operator: Operator, year: numbe
     sequence: first + i,
     issued_at: order.fulfilled_at,
   }));
-  await trx.insertInto('receipts').values(receipts).execute();
-  await trx
-    .updateTable('orders')
-    .set((eb) => ({ receipt_number: eb.selectFrom('receipts').select('receipts.number').whereRef('receipts.order_id', '=', 'orders.id') }))
-    .where(
-      'id',
-      'in',
-      receipts.map((r) => r.order_id),
-    )
-    .execute();
+  await issueReceipts(trx, receipts);
   return receipts.map((r) => r.number);
 }

@@ -14,6 +14,7 @@ import type { Operator } from '../catalog/model.js';
 import type { DialectName } from '../db/database.js';
 import type { Database, OrderTable } from '../db/schema.js';
 import type { Clock } from '../shared/clock.js';
+import { updateOrder } from './order-repository.js';
 
 export function orderPeriods(order: Pick<OrderTable, 'period_months' | 'period_days' | 'bonus_months' | 'bonus_days'>): Period[] {
   const periods: Period[] = [{ months: order.period_months, days: order.period_days }];
@@ -32,21 +33,17 @@ export async function fulfilOrder(trx: Kysely<Database>, dialect: DialectName, o
   const today = todayIn(operator.timeZone, now);
   const outcome = card.retired_at === null ? renew(cardState(card), orderPeriods(order), today, operator) : ({ ok: false, reason: 'card_recycled' } as const);
   if (!outcome.ok) {
-    await trx.updateTable('orders').set({ status: 'refund_pending', refund_reason: outcome.reason, updated_at: nowIso }).where('id', '=', order.id).execute();
+    await updateOrder(trx, order.id, { status: 'refund_pending', refund_reason: outcome.reason, updated_at: nowIso });
     return { fulfilled: false, reason: outcome.reason };
   }
   await updateCard(trx, card.id, { valid_until: outcome.result.validUntil, anchor_day: outcome.result.anchorDay, updated_at: nowIso });
-  await trx
-    .updateTable('orders')
-    .set({
-      status: 'fulfilled',
-      fulfilled_at: nowIso,
-      valid_until_before: card.valid_until,
-      valid_until_after: outcome.result.validUntil,
-      anchor_day_before: card.anchor_day,
-      updated_at: nowIso,
-    })
-    .where('id', '=', order.id)
-    .execute();
+  await updateOrder(trx, order.id, {
+    status: 'fulfilled',
+    fulfilled_at: nowIso,
+    valid_until_before: card.valid_until,
+    valid_until_after: outcome.result.validUntil,
+    anchor_day_before: card.anchor_day,
+    updated_at: nowIso,
+  });
   return { fulfilled: true };
 }

@@ -5,9 +5,11 @@
  * reads a page per operator rather than sorting every order.
  */
 import type { Kysely } from 'kysely';
-import { before, newestFirst, type PagePosition } from '../db/newest-first.js';
+import { allOperatorIds } from '../catalog/catalog-repository.js';
+import type { PagePosition } from '../db/newest-first.js';
 import type { Database, OrderTable } from '../db/schema.js';
 import { DomainError } from '../shared/errors.js';
+import { listedOrders, newestOrderIds } from './order-repository.js';
 import { effectiveStatus } from './order-view.js';
 
 export interface OrderListQuery {
@@ -27,7 +29,6 @@ export const MERGED_OPERATORS = 100;
 
 /** A page of the operator's orders, or every operator's (`undefined`), as `now` sees their status. */
 export async function listOrders(db: Kysely<Database>, operatorId: string | undefined, query: OrderListQuery, now: Date) {
-  const nowIso = now.toISOString();
   let position: PagePosition | undefined;
   if (query.cursor) {
     // `<created_at>|<id>` as written below; anything else did not come from here.
@@ -36,22 +37,11 @@ export async function listOrders(db: Kysely<Database>, operatorId: string | unde
     if (!createdAt || !id) throw new DomainError('invalid_request', 'The cursor is not one this API returned.', { fields: ['/cursor'] });
     position = { createdAt, id };
   }
-  const operatorIds = operatorId ? [operatorId] : (await db.selectFrom('operators').select('id').execute()).map((o) => o.id);
+  const operatorIds = operatorId ? [operatorId] : await allOperatorIds(db);
   const scopes = operatorIds.length <= MERGED_OPERATORS ? operatorIds : [undefined];
-  const branches = scopes.map((id) => {
-    let q = db.selectFrom('orders').select(['id', 'created_at']);
-    if (id) q = q.where('operator_id', '=', id);
-    if (query.status === 'expired')
-      q = q.where((eb) => eb.or([eb('status', '=', 'expired'), eb.and([eb('status', '=', 'pending_payment'), eb('expires_at', '<=', nowIso)])]));
-    else if (query.status === 'pending_payment') q = q.where('status', '=', 'pending_payment').where('expires_at', '>', nowIso);
-    else if (query.status) q = q.where('status', '=', query.status);
-    if (query.from) q = q.where('created_at', '>=', query.from);
-    if (query.to) q = q.where('created_at', '<', query.to);
-    return position ? q.where(before('created_at', 'id', position)) : q;
-  });
-  const found = await newestFirst(db, branches, query.limit + 1);
+  const found = await newestOrderIds(db, scopes, query, position, query.limit + 1, now.toISOString());
   const page = found.slice(0, query.limit);
-  const rows = await listed(
+  const rows = await listedOrders(
     db,
     page.map((o) => o.id),
   );
@@ -73,32 +63,4 @@ export async function listOrders(db: Kysely<Database>, operatorId: string | unde
     })),
     nextCursor: found.length > query.limit && last ? Buffer.from(`${last.created_at}|${last.id}`).toString('base64url') : null,
   };
-}
-
-/** The orders of a page with what the list shows of each, newest first. */
-async function listed(db: Kysely<Database>, ids: string[]) {
-  if (ids.length === 0) return [];
-  return db
-    .selectFrom('orders as o')
-    .innerJoin('cards as c', 'c.id', 'o.card_id')
-    .innerJoin('operators as op', 'op.id', 'o.operator_id')
-    .select([
-      'o.id',
-      'o.status',
-      'o.expires_at',
-      'o.plan_code',
-      'o.channel',
-      'o.total',
-      'o.currency',
-      'o.created_at',
-      'o.fulfilled_at',
-      'o.receipt_number',
-      'o.valid_until_after',
-      'c.msisdn',
-      'op.code as operator',
-    ])
-    .where('o.id', 'in', ids)
-    .orderBy('o.created_at', 'desc')
-    .orderBy('o.id', 'desc')
-    .execute();
 }

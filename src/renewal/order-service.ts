@@ -5,20 +5,22 @@
  */
 import { instantIn } from '../cards/calendar.js';
 import type { Catalog } from '../catalog/catalog.js';
+import { planName } from '../catalog/catalog-repository.js';
 import { type AdminPrincipal, assertMayActFor, type CatalogService } from '../catalog/catalog-service.js';
 import type { Db } from '../db/database.js';
-import { forUpdate } from '../db/dialect.js';
-import type { OrderTable } from '../db/schema.js';
 import type { ProbeGuard } from '../guard/probe-guard.js';
+import { latestPaymentOf, refundPayments } from '../payments/payment-repository.js';
 import type { ReceiptLinker } from '../receipts/receipt-links.js';
 import { parseReceiptNumber } from '../receipts/receipt-number.js';
 import { numberReceipts } from '../receipts/receipt-numbering.js';
+import { operatorsAwaitingReceipts, orderOfReceipt, receiptRecord } from '../receipts/receipt-repository.js';
 import { renderCalendar } from '../reminders/calendar-feed.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import { maskMsisdn } from '../shared/msisdn.js';
 import type { EventPublisher } from '../webhooks/events.js';
 import { listOrders, type OrderListQuery } from './order-list.js';
+import { expireOverdueOrders, findOrderWithMsisdn, lockOrder, lockOrderState, updateOrder } from './order-repository.js';
 import { effectiveStatus, orderView } from './order-view.js';
 import { takeBackExtension } from './reversal.js';
 
@@ -35,18 +37,11 @@ export class OrderService {
   ) {}
 
   private async load(id: string) {
-    const row = await this.db.kysely
-      .selectFrom('orders as o')
-      .innerJoin('cards as c', 'c.id', 'o.card_id')
-      .selectAll('o')
-      .select('c.msisdn')
-      .where('o.id', '=', id)
-      .executeTakeFirst();
-    if (!row) throw orderNotFound();
-    const { msisdn, ...order } = row;
-    const operator = await this.catalog.operatorById(order.operator_id);
+    const found = await findOrderWithMsisdn(this.db.kysely, id);
+    if (!found) throw orderNotFound();
+    const operator = await this.catalog.operatorById(found.order.operator_id);
     if (!operator) throw orderNotFound();
-    return { order: order as OrderTable, msisdn, operator };
+    return { ...found, operator };
   }
 
   async get(id: string) {
@@ -56,7 +51,7 @@ export class OrderService {
       await numberReceipts(this.db, operator, this.events);
       ({ order, msisdn, operator } = await this.load(id));
     }
-    const payment = await this.db.kysely.selectFrom('payments').selectAll().where('order_id', '=', id).orderBy('created_at', 'desc').executeTakeFirst();
+    const payment = await latestPaymentOf(this.db.kysely, id);
     const receipt = order.receipt_number ? this.links.links(order.id, order.receipt_number) : undefined;
     const plan = (await this.catalog.plansOf(operator.id)).find((p) => p.id === order.plan_id);
     return orderView(order, payment, operator, msisdn, this.clock.now(), receipt, plan?.name);
@@ -66,13 +61,10 @@ export class OrderService {
   async cancel(id: string) {
     const now = this.clock.now();
     await this.db.kysely.transaction().execute(async (trx) => {
-      const order = await forUpdate(
-        this.db.dialect,
-        trx.selectFrom('orders').select(['status', 'expires_at', 'operator_id']).where('id', '=', id),
-      ).executeTakeFirst();
+      const order = await lockOrderState(trx, this.db.dialect, id);
       if (!order) throw orderNotFound();
       if (effectiveStatus(order, now) !== 'pending_payment') throw new DomainError('order_not_pending', 'Only an order awaiting payment can be cancelled.');
-      await trx.updateTable('orders').set({ status: 'cancelled', updated_at: now.toISOString() }).where('id', '=', id).execute();
+      await updateOrder(trx, id, { status: 'cancelled', updated_at: now.toISOString() });
       await this.events.publish(trx, order.operator_id, 'order.cancelled', { order: { id, status: 'cancelled' } }, now);
     });
     return this.get(id);
@@ -86,13 +78,7 @@ export class OrderService {
   async findByReceipt(number: string, last4: string, ip: string, probes: ProbeGuard): Promise<{ id: string }> {
     const receipt = number.trim().toUpperCase();
     await probes.assertAllowedFor(`receipt:${receipt}`, ip);
-    const row = await this.db.kysely
-      .selectFrom('receipts as r')
-      .innerJoin('orders as o', 'o.id', 'r.order_id')
-      .innerJoin('cards as c', 'c.id', 'o.card_id')
-      .select(['o.id', 'c.msisdn'])
-      .where('r.number', '=', receipt)
-      .executeTakeFirst();
+    const row = await orderOfReceipt(this.db.kysely, receipt);
     if (!row?.msisdn.endsWith(last4)) {
       await probes.recordFailureFor(`receipt:${receipt}`, ip);
       throw new DomainError('order_not_found', 'No order has this receipt number with a phone number ending so.');
@@ -125,7 +111,7 @@ export class OrderService {
   async receipt(id: string) {
     const { order, msisdn, operator } = await this.load(id);
     if (!order.receipt_number || !order.fulfilled_at) throw new DomainError('receipt_not_found', 'This order has no receipt (it is not fulfilled).');
-    const plan = await this.db.kysely.selectFrom('plans').select(['name_zh', 'name_en']).where('id', '=', order.plan_id).executeTakeFirstOrThrow();
+    const plan = await planName(this.db.kysely, order.plan_id);
     return {
       order,
       operator,
@@ -139,26 +125,7 @@ export class OrderService {
   async verifyReceipt(number: string, signature: string | undefined) {
     if (!parseReceiptNumber(number) || !this.links.verify(number, signature))
       throw new DomainError('receipt_not_found', 'No genuine receipt has this number and signature.');
-    const row = await this.db.kysely
-      .selectFrom('receipts as r')
-      .innerJoin('orders as o', 'o.id', 'r.order_id')
-      .innerJoin('cards as c', 'c.id', 'o.card_id')
-      .innerJoin('plans as p', 'p.id', 'o.plan_id')
-      .select([
-        'r.number',
-        'r.issued_at',
-        'o.operator_id',
-        'o.plan_code',
-        'o.total',
-        'o.currency',
-        'o.valid_until_after',
-        'o.status',
-        'c.msisdn',
-        'p.name_zh',
-        'p.name_en',
-      ])
-      .where('r.number', '=', number)
-      .executeTakeFirst();
+    const row = await receiptRecord(this.db.kysely, number);
     const operator = row ? await this.catalog.operatorById(row.operator_id) : undefined;
     if (!row || !operator) throw new DomainError('receipt_not_found', 'No genuine receipt has this number and signature.');
     return {
@@ -195,36 +162,24 @@ export class OrderService {
     assertMayActFor(principal, operator.id);
     const now = this.clock.now().toISOString();
     await this.db.kysely.transaction().execute(async (trx) => {
-      const order = await forUpdate(this.db.dialect, trx.selectFrom('orders').selectAll().where('id', '=', id)).executeTakeFirstOrThrow();
+      const order = await lockOrder(trx, this.db.dialect, id);
       if (order.status !== 'fulfilled' && order.status !== 'refund_pending') {
         throw new DomainError('order_not_pending', `An order that is ${order.status} cannot be refunded.`);
       }
       if (order.status === 'fulfilled') await takeBackExtension(trx, this.db.dialect, order, now, principal.tokenId);
-      await trx.updateTable('orders').set({ status: 'refunded', refunded_at: now, refund_reason: reason, updated_at: now }).where('id', '=', id).execute();
+      await updateOrder(trx, id, { status: 'refunded', refunded_at: now, refund_reason: reason, updated_at: now });
       const restored = order.status === 'fulfilled' ? { validUntil: order.valid_until_before } : {};
       await this.events.publish(trx, operator.id, 'order.refunded', { order: { id, status: 'refunded', refundReason: reason, ...restored } }, new Date(now));
-      await trx
-        .updateTable('payments')
-        .set({ status: 'refunded', updated_at: now })
-        .where('order_id', '=', id)
-        .where('status', 'in', ['succeeded', 'mismatch'])
-        .execute();
+      await refundPayments(trx, id, now);
     });
     return this.get(id);
   }
 
   /** Numbers the receipts of fulfilled orders whose numbering did not run after their commit. */
   async numberPendingReceipts(): Promise<number> {
-    const rows = await this.db.kysely
-      .selectFrom('orders')
-      .select('operator_id')
-      .distinct()
-      .where('receipt_number', 'is', null)
-      .where('fulfilled_at', 'is not', null)
-      .execute();
     let numbered = 0;
-    for (const { operator_id } of rows) {
-      const operator = await this.catalog.operatorById(operator_id);
+    for (const operatorId of await operatorsAwaitingReceipts(this.db.kysely)) {
+      const operator = await this.catalog.operatorById(operatorId);
       if (operator) numbered += await numberReceipts(this.db, operator, this.events);
     }
     return numbered;
@@ -232,13 +187,6 @@ export class OrderService {
 
   /** Stores `expired` on unpaid orders past their time (reads already show it). */
   async expireOverdue(): Promise<number> {
-    const now = this.clock.now().toISOString();
-    const result = await this.db.kysely
-      .updateTable('orders')
-      .set({ status: 'expired', updated_at: now })
-      .where('status', '=', 'pending_payment')
-      .where('expires_at', '<=', now)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows);
+    return expireOverdueOrders(this.db.kysely, this.clock.now().toISOString());
   }
 }

@@ -9,6 +9,7 @@ import { todayIn } from '../cards/calendar.js';
 import { type CardRow, cardState, lockCard } from '../cards/card-repository.js';
 import { cardStatus, daysLeft, expiringSoon, renew } from '../cards/lifecycle.js';
 import type { Catalog } from '../catalog/catalog.js';
+import { firstOperatorCode } from '../catalog/catalog-repository.js';
 import type { Operator, Plan, PromotionRule } from '../catalog/model.js';
 import type { Db } from '../db/database.js';
 import type { Database, OrderTable, PaymentTable } from '../db/schema.js';
@@ -22,9 +23,10 @@ import { iccidMatches, isShortIccidProof } from '../shared/iccid.js';
 import { newPaymentId, newSecretId } from '../shared/ids.js';
 import { maskMsisdn, parseMsisdn } from '../shared/msisdn.js';
 import type { EventPublisher } from '../webhooks/events.js';
+import { insertOrderWithPayment, reserveRedemptions } from './order-repository.js';
 import { orderView } from './order-view.js';
 import { type Channel, type Price, priceRenewal } from './pricing.js';
-import { reserveRedemptions, withUsage } from './redemptions.js';
+import { withUsage } from './redemptions.js';
 
 export interface CardProof {
   msisdn: string;
@@ -73,8 +75,7 @@ export class RenewalService {
 
   /** What the web app shows before a card is found: the deployment's operator and how one can pay. */
   async storefront(defaultOperator: string | undefined) {
-    const code =
-      defaultOperator ?? (await this.db.kysely.selectFrom('operators').select('code').orderBy('created_at').orderBy('code').limit(1).executeTakeFirst())?.code;
+    const code = defaultOperator ?? (await firstOperatorCode(this.db.kysely));
     const operator = code ? await this.catalog.operatorByCode(code) : undefined;
     return {
       operator: operator ? { code: operator.code, name: operator.displayName, brandColor: operator.brandColor, currency: operator.currency } : null,
@@ -241,8 +242,7 @@ export class RenewalService {
       created_at: nowIso,
       updated_at: nowIso,
     };
-    await trx.insertInto('orders').values(order).execute();
-    await trx.insertInto('payments').values(payment).execute();
+    await insertOrderWithPayment(trx, order, payment);
     await reserveRedemptions(trx, price.promotionIds, order.id, card.id, nowIso);
     // The same view GET /v1/orders/{id} gives, so a replay and a read agree.
     const view = orderView(order, payment, operator, card.msisdn, now, undefined, plan.name);

@@ -8,18 +8,11 @@ import { lockCard, recordCardEvent, updateCard } from '../cards/card-repository.
 import type { DialectName } from '../db/database.js';
 import type { Database, OrderTable } from '../db/schema.js';
 import { DomainError } from '../shared/errors.js';
+import { hasLaterFulfilment } from './order-repository.js';
 
 export async function takeBackExtension(trx: Kysely<Database>, dialect: DialectName, order: OrderTable, now: string, actor: string): Promise<void> {
   const card = await lockCard(trx, dialect, order.card_id);
-  const later = await trx
-    .selectFrom('orders')
-    .select('id')
-    .where('card_id', '=', order.card_id)
-    .where('id', '!=', order.id)
-    .where('status', '=', 'fulfilled')
-    .where('fulfilled_at', '>', order.fulfilled_at ?? '')
-    .executeTakeFirst();
-  if (later || card.valid_until !== order.valid_until_after) {
+  if ((await hasLaterFulfilment(trx, order)) || card.valid_until !== order.valid_until_after) {
     throw new DomainError('order_not_pending', 'A later renewal was fulfilled on this card; its extension cannot be taken back.');
   }
   await updateCard(trx, card.id, {

@@ -1,8 +1,7 @@
 /** Liveness (`/healthz`: the process is up) and readiness (`/readyz`: the database answers). */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { sql } from 'kysely';
 import { Type } from 'typebox';
-import type { Db } from '../../db/database.js';
+import { type Db, ping } from '../../db/database.js';
 import { UNAVAILABLE_RETRY_AFTER_SECONDS } from '../../db/unavailable.js';
 import { errors } from '../../http/schemas.js';
 
@@ -30,7 +29,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = asyn
     },
     async (request, reply) => {
       try {
-        await sql`select 1`.execute(services.db.kysely);
+        await ping(services.db);
         return { status: 'ready' as const, database: services.db.dialect };
       } catch (error) {
         request.log.warn({ err: error }, 'database not reachable');

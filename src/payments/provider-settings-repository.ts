@@ -1,0 +1,27 @@
+/**
+ * Each operator's payment provider settings in the database, one row per provider (the
+ * settings as JSON text, secrets included). Each function takes the Kysely instance or the
+ * transaction it runs in.
+ */
+import type { Kysely } from 'kysely';
+import type { Database, PaymentProviderTable } from '../db/schema.js';
+
+export type ProviderSettingsRow = PaymentProviderTable;
+
+export function providerSettingsOf(db: Kysely<Database>, operatorId: string): Promise<ProviderSettingsRow[]> {
+  return db.selectFrom('payment_providers').selectAll().where('operator_id', '=', operatorId).execute();
+}
+
+/** Writes the provider's settings, replacing any the operator had. */
+export async function saveProviderSettings(
+  db: Kysely<Database>,
+  operatorId: string,
+  provider: string,
+  row: Omit<ProviderSettingsRow, 'operator_id' | 'provider'>,
+): Promise<void> {
+  await db
+    .insertInto('payment_providers')
+    .values({ operator_id: operatorId, provider, ...row })
+    .onConflict((oc) => oc.columns(['operator_id', 'provider']).doUpdateSet(row))
+    .execute();
+}
