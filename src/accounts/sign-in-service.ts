@@ -10,7 +10,7 @@ import type { Db } from '../db/database.js';
 import { forUpdate, inIds, lockForOperator } from '../db/dialect.js';
 import type { Database } from '../db/schema.js';
 import type { Dispatcher } from '../notify/dispatcher.js';
-import { enqueueMessage } from '../notify/outbox.js';
+import { enqueueMessage } from '../notify/message-repository.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
