@@ -108,10 +108,8 @@ export class ReminderAdmin {
       if (!before) throw new DomainError('invalid_request', 'before: no message of this operator has this id.', { fields: ['/before'] });
     }
     const rows = await newestMessages(db, operator.id, { kind: filter.kind, status: filter.status, before }, limit);
-    const log = await deliveryLogOf(
-      db,
-      rows.map((r) => r.id),
-    );
+    const ids = rows.map((r) => r.id);
+    const log = await deliveryLogOf(db, ids);
     const attemptsOf = new Map<string, typeof log>();
     for (const attempt of log) attemptsOf.set(attempt.outbox_id, [...(attemptsOf.get(attempt.outbox_id) ?? []), attempt]);
     return rows.map((row) => ({
