@@ -5,21 +5,21 @@
  * choose how reminders reach them. Every card is reached through the account's links: a
  * card of another account answers `card_not_found`, like a card that does not exist.
  */
-import type { Kysely } from 'kysely';
 import { todayIn } from '../cards/calendar.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { Operator } from '../catalog/model.js';
 import type { Db } from '../db/database.js';
-import type { Database, OrderTable, PaymentTable } from '../db/schema.js';
+import type { PaymentTable } from '../db/schema.js';
 import type { ReceiptLinker } from '../receipts/receipt-links.js';
-import { assertContactChange, type ContactChoice, type ContactView, storeContact } from '../reminders/contact-service.js';
+import type { ContactChoice } from '../reminders/contact-repository.js';
+import { assertContactChange, type ContactView, storeContact } from '../reminders/contact-service.js';
 import type { OrderService } from '../renewal/order-service.js';
 import { type OrderView, orderView } from '../renewal/order-view.js';
 import type { CardProof, RenewalService } from '../renewal/renewal-service.js';
 import type { Clock } from '../shared/clock.js';
 import { cardNotFound } from '../shared/errors.js';
-import { type AccountRow, isLinked, linkCard, unlinkCard } from './account-repository.js';
-import { byOwnThenAdded, type MyCard, type MyCardRow, myCardView } from './my-card-view.js';
+import { type AccountRow, accountCards, accountOrders, isLinked, linkCard, paymentsOfOrders, unlinkCard } from './account-repository.js';
+import { byOwnThenAdded, type MyCard, myCardView } from './my-card-view.js';
 
 export const ORDERS_DEFAULT_LIMIT = 50;
 export const ORDERS_MAX_LIMIT = 200;
@@ -62,15 +62,15 @@ export class AccountCardsService {
 
   /** The orders of the account's cards, newest first: three queries (and the catalog's, per operator) whatever their number. */
   async orders(account: AccountRow, limit = ORDERS_DEFAULT_LIMIT): Promise<{ orders: OrderView[] }> {
-    let rows = await this.orderRows(this.db.kysely, account.id, limit);
+    const newest = Math.min(Math.max(1, limit), ORDERS_MAX_LIMIT);
+    let rows = await accountOrders(this.db.kysely, account.id, newest);
     if (rows.some((r) => r.fulfilled_at !== null && r.receipt_number === null)) {
       // Fulfilled, but the numbering after its commit did not run (a crash, say): run it now, as GET /v1/orders/{id} does.
       await this.orderService.numberPendingReceipts();
-      rows = await this.orderRows(this.db.kysely, account.id, limit);
+      rows = await accountOrders(this.db.kysely, account.id, newest);
     }
     const ids = rows.map((r) => r.id);
-    const payments =
-      ids.length === 0 ? [] : await this.db.kysely.selectFrom('payments').selectAll().where('order_id', 'in', ids).orderBy('created_at', 'desc').execute();
+    const payments = await paymentsOfOrders(this.db.kysely, ids);
     const latestPayment = new Map<string, PaymentTable>();
     for (const payment of payments) if (!latestPayment.has(payment.order_id)) latestPayment.set(payment.order_id, payment);
     const operators = await this.operators(rows.map((r) => r.operator_id));
@@ -88,47 +88,13 @@ export class AccountCardsService {
 
   /** The account's cards (or the one card `onlyCardId`) in one query, with their contact choices. */
   private async cards(account: AccountRow, onlyCardId?: string): Promise<MyCard[]> {
-    let query = this.db.kysely
-      .selectFrom('account_cards as ac')
-      .innerJoin('cards as c', 'c.id', 'ac.card_id')
-      .leftJoin('card_contacts as cc', 'cc.card_id', 'c.id')
-      .select([
-        'c.id',
-        'c.operator_id',
-        'c.msisdn',
-        'c.iccid',
-        'c.valid_until',
-        'c.anchor_day',
-        'c.blocked',
-        'c.retired_at',
-        'ac.added_at',
-        'cc.channel',
-        'cc.email',
-        'cc.locale',
-        'cc.opted_out',
-      ])
-      .where('ac.account_id', '=', account.id);
-    if (onlyCardId !== undefined) query = query.where('c.id', '=', onlyCardId);
-    const rows: MyCardRow[] = await query.execute();
+    const rows = await accountCards(this.db.kysely, account.id, onlyCardId);
     const operators = await this.operators(rows.map((r) => r.operator_id));
     const now = this.clock.now();
     return rows.sort(byOwnThenAdded(account.msisdn)).flatMap((row) => {
       const operator = operators.get(row.operator_id);
       return operator ? [myCardView(row, operator, todayIn(operator.timeZone, now))] : [];
     });
-  }
-
-  private orderRows(db: Kysely<Database>, accountId: string, limit: number): Promise<(OrderTable & { msisdn: string })[]> {
-    return db
-      .selectFrom('orders as o')
-      .innerJoin('account_cards as ac', (join) => join.onRef('ac.card_id', '=', 'o.card_id').on('ac.account_id', '=', accountId))
-      .innerJoin('cards as c', 'c.id', 'o.card_id')
-      .selectAll('o')
-      .select('c.msisdn')
-      .orderBy('o.created_at', 'desc')
-      .orderBy('o.id', 'desc')
-      .limit(Math.min(Math.max(1, limit), ORDERS_MAX_LIMIT))
-      .execute();
   }
 
   /** The operators by id, each read once (and usually from the catalog's cache). */

@@ -1,12 +1,18 @@
 /**
- * Accounts, their cards and sessions in the database: small query pieces, each taking the
- * Kysely instance or the transaction it runs in.
+ * Accounts in the database: their cards (with contact choices and orders, as "My cards"
+ * reads them), their sessions, and signing in (one-time codes, the log of codes sent, the
+ * code messages blanked once expired). Small query pieces, each taking the Kysely
+ * instance or the transaction it runs in.
  */
 import type { Kysely } from 'kysely';
-import type { AccountTable, Database } from '../db/schema.js';
+import type { DialectName } from '../db/database.js';
+import { forUpdate, inIds } from '../db/dialect.js';
+import type { AccountTable, Database, OrderTable, PaymentTable, SignInCodeTable } from '../db/schema.js';
 import { newId } from '../shared/ids.js';
+import type { MyCardRow } from './my-card-view.js';
 
 export type AccountRow = AccountTable;
+export type SignInCodeRow = SignInCodeTable;
 
 /** The number's account, created on its first sign-in (one account per number). */
 export async function accountOf(db: Kysely<Database>, msisdn: string, now: string): Promise<AccountRow> {
@@ -90,4 +96,149 @@ export function sessionAccount(db: Kysely<Database>, tokenHash: string, now: Dat
     .where('s.token_hash', '=', tokenHash)
     .where('s.expires_at', '>', now.toISOString())
     .executeTakeFirst();
+}
+
+export async function endSession(db: Kysely<Database>, tokenHash: string): Promise<void> {
+  await db.deleteFrom('account_sessions').where('token_hash', '=', tokenHash).execute();
+}
+
+/** The account's cards (or the one card `onlyCardId`) in one query, with their contact choices. */
+export function accountCards(db: Kysely<Database>, accountId: string, onlyCardId?: string): Promise<MyCardRow[]> {
+  let query = db
+    .selectFrom('account_cards as ac')
+    .innerJoin('cards as c', 'c.id', 'ac.card_id')
+    .leftJoin('card_contacts as cc', 'cc.card_id', 'c.id')
+    .select([
+      'c.id',
+      'c.operator_id',
+      'c.msisdn',
+      'c.iccid',
+      'c.valid_until',
+      'c.anchor_day',
+      'c.blocked',
+      'c.retired_at',
+      'ac.added_at',
+      'cc.channel',
+      'cc.email',
+      'cc.locale',
+      'cc.opted_out',
+    ])
+    .where('ac.account_id', '=', accountId);
+  if (onlyCardId !== undefined) query = query.where('c.id', '=', onlyCardId);
+  return query.execute();
+}
+
+/** The newest `limit` orders of the account's cards, each with its card's number. */
+export function accountOrders(db: Kysely<Database>, accountId: string, limit: number): Promise<(OrderTable & { msisdn: string })[]> {
+  return db
+    .selectFrom('orders as o')
+    .innerJoin('account_cards as ac', (join) => join.onRef('ac.card_id', '=', 'o.card_id').on('ac.account_id', '=', accountId))
+    .innerJoin('cards as c', 'c.id', 'o.card_id')
+    .selectAll('o')
+    .select('c.msisdn')
+    .orderBy('o.created_at', 'desc')
+    .orderBy('o.id', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+/** The payments of the orders, newest first. */
+export async function paymentsOfOrders(db: Kysely<Database>, orderIds: readonly string[]): Promise<PaymentTable[]> {
+  if (orderIds.length === 0) return [];
+  return db.selectFrom('payments').selectAll().where('order_id', 'in', orderIds).orderBy('created_at', 'desc').execute();
+}
+
+/** When the number's wrong codes lock it until, if they do. */
+export async function codeLockedUntil(db: Kysely<Database>, msisdn: string): Promise<string | null | undefined> {
+  const row = await db.selectFrom('sign_in_codes').select('locked_until').where('msisdn', '=', msisdn).executeTakeFirst();
+  return row?.locked_until;
+}
+
+/** The number's code, in place of any earlier one. */
+export async function storeCode(db: Kysely<Database>, code: SignInCodeRow): Promise<void> {
+  const { msisdn, ...stored } = code;
+  await db
+    .insertInto('sign_in_codes')
+    .values({ msisdn, ...stored })
+    .onConflict((oc) => oc.column('msisdn').doUpdateSet(stored))
+    .execute();
+}
+
+/** The number's code, locked until the transaction ends: concurrent tries count one after the other, and a code works once. */
+export function lockCode(db: Kysely<Database>, dialect: DialectName, msisdn: string): Promise<SignInCodeRow | undefined> {
+  return forUpdate(dialect, db.selectFrom('sign_in_codes').selectAll().where('msisdn', '=', msisdn)).executeTakeFirst();
+}
+
+export async function recordWrongCode(
+  db: Kysely<Database>,
+  msisdn: string,
+  changes: Pick<SignInCodeRow, 'wrong_tries'> & Partial<Pick<SignInCodeRow, 'locked_until' | 'expires_at'>>,
+): Promise<void> {
+  await db.updateTable('sign_in_codes').set(changes).where('msisdn', '=', msisdn).execute();
+}
+
+export async function deleteCode(db: Kysely<Database>, msisdn: string): Promise<void> {
+  await db.deleteFrom('sign_in_codes').where('msisdn', '=', msisdn).execute();
+}
+
+/** Logs a code sent to the number at the IP's request, with the message that carried it (none without an operator to send through). */
+export async function recordCodeSend(db: Kysely<Database>, msisdn: string, ip: string, messageId: string | null, at: string): Promise<void> {
+  await db
+    .insertInto('sign_in_requests')
+    .values({ id: newId('sir'), msisdn, ip, message_id: messageId, at })
+    .execute();
+}
+
+/** The codes sent since `since` to the number or at the IP's request. */
+export function codeSendsSince(db: Kysely<Database>, msisdn: string, ip: string, since: string) {
+  return db
+    .selectFrom('sign_in_requests')
+    .select(['msisdn', 'ip', 'at'])
+    .where((eb) => eb.or([eb('msisdn', '=', msisdn), eb('ip', '=', ip)]))
+    .where('at', '>', since)
+    .execute();
+}
+
+/** Forgets the codes expired by `now`, unless they carry a running lock; returns how many. */
+export async function forgetExpiredCodes(db: Kysely<Database>, now: string): Promise<number> {
+  const result = await db
+    .deleteFrom('sign_in_codes')
+    .where('expires_at', '<=', now)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+export async function forgetExpiredSessions(db: Kysely<Database>, now: string): Promise<number> {
+  const result = await db.deleteFrom('account_sessions').where('expires_at', '<=', now).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** Writes `redacted` in place of the text of each code message sent by `sentBy`; a message still pending keeps its text. */
+export async function redactCodeMessages(db: Kysely<Database>, dialect: DialectName, redacted: string, sentBy: string): Promise<void> {
+  await db
+    .updateTable('outbox')
+    .set({ body: redacted })
+    .where(inIds(dialect, 'id', db.selectFrom('sign_in_requests').select('message_id').where('message_id', 'is not', null).where('at', '<=', sentBy)))
+    .where('status', '!=', 'pending')
+    .where('body', '!=', redacted)
+    .execute();
+}
+
+/** Forgets the log of codes sent by `sentBy`; returns how many entries. */
+export async function forgetCodeSends(db: Kysely<Database>, sentBy: string): Promise<number> {
+  const result = await db.deleteFrom('sign_in_requests').where('at', '<=', sentBy).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** The id of the operator with this code. */
+export async function operatorIdByCode(db: Kysely<Database>, code: string): Promise<string | undefined> {
+  const row = await db.selectFrom('operators').select('id').where('code', '=', code).executeTakeFirst();
+  return row?.id;
+}
+
+/** The id of the first operator created, if any. */
+export async function firstOperatorId(db: Kysely<Database>): Promise<string | undefined> {
+  const row = await db.selectFrom('operators').select('id').orderBy('created_at').orderBy('code').limit(1).executeTakeFirst();
+  return row?.id;
 }

@@ -7,7 +7,8 @@
 import { type CardStatus, cardStatus, daysLeft, expiringSoon } from '../cards/lifecycle.js';
 import type { Operator } from '../catalog/model.js';
 import type { CardContactTable, CardTable } from '../db/schema.js';
-import { type ContactView, contactView, DEFAULT_CONTACT } from '../reminders/contact-service.js';
+import { DEFAULT_CONTACT } from '../reminders/contact-repository.js';
+import { type ContactView, contactView } from '../reminders/contact-service.js';
 
 export type MyCardRow = Pick<CardTable, 'id' | 'operator_id' | 'msisdn' | 'iccid' | 'valid_until' | 'anchor_day' | 'blocked' | 'retired_at'> & {
   added_at: string;

@@ -7,15 +7,37 @@
 import type { Kysely } from 'kysely';
 import { findLiveCard } from '../cards/card-repository.js';
 import type { Db } from '../db/database.js';
-import { forUpdate, inIds, lockForOperator } from '../db/dialect.js';
+import { lockForOperator } from '../db/dialect.js';
 import type { Database } from '../db/schema.js';
 import type { Dispatcher } from '../notify/dispatcher.js';
-import { enqueueMessage } from '../notify/outbox.js';
+import { enqueueMessage } from '../notify/message-repository.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
-import { newId } from '../shared/ids.js';
 import { parseMsisdn } from '../shared/msisdn.js';
-import { type AccountRow, accountOf, countCards, holdsReissuedNumber, insertSession, linkCard, resetAccount, sessionAccount } from './account-repository.js';
+import {
+  type AccountRow,
+  accountOf,
+  codeLockedUntil,
+  codeSendsSince,
+  countCards,
+  deleteCode,
+  endSession,
+  firstOperatorId,
+  forgetCodeSends,
+  forgetExpiredCodes,
+  forgetExpiredSessions,
+  holdsReissuedNumber,
+  insertSession,
+  linkCard,
+  lockCode,
+  operatorIdByCode,
+  recordCodeSend,
+  recordWrongCode,
+  redactCodeMessages,
+  resetAccount,
+  sessionAccount,
+  storeCode,
+} from './account-repository.js';
 import { codeHash, codeMatches, newCode, newSessionToken, sessionTokenHash } from './credentials.js';
 import {
   CODE_TTL_SECONDS,
@@ -64,34 +86,26 @@ export class SignInService {
       // Concurrent requests for one number, or from one IP, count one after the other.
       await lockForOperator(trx, this.db.dialect, `sign-in:msisdn:${msisdn}`);
       await lockForOperator(trx, this.db.dialect, `sign-in:ip:${ip}`);
-      const current = await trx.selectFrom('sign_in_codes').select('locked_until').where('msisdn', '=', msisdn).executeTakeFirst();
-      const locked = lockRetryAfter(current?.locked_until, now);
+      const locked = lockRetryAfter(await codeLockedUntil(trx, msisdn), now);
       if (locked !== undefined) throw tooManyAttempts(locked, 'Too many wrong codes for this number; try again later.');
       const wait = sendRetryAfter(await this.sendHistory(trx, msisdn, ip, now), now);
       if (wait !== undefined) throw tooManyAttempts(wait, 'A code was sent recently; wait before asking for another.');
 
-      const stored = {
+      await storeCode(trx, {
+        msisdn,
         code_hash: codeHash(this.accountKey, msisdn, code),
         expires_at: new Date(now.getTime() + CODE_TTL_SECONDS * 1000).toISOString(),
         wrong_tries: 0,
         locked_until: null,
         created_at: nowIso,
-      };
-      await trx
-        .insertInto('sign_in_codes')
-        .values({ msisdn, ...stored })
-        .onConflict((oc) => oc.column('msisdn').doUpdateSet(stored))
-        .execute();
+      });
       const card = await findLiveCard(trx, msisdn);
       const operatorId = card?.operator_id ?? (await this.defaultOperatorId(trx));
       // A deployment without any operator has no card to sign in for: nothing to send through.
       const messageId = operatorId
         ? await enqueueMessage(trx, { kind: 'message', operatorId, channel: 'sms', to: msisdn, text: codeMessage(code) }, now)
         : null;
-      await trx
-        .insertInto('sign_in_requests')
-        .values({ id: newId('sir'), msisdn, ip, message_id: messageId, at: nowIso })
-        .execute();
+      await recordCodeSend(trx, msisdn, ip, messageId, nowIso);
     });
     // Sent at once rather than at the next scheduled run; a failure is retried by the jobs.
     this.dispatcher.drain().catch((error: unknown) => log.warn({ err: error }, 'sending a sign-in code failed; the scheduled jobs will retry'));
@@ -107,22 +121,18 @@ export class SignInService {
     const now = this.clock.now();
     const outcome = await this.db.kysely.transaction().execute(async (trx) => {
       // Locked: concurrent tries of one number count one after the other, and a code works once.
-      const row = await forUpdate(this.db.dialect, trx.selectFrom('sign_in_codes').selectAll().where('msisdn', '=', msisdn)).executeTakeFirst();
+      const row = await lockCode(trx, this.db.dialect, msisdn);
       const matches = codeMatches(this.accountKey, msisdn, input.code, row?.code_hash);
       const verdict = judgeCode(row && { expiresAt: row.expires_at, wrongTries: row.wrong_tries, lockedUntil: row.locked_until }, matches, now);
       if (verdict.kind === 'wrong' || verdict.kind === 'wrong_locked') {
-        await trx
-          .updateTable('sign_in_codes')
-          .set({
-            wrong_tries: verdict.wrongTries,
-            // A lock also ends the code: after the lock, a new one is needed.
-            ...(verdict.kind === 'wrong_locked' ? { locked_until: verdict.lockedUntil, expires_at: now.toISOString() } : {}),
-          })
-          .where('msisdn', '=', msisdn)
-          .execute();
+        await recordWrongCode(trx, msisdn, {
+          wrong_tries: verdict.wrongTries,
+          // A lock also ends the code: after the lock, a new one is needed.
+          ...(verdict.kind === 'wrong_locked' ? { locked_until: verdict.lockedUntil, expires_at: now.toISOString() } : {}),
+        });
       }
       if (verdict.kind !== 'accepted') return { verdict };
-      await trx.deleteFrom('sign_in_codes').where('msisdn', '=', msisdn).execute();
+      await deleteCode(trx, msisdn);
       return { verdict, signedIn: await this.openSession(trx, msisdn, now) };
     });
     if (outcome.signedIn) return outcome.signedIn;
@@ -138,7 +148,7 @@ export class SignInService {
   /** Ends the session of the cookie, if there is one. */
   async signOut(token: string | undefined): Promise<void> {
     const hash = sessionTokenHash(token);
-    if (hash !== undefined) await this.db.kysely.deleteFrom('account_sessions').where('token_hash', '=', hash).execute();
+    if (hash !== undefined) await endSession(this.db.kysely, hash);
   }
 
   /**
@@ -150,36 +160,12 @@ export class SignInService {
     const now = this.clock.now();
     const nowIso = now.toISOString();
     const db = this.db.kysely;
-    const codes = await db
-      .deleteFrom('sign_in_codes')
-      .where('expires_at', '<=', nowIso)
-      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', nowIso)]))
-      .executeTakeFirst();
-    const sessions = await db.deleteFrom('account_sessions').where('expires_at', '<=', nowIso).executeTakeFirst();
-    // Before the sends are forgotten: each names its message. A message still pending keeps its text.
-    const redacted = codeMessage('******');
-    await db
-      .updateTable('outbox')
-      .set({ body: redacted })
-      .where(
-        inIds(
-          this.db.dialect,
-          'id',
-          db
-            .selectFrom('sign_in_requests')
-            .select('message_id')
-            .where('message_id', 'is not', null)
-            .where('at', '<=', new Date(now.getTime() - CODE_TTL_SECONDS * 1000).toISOString()),
-        ),
-      )
-      .where('status', '!=', 'pending')
-      .where('body', '!=', redacted)
-      .execute();
-    const sends = await db
-      .deleteFrom('sign_in_requests')
-      .where('at', '<=', new Date(now.getTime() - SEND_HISTORY_SECONDS * 1000).toISOString())
-      .executeTakeFirst();
-    return Number(codes.numDeletedRows) + Number(sends.numDeletedRows) + Number(sessions.numDeletedRows);
+    const codes = await forgetExpiredCodes(db, nowIso);
+    const sessions = await forgetExpiredSessions(db, nowIso);
+    // Before the sends are forgotten: each names its message.
+    await redactCodeMessages(db, this.db.dialect, codeMessage('******'), new Date(now.getTime() - CODE_TTL_SECONDS * 1000).toISOString());
+    const sends = await forgetCodeSends(db, new Date(now.getTime() - SEND_HISTORY_SECONDS * 1000).toISOString());
+    return codes + sends + sessions;
   }
 
   private async openSession(trx: Kysely<Database>, msisdn: string, now: Date): Promise<SignedIn> {
@@ -198,24 +184,15 @@ export class SignInService {
 
   private async sendHistory(trx: Kysely<Database>, msisdn: string, ip: string, now: Date) {
     const since = new Date(now.getTime() - SEND_HISTORY_SECONDS * 1000).toISOString();
-    const rows = await trx
-      .selectFrom('sign_in_requests')
-      .select(['msisdn', 'ip', 'at'])
-      .where((eb) => eb.or([eb('msisdn', '=', msisdn), eb('ip', '=', ip)]))
-      .where('at', '>', since)
-      .execute();
+    const rows = await codeSendsSince(trx, msisdn, ip, since);
     return { msisdn: rows.filter((r) => r.msisdn === msisdn).map((r) => r.at), ip: rows.filter((r) => r.ip === ip).map((r) => r.at) };
   }
 
   /** SIMKEEP_DEFAULT_OPERATOR, or the first operator created. */
   private async defaultOperatorId(trx: Kysely<Database>): Promise<string | undefined> {
     // Read through the transaction: on SQLite it holds the only connection (so not the catalog's cache).
-    const configured = this.defaultOperator
-      ? await trx.selectFrom('operators').select('id').where('code', '=', this.defaultOperator).executeTakeFirst()
-      : undefined;
-    if (configured) return configured.id;
-    const first = await trx.selectFrom('operators').select('id').orderBy('created_at').orderBy('code').limit(1).executeTakeFirst();
-    return first?.id;
+    const configured = this.defaultOperator ? await operatorIdByCode(trx, this.defaultOperator) : undefined;
+    return configured ?? (await firstOperatorId(trx));
   }
 }
 

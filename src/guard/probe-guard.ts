@@ -11,22 +11,13 @@
  *   give the whole serial from a source that has not failed.
  * Kept in the database so every process agrees.
  */
-import { sql } from 'kysely';
 import type { CardRow } from '../cards/card-repository.js';
 import type { LookupLimits } from '../config.js';
 import type { Db } from '../db/database.js';
-import { leftJoinOne, readEach } from '../db/dialect.js';
 import type { Clock } from '../shared/clock.js';
 import { Coalescer } from '../shared/coalescer.js';
 import { DomainError } from '../shared/errors.js';
-import { newId } from '../shared/ids.js';
-
-interface Found {
-  card: CardRow | undefined;
-  numberFailures: number;
-  pairFailures: number;
-  ipFailures: number;
-}
+import { type CardAndFailures, entriesSince, forgetEntries, liveCardsWithFailures, recordEntries } from './probe-repository.js';
 
 interface FindKey {
   msisdn: string;
@@ -92,36 +83,16 @@ export class ProbeGuard {
 
   private readonly finds = new Coalescer((keys: FindKey[]) => this.findMany(keys));
 
-  /**
-   * Each number's live card with the failure counts of the number and of the IP, for a
-   * batch of finds in one statement: the batch travels as one JSON parameter, and each
-   * count is one probe of the `(subject, at)` index.
-   */
-  private async findMany(keys: FindKey[]): Promise<Found[]> {
+  /** Each number's live card with the failure counts of the number, the pair and the source, for a batch of finds in one statement. */
+  private findMany(keys: FindKey[]): Promise<CardAndFailures[]> {
     const since = new Date(this.clock.now().getTime() - this.windowMs).toISOString();
-    const subjects = keys.map(({ msisdn, source }) => ({
+    const lookups = keys.map(({ msisdn, source }) => ({
       msisdn,
       by_number: bySubject.number(msisdn),
       by_pair: bySubject.pair(msisdn, source),
       by_ip: bySubject.source(source),
     }));
-    const failures = (subject: 'q.by_number' | 'q.by_pair' | 'q.by_ip') =>
-      sql`(select count(*) from probe_failures as p where p.subject = ${sql.raw(subject)} and p.at > ${since})`;
-    const rows = await readEach(
-      this.db,
-      subjects,
-      { msisdn: 'text', by_number: 'text', by_pair: 'text', by_ip: 'text' },
-      (q) => sql<CardRow & { i: number; number_failures: number; pair_failures: number; ip_failures: number }>`
-        select q.i, c.*, ${failures('q.by_number')} as number_failures, ${failures('q.by_pair')} as pair_failures,
-          ${failures('q.by_ip')} as ip_failures
-        from ${q} ${leftJoinOne(this.db.dialect, 'cards', 'c', sql`c.msisdn = q.msisdn and c.retired_at is null`)}`,
-    );
-    return rows.map(({ number_failures, pair_failures, ip_failures, ...card }) => ({
-      card: card.id === null ? undefined : card,
-      numberFailures: Number(number_failures),
-      pairFailures: Number(pair_failures),
-      ipFailures: Number(ip_failures),
-    }));
+    return liveCardsWithFailures(this.db, lookups, since);
   }
 
   /**
@@ -136,25 +107,13 @@ export class ProbeGuard {
   private async assertSubjectsAllowed(limits: Record<string, number>): Promise<void> {
     const now = this.clock.now().getTime();
     const since = new Date(now - this.windowMs).toISOString();
-    const rows = await this.db.kysely
-      .selectFrom('probe_failures')
-      .select((eb) => ['subject', eb.fn.countAll<number>().as('n'), eb.fn.min('at').as('first')])
-      .where('subject', 'in', Object.keys(limits))
-      .where('at', '>', since)
-      .groupBy('subject')
-      .execute();
+    const rows = await entriesSince(this.db.kysely, Object.keys(limits), since);
     for (const row of rows) this.assertAllowed(Number(row.n), row.first, limits[row.subject] as number, now);
   }
 
   async recordFailureFor(subject: string, ip: string): Promise<void> {
     const at = this.clock.now().toISOString();
-    await this.db.kysely
-      .insertInto('probe_failures')
-      .values([
-        { id: newId('pf'), subject: `other:${subject}`, at },
-        { id: newId('pf'), subject: bySubject.source(sourceOf(ip)), at },
-      ])
-      .execute();
+    await recordEntries(this.db.kysely, [`other:${subject}`, bySubject.source(sourceOf(ip))], at);
   }
 
   private assertAllowed(failures: number, first: string | null, limit: number, now: number): void {
@@ -166,10 +125,7 @@ export class ProbeGuard {
   async recordFailure(msisdn: string, ip: string): Promise<void> {
     const at = this.clock.now().toISOString();
     const source = sourceOf(ip);
-    await this.db.kysely
-      .insertInto('probe_failures')
-      .values([bySubject.number(msisdn), bySubject.pair(msisdn, source), bySubject.source(source)].map((subject) => ({ id: newId('pf'), subject, at })))
-      .execute();
+    await recordEntries(this.db.kysely, [bySubject.number(msisdn), bySubject.pair(msisdn, source), bySubject.source(source)], at);
   }
 
   /**
@@ -181,16 +137,12 @@ export class ProbeGuard {
   async admitJoin(hallId: string, ip: string): Promise<void> {
     const subject = `join:${hallId}:${sourceOf(ip)}`;
     await this.assertSubjectsAllowed({ [subject]: this.limits.joinsPerIp });
-    await this.db.kysely
-      .insertInto('probe_failures')
-      .values({ id: newId('pf'), subject, at: this.clock.now().toISOString() })
-      .execute();
+    await recordEntries(this.db.kysely, [subject], this.clock.now().toISOString());
   }
 
   /** Forgets failures older than the window. */
   async prune(): Promise<number> {
     const before = new Date(this.clock.now().getTime() - this.windowMs).toISOString();
-    const result = await this.db.kysely.deleteFrom('probe_failures').where('at', '<=', before).executeTakeFirst();
-    return Number(result.numDeletedRows);
+    return forgetEntries(this.db.kysely, before);
   }
 }

@@ -8,8 +8,9 @@
 import type { Catalog } from '../catalog/catalog.js';
 import type { Db } from '../db/database.js';
 import type { Clock } from '../shared/clock.js';
+import { claimDue, recordOutcomes } from './message-repository.js';
 import type { NotificationSettingsStore } from './notification-settings.js';
-import { type AttemptLog, claimDue, type OutboxRow, type Outcome, recordOutcomes } from './outbox.js';
+import type { AttemptLog, OutboxRow, Outcome } from './outbox.js';
 import { quietUntil } from './quiet-hours.js';
 import { retryDelay } from './retry.js';
 import { type Delivery, DeliveryError, type MessageChannel, type OutgoingMessage, type Transport } from './transport.js';

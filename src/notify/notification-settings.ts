@@ -8,6 +8,7 @@ import type { Db } from '../db/database.js';
 import { DEFAULT_SCHEDULE, LOCALES, type ReminderStep, unknownPlaceholders } from '../reminders/schedule.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
+import { notificationSettingsOf, saveNotificationSettings } from './message-repository.js';
 import { DEFAULT_QUIET_HOURS, isClockTime, type QuietHours } from './quiet-hours.js';
 import type { Channel } from './transport.js';
 import { type EmailTransportSettings, parseTransportSettings, type SmsTransportSettings } from './transport-settings.js';
@@ -47,7 +48,7 @@ export class NotificationSettingsStore {
     const hit = this.cache.get(operatorId);
     const now = Date.now();
     if (hit && now - hit.at < TTL_MS) return hit.value;
-    const row = await this.db.kysely.selectFrom('notification_settings').selectAll().where('operator_id', '=', operatorId).executeTakeFirst();
+    const row = await notificationSettingsOf(this.db.kysely, operatorId);
     const value: NotificationSettings = row
       ? {
           schedule: row.schedule === null ? DEFAULT_SCHEDULE : (JSON.parse(row.schedule) as ReminderStep[]),
@@ -80,11 +81,7 @@ export class NotificationSettingsStore {
       email_transport: email.kind === 'console' ? null : JSON.stringify(email),
       updated_at: this.clock.now().toISOString(),
     };
-    await this.db.kysely
-      .insertInto('notification_settings')
-      .values({ operator_id: operatorId, ...row })
-      .onConflict((oc) => oc.column('operator_id').doUpdateSet(row))
-      .execute();
+    await saveNotificationSettings(this.db.kysely, operatorId, row);
     this.cache.delete(operatorId);
     return this.of(operatorId);
   }

@@ -19,6 +19,7 @@ import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import { maskMsisdn } from '../shared/msisdn.js';
 import { renderCalendar } from './calendar-feed.js';
+import { type ContactChoice, contactOf, DEFAULT_CONTACT, liveCardById, optOut, storeChoice } from './contact-repository.js';
 import type { RenewalLinker } from './renewal-links.js';
 
 export type ContactChannel = CardContactTable['channel'];
@@ -32,20 +33,7 @@ export interface ContactView {
   optedOut: boolean;
 }
 
-/** A subscriber's choice of how reminders reach them, for a card proved one way or another. */
-export interface ContactChoice {
-  channel: ContactChannel;
-  email?: string | undefined;
-  /** Omitted: the stored choice stays (zh-CN for a card without one). */
-  locale?: ContactLocale | undefined;
-  /** Omitted: the stored choice stays, so changing the language never opts anyone back in. */
-  optedOut?: boolean | undefined;
-}
-
 export interface ContactChange extends CardProof, ContactChoice {}
-
-/** A card without a row gets SMS in zh-CN, as the reminder dispatcher assumes. */
-export const DEFAULT_CONTACT = { channel: 'sms', email: null, locale: 'zh-CN', opted_out: 0 } as const;
 
 /** The longest address SMTP can carry (RFC 5321 path limit less the angle brackets). */
 export const EMAIL_MAX_LENGTH = 254;
@@ -106,12 +94,7 @@ export class ContactService {
   async optOutByLink(token: string): Promise<{ optedOut: true }> {
     const { card } = await this.renewalLinkCard(token);
     const updatedAt = this.services.clock.now().toISOString();
-    await this.services.db.kysely
-      .insertInto('card_contacts')
-      .values({ card_id: card.id, ...DEFAULT_CONTACT, opted_out: 1, updated_at: updatedAt })
-      // Only a change is written, so `updated_at` stays the moment of the first tap.
-      .onConflict((oc) => oc.column('card_id').doUpdateSet({ opted_out: 1, updated_at: updatedAt }).where('card_contacts.opted_out', '=', 0))
-      .execute();
+    await optOut(this.services.db.kysely, { card_id: card.id, ...DEFAULT_CONTACT, opted_out: 1, updated_at: updatedAt });
     return { optedOut: true };
   }
 
@@ -148,7 +131,7 @@ export class ContactService {
 
   async contact(proof: CardProof, ip: string): Promise<ContactView> {
     const { card } = await this.services.renewal.findCard(proof, ip);
-    const row = await this.services.db.kysely.selectFrom('card_contacts').selectAll().where('card_id', '=', card.id).executeTakeFirst();
+    const row = await contactOf(this.services.db.kysely, card.id);
     return contactView(row ?? { ...DEFAULT_CONTACT });
   }
 
@@ -175,7 +158,7 @@ export class ContactService {
 
   /** The card a link was signed for, unless its number has since been issued on a new card. */
   private async liveCard(cardId: string): Promise<{ card: CardRow; operator: Operator }> {
-    const card = await this.services.db.kysely.selectFrom('cards').selectAll().where('id', '=', cardId).where('retired_at', 'is', null).executeTakeFirst();
+    const card = await liveCardById(this.services.db.kysely, cardId);
     const operator = card ? await this.services.catalog.operatorById(card.operator_id) : undefined;
     if (!card || !operator) throw linkInvalid();
     return { card, operator };
@@ -192,34 +175,9 @@ export function assertContactChange(change: ContactChoice): void {
   }
 }
 
-/**
- * Stores the subscriber's choice for the card in one upsert and answers it. The address is
- * what the choice sends (switching to SMS without one forgets the stored address); language
- * and opt-out keep their stored value when omitted.
- */
+/** Stores the subscriber's choice for the card (`storeChoice`) and answers it as they see it. */
 export async function storeContact(db: Kysely<Database>, cardId: string, change: ContactChoice, now: Date): Promise<ContactView> {
-  const row = await db
-    .insertInto('card_contacts')
-    .values({
-      card_id: cardId,
-      channel: change.channel,
-      email: change.email ?? null,
-      locale: change.locale ?? DEFAULT_CONTACT.locale,
-      opted_out: change.optedOut ? 1 : 0,
-      updated_at: now.toISOString(),
-    })
-    .onConflict((oc) =>
-      oc.column('card_id').doUpdateSet((eb) => ({
-        channel: eb.ref('excluded.channel'),
-        email: eb.ref('excluded.email'),
-        updated_at: eb.ref('excluded.updated_at'),
-        ...(change.locale === undefined ? {} : { locale: eb.ref('excluded.locale') }),
-        ...(change.optedOut === undefined ? {} : { opted_out: eb.ref('excluded.opted_out') }),
-      })),
-    )
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  return contactView(row);
+  return contactView(await storeChoice(db, cardId, change, now));
 }
 
 export function contactView(row: Pick<CardContactTable, 'channel' | 'email' | 'locale' | 'opted_out'>): ContactView {

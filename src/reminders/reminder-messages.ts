@@ -13,6 +13,7 @@ import type { NotificationSettingsStore } from '../notify/notification-settings.
 import type { OutboxRow } from '../notify/outbox.js';
 import type { OutgoingMessage } from '../notify/transport.js';
 import { maskMsisdn } from '../shared/msisdn.js';
+import { reminderCards } from './reminder-repository.js';
 import { formatPrice, type Locale, type Placeholder, placeholderValues, render } from './schedule.js';
 
 /** How long the link in a reminder opens the card page. */
@@ -32,15 +33,7 @@ export class ReminderComposer implements Composer {
 
   async compose(rows: OutboxRow[], now: Date): Promise<Map<string, Composition>> {
     const ids = [...new Set(rows.flatMap((r) => (r.card_id ? [r.card_id] : [])))];
-    const cards =
-      ids.length === 0
-        ? []
-        : await this.db.kysely
-            .selectFrom('cards as c')
-            .leftJoin('card_contacts as k', 'k.card_id', 'c.id')
-            .select(['c.id', 'c.msisdn', 'c.valid_until', 'c.blocked', 'c.retired_at', 'k.channel', 'k.email', 'k.locale', 'k.opted_out'])
-            .where('c.id', 'in', ids)
-            .execute();
+    const cards = await reminderCards(this.db.kysely, ids);
     const byId = new Map(cards.map((c) => [c.id, c]));
     const contexts = new Map<string, Promise<OperatorContext | undefined>>();
     const out = new Map<string, Composition>();

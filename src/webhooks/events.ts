@@ -6,16 +6,18 @@
  * `card_events` and enqueues its deliveries set-based, with ids that make a second sweep
  * insert nothing.
  */
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { addDays, type LocalDate } from '../cards/calendar.js';
 import type { LifecyclePolicy } from '../cards/lifecycle.js';
 import type { Database } from '../db/schema.js';
+import { enqueue } from '../notify/message-repository.js';
 import { pendingRow } from '../notify/outbox.js';
 import { newId } from '../shared/ids.js';
 import type { EventType, WebhookEndpoints } from './webhook-endpoints.js';
+import { enqueueLifecycleDeliveries, recordLifecycleEvents, WEBHOOK_KIND } from './webhook-repository.js';
 
-export const WEBHOOK_KIND = 'webhook';
-const ROWS_PER_INSERT = 1000;
+/** services.ts registers the webhook composer under it. */
+export { WEBHOOK_KIND };
 
 /** The body of an order event; the composer adds the operator's code when it is sent. */
 export interface EventBody {
@@ -55,13 +57,7 @@ export class EventPublisher {
         ),
       );
     });
-    // An outbox row is 18 parameters; SQLite takes at most 32 766 in one statement.
-    for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
-      await trx
-        .insertInto('outbox')
-        .values(rows.slice(start, start + ROWS_PER_INSERT))
-        .execute();
-    }
+    await enqueue(trx, rows);
   }
 
   /**
@@ -69,68 +65,12 @@ export class EventPublisher {
    * deliveries. Returns how many events were new.
    */
   async lifecycle(trx: Kysely<Database>, operator: { id: string } & LifecyclePolicy, day: LocalDate, now: Date): Promise<number> {
-    const nowIso = now.toISOString();
+    const at = now.toISOString();
     let recorded = 0;
     for (const [type, validUntil] of lifecycleDates(day, operator)) {
-      const kind = type.slice('card.'.length);
-      const cards = trx
-        .selectFrom('cards as c')
-        .where('c.operator_id', '=', operator.id)
-        .where('c.valid_until', '=', validUntil)
-        .where('c.retired_at', 'is', null);
-      const eventId = sql<string>`'lc:' || c.id || ':' || c.valid_until || ':' || ${kind}`;
-      const result = await trx
-        .insertInto('card_events')
-        .columns(['id', 'card_id', 'kind', 'detail', 'actor', 'at'])
-        .expression(
-          cards.select([
-            eventId.as('id'),
-            'c.id',
-            sql<string>`${kind}`.as('kind'),
-            sql<null>`null`.as('detail'),
-            sql<null>`null`.as('actor'),
-            sql<string>`${nowIso}`.as('at'),
-          ]),
-        )
-        .onConflict((oc) => oc.column('id').doNothing())
-        .executeTakeFirst();
-      recorded += Number(result.numInsertedOrUpdatedRows ?? 0n);
-      for (const endpoint of await this.endpoints.subscribed(trx, operator.id, type)) {
-        await trx
-          .insertInto('outbox')
-          .columns([
-            'id',
-            'kind',
-            'operator_id',
-            'card_id',
-            'valid_until',
-            'step',
-            'channel',
-            'recipient',
-            'status',
-            'attempts',
-            'next_attempt_at',
-            'created_at',
-          ])
-          .expression(
-            cards.select([
-              sql<string>`${`wh:${endpoint.id}:`} || 'lc:' || c.id || ':' || c.valid_until || ':' || ${kind}`.as('id'),
-              sql<string>`${WEBHOOK_KIND}`.as('kind'),
-              'c.operator_id',
-              'c.id',
-              'c.valid_until',
-              sql<string>`${type}`.as('step'),
-              sql<string>`'webhook'`.as('channel'),
-              sql<string>`${endpoint.id}`.as('recipient'),
-              sql<string>`'pending'`.as('status'),
-              sql<number>`0`.as('attempts'),
-              sql<string>`${nowIso}`.as('next_attempt_at'),
-              sql<string>`${nowIso}`.as('created_at'),
-            ]),
-          )
-          .onConflict((oc) => oc.column('id').doNothing())
-          .execute();
-      }
+      const event = { operatorId: operator.id, type, validUntil, at };
+      recorded += await recordLifecycleEvents(trx, event);
+      for (const endpoint of await this.endpoints.subscribed(trx, operator.id, type)) await enqueueLifecycleDeliveries(trx, event, endpoint.id);
     }
     return recorded;
   }

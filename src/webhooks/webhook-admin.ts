@@ -4,12 +4,13 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { AdminPrincipal } from '../catalog/catalog-service.js';
 import { assertMayActFor } from '../catalog/catalog-service.js';
 import type { Db } from '../db/database.js';
+import { enqueue, messageOf } from '../notify/message-repository.js';
 import { pendingRow } from '../notify/outbox.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
-import { WEBHOOK_KIND } from './events.js';
 import type { EndpointFields, WebhookEndpoints } from './webhook-endpoints.js';
+import { WEBHOOK_KIND } from './webhook-repository.js';
 
 /** What the webhook admin use cases work with (services.ts builds them once). */
 export interface WebhookAdminDeps {
@@ -45,13 +46,7 @@ export class WebhookAdmin {
   async replay(principal: AdminPrincipal, code: string, id: string) {
     const operatorId = await this.operatorId(principal, code);
     const db = this.services.db.kysely;
-    const row = await db
-      .selectFrom('outbox')
-      .selectAll()
-      .where('id', '=', id)
-      .where('operator_id', '=', operatorId)
-      .where('kind', '=', WEBHOOK_KIND)
-      .executeTakeFirst();
+    const row = await messageOf(db, operatorId, WEBHOOK_KIND, id);
     if (!row) throw new DomainError('message_not_found', 'No webhook delivery of this operator has this id.');
     const { kind, card_id, valid_until, step, channel, recipient, subject, body } = row;
     const replay = pendingRow(
@@ -69,7 +64,7 @@ export class WebhookAdmin {
       },
       this.services.clock.now(),
     );
-    await db.insertInto('outbox').values(replay).execute();
+    await enqueue(db, [replay]);
     return { id: replay.id, status: 'pending' as const };
   }
 }

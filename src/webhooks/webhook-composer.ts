@@ -10,6 +10,7 @@ import type { Db } from '../db/database.js';
 import type { Composer, Composition } from '../notify/dispatcher.js';
 import type { OutboxRow } from '../notify/outbox.js';
 import type { EventBody } from './events.js';
+import { cardsNamed, endpointsById } from './webhook-repository.js';
 import { signWebhook } from './webhook-signature.js';
 
 export class WebhookComposer implements Composer {
@@ -21,10 +22,8 @@ export class WebhookComposer implements Composer {
   async compose(rows: OutboxRow[], now: Date): Promise<Map<string, Composition>> {
     const endpointIds = [...new Set(rows.flatMap((r) => (r.recipient ? [r.recipient] : [])))];
     const cardIds = [...new Set(rows.flatMap((r) => (r.body === null && r.card_id ? [r.card_id] : [])))];
-    const endpoints = endpointIds.length
-      ? await this.db.kysely.selectFrom('webhook_endpoints').select(['id', 'url', 'secret', 'active']).where('id', 'in', endpointIds).execute()
-      : [];
-    const cards = cardIds.length ? await this.db.kysely.selectFrom('cards').select(['id', 'msisdn', 'iccid']).where('id', 'in', cardIds).execute() : [];
+    const endpoints = await endpointsById(this.db.kysely, endpointIds);
+    const cards = await cardsNamed(this.db.kysely, cardIds);
     const endpointById = new Map(endpoints.map((e) => [e.id, e]));
     const cardById = new Map(cards.map((c) => [c.id, c]));
     const out = new Map<string, Composition>();

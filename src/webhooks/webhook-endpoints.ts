@@ -7,10 +7,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Db } from '../db/database.js';
-import type { Database, WebhookEndpointTable } from '../db/schema.js';
+import type { Database } from '../db/schema.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
+import { activeEndpoints, type EndpointRow, endpointsOf, findEndpoint, insertEndpoint, updateEndpoint } from './webhook-repository.js';
 
 export const EVENT_TYPES = [
   'order.created',
@@ -33,7 +34,7 @@ export interface Endpoint {
 
 const TTL_MS = 2000;
 
-export function endpointView(row: WebhookEndpointTable) {
+export function endpointView(row: EndpointRow) {
   return {
     id: row.id,
     url: row.url,
@@ -63,12 +64,7 @@ export class WebhookEndpoints {
   async subscribed(trx: Kysely<Database>, operatorId: string, type: EventType): Promise<Endpoint[]> {
     let hit = this.cache.get(operatorId);
     if (!hit || Date.now() - hit.at >= TTL_MS) {
-      const rows = await trx
-        .selectFrom('webhook_endpoints')
-        .select(['id', 'url', 'events'])
-        .where('operator_id', '=', operatorId)
-        .where('active', '=', 1)
-        .execute();
+      const rows = await activeEndpoints(trx, operatorId);
       hit = { endpoints: rows.map((r) => ({ id: r.id, url: r.url, events: JSON.parse(r.events) as string[] })), at: Date.now() };
       this.cache.set(operatorId, hit);
     }
@@ -78,7 +74,7 @@ export class WebhookEndpoints {
   async create(operatorId: string, fields: EndpointFields & { url: string }) {
     const now = this.clock.now().toISOString();
     const secret = `whsec_${randomBytes(24).toString('base64url')}`;
-    const row: WebhookEndpointTable = {
+    const row: EndpointRow = {
       id: newId('we'),
       operator_id: operatorId,
       url: checkUrl(fields.url),
@@ -89,35 +85,28 @@ export class WebhookEndpoints {
       created_at: now,
       updated_at: now,
     };
-    await this.db.kysely.insertInto('webhook_endpoints').values(row).execute();
+    await insertEndpoint(this.db.kysely, row);
     this.cache.delete(operatorId);
     return { ...endpointView(row), secret };
   }
 
   async list(operatorId: string) {
-    const rows = await this.db.kysely.selectFrom('webhook_endpoints').selectAll().where('operator_id', '=', operatorId).orderBy('created_at').execute();
-    return rows.map(endpointView);
+    return (await endpointsOf(this.db.kysely, operatorId)).map(endpointView);
   }
 
   async update(operatorId: string, id: string, fields: EndpointFields) {
-    const changes: Partial<WebhookEndpointTable> = { updated_at: this.clock.now().toISOString() };
+    const changes: Partial<EndpointRow> = { updated_at: this.clock.now().toISOString() };
     if (fields.url !== undefined) changes.url = checkUrl(fields.url);
     if (fields.events !== undefined) changes.events = JSON.stringify(checkEvents(fields.events));
     if (fields.description !== undefined) changes.description = fields.description;
     if (fields.active !== undefined) changes.active = fields.active ? 1 : 0;
-    const result = await this.db.kysely
-      .updateTable('webhook_endpoints')
-      .set(changes)
-      .where('id', '=', id)
-      .where('operator_id', '=', operatorId)
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) === 0) throw endpointNotFound();
+    if (!(await updateEndpoint(this.db.kysely, operatorId, id, changes))) throw endpointNotFound();
     this.cache.delete(operatorId);
     return endpointView(await this.row(operatorId, id));
   }
 
-  async row(operatorId: string, id: string): Promise<WebhookEndpointTable> {
-    const row = await this.db.kysely.selectFrom('webhook_endpoints').selectAll().where('id', '=', id).where('operator_id', '=', operatorId).executeTakeFirst();
+  async row(operatorId: string, id: string): Promise<EndpointRow> {
+    const row = await findEndpoint(this.db.kysely, operatorId, id);
     if (!row) throw endpointNotFound();
     return row;
   }
