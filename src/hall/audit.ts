@@ -7,6 +7,7 @@ import type { AuditLogTable } from '../db/hall-schema.js';
 import type { Database } from '../db/schema.js';
 import { newId } from '../shared/ids.js';
 import type { HallActor } from './hall-access.js';
+import { insertAuditEntry } from './staff-repository.js';
 
 export interface AuditEntry {
   operatorId: string;
@@ -39,8 +40,5 @@ export function auditRow(actor: HallActor | null, ip: string, entry: AuditEntry,
 }
 
 export async function audit(trx: Kysely<Database>, actor: HallActor | null, ip: string, entry: AuditEntry, now: Date): Promise<void> {
-  await trx
-    .insertInto('audit_log')
-    .values(auditRow(actor, ip, entry, now))
-    .execute();
+  await insertAuditEntry(trx, auditRow(actor, ip, entry, now));
 }

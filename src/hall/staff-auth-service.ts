@@ -13,6 +13,16 @@ import { newId } from '../shared/ids.js';
 import { audit } from './audit.js';
 import type { StaffPrincipal } from './hall-access.js';
 import { FAILURE_WINDOW_SECONDS, lockedFor, MAX_FAILURES_PER_IP, MAX_FAILURES_PER_USERNAME, STAFF_SESSION_TTL_SECONDS } from './staff-auth-rules.js';
+import {
+  activeStaffNamed,
+  clearLoginFailures,
+  endSession,
+  insertStaffSession,
+  loginFailuresSince,
+  pruneStaffSessions,
+  recordLoginFailure,
+  sessionStaff,
+} from './staff-repository.js';
 
 export const sha256Hex = (value: string) => createHash('sha256').update(value, 'utf8').digest('hex');
 
@@ -47,15 +57,12 @@ export class StaffAuthService {
   async login(username: string, password: string, ip: string): Promise<StaffLogin> {
     const now = this.clock.now();
     await this.assertNotLocked(username, ip, now);
-    const row = await this.db.kysely.selectFrom('staff').selectAll().where('username', '=', username).where('active', '=', 1).executeTakeFirst();
+    const row = await activeStaffNamed(this.db.kysely, username);
     decoyHash ??= hash(randomBytes(16).toString('hex'));
     const ok = await verify(row?.password_hash ?? (await decoyHash), password).catch(() => false);
     if (!row || !ok) {
       await this.db.kysely.transaction().execute(async (trx) => {
-        await trx
-          .insertInto('staff_login_failures')
-          .values({ id: newId('lf'), username, ip, at: now.toISOString() })
-          .execute();
+        await recordLoginFailure(trx, { id: newId('lf'), username, ip, at: now.toISOString() });
         if (row) await audit(trx, null, ip, { operatorId: row.operator_id, hallId: row.hall_id, action: 'staff.login_failed', subject: row.id }, now);
       });
       throw new DomainError('credentials_invalid', 'The username or the password is wrong.');
@@ -64,18 +71,15 @@ export class StaffAuthService {
     const csrfToken = randomBytes(24).toString('base64url');
     const staff = toPrincipal(row, csrfToken);
     await this.db.kysely.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('staff_sessions')
-        .values({
-          token_hash: sha256Hex(sessionToken),
-          staff_id: row.id,
-          csrf_token: csrfToken,
-          ip,
-          created_at: now.toISOString(),
-          expires_at: new Date(now.getTime() + STAFF_SESSION_TTL_SECONDS * 1000).toISOString(),
-        })
-        .execute();
-      await trx.deleteFrom('staff_login_failures').where('username', '=', username).execute();
+      await insertStaffSession(trx, {
+        token_hash: sha256Hex(sessionToken),
+        staff_id: row.id,
+        csrf_token: csrfToken,
+        ip,
+        created_at: now.toISOString(),
+        expires_at: new Date(now.getTime() + STAFF_SESSION_TTL_SECONDS * 1000).toISOString(),
+      });
+      await clearLoginFailures(trx, username);
       await audit(trx, { kind: 'staff', staff, ip }, ip, { operatorId: row.operator_id, hallId: row.hall_id, action: 'staff.login', subject: row.id }, now);
     });
     return { staff, sessionToken, sessionTtlSeconds: STAFF_SESSION_TTL_SECONDS };
@@ -83,12 +87,7 @@ export class StaffAuthService {
 
   private async assertNotLocked(username: string, ip: string, now: Date): Promise<void> {
     const since = new Date(now.getTime() - FAILURE_WINDOW_SECONDS * 1000).toISOString();
-    const failures = await this.db.kysely
-      .selectFrom('staff_login_failures')
-      .select(['username', 'ip', 'at'])
-      .where('at', '>', since)
-      .where((eb) => eb.or([eb('username', '=', username), eb('ip', '=', ip)]))
-      .execute();
+    const failures = await loginFailuresSince(this.db.kysely, username, ip, since);
     const retryAfter = Math.max(
       lockedFor(
         failures.filter((f) => f.username === username).map((f) => f.at),
@@ -106,21 +105,14 @@ export class StaffAuthService {
 
   /** The staff member a session cookie stands for, or undefined (unknown, expired, or the account was disabled). */
   async resolve(sessionToken: string): Promise<StaffPrincipal | undefined> {
-    const row = await this.db.kysely
-      .selectFrom('staff_sessions as s')
-      .innerJoin('staff as st', 'st.id', 's.staff_id')
-      .select(['st.id', 'st.operator_id', 'st.hall_id', 'st.username', 'st.display_name', 'st.role', 's.csrf_token'])
-      .where('s.token_hash', '=', sha256Hex(sessionToken))
-      .where('s.expires_at', '>', this.clock.now().toISOString())
-      .where('st.active', '=', 1)
-      .executeTakeFirst();
+    const row = await sessionStaff(this.db.kysely, sha256Hex(sessionToken), this.clock.now().toISOString());
     return row ? toPrincipal(row, row.csrf_token) : undefined;
   }
 
   async logout(staff: StaffPrincipal, sessionToken: string, ip: string): Promise<void> {
     const now = this.clock.now();
     await this.db.kysely.transaction().execute(async (trx) => {
-      await trx.deleteFrom('staff_sessions').where('token_hash', '=', sha256Hex(sessionToken)).execute();
+      await endSession(trx, sha256Hex(sessionToken));
       await audit(
         trx,
         { kind: 'staff', staff, ip },
@@ -134,8 +126,7 @@ export class StaffAuthService {
   /** Forgets expired sessions and old failures. */
   async prune(): Promise<void> {
     const now = this.clock.now();
-    await this.db.kysely.deleteFrom('staff_sessions').where('expires_at', '<=', now.toISOString()).execute();
     const since = new Date(now.getTime() - FAILURE_WINDOW_SECONDS * 1000).toISOString();
-    await this.db.kysely.deleteFrom('staff_login_failures').where('at', '<=', since).execute();
+    await pruneStaffSessions(this.db.kysely, now.toISOString(), since);
   }
 }
