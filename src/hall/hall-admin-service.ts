@@ -14,9 +14,10 @@ import { DomainError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { audit } from './audit.js';
 import { assertAdministers, type HallActor, type StaffPrincipal } from './hall-access.js';
-import { findHall, type HallLayouts, hallLayout, hallView, serviceOf } from './hall-repository.js';
+import { findHall, type HallLayouts, hallIdsOf, hallLayout, hallView, insertCounter, insertHall, insertService, serviceOf } from './hall-repository.js';
 import { hoursProblem } from './opening-hours.js';
 import { hashPassword } from './staff-auth-service.js';
+import { endSessionsOf, findStaff, insertStaff, updateStaff } from './staff-repository.js';
 
 export interface HallInput {
   name: string;
@@ -71,20 +72,17 @@ export class HallAdminService {
     const now = this.clock.now();
     const id = newId('hall');
     await this.db.kysely.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('halls')
-        .values({
-          id,
-          operator_id: operator.id,
-          name: input.name,
-          address: input.address,
-          opening_hours: JSON.stringify(input.openingHours ?? {}),
-          time_zone: timeZone,
-          max_recalls: input.maxRecalls ?? 2,
-          created_at: now.toISOString(),
-          updated_at: now.toISOString(),
-        })
-        .execute();
+      await insertHall(trx, {
+        id,
+        operator_id: operator.id,
+        name: input.name,
+        address: input.address,
+        opening_hours: JSON.stringify(input.openingHours ?? {}),
+        time_zone: timeZone,
+        max_recalls: input.maxRecalls ?? 2,
+        created_at: now.toISOString(),
+        updated_at: now.toISOString(),
+      });
       await audit(trx, actor, actor.ip, { operatorId: operator.id, hallId: id, action: 'hall.create', subject: id, detail: input }, now);
     });
     return this.hall(actor, id);
@@ -99,10 +97,14 @@ export class HallAdminService {
   async halls(actor: HallActor, operatorCode: string) {
     const operator = await this.operator(operatorCode);
     assertAdministers(actor, operator.id);
-    const rows = await this.db.kysely.selectFrom('halls').select('id').where('operator_id', '=', operator.id).orderBy('created_at').execute();
+    return { halls: await this.hallViews(await hallIdsOf(this.db.kysely, operator.id), operator.code) };
+  }
+
+  /** The halls' answers, one after the other. */
+  private async hallViews(ids: readonly string[], operatorCode: string) {
     const halls = [];
-    for (const row of rows) halls.push(hallView(await hallLayout(this.db.kysely, row.id), operator.code));
-    return { halls };
+    for (const id of ids) halls.push(hallView(await hallLayout(this.db.kysely, id), operatorCode));
+    return halls;
   }
 
   async createService(actor: HallActor, hallId: string, input: ServiceInput) {
@@ -112,19 +114,16 @@ export class HallAdminService {
     try {
       await this.db.kysely.transaction().execute(async (trx) => {
         const id = newId('svc');
-        await trx
-          .insertInto('hall_services')
-          .values({
-            id,
-            hall_id: hall.id,
-            code: input.code,
-            name_zh: input.name['zh-CN'],
-            name_en: input.name.en,
-            ticket_prefix: input.ticketPrefix,
-            default_service_seconds: input.defaultServiceSeconds ?? 300,
-            created_at: now.toISOString(),
-          })
-          .execute();
+        await insertService(trx, {
+          id,
+          hall_id: hall.id,
+          code: input.code,
+          name_zh: input.name['zh-CN'],
+          name_en: input.name.en,
+          ticket_prefix: input.ticketPrefix,
+          default_service_seconds: input.defaultServiceSeconds ?? 300,
+          created_at: now.toISOString(),
+        });
         await audit(trx, actor, actor.ip, { operatorId: hall.operator_id, hallId: hall.id, action: 'service.create', subject: id, detail: input }, now);
       });
     } catch (error) {
@@ -143,15 +142,15 @@ export class HallAdminService {
     try {
       await this.db.kysely.transaction().execute(async (trx) => {
         const id = newId('ctr');
-        await trx
-          .insertInto('hall_counters')
-          .values({ id, hall_id: hallId, name: input.name, status: 'closed', status_changed_at: now.toISOString(), created_at: now.toISOString() })
-          .execute();
-        if (serviceIds.length > 0)
-          await trx
-            .insertInto('hall_counter_services')
-            .values(serviceIds.map((service_id) => ({ counter_id: id, service_id })))
-            .execute();
+        const counter = {
+          id,
+          hall_id: hallId,
+          name: input.name,
+          status: 'closed',
+          status_changed_at: now.toISOString(),
+          created_at: now.toISOString(),
+        } as const;
+        await insertCounter(trx, counter, serviceIds);
         await audit(trx, actor, actor.ip, { operatorId: layout.hall.operator_id, hallId, action: 'counter.create', subject: id, detail: input }, now);
       });
     } catch (error) {
@@ -176,21 +175,18 @@ export class HallAdminService {
     const id = newId('stf');
     try {
       await this.db.kysely.transaction().execute(async (trx) => {
-        await trx
-          .insertInto('staff')
-          .values({
-            id,
-            operator_id: operator.id,
-            hall_id: input.hall ?? null,
-            username: input.username,
-            display_name: input.displayName,
-            role: input.role,
-            password_hash: passwordHash,
-            active: 1,
-            created_at: now.toISOString(),
-            updated_at: now.toISOString(),
-          })
-          .execute();
+        await insertStaff(trx, {
+          id,
+          operator_id: operator.id,
+          hall_id: input.hall ?? null,
+          username: input.username,
+          display_name: input.displayName,
+          role: input.role,
+          password_hash: passwordHash,
+          active: 1,
+          created_at: now.toISOString(),
+          updated_at: now.toISOString(),
+        });
         const { password: _, ...detail } = input;
         await audit(trx, actor, actor.ip, { operatorId: operator.id, hallId: input.hall ?? null, action: 'staff.create', subject: id, detail }, now);
       });
@@ -204,11 +200,8 @@ export class HallAdminService {
   /** What a signed-in staff member's pages start from: who they are and their halls. */
   async me(staff: StaffPrincipal) {
     const operatorCode = await this.operatorCode(staff.operatorId);
-    const ids = staff.hallId
-      ? [staff.hallId]
-      : (await this.db.kysely.selectFrom('halls').select('id').where('operator_id', '=', staff.operatorId).orderBy('created_at').execute()).map((h) => h.id);
-    const halls = [];
-    for (const id of ids) halls.push(hallView(await hallLayout(this.db.kysely, id), operatorCode));
+    const ids = staff.hallId ? [staff.hallId] : await hallIdsOf(this.db.kysely, staff.operatorId);
+    const halls = await this.hallViews(ids, operatorCode);
     return {
       staff: { id: staff.id, username: staff.username, displayName: staff.displayName, role: staff.role, operator: operatorCode, hall: staff.hallId },
       csrfToken: staff.csrfToken,
@@ -217,23 +210,19 @@ export class HallAdminService {
   }
 
   async updateStaff(actor: HallActor, id: string, changes: { active?: boolean | undefined; password?: string | undefined }) {
-    const row = await this.db.kysely.selectFrom('staff').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await findStaff(this.db.kysely, id);
     if (!row) throw new DomainError('staff_not_found', 'No staff member has this id.');
     assertAdministers(actor, row.operator_id);
     const passwordHash = changes.password === undefined ? undefined : await hashPassword(changes.password);
     const now = this.clock.now();
     await this.db.kysely.transaction().execute(async (trx) => {
-      await trx
-        .updateTable('staff')
-        .set({
-          ...(changes.active === undefined ? {} : { active: changes.active ? 1 : 0 }),
-          ...(passwordHash === undefined ? {} : { password_hash: passwordHash }),
-          updated_at: now.toISOString(),
-        })
-        .where('id', '=', id)
-        .execute();
+      await updateStaff(trx, id, {
+        ...(changes.active === undefined ? {} : { active: changes.active ? 1 : 0 }),
+        ...(passwordHash === undefined ? {} : { password_hash: passwordHash }),
+        updated_at: now.toISOString(),
+      });
       // A disabled account or a new password ends the sessions open under the old state.
-      await trx.deleteFrom('staff_sessions').where('staff_id', '=', id).execute();
+      await endSessionsOf(trx, id);
       const detail = { active: changes.active, passwordChanged: passwordHash !== undefined };
       await audit(trx, actor, actor.ip, { operatorId: row.operator_id, hallId: row.hall_id, action: 'staff.update', subject: id, detail }, now);
     });

@@ -52,6 +52,35 @@ export async function hallLayout(db: Kysely<Database>, id: string): Promise<Hall
   };
 }
 
+/** The operator's halls' ids, oldest first. */
+export async function hallIdsOf(db: Kysely<Database>, operatorId: string): Promise<string[]> {
+  const rows = await db.selectFrom('halls').select('id').where('operator_id', '=', operatorId).orderBy('created_at').execute();
+  return rows.map((r) => r.id);
+}
+
+/** Every hall with its time zone. */
+export function hallZones(db: Kysely<Database>): Promise<{ id: string; time_zone: string }[]> {
+  return db.selectFrom('halls').select(['id', 'time_zone']).execute();
+}
+
+export async function insertHall(db: Kysely<Database>, row: HallRow): Promise<void> {
+  await db.insertInto('halls').values(row).execute();
+}
+
+export async function insertService(db: Kysely<Database>, row: ServiceRow): Promise<void> {
+  await db.insertInto('hall_services').values(row).execute();
+}
+
+/** Writes a counter with the services it serves. */
+export async function insertCounter(db: Kysely<Database>, row: HallCounterTable, serviceIds: readonly string[]): Promise<void> {
+  await db.insertInto('hall_counters').values(row).execute();
+  if (serviceIds.length > 0)
+    await db
+      .insertInto('hall_counter_services')
+      .values(serviceIds.map((service_id) => ({ counter_id: row.id, service_id })))
+      .execute();
+}
+
 export function counterOf(layout: HallLayout, counterId: string): CounterRow {
   const counter = layout.counters.find((c) => c.id === counterId);
   if (!counter) throw new DomainError('counter_not_found', 'This hall has no counter with this id.');
@@ -62,6 +91,12 @@ export function serviceOf(layout: HallLayout, ref: string): ServiceRow {
   const service = layout.services.find((s) => s.id === ref || s.code === ref);
   if (!service) throw new DomainError('service_not_found', `This hall has no service "${ref}".`);
   return service;
+}
+
+/** The counter's hall and its open/closed status, read now. */
+export async function counterNow(db: Kysely<Database>, counterId: string): Promise<{ hallId: string; status: 'open' | 'closed' } | undefined> {
+  const row = await db.selectFrom('hall_counters').select(['hall_id', 'status']).where('id', '=', counterId).executeTakeFirst();
+  return row && { hallId: row.hall_id, status: row.status };
 }
 
 /** The hall a counter belongs to. */
