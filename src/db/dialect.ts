@@ -34,6 +34,22 @@ export function inIds(dialect: DialectName, column: string, query: SelectQueryBu
   return dialect === 'postgres' ? sql<SqlBool>`${sql.ref(column)} = any(array(${query}))` : sql<SqlBool>`${sql.ref(column)} in (${query})`;
 }
 
+/**
+ * A row as the column list and select list of an `INSERT … SELECT` (PostgreSQL): each value a
+ * parameter, numbers and nulls as literals (a parameter there would be taken for text), or
+ * the expression given for its column.
+ */
+export function selectedRow<Row extends object>(row: Row, expressions: Partial<Record<keyof Row, RawBuilder<unknown>>> = {}) {
+  const columns = Object.keys(row) as (keyof Row & string)[];
+  const value = (column: keyof Row & string) => {
+    const given = expressions[column];
+    if (given) return given;
+    const v: unknown = row[column];
+    return typeof v === 'number' ? sql.lit(v) : v === null ? sql`null` : sql.val(v);
+  };
+  return { columns: sql.join(columns.map((c) => sql.ref(c))), values: sql.join(columns.map(value)) };
+}
+
 /** True when an error is a unique-constraint violation, in either database. */
 export function isUniqueViolation(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
@@ -55,6 +71,11 @@ export async function lockForOperator(trx: Kysely<any>, dialect: DialectName, ke
   }
   const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(hashtextextended(${key}, 0)) as locked`.execute(trx);
   return rows[0]?.locked === true;
+}
+
+/** PostgreSQL only: `NOTIFY channel, payload`, heard by every session that LISTENs on the channel. */
+export async function notifyChannel(db: Kysely<any>, channel: string, payload: string): Promise<void> {
+  await sql`select pg_notify(${channel}, ${payload})`.execute(db);
 }
 
 /**

@@ -6,9 +6,9 @@
  * call made through one process reaches the boards connected to any other.
  */
 import { EventEmitter } from 'node:events';
-import { sql } from 'kysely';
 import pg from 'pg';
 import type { Db } from '../db/database.js';
+import { notifyChannel } from '../db/dialect.js';
 
 export const HALL_CHANNEL = 'simkeep_hall';
 
@@ -45,7 +45,7 @@ export class BoardFeed {
       this.emitter.emit(change.hallId, change);
       return;
     }
-    await sql`select pg_notify(${HALL_CHANNEL}, ${JSON.stringify(change)})`.execute(this.db.kysely).catch(() => {});
+    await notifyChannel(this.db.kysely, HALL_CHANNEL, JSON.stringify(change)).catch(() => {});
   }
 
   /** Calls `listener` on each change of the hall; returns the unsubscribe function. */

@@ -13,12 +13,13 @@ import { DomainError } from '../shared/errors.js';
 import { maskMsisdn } from '../shared/msisdn.js';
 import { type AuditEntry, audit, auditRow } from './audit.js';
 import type { BoardFeed, HallChange } from './board-feed.js';
+import { CALLED_NUMBER, callNext, counterCallState, currentAtCounter } from './call-repository.js';
 import { assertInHall, assertSupervises, type HallActor, type StaffPrincipal, staffOf } from './hall-access.js';
-import { type CounterRow, counterOf, type HallLayout, serviceOf } from './hall-repository.js';
+import { type CounterRow, counterNow, counterOf, type HallLayout, serviceOf, setCounterStatus } from './hall-repository.js';
 import { calledNotice, noticeNear } from './queue-notices.js';
 import { type TicketAction, transition } from './queue-rules.js';
 import type { QueueService } from './queue-service.js';
-import { CALLED_NUMBER, callNext, counterCallState, currentAtCounter, hallOfTicket, insertTicket, lockTicket, type TicketRow } from './ticket-repository.js';
+import { changeTicket, hallOfTicket, insertTicket, lockTicket, type TicketRow } from './ticket-repository.js';
 
 export type SimpleAction = Extract<TicketAction, 'recall' | 'no_show' | 'rejoin' | 'start' | 'finish'>;
 
@@ -78,8 +79,7 @@ export class ConsoleService {
 
   private async counterContext(actor: HallActor, counterId: string) {
     // Whether the counter is open is read now: the cached layout may be a moment old.
-    const row = await this.db.kysely.selectFrom('hall_counters').select(['hall_id', 'status']).where('id', '=', counterId).executeTakeFirst();
-    return this.contextOf(actor, counterId, row && { hallId: row.hall_id, status: row.status });
+    return this.contextOf(actor, counterId, await counterNow(this.db.kysely, counterId));
   }
 
   private async contextOf(actor: HallActor, counterId: string, row: { hallId: string; status: 'open' | 'closed' } | undefined) {
@@ -114,7 +114,7 @@ export class ConsoleService {
     const { staff, layout, counter } = await this.counterContext(actor, counterId);
     assertSupervises(staff, { id: layout.hall.id, operatorId: layout.hall.operator_id });
     await this.change(layout.hall.id, async (trx, now) => {
-      await trx.updateTable('hall_counters').set({ status, status_changed_at: now.toISOString() }).where('id', '=', counterId).execute();
+      await setCounterStatus(trx, [counterId], status, now.toISOString());
       await audit(
         trx,
         actor,
@@ -196,7 +196,7 @@ export class ConsoleService {
       if (action === 'finish' || action === 'no_show') changes.finished_at = at;
       // Rejoining puts the ticket at the back of the queue, free for any counter.
       if (action === 'rejoin') Object.assign(changes, { queued_at: at, counter_id: null, target_counter_id: null, finished_at: null, near_notified: 1 });
-      const updated = await trx.updateTable('hall_tickets').set(changes).where('id', '=', ticketId).returningAll().executeTakeFirstOrThrow();
+      const updated = await changeTicket(trx, ticketId, changes);
       if (action === 'no_show') await noticeNear(trx, this.db.dialect, layout.hall, [ticket.service_id], now);
       await this.audit(trx, actor, layout, `ticket.${action}`, updated, now);
       const counter = layout.counters.find((c) => c.id === updated.counter_id);
@@ -221,12 +221,14 @@ export class ConsoleService {
       if (!next.ok) throw stateInvalid(next.reason);
       const serviceId = service?.id ?? ticket.service_id;
       if (counter && !counter.serviceIds.includes(serviceId)) throw stateInvalid(`counter ${counter.name} does not serve this service`);
-      const updated = await trx
-        .updateTable('hall_tickets')
-        .set({ status: 'waiting', recalls: 0, service_id: serviceId, target_counter_id: counter?.id ?? null, counter_id: null, updated_at: now.toISOString() })
-        .where('id', '=', ticketId)
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const updated = await changeTicket(trx, ticketId, {
+        status: 'waiting',
+        recalls: 0,
+        service_id: serviceId,
+        target_counter_id: counter?.id ?? null,
+        counter_id: null,
+        updated_at: now.toISOString(),
+      });
       await this.audit(trx, actor, layout, 'ticket.transfer', updated, now, { from: ticket.service_id, service: serviceId, counter: counter?.id ?? null });
       return { result: consoleTicketView(layout, updated) };
     });

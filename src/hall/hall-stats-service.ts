@@ -8,6 +8,8 @@ import { DomainError } from '../shared/errors.js';
 import { assertSupervises, type HallActor, staffOf } from './hall-access.js';
 import { hallLayout } from './hall-repository.js';
 import { figures, figuresBy, type TicketFacts } from './shift-rules.js';
+import { auditPage } from './staff-repository.js';
+import { ticketsOfDays } from './ticket-repository.js';
 
 const MAX_DAYS = 366;
 
@@ -20,26 +22,7 @@ export class HallStatsService {
     if (from > to) throw new DomainError('invalid_request', '`from` is after `to`.', { fields: ['/from', '/to'] });
     if ((Date.parse(to) - Date.parse(from)) / 86_400_000 >= MAX_DAYS)
       throw new DomainError('invalid_request', `At most ${MAX_DAYS} days at once.`, { fields: ['/to'] });
-    const rows = await this.db.kysely
-      .selectFrom('hall_tickets as t')
-      .leftJoin('staff as s', 's.id', 't.clerk_id')
-      .select([
-        't.service_id',
-        't.counter_id',
-        't.day',
-        't.status',
-        't.issued_at',
-        't.first_called_at',
-        't.called_at',
-        't.started_at',
-        't.finished_at',
-        's.username',
-        's.display_name',
-      ])
-      .where('t.hall_id', '=', hallId)
-      .where('t.day', '>=', from)
-      .where('t.day', '<=', to)
-      .execute();
+    const rows = await ticketsOfDays(this.db.kysely, hallId, from, to);
     const service = new Map(layout.services.map((s) => [s.id, s.code]));
     const counter = new Map(layout.counters.map((c) => [c.id, c.name]));
     const tickets: TicketFacts[] = rows.map((r) => ({
@@ -75,15 +58,7 @@ export class HallStatsService {
   async audit(actor: HallActor, hallId: string, limit: number, before: string | undefined) {
     const layout = await hallLayout(this.db.kysely, hallId);
     assertSupervises(staffOf(actor), { id: hallId, operatorId: layout.hall.operator_id });
-    let q = this.db.kysely
-      .selectFrom('audit_log as a')
-      .leftJoin('staff as s', 's.id', 'a.staff_id')
-      .select(['a.id', 'a.at', 'a.actor', 's.username', 'a.action', 'a.subject', 'a.detail', 'a.ip'])
-      .where('a.hall_id', '=', hallId)
-      .orderBy('a.id', 'desc')
-      .limit(limit);
-    if (before) q = q.where('a.id', '<', before);
-    const rows = await q.execute();
+    const rows = await auditPage(this.db.kysely, hallId, limit, before);
     return {
       entries: rows.map((r) => ({
         id: r.id,

@@ -6,13 +6,14 @@
  */
 import type { Kysely } from 'kysely';
 import type { DialectName } from '../db/database.js';
-import { skipLocked } from '../db/dialect.js';
 import type { Database, OutboxTable } from '../db/schema.js';
 import { enqueueMessage } from '../notify/message-repository.js';
 import { messageRow } from '../notify/outbox.js';
+import { CALLED_NUMBER } from './call-repository.js';
 import type { HallRow } from './hall-repository.js';
+import { claimNearNotices, queueFront } from './queue-repository.js';
 import { NEAR_AHEAD } from './queue-rules.js';
-import { CALLED_NUMBER, type TicketRow, waitingInOrder } from './ticket-repository.js';
+import type { TicketRow } from './ticket-repository.js';
 
 export const HALL_MESSAGE_KIND = 'message';
 
@@ -40,14 +41,7 @@ export function calledNotice(hall: HallRow, counterName: string, now: Date): Out
  */
 export async function noticeNear(db: Kysely<Database>, dialect: DialectName, hall: HallRow, serviceIds: readonly string[], now: Date): Promise<void> {
   // Per service, only its first NEAR_AHEAD + 1 waiting tickets can be near the front.
-  const fronts = await Promise.all(
-    serviceIds.map((id) =>
-      waitingInOrder(db, hall.id, [id])
-        .selectAll()
-        .limit(NEAR_AHEAD + 1)
-        .execute(),
-    ),
-  );
+  const fronts = await Promise.all(serviceIds.map((id) => queueFront(db, hall.id, id, NEAR_AHEAD + 1)));
   const near = new Map<string, { ticket: TicketRow; ahead: number }>();
   for (const front of fronts) {
     front.forEach((ticket, ahead) => {
@@ -56,17 +50,7 @@ export async function noticeNear(db: Kysely<Database>, dialect: DialectName, hal
   }
   if (near.size === 0) return;
   const tell = async (trx: Kysely<Database>) => {
-    const unclaimed = skipLocked(
-      dialect,
-      trx
-        .selectFrom('hall_tickets')
-        .select('id')
-        .where('id', 'in', [...near.keys()])
-        .where('near_notified', '=', 0)
-        .where('status', '=', 'waiting'),
-    );
-    const told = await trx.updateTable('hall_tickets').set({ near_notified: 1 }).where('id', 'in', unclaimed).returning('id').execute();
-    for (const { id } of told) {
+    for (const id of await claimNearNotices(trx, dialect, [...near.keys()])) {
       const { ticket, ahead } = near.get(id) as { ticket: TicketRow; ahead: number };
       await enqueueMessage(
         trx,

@@ -3,28 +3,30 @@
  * phone page's ticket status (by its unguessable token), and the display board. Every view
  * carries the people ahead and the wait estimate, so a page needs one call.
  */
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Db } from '../db/database.js';
 import { isUniqueViolation } from '../db/dialect.js';
-import type { TicketPriority, TicketSource, TicketStatus } from '../db/hall-schema.js';
+import type { TicketPriority, TicketSource } from '../db/hall-schema.js';
 import type { Database } from '../db/schema.js';
 import type { ProbeGuard } from '../guard/probe-guard.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import { parseMsisdn } from '../shared/msisdn.js';
 import type { BoardFeed } from './board-feed.js';
-import { counterStatuses, type HallLayout, type HallLayouts, type ServiceRow, serviceOf, serviceView } from './hall-repository.js';
+import { counterStatuses, type HallLayout, type HallLayouts, hallZones, type ServiceRow, serviceOf, serviceView } from './hall-repository.js';
 import { openState } from './opening-hours.js';
+import { countAhead, openCountersPerService, recentServiceSeconds, waitingCounts } from './queue-repository.js';
 import { estimateWaitSeconds, NEAR_AHEAD, ticketDay, transition } from './queue-rules.js';
 import {
-  countAhead,
+  calledOn,
+  cancelWaiting,
+  closeDaysBefore,
   insertTicket,
   issueInOneStatement,
   type NewTicket,
-  openCountersPerService,
-  recentServiceSeconds,
   type TicketRow,
-  waitingCounts,
+  ticketByToken,
+  updateTicket,
 } from './ticket-repository.js';
 
 export interface IssueRequest {
@@ -138,7 +140,7 @@ export class QueueService {
         const row = await insertTicket(trx, layout, serviceId, fields, now);
         // Joined already near the front: no "3 ahead" message later.
         if (row.phone && (await countAhead(trx, row)) <= NEAR_AHEAD) {
-          await trx.updateTable('hall_tickets').set({ near_notified: 1 }).where('id', '=', row.id).execute();
+          await updateTicket(trx, row.id, { near_notified: 1 });
         }
         return row;
       })
@@ -157,27 +159,25 @@ export class QueueService {
 
   /** The customer leaves the queue from the phone page (a waiting ticket only). */
   async cancel(token: string) {
-    const ticket = await this.db.kysely.selectFrom('hall_tickets').selectAll().where('token', '=', token).executeTakeFirst();
-    if (!ticket) throw new DomainError('ticket_not_found', 'No ticket has this link.');
+    const ticket = await this.byToken(token);
     const next = transition(ticket, 'cancel', 0);
     if (!next.ok) throw new DomainError('ticket_state_invalid', `This ticket cannot be cancelled: ${next.reason}.`);
-    const at = this.clock.now().toISOString();
-    const updated = await this.db.kysely
-      .updateTable('hall_tickets')
-      .set({ status: 'cancelled', finished_at: at, updated_at: at })
-      .where('id', '=', ticket.id)
-      .where('status', '=', 'waiting')
-      .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) !== 1) throw new DomainError('ticket_state_invalid', 'This ticket was called meanwhile.');
+    const cancelled = await cancelWaiting(this.db.kysely, ticket.id, this.clock.now().toISOString());
+    if (!cancelled) throw new DomainError('ticket_state_invalid', 'This ticket was called meanwhile.');
     await this.feed.publish({ hallId: ticket.hall_id });
     return this.status(token);
   }
 
   /** The phone page: a ticket by its token. */
   async status(token: string) {
-    const ticket = await this.db.kysely.selectFrom('hall_tickets').selectAll().where('token', '=', token).executeTakeFirst();
-    if (!ticket) throw new DomainError('ticket_not_found', 'No ticket has this link.');
+    const ticket = await this.byToken(token);
     return this.ticketView(await this.layouts.get(ticket.hall_id), ticket);
+  }
+
+  private async byToken(token: string): Promise<TicketRow> {
+    const ticket = await ticketByToken(this.db.kysely, token);
+    if (!ticket) throw new DomainError('ticket_not_found', 'No ticket has this link.');
+    return ticket;
   }
 
   async ticketView(layout: HallLayout, ticket: TicketRow) {
@@ -216,7 +216,7 @@ export class QueueService {
    */
   async closePastDays(): Promise<number> {
     const now = this.clock.now();
-    const halls = await this.db.kysely.selectFrom('halls').select(['id', 'time_zone']).execute();
+    const halls = await hallZones(this.db.kysely);
     // One statement per time zone, whose halls share one local day.
     const byZone = new Map<string, string[]>();
     for (const hall of halls) {
@@ -227,17 +227,7 @@ export class QueueService {
     const touched = new Set<string>();
     let closed = 0;
     for (const [timeZone, hallIds] of byZone) {
-      const rows = await this.db.kysely
-        .updateTable('hall_tickets')
-        .set((eb) => ({
-          status: eb.case().when('status', '=', 'waiting').then(sql.lit<TicketStatus>('cancelled')).else(sql.lit<TicketStatus>('no_show')).end(),
-          updated_at: now.toISOString(),
-        }))
-        .where('hall_id', 'in', hallIds)
-        .where('status', 'in', ['waiting', 'called'])
-        .where('day', '<', ticketDay(timeZone, now))
-        .returning('hall_id')
-        .execute();
+      const rows = await closeDaysBefore(this.db.kysely, hallIds, ticketDay(timeZone, now), now.toISOString());
       for (const row of rows) touched.add(row.hall_id);
       closed += rows.length;
     }
@@ -251,15 +241,7 @@ export class QueueService {
     const loads = await this.loads(this.db.kysely, layout);
     const statuses = await counterStatuses(this.db.kysely, hallId);
     const day = ticketDay(layout.hall.time_zone, this.clock.now());
-    const called = await this.db.kysely
-      .selectFrom('hall_tickets')
-      .select(['number', 'status', 'counter_id', 'service_id', 'called_at', 'recalls'])
-      .where('hall_id', '=', hallId)
-      .where('day', '=', day)
-      .where('called_at', 'is not', null)
-      .orderBy('called_at', 'desc')
-      .limit(RECENT_CALLS + layout.counters.length)
-      .execute();
+    const called = await calledOn(this.db.kysely, hallId, day, RECENT_CALLS + layout.counters.length);
     const counterName = (id: string | null) => layout.counters.find((c) => c.id === id)?.name ?? null;
     const serviceCode = (id: string) => layout.services.find((s) => s.id === id)?.code ?? '';
     const entry = (t: (typeof called)[number]) => ({
