@@ -18,6 +18,14 @@ export function forUpdate<DB, TB extends keyof DB, O>(
 }
 
 /**
+ * `SELECT … FOR SHARE` on PostgreSQL: the row cannot change (nor be locked FOR UPDATE) until
+ * the transaction ends, while other sharers go on; unchanged on SQLite, whose transactions are serial.
+ */
+export function forShare<DB, TB extends keyof DB, O>(dialect: DialectName, query: SelectQueryBuilder<DB, TB, O>): SelectQueryBuilder<DB, TB, O> {
+  return dialect === 'postgres' ? query.forShare() : query;
+}
+
+/**
  * `FOR UPDATE SKIP LOCKED` on PostgreSQL, so concurrent workers claim disjoint rows;
  * unchanged on SQLite, whose writers are serial.
  */

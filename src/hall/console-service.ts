@@ -19,6 +19,7 @@ import { type CounterRow, counterNow, counterOf, type HallLayout, serviceOf, set
 import { calledNotice, noticeNear } from './queue-notices.js';
 import { type TicketAction, transition } from './queue-rules.js';
 import type { QueueService } from './queue-service.js';
+import { openShiftSummary } from './shift-repository.js';
 import { changeTicket, hallOfTicket, insertTicket, lockTicket, type TicketRow } from './ticket-repository.js';
 
 export type SimpleAction = Extract<TicketAction, 'recall' | 'no_show' | 'rejoin' | 'start' | 'finish'>;
@@ -95,12 +96,7 @@ export class ConsoleService {
     const { staff, layout, counter } = await this.counterContext(actor, counterId);
     const current = await currentAtCounter(this.db.kysely, counterId);
     const loads = await this.queue.loads(this.db.kysely, layout);
-    const shift = await this.db.kysely
-      .selectFrom('counter_shifts')
-      .select(['id', 'counter_id', 'float', 'opened_at'])
-      .where('staff_id', '=', staff.id)
-      .where('status', '=', 'open')
-      .executeTakeFirst();
+    const shift = await openShiftSummary(this.db.kysely, staff.id);
     return {
       hall: { id: layout.hall.id, name: layout.hall.name },
       counter: { id: counter.id, name: counter.name, status: counter.status },

@@ -23,8 +23,8 @@ import { newId } from '../shared/ids.js';
 import { audit } from './audit.js';
 import type { BoardFeed } from './board-feed.js';
 import { type HallActor, staffOf } from './hall-access.js';
+import { openShiftOf } from './shift-repository.js';
 import { changeDue } from './shift-rules.js';
-import { openShiftOf } from './shift-service.js';
 
 export interface CardQuery {
   msisdn?: string | undefined;

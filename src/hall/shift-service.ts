@@ -3,46 +3,32 @@
  * counting the drawer; the expected cash comes from the shift's counter payments (shift-
  * rules.ts). A difference waits for a supervisor's approval, never the clerk's own.
  */
-import type { Kysely } from 'kysely';
 import type { Db } from '../db/database.js';
-import { forUpdate, isUniqueViolation } from '../db/dialect.js';
-import type { CounterPaymentTable, CounterShiftTable } from '../db/hall-schema.js';
-import type { Database } from '../db/schema.js';
+import { isUniqueViolation } from '../db/dialect.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { audit } from './audit.js';
 import { assertInHall, assertSupervises, type HallActor, staffOf } from './hall-access.js';
-import { counterOf, findHall, hallLayout, hallRef } from './hall-repository.js';
+import { counterOf, findHall, hallLayout, hallOfCounter, hallRef } from './hall-repository.js';
+import {
+  approveShift,
+  type CounterPaymentRow,
+  insertShift,
+  lockShift,
+  openShiftOf,
+  paymentsOfShifts,
+  type ShiftRow,
+  type ShiftWithClerk,
+  shiftsOfHall,
+  shiftWithClerk,
+  updateShift,
+} from './shift-repository.js';
 import { cashDifference, tallyShift } from './shift-rules.js';
-
-export function openShiftOf(db: Kysely<Database>, staffId: string): Promise<CounterShiftTable | undefined> {
-  return db.selectFrom('counter_shifts').selectAll().where('staff_id', '=', staffId).where('status', '=', 'open').executeTakeFirst();
-}
 
 const shiftNotFound = () => new DomainError('shift_not_found', 'No shift has this id.');
 
-/** A shift with the names of the clerk who opened it, as every shift answer shows them. */
-type ShiftRow = CounterShiftTable & { clerk_username: string; clerk_display_name: string };
-
-function shiftsWithClerk(db: Kysely<Database>) {
-  return db
-    .selectFrom('counter_shifts as s')
-    .innerJoin('staff as st', 'st.id', 's.staff_id')
-    .selectAll('s')
-    .select(['st.username as clerk_username', 'st.display_name as clerk_display_name']);
-}
-
-/** The counter payments taken in each of the shifts, in the order they were taken (one query). */
-async function paymentsOf(db: Kysely<Database>, shiftIds: readonly string[]): Promise<Map<string, CounterPaymentTable[]>> {
-  const byShift = new Map<string, CounterPaymentTable[]>(shiftIds.map((id) => [id, []]));
-  if (shiftIds.length === 0) return byShift;
-  const payments = await db.selectFrom('counter_payments').selectAll().where('shift_id', 'in', shiftIds).orderBy('created_at').execute();
-  for (const payment of payments) byShift.get(payment.shift_id)?.push(payment);
-  return byShift;
-}
-
-function tallyOf(shift: CounterShiftTable, payments: readonly CounterPaymentTable[]) {
+function tallyOf(shift: ShiftRow, payments: readonly CounterPaymentRow[]) {
   const tally = tallyShift(
     shift.float,
     payments.filter((p) => p.method === 'cash').map((p) => ({ tendered: p.tendered ?? 0, change: p.change_due ?? 0, voided: p.void_status === 'voided' })),
@@ -65,15 +51,15 @@ export class ShiftService {
     private readonly clock: Clock,
   ) {}
 
-  async view(shift: ShiftRow) {
+  async view(shift: ShiftWithClerk) {
     const [view] = await this.views([shift]);
     if (!view) throw new Error('views answered nothing for one shift');
     return view;
   }
 
   /** Shifts as answers, with their tallies read in one query. */
-  async views(shifts: readonly ShiftRow[]) {
-    const payments = await paymentsOf(
+  async views(shifts: readonly ShiftWithClerk[]) {
+    const payments = await paymentsOfShifts(
       this.db.kysely,
       shifts.map((s) => s.id),
     );
@@ -97,16 +83,15 @@ export class ShiftService {
     }));
   }
 
-  private async load(id: string): Promise<ShiftRow> {
-    const shift = await shiftsWithClerk(this.db.kysely).where('s.id', '=', id).executeTakeFirst();
+  private async load(id: string): Promise<ShiftWithClerk> {
+    const shift = await shiftWithClerk(this.db.kysely, id);
     if (!shift) throw shiftNotFound();
     return shift;
   }
 
   async open(actor: HallActor, counterId: string, float: number) {
     const staff = staffOf(actor);
-    const hallId = (await this.db.kysely.selectFrom('hall_counters').select('hall_id').where('id', '=', counterId).executeTakeFirst())?.hall_id;
-    if (!hallId) throw new DomainError('counter_not_found', 'No counter has this id.');
+    const hallId = await hallOfCounter(this.db.kysely, counterId);
     const layout = await hallLayout(this.db.kysely, hallId);
     assertInHall(staff, { id: hallId, operatorId: layout.hall.operator_id });
     counterOf(layout, counterId);
@@ -114,25 +99,22 @@ export class ShiftService {
     const id = newId('shf');
     try {
       await this.db.kysely.transaction().execute(async (trx) => {
-        await trx
-          .insertInto('counter_shifts')
-          .values({
-            id,
-            hall_id: hallId,
-            counter_id: counterId,
-            staff_id: staff.id,
-            status: 'open',
-            float,
-            counted: null,
-            expected: null,
-            difference: null,
-            opened_at: now.toISOString(),
-            closed_at: null,
-            approved_by: null,
-            approved_at: null,
-            note: null,
-          })
-          .execute();
+        await insertShift(trx, {
+          id,
+          hall_id: hallId,
+          counter_id: counterId,
+          staff_id: staff.id,
+          status: 'open',
+          float,
+          counted: null,
+          expected: null,
+          difference: null,
+          opened_at: now.toISOString(),
+          closed_at: null,
+          approved_by: null,
+          approved_at: null,
+          note: null,
+        });
         await audit(
           trx,
           actor,
@@ -165,14 +147,14 @@ export class ShiftService {
     const staff = staffOf(actor);
     const now = this.clock.now();
     await this.db.kysely.transaction().execute(async (trx) => {
-      const shift = await forUpdate(this.db.dialect, trx.selectFrom('counter_shifts').selectAll().where('id', '=', id)).executeTakeFirst();
+      const shift = await lockShift(trx, this.db.dialect, id);
       if (!shift) throw shiftNotFound();
       if (shift.staff_id !== staff.id) throw new DomainError('forbidden', 'Only the clerk of a shift closes it.');
       if (shift.status !== 'open') throw new DomainError('shift_not_open', 'This shift is already closed.');
-      const { expected } = tallyOf(shift, (await paymentsOf(trx, [shift.id])).get(shift.id) ?? []);
+      const { expected } = tallyOf(shift, (await paymentsOfShifts(trx, [shift.id])).get(shift.id) ?? []);
       const difference = cashDifference(expected, counted);
       const status = difference === 0 ? 'closed' : 'pending_approval';
-      await trx.updateTable('counter_shifts').set({ status, counted, expected, difference, closed_at: now.toISOString() }).where('id', '=', id).execute();
+      await updateShift(trx, id, { status, counted, expected, difference, closed_at: now.toISOString() });
       const hall = await findHall(trx, shift.hall_id);
       await audit(
         trx,
@@ -194,13 +176,8 @@ export class ShiftService {
     if (shift.staff_id === staff.id) throw new DomainError('forbidden', 'A difference on your own shift is approved by another supervisor.');
     const now = this.clock.now();
     await this.db.kysely.transaction().execute(async (trx) => {
-      const updated = await trx
-        .updateTable('counter_shifts')
-        .set({ status: 'approved', approved_by: staff.id, approved_at: now.toISOString(), note: note ?? null })
-        .where('id', '=', id)
-        .where('status', '=', 'pending_approval')
-        .executeTakeFirst();
-      if (Number(updated.numUpdatedRows) !== 1) throw new DomainError('shift_not_pending', 'This shift has no difference waiting for approval.');
+      const approved = await approveShift(trx, id, staff.id, now.toISOString(), note ?? null);
+      if (!approved) throw new DomainError('shift_not_pending', 'This shift has no difference waiting for approval.');
       await audit(
         trx,
         actor,
@@ -213,10 +190,8 @@ export class ShiftService {
   }
 
   /** The hall's shifts (supervisor): those waiting for approval first. */
-  async list(actor: HallActor, hallId: string, status: CounterShiftTable['status'] | undefined) {
+  async list(actor: HallActor, hallId: string, status: ShiftRow['status'] | undefined) {
     assertSupervises(staffOf(actor), await hallRef(this.db.kysely, hallId));
-    let q = shiftsWithClerk(this.db.kysely).where('s.hall_id', '=', hallId).orderBy('s.opened_at', 'desc').limit(200);
-    if (status) q = q.where('s.status', '=', status);
-    return { shifts: await this.views(await q.execute()) };
+    return { shifts: await this.views(await shiftsOfHall(this.db.kysely, hallId, status)) };
   }
 }

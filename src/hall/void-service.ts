@@ -5,14 +5,17 @@
  * refused once a later renewal was fulfilled on the card.
  */
 import type { Db } from '../db/database.js';
-import { forUpdate } from '../db/dialect.js';
+import { refundPayments } from '../payments/payment-repository.js';
+import { lockOrder, updateOrder } from '../renewal/order-repository.js';
 import { takeBackExtension } from '../renewal/reversal.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import type { EventPublisher } from '../webhooks/events.js';
 import { audit } from './audit.js';
+import { voidedOrderState } from './counter-renewal-repository.js';
 import { assertInHall, assertSupervises, type HallActor, staffOf } from './hall-access.js';
 import { hallRef } from './hall-repository.js';
+import { counterPaymentOf, lockCounterPayment, lockShift, recordVoid, requestVoid } from './shift-repository.js';
 
 export class VoidService {
   constructor(
@@ -22,7 +25,7 @@ export class VoidService {
   ) {}
 
   private async counterPayment(orderId: string) {
-    const payment = await this.db.kysely.selectFrom('counter_payments').selectAll().where('order_id', '=', orderId).executeTakeFirst();
+    const payment = await counterPaymentOf(this.db.kysely, orderId);
     if (!payment) throw new DomainError('order_not_found', 'No counter renewal has this order id.');
     return payment;
   }
@@ -33,13 +36,8 @@ export class VoidService {
     assertInHall(staffOf(actor), hall);
     const now = this.clock.now();
     await this.db.kysely.transaction().execute(async (trx) => {
-      const updated = await trx
-        .updateTable('counter_payments')
-        .set({ void_status: 'requested', void_reason: reason, void_requested_by: staffOf(actor).id, void_requested_at: now.toISOString() })
-        .where('order_id', '=', orderId)
-        .where('void_status', 'is', null)
-        .executeTakeFirst();
-      if (Number(updated.numUpdatedRows) !== 1) throw new DomainError('void_refused', 'A void of this renewal was already requested or done.');
+      const requested = await requestVoid(trx, orderId, reason, staffOf(actor).id, now.toISOString());
+      if (!requested) throw new DomainError('void_refused', 'A void of this renewal was already requested or done.');
       await audit(trx, actor, actor.ip, { operatorId: hall.operatorId, hallId: hall.id, action: 'void.request', subject: orderId, detail: { reason } }, now);
     });
     return this.voidView(orderId);
@@ -59,14 +57,11 @@ export class VoidService {
     const now = this.clock.now();
     const nowIso = now.toISOString();
     await this.db.kysely.transaction().execute(async (trx) => {
-      const shift = await forUpdate(this.db.dialect, trx.selectFrom('counter_shifts').selectAll().where('id', '=', payment.shift_id)).executeTakeFirstOrThrow();
-      const current = await forUpdate(
-        this.db.dialect,
-        trx.selectFrom('counter_payments').selectAll().where('order_id', '=', orderId),
-      ).executeTakeFirstOrThrow();
+      const shift = await lockShift(trx, this.db.dialect, payment.shift_id);
+      const current = await lockCounterPayment(trx, this.db.dialect, orderId);
       if (current.void_status !== 'requested') throw new DomainError('void_refused', 'No void of this renewal is waiting for approval.');
-      if (shift.status !== 'open') throw new DomainError('void_refused', 'The renewal’s shift is closed: a void is possible only within the same shift.');
-      const order = await forUpdate(this.db.dialect, trx.selectFrom('orders').selectAll().where('id', '=', orderId)).executeTakeFirstOrThrow();
+      if (shift?.status !== 'open') throw new DomainError('void_refused', 'The renewal’s shift is closed: a void is possible only within the same shift.');
+      const order = await lockOrder(trx, this.db.dialect, orderId);
       if (order.status !== 'fulfilled') throw new DomainError('void_refused', `An order that is ${order.status} cannot be voided.`);
       try {
         await takeBackExtension(trx, this.db.dialect, order, nowIso, `staff:${staff.id}`);
@@ -75,22 +70,10 @@ export class VoidService {
         throw error;
       }
       const reason = `void: ${current.void_reason ?? ''}`;
-      await trx
-        .updateTable('orders')
-        .set({ status: 'refunded', refunded_at: nowIso, refund_reason: reason, updated_at: nowIso })
-        .where('id', '=', orderId)
-        .execute();
-      await trx
-        .updateTable('payments')
-        .set({ status: 'refunded', updated_at: nowIso })
-        .where('order_id', '=', orderId)
-        .where('status', '=', 'succeeded')
-        .execute();
-      await trx
-        .updateTable('counter_payments')
-        .set({ void_status: 'voided', voided_by: staff.id, voided_at: nowIso })
-        .where('order_id', '=', orderId)
-        .execute();
+      await updateOrder(trx, orderId, { status: 'refunded', refunded_at: nowIso, refund_reason: reason, updated_at: nowIso });
+      // A counter payment is `succeeded` from the start: the refund of its order's settled payments is that one.
+      await refundPayments(trx, orderId, nowIso);
+      await recordVoid(trx, orderId, staff.id, nowIso);
       await this.events.publish(
         trx,
         order.operator_id,
@@ -111,11 +94,7 @@ export class VoidService {
 
   private async voidView(orderId: string) {
     const p = await this.counterPayment(orderId);
-    const order = await this.db.kysely
-      .selectFrom('orders')
-      .select(['status', 'valid_until_before', 'valid_until_after'])
-      .where('id', '=', orderId)
-      .executeTakeFirstOrThrow();
+    const order = await voidedOrderState(this.db.kysely, orderId);
     return {
       order: orderId,
       orderStatus: order.status,
