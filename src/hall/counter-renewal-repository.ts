@@ -12,3 +12,8 @@ const order = (db: Kysely<Database>, id: string) => db.selectFrom('orders').wher
 export function voidedOrderState(db: Kysely<Database>, orderId: string) {
   return order(db, orderId).select(['status', 'valid_until_before', 'valid_until_after']).executeTakeFirstOrThrow();
 }
+
+/** What an invoice request takes from its order. */
+export function invoicedOrder(db: Kysely<Database>, orderId: string) {
+  return order(db, orderId).select(['status', 'total', 'currency', 'operator_id']).executeTakeFirstOrThrow();
+}

@@ -11,9 +11,12 @@ import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { audit } from './audit.js';
+import { invoicedOrder } from './counter-renewal-repository.js';
 import { assertInHall, type HallActor, staffOf } from './hall-access.js';
 import { findHall } from './hall-repository.js';
 import { renderInvoicePdf } from './invoice-pdf.js';
+import { findInvoiceRequest, insertInvoiceRequest, pendingInvoiceRequests } from './invoice-repository.js';
+import { hallOfCounterPayment } from './shift-repository.js';
 
 export interface InvoiceInput {
   title: string;
@@ -30,9 +33,9 @@ export class InvoiceService {
 
   /** The hall of a counter renewal, checked against the staff member. */
   async counterOrder(actor: HallActor, orderId: string) {
-    const payment = await this.db.kysely.selectFrom('counter_payments').select(['hall_id']).where('order_id', '=', orderId).executeTakeFirst();
-    if (!payment) throw new DomainError('order_not_found', 'No counter renewal has this order id.');
-    const hall = await findHall(this.db.kysely, payment.hall_id);
+    const hallId = await hallOfCounterPayment(this.db.kysely, orderId);
+    if (!hallId) throw new DomainError('order_not_found', 'No counter renewal has this order id.');
+    const hall = await findHall(this.db.kysely, hallId);
     assertInHall(staffOf(actor), { id: hall.id, operatorId: hall.operator_id });
     return hall;
   }
@@ -44,35 +47,28 @@ export class InvoiceService {
 
   async request(actor: HallActor, orderId: string, input: InvoiceInput) {
     const hall = await this.counterOrder(actor, orderId);
-    const order = await this.db.kysely
-      .selectFrom('orders')
-      .select(['status', 'total', 'currency', 'operator_id'])
-      .where('id', '=', orderId)
-      .executeTakeFirstOrThrow();
+    const order = await invoicedOrder(this.db.kysely, orderId);
     if (order.status !== 'fulfilled') throw new DomainError('order_not_pending', 'Only a fulfilled renewal can be invoiced.');
     const now = this.clock.now();
     const id = newId('inv');
     try {
       await this.db.kysely.transaction().execute(async (trx) => {
-        await trx
-          .insertInto('invoice_requests')
-          .values({
-            id,
-            order_id: orderId,
-            operator_id: order.operator_id,
-            hall_id: hall.id,
-            title: input.title,
-            tax_id: input.taxId ?? null,
-            email: input.email,
-            amount: order.total,
-            currency: order.currency,
-            status: 'pending',
-            requested_by: staffOf(actor).id,
-            created_at: now.toISOString(),
-            submitted_at: null,
-            provider_reference: null,
-          })
-          .execute();
+        await insertInvoiceRequest(trx, {
+          id,
+          order_id: orderId,
+          operator_id: order.operator_id,
+          hall_id: hall.id,
+          title: input.title,
+          tax_id: input.taxId ?? null,
+          email: input.email,
+          amount: order.total,
+          currency: order.currency,
+          status: 'pending',
+          requested_by: staffOf(actor).id,
+          created_at: now.toISOString(),
+          submitted_at: null,
+          provider_reference: null,
+        });
         await audit(
           trx,
           actor,
@@ -89,7 +85,7 @@ export class InvoiceService {
   }
 
   private async load(id: string) {
-    const row = await this.db.kysely.selectFrom('invoice_requests').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await findInvoiceRequest(this.db.kysely, id);
     if (!row) throw new DomainError('invoice_not_found', 'No invoice request has this id.');
     return row;
   }
@@ -131,12 +127,6 @@ export class InvoiceService {
 
   /** What the operator's e-invoice integration picks up. */
   async pending(operatorId: string) {
-    return this.db.kysely
-      .selectFrom('invoice_requests')
-      .selectAll()
-      .where('operator_id', '=', operatorId)
-      .where('status', '=', 'pending')
-      .orderBy('created_at')
-      .execute();
+    return pendingInvoiceRequests(this.db.kysely, operatorId);
   }
 }
