@@ -6,25 +6,33 @@
  * transaction that also records the counter payment, the ID check (type + last 4 only),
  * the ticket being served and the audit entry, and the answer under the Idempotency-Key.
  */
+
+import type { Kysely } from 'kysely';
 import { todayIn } from '../cards/calendar.js';
 import { type CardRow, cardState, findLiveCard, findLiveCardByIccid, lockCard } from '../cards/card-repository.js';
 import { cardStatus, daysLeft, type RenewalRefusal, renew } from '../cards/lifecycle.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { Operator } from '../catalog/model.js';
 import type { Db } from '../db/database.js';
+import type { Database } from '../db/schema.js';
 import type { Transact } from '../guard/idempotency.js';
+import { updatePayment } from '../payments/payment-repository.js';
 import type { ReceiptNumbering } from '../receipts/receipt-numbering.js';
 import { fulfilOrder } from '../renewal/fulfilment.js';
-import { type RenewalService, refusalMessages } from '../renewal/renewal-service.js';
+import type { OrderRow } from '../renewal/order-repository.js';
+import type { Price } from '../renewal/pricing.js';
+import { type NewOrder, type RenewalService, refusalMessages } from '../renewal/renewal-service.js';
 import type { Clock } from '../shared/clock.js';
 import { cardNotFound, DomainError } from '../shared/errors.js';
 import { iccidMatches } from '../shared/iccid.js';
 import { newId } from '../shared/ids.js';
 import { audit } from './audit.js';
 import type { BoardFeed } from './board-feed.js';
+import { recordIdCheck, renewedValidity } from './counter-renewal-repository.js';
 import { type HallActor, staffOf } from './hall-access.js';
-import { openShiftOf } from './shift-repository.js';
+import { insertCounterPayment, openShiftOf, type ShiftRow, shiftStillOpen } from './shift-repository.js';
 import { changeDue } from './shift-rules.js';
+import { findTicket, type TicketRow, updateTicket } from './ticket-repository.js';
 
 export interface CardQuery {
   msisdn?: string | undefined;
@@ -113,136 +121,127 @@ export class CounterRenewalService {
   }
 
   async renew(actor: HallActor, request: CounterRenewalRequest, transact: Transact) {
-    const staff = staffOf(actor);
-    const shift = await openShiftOf(this.db.kysely, staff.id);
+    const shift = await openShiftOf(this.db.kysely, staffOf(actor).id);
     if (!shift) throw new DomainError('shift_not_open', 'Open a shift (with its cash float) before taking payments.');
     const { card: found, operator } = await this.card(actor, request);
     const plan = await this.renewal.sellablePlan(operator, request.plan, 'counter');
     const rules = await this.catalog.promotionsOf(operator.id);
     const now = this.clock.now();
-    const nowIso = now.toISOString();
     const result = await transact(async (trx) => {
-      // A share lock on the shift's row: its close (FOR UPDATE) waits for the renewals under way
-      // and cannot slip between this check and the payment; renewals do not wait for each other.
-      const shiftRow = trx.selectFrom('counter_shifts').select('status').where('id', '=', shift.id);
-      const stillOpen = await (this.db.dialect === 'postgres' ? shiftRow.forShare() : shiftRow).executeTakeFirst();
-      if (stillOpen?.status !== 'open') throw new DomainError('shift_not_open', 'Your shift was closed meanwhile: open a new one.');
-      const ticket =
-        request.ticket === undefined ? undefined : await trx.selectFrom('hall_tickets').selectAll().where('id', '=', request.ticket).executeTakeFirst();
-      if (request.ticket !== undefined && (!ticket || ticket.hall_id !== shift.hall_id))
-        throw new DomainError('ticket_not_found', 'No ticket of this hall has this id.');
-      if (ticket && !(ticket.status === 'called' || ticket.status === 'serving'))
-        throw new DomainError('ticket_state_invalid', 'Renew from a ticket that was called to the counter (or serve a walk-in).');
+      if (!(await shiftStillOpen(trx, this.db.dialect, shift.id))) throw new DomainError('shift_not_open', 'Your shift was closed meanwhile: open a new one.');
+      const ticket = await servedTicket(trx, request.ticket, shift.hall_id);
       const card = await lockCard(trx, this.db.dialect, found.id);
       const { price } = await this.renewal.price(trx, operator, plan, card, request.coupon, 'counter', now, rules, true);
-      const cash = request.payment.method === 'cash' ? request.payment.tendered : undefined;
-      const change = cash === undefined ? null : changeDue(price.total, cash);
-      if (change === undefined)
-        throw new DomainError('cash_insufficient', `The total is ${price.total}; ${cash} was tendered.`, { total: price.total, tendered: cash });
-      const { order } = await this.renewal.insertOrder(trx, {
-        card,
-        operator,
-        plan,
-        price,
-        coupon: request.coupon,
-        channel: 'counter',
-        provider: request.payment.method,
-        now,
-      });
-      await trx
-        .updateTable('payments')
-        .set({ status: 'succeeded', paid_amount: price.total, paid_currency: operator.currency, attempts: 1, updated_at: nowIso })
-        .where('order_id', '=', order.id)
-        .execute();
-      const fulfilment = await fulfilOrder(trx, this.db.dialect, order, operator, this.clock);
-      // The price above already refused such a card; this is the card changing in between.
-      if (!fulfilment.fulfilled)
-        throw new DomainError(
-          fulfilment.reason in refusalMessages ? (fulfilment.reason as RenewalRefusal) : 'card_blocked',
-          'This card cannot be renewed now.',
-        );
-      await trx
-        .insertInto('counter_payments')
-        .values({
-          order_id: order.id,
-          shift_id: shift.id,
-          hall_id: shift.hall_id,
-          counter_id: shift.counter_id,
-          staff_id: staff.id,
-          ticket_id: ticket?.id ?? null,
-          method: request.payment.method,
-          amount: price.total,
-          tendered: cash ?? null,
-          change_due: change,
-          pos_reference: request.payment.method === 'pos' ? request.payment.reference : null,
-          created_at: nowIso,
-          void_status: null,
-          void_reason: null,
-          void_requested_by: null,
-          void_requested_at: null,
-          voided_by: null,
-          voided_at: null,
-        })
-        .execute();
-      await trx
-        .insertInto('id_checks')
-        .values({
-          id: newId('idc'),
-          order_id: order.id,
-          ticket_id: ticket?.id ?? null,
-          staff_id: staff.id,
-          document_type: request.idCheck.documentType,
-          last4: request.idCheck.last4,
-          at: nowIso,
-        })
-        .execute();
-      if (ticket?.status === 'called')
-        await trx.updateTable('hall_tickets').set({ status: 'serving', started_at: nowIso, updated_at: nowIso }).where('id', '=', ticket.id).execute();
-      await audit(
-        trx,
-        actor,
-        actor.ip,
-        {
-          operatorId: operator.id,
-          hallId: shift.hall_id,
-          action: 'counter.renewal',
-          subject: order.id,
-          detail: { plan: plan.code, total: price.total, method: request.payment.method, ticket: ticket?.id ?? null },
-        },
-        now,
-      );
+      const tender = tenderOf(price.total, request.payment);
+      const order = await this.paidOrder(trx, { card, operator, plan, price, coupon: request.coupon, channel: 'counter', provider: tender.method, now });
+      const sale = { shift, order, ticket, tender, now };
+      await recordAtCounter(trx, actor, sale, request.idCheck);
       await this.receipts.within(trx, operator);
-      const after = await trx
-        .selectFrom('orders')
-        .select(['valid_until_before', 'valid_until_after', 'fulfilled_at'])
-        .where('id', '=', order.id)
-        .executeTakeFirstOrThrow();
-      return {
-        status: 201,
-        body: {
-          order: order.id,
-          status: 'fulfilled' as const,
-          plan: plan.code,
-          listPrice: price.listPrice,
-          discounts: price.discounts,
-          bonus: price.bonus,
-          total: price.total,
-          currency: operator.currency,
-          validUntilBefore: after.valid_until_before,
-          validUntilAfter: after.valid_until_after,
-          fulfilledAt: after.fulfilled_at,
-          payment: {
-            method: request.payment.method,
-            tendered: cash ?? null,
-            change,
-            reference: request.payment.method === 'pos' ? request.payment.reference : null,
-          },
-          receiptPdfUrl: `/v1/console/orders/${order.id}/receipt.pdf`,
-        },
-      };
+      return { status: 201, body: await renewalAnswer(trx, sale, price, operator.currency) };
     });
     await this.receipts.after(operator);
     if (request.ticket !== undefined) await this.feed.publish({ hallId: shift.hall_id });
     return result;
   }
+
+  /** Writes the order with its payment, taken at the counter, and fulfils it. */
+  private async paidOrder(trx: Kysely<Database>, input: NewOrder): Promise<OrderRow> {
+    const { price, operator, now } = input;
+    const { order, payment } = await this.renewal.insertOrder(trx, input);
+    const paid = { status: 'succeeded', paid_amount: price.total, paid_currency: operator.currency, attempts: 1, updated_at: now.toISOString() } as const;
+    await updatePayment(trx, payment.id, paid);
+    const fulfilment = await fulfilOrder(trx, this.db.dialect, order, operator, this.clock);
+    // The price above already refused such a card; this is the card changing in between.
+    if (!fulfilment.fulfilled)
+      throw new DomainError(fulfilment.reason in refusalMessages ? (fulfilment.reason as RenewalRefusal) : 'card_blocked', 'This card cannot be renewed now.');
+    return order;
+  }
+}
+
+/** How the customer paid, as the answer shows it. */
+interface Tender {
+  method: CounterPayment['method'];
+  tendered: number | null;
+  change: number | null;
+  reference: string | null;
+}
+
+/** A renewal at the counter as it is recorded: in the clerk's shift, serving a ticket or not. */
+interface CounterSale {
+  shift: ShiftRow;
+  order: OrderRow;
+  ticket: TicketRow | undefined;
+  tender: Tender;
+  now: Date;
+}
+
+/** The payment of `total`, with the change due on the cash tendered; `cash_insufficient` when it is short. */
+function tenderOf(total: number, payment: CounterPayment): Tender {
+  if (payment.method === 'pos') return { method: 'pos', tendered: null, change: null, reference: payment.reference };
+  const change = changeDue(total, payment.tendered);
+  if (change === undefined)
+    throw new DomainError('cash_insufficient', `The total is ${total}; ${payment.tendered} was tendered.`, { total, tendered: payment.tendered });
+  return { method: 'cash', tendered: payment.tendered, change, reference: null };
+}
+
+/** The ticket the renewal serves, if it names one: a ticket of the shift's hall, called to the counter or being served. */
+async function servedTicket(trx: Kysely<Database>, ticketId: string | undefined, hallId: string): Promise<TicketRow | undefined> {
+  if (ticketId === undefined) return undefined;
+  const ticket = await findTicket(trx, ticketId);
+  if (!ticket || ticket.hall_id !== hallId) throw new DomainError('ticket_not_found', 'No ticket of this hall has this id.');
+  if (!(ticket.status === 'called' || ticket.status === 'serving'))
+    throw new DomainError('ticket_state_invalid', 'Renew from a ticket that was called to the counter (or serve a walk-in).');
+  return ticket;
+}
+
+/** A counter payment's void columns while nobody asked for a void. */
+const NO_VOID = { void_status: null, void_reason: null, void_requested_by: null, void_requested_at: null, voided_by: null, voided_at: null } as const;
+
+/** What the hall keeps of a renewal: the payment in the shift, the ID check, the ticket now being served, the audit entry. */
+async function recordAtCounter(trx: Kysely<Database>, actor: HallActor, sale: CounterSale, idCheck: CounterRenewalRequest['idCheck']): Promise<void> {
+  const { shift, order, ticket, tender, now } = sale;
+  const staffId = staffOf(actor).id;
+  const at = now.toISOString();
+  const ticketId = ticket?.id ?? null;
+  await insertCounterPayment(trx, {
+    order_id: order.id,
+    shift_id: shift.id,
+    hall_id: shift.hall_id,
+    counter_id: shift.counter_id,
+    staff_id: staffId,
+    ticket_id: ticketId,
+    method: tender.method,
+    amount: order.total,
+    tendered: tender.tendered,
+    change_due: tender.change,
+    pos_reference: tender.reference,
+    created_at: at,
+    ...NO_VOID,
+  });
+  const { documentType, last4 } = idCheck;
+  await recordIdCheck(trx, { id: newId('idc'), order_id: order.id, ticket_id: ticketId, staff_id: staffId, document_type: documentType, last4, at });
+  if (ticket?.status === 'called') await updateTicket(trx, ticket.id, { status: 'serving', started_at: at, updated_at: at });
+  const detail = { plan: order.plan_code, total: order.total, method: tender.method, ticket: ticketId };
+  await audit(trx, actor, actor.ip, { operatorId: order.operator_id, hallId: shift.hall_id, action: 'counter.renewal', subject: order.id, detail }, now);
+}
+
+/** The answer to a renewal, with the card's validity as fulfilled. */
+async function renewalAnswer(trx: Kysely<Database>, sale: CounterSale, price: Price, currency: string) {
+  const { order, tender } = sale;
+  const after = await renewedValidity(trx, order.id);
+  return {
+    order: order.id,
+    status: 'fulfilled' as const,
+    plan: order.plan_code,
+    listPrice: price.listPrice,
+    discounts: price.discounts,
+    bonus: price.bonus,
+    total: price.total,
+    currency,
+    validUntilBefore: after.valid_until_before,
+    validUntilAfter: after.valid_until_after,
+    fulfilledAt: after.fulfilled_at,
+    payment: tender,
+    receiptPdfUrl: `/v1/console/orders/${order.id}/receipt.pdf`,
+  };
 }
