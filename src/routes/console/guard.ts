@@ -22,7 +22,8 @@ declare module 'fastify' {
   }
 }
 
-export const staffUnauthorized = () => new DomainError('unauthorized', 'Sign in as staff first: no staff session, or it has ended.');
+export const staffUnauthorized = () =>
+  new DomainError('unauthorized', { 'zh-CN': '请先以员工身份登录：尚未登录或会话已结束。', en: 'Sign in as staff first: no staff session, or it has ended.' });
 
 export function staffCookieOptions(publicUrl: string, maxAgeSeconds: number): CookieSerializeOptions {
   return { httpOnly: true, sameSite: 'strict', path: '/', secure: publicUrl.startsWith('https:'), maxAge: maxAgeSeconds };
