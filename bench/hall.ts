@@ -6,7 +6,7 @@
  * Prints figures; the caller sets them beside pgbench.
  */
 import { performance } from 'node:perf_hooks';
-import { percentile } from '../src/hall/queue-rules.js';
+import { percentile } from '../src/hall/queue/queue-rules.js';
 import { autocannonRun, type LoadRequest } from './load.js';
 import type { BenchCard } from './seed.js';
 

@@ -7,7 +7,7 @@ import type { AuditLogTable } from '../db/hall-schema.js';
 import type { Database } from '../db/schema.js';
 import { newId } from '../shared/ids.js';
 import type { HallActor } from './hall-access.js';
-import { insertAuditEntry } from './staff-repository.js';
+import { insertAuditEntry } from './staff/staff-repository.js';
 
 export interface AuditEntry {
   operatorId: string;

@@ -16,8 +16,8 @@ import { audit } from './audit.js';
 import { assertAdministers, type HallActor, type StaffPrincipal } from './hall-access.js';
 import { findHall, type HallLayouts, hallIdsOf, hallLayout, hallView, insertCounter, insertHall, insertService, serviceOf } from './hall-repository.js';
 import { hoursProblem } from './opening-hours.js';
-import { hashPassword } from './staff-auth-service.js';
-import { endSessionsOf, findStaff, insertStaff, updateStaff } from './staff-repository.js';
+import { hashPassword } from './staff/staff-auth-service.js';
+import { endSessionsOf, findStaff, insertStaff, updateStaff } from './staff/staff-repository.js';
 
 export interface HallInput {
   name: string;

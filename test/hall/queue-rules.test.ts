@@ -13,7 +13,7 @@ import {
   ticketDay,
   ticketNumber,
   transition,
-} from '../../src/hall/queue-rules.js';
+} from '../../src/hall/queue/queue-rules.js';
 
 /** An independent oracle for the local date: Intl's formatter, not Temporal. */
 const intlDay = (zone: string, at: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);

@@ -11,7 +11,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AdminTokens } from '../../admin/admin-tokens.js';
 import type { AdminPrincipal } from '../../catalog/catalog-service.js';
 import type { HallActor } from '../../hall/hall-access.js';
-import type { StaffAuthService } from '../../hall/staff-auth-service.js';
+import type { StaffAuthService } from '../../hall/staff/staff-auth-service.js';
 import { DomainError } from '../../shared/errors.js';
 import { STAFF_COOKIE, staffActor } from '../console/guard.js';
 

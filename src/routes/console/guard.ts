@@ -8,7 +8,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { CookieSerializeOptions } from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { HallActor } from '../../hall/hall-access.js';
-import type { StaffAuthService } from '../../hall/staff-auth-service.js';
+import type { StaffAuthService } from '../../hall/staff/staff-auth-service.js';
 import { DomainError } from '../../shared/errors.js';
 
 export const STAFF_COOKIE = 'simkeep_staff';

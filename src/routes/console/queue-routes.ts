@@ -4,7 +4,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { ConsoleService, SimpleAction } from '../../hall/console-service.js';
+import type { ConsoleService, SimpleAction } from '../../hall/console/console-service.js';
 import { CounterId } from '../../hall/hall-admin-schemas.js';
 import { ConsoleTicket, CounterStateResponse, ServiceRef, TicketId, TransferBody } from '../../hall/queue-schemas.js';
 import { errors } from '../../http/schemas.js';

@@ -5,7 +5,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Idempotency } from '../../guard/idempotency.js';
-import type { CounterRenewalService } from '../../hall/counter-renewal-service.js';
+import type { CounterRenewalService } from '../../hall/counter/counter-renewal-service.js';
+import type { InvoiceService } from '../../hall/counter/invoice-service.js';
 import {
   CardQueryBody,
   CounterCardResponse,
@@ -17,7 +18,6 @@ import {
   InvoiceResponse,
   OrderParams,
 } from '../../hall/counter-schemas.js';
-import type { InvoiceService } from '../../hall/invoice-service.js';
 import { errors, IdempotencyKeyHeader } from '../../http/schemas.js';
 import type { ReceiptPdf } from '../../receipts/receipt-pdf-service.js';
 import { OrderResponse } from '../../renewal/renewal-schemas.js';

@@ -6,9 +6,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { OrderParams, ShiftParams, ShiftResponse, StatsQuery, StatsResponse, VoidResponse } from '../../hall/counter-schemas.js';
 import { CounterId, HallId } from '../../hall/hall-admin-schemas.js';
-import type { HallStatsService } from '../../hall/hall-stats-service.js';
-import type { ShiftService } from '../../hall/shift-service.js';
-import type { VoidService } from '../../hall/void-service.js';
+import type { HallStatsService } from '../../hall/shifts/hall-stats-service.js';
+import type { ShiftService } from '../../hall/shifts/shift-service.js';
+import type { VoidService } from '../../hall/shifts/void-service.js';
 import { errors, Money } from '../../http/schemas.js';
 import { SESSION_SECURITY } from './guard.js';
 

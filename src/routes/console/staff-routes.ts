@@ -5,7 +5,7 @@ import type { Config } from '../../config.js';
 import { staffOf } from '../../hall/hall-access.js';
 import { MeResponse } from '../../hall/hall-admin-schemas.js';
 import type { HallAdminService } from '../../hall/hall-admin-service.js';
-import type { StaffAuthService } from '../../hall/staff-auth-service.js';
+import type { StaffAuthService } from '../../hall/staff/staff-auth-service.js';
 import { errors } from '../../http/schemas.js';
 import { clearStaffCookie, STAFF_COOKIE } from './guard.js';
 

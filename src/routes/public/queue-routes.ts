@@ -5,11 +5,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import QRCode from 'qrcode';
 import { Type } from 'typebox';
-import type { BoardFeed } from '../../hall/board-feed.js';
-import { BoardHub } from '../../hall/board-hub.js';
+import type { BoardFeed } from '../../hall/board/board-feed.js';
+import { BoardHub } from '../../hall/board/board-hub.js';
 import { HallId } from '../../hall/hall-admin-schemas.js';
+import type { QueueService } from '../../hall/queue/queue-service.js';
 import { BoardResponse, KioskHallResponse, KioskTicketBody, RemoteTicketBody, TicketResponse, TicketToken } from '../../hall/queue-schemas.js';
-import type { QueueService } from '../../hall/queue-service.js';
 import { errors } from '../../http/schemas.js';
 
 const tags = ['queue'];

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Config } from '../../config.js';
 import { LoginBody, MeResponse } from '../../hall/hall-admin-schemas.js';
 import type { HallAdminService } from '../../hall/hall-admin-service.js';
-import type { StaffAuthService } from '../../hall/staff-auth-service.js';
+import type { StaffAuthService } from '../../hall/staff/staff-auth-service.js';
 import { errors } from '../../http/schemas.js';
 import { STAFF_COOKIE, staffCookieOptions } from '../console/guard.js';
 

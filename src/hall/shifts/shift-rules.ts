@@ -3,8 +3,8 @@
  * cash renewals add what was tendered and remove the change given; a void hands the
  * renewal's total back. The counted cash at the close is compared with that.
  */
-import type { TicketStatus } from '../db/hall-schema.js';
-import { median, percentile } from './queue-rules.js';
+import type { TicketStatus } from '../../db/hall-schema.js';
+import { median, percentile } from '../queue/queue-rules.js';
 
 export interface CashMovement {
   /** Cash handed over by the customer (minor units). */

@@ -5,12 +5,12 @@
  * transaction it runs in (`callNext` the database, whose dialect decides how it commits).
  */
 import { type Kysely, sql } from 'kysely';
-import type { Db, DialectName } from '../db/database.js';
-import { selectedRow, skipLocked } from '../db/dialect.js';
-import type { AuditLogTable } from '../db/hall-schema.js';
-import type { Database, OutboxTable } from '../db/schema.js';
-import { callableBy, meantFor } from './queue-repository.js';
-import type { TicketRow } from './ticket-repository.js';
+import type { Db, DialectName } from '../../db/database.js';
+import { selectedRow, skipLocked } from '../../db/dialect.js';
+import type { AuditLogTable } from '../../db/hall-schema.js';
+import type { Database, OutboxTable } from '../../db/schema.js';
+import { callableBy, meantFor } from '../queue/queue-repository.js';
+import type { TicketRow } from '../queue/ticket-repository.js';
 
 /**
  * The update that makes the counter's next ticket `called`: the first callable ticket that

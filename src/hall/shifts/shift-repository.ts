@@ -5,10 +5,10 @@
  * the transaction it runs in.
  */
 import type { Kysely } from 'kysely';
-import type { DialectName } from '../db/database.js';
-import { forShare, forUpdate } from '../db/dialect.js';
-import type { CounterPaymentTable, CounterShiftTable } from '../db/hall-schema.js';
-import type { Database } from '../db/schema.js';
+import type { DialectName } from '../../db/database.js';
+import { forShare, forUpdate } from '../../db/dialect.js';
+import type { CounterPaymentTable, CounterShiftTable } from '../../db/hall-schema.js';
+import type { Database } from '../../db/schema.js';
 
 export type ShiftRow = CounterShiftTable;
 export type CounterPaymentRow = CounterPaymentTable;

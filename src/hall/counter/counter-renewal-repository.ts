@@ -6,8 +6,8 @@
  * transaction it runs in.
  */
 import type { Kysely } from 'kysely';
-import type { IdCheckTable } from '../db/hall-schema.js';
-import type { Database } from '../db/schema.js';
+import type { IdCheckTable } from '../../db/hall-schema.js';
+import type { Database } from '../../db/schema.js';
 
 const order = (db: Kysely<Database>, id: string) => db.selectFrom('orders').where('id', '=', id);
 

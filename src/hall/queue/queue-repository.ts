@@ -5,11 +5,11 @@
  * Kysely instance or the transaction it runs in.
  */
 import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
-import type { DialectName } from '../db/database.js';
-import { skipLocked } from '../db/dialect.js';
-import type { Database } from '../db/schema.js';
+import type { DialectName } from '../../db/database.js';
+import { skipLocked } from '../../db/dialect.js';
+import type { Database } from '../../db/schema.js';
+import { serviceSecondsOf } from '../shifts/shift-rules.js';
 import { ESTIMATE_WINDOW } from './queue-rules.js';
-import { serviceSecondsOf } from './shift-rules.js';
 import type { TicketRow } from './ticket-repository.js';
 
 /** A ticket's class in the calling order: 0 for a priority ticket, 1 for the others. */

@@ -7,8 +7,8 @@
  */
 import { EventEmitter } from 'node:events';
 import pg from 'pg';
-import type { Db } from '../db/database.js';
-import { notifyChannel } from '../db/dialect.js';
+import type { Db } from '../../db/database.js';
+import { notifyChannel } from '../../db/dialect.js';
 
 export const HALL_CHANNEL = 'simkeep_hall';
 

@@ -5,13 +5,13 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
-import type { Db } from '../db/database.js';
-import type { StaffTable } from '../db/hall-schema.js';
-import type { Clock } from '../shared/clock.js';
-import { DomainError } from '../shared/errors.js';
-import { newId } from '../shared/ids.js';
-import { audit } from './audit.js';
-import type { StaffPrincipal } from './hall-access.js';
+import type { Db } from '../../db/database.js';
+import type { StaffTable } from '../../db/hall-schema.js';
+import type { Clock } from '../../shared/clock.js';
+import { DomainError } from '../../shared/errors.js';
+import { newId } from '../../shared/ids.js';
+import { audit } from '../audit.js';
+import type { StaffPrincipal } from '../hall-access.js';
 import { FAILURE_WINDOW_SECONDS, lockedFor, MAX_FAILURES_PER_IP, MAX_FAILURES_PER_USERNAME, STAFF_SESSION_TTL_SECONDS } from './staff-auth-rules.js';
 import {
   activeStaffNamed,

@@ -6,13 +6,13 @@
  * transaction it runs in.
  */
 import { type Kysely, sql } from 'kysely';
-import type { DialectName } from '../db/database.js';
-import { forUpdate, selectedRow } from '../db/dialect.js';
-import type { HallTicketTable, TicketPriority, TicketSource, TicketStatus } from '../db/hall-schema.js';
-import type { Database } from '../db/schema.js';
-import { DomainError } from '../shared/errors.js';
-import { newId, newSecretId } from '../shared/ids.js';
-import type { HallLayout } from './hall-repository.js';
+import type { DialectName } from '../../db/database.js';
+import { forUpdate, selectedRow } from '../../db/dialect.js';
+import type { HallTicketTable, TicketPriority, TicketSource, TicketStatus } from '../../db/hall-schema.js';
+import type { Database } from '../../db/schema.js';
+import { DomainError } from '../../shared/errors.js';
+import { newId, newSecretId } from '../../shared/ids.js';
+import type { HallLayout } from '../hall-repository.js';
 import { type QueuedTicket, ticketDay, ticketNumber } from './queue-rules.js';
 
 export type TicketRow = HallTicketTable;

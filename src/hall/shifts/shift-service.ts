@@ -1,16 +1,19 @@
 /**
- * Cash shifts and voids. A clerk opens a shift at a counter with a float and closes it by
- * counting the drawer; the expected cash comes from the shift's counter payments (shift-
- * rules.ts). A difference waits for a supervisor's approval, never the clerk's own.
+ * Cash shifts. A clerk opens a shift at a counter with a float and closes it by counting
+ * the drawer; the expected cash comes from the shift's counter payments (shift-rules.ts). A
+ * difference waits for a supervisor's approval, never the clerk's own.
+ *
+ * The shifts room is what supervisors check of the hall's work: the shifts here, the voids
+ * of their renewals (void-service.ts), and the statistics and audit log (hall-stats-service.ts).
  */
-import type { Db } from '../db/database.js';
-import { isUniqueViolation } from '../db/dialect.js';
-import type { Clock } from '../shared/clock.js';
-import { DomainError } from '../shared/errors.js';
-import { newId } from '../shared/ids.js';
-import { audit } from './audit.js';
-import { assertInHall, assertSupervises, type HallActor, staffOf } from './hall-access.js';
-import { counterOf, findHall, hallLayout, hallOfCounter, hallRef } from './hall-repository.js';
+import type { Db } from '../../db/database.js';
+import { isUniqueViolation } from '../../db/dialect.js';
+import type { Clock } from '../../shared/clock.js';
+import { DomainError } from '../../shared/errors.js';
+import { newId } from '../../shared/ids.js';
+import { audit } from '../audit.js';
+import { assertInHall, assertSupervises, type HallActor, staffOf } from '../hall-access.js';
+import { counterOf, findHall, hallLayout, hallOfCounter, hallRef } from '../hall-repository.js';
 import {
   approveShift,
   type CounterPaymentRow,

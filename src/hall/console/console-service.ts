@@ -5,22 +5,22 @@
  * writes its SMS to the outbox, and is announced to the boards once committed.
  */
 import type { Kysely } from 'kysely';
-import type { Db } from '../db/database.js';
-import { isUniqueViolation } from '../db/dialect.js';
-import type { Database } from '../db/schema.js';
-import type { Clock } from '../shared/clock.js';
-import { DomainError } from '../shared/errors.js';
-import { maskMsisdn } from '../shared/msisdn.js';
-import { type AuditEntry, audit, auditRow } from './audit.js';
-import type { BoardFeed, HallChange } from './board-feed.js';
+import type { Db } from '../../db/database.js';
+import { isUniqueViolation } from '../../db/dialect.js';
+import type { Database } from '../../db/schema.js';
+import type { Clock } from '../../shared/clock.js';
+import { DomainError } from '../../shared/errors.js';
+import { maskMsisdn } from '../../shared/msisdn.js';
+import { type AuditEntry, audit, auditRow } from '../audit.js';
+import type { BoardFeed, HallChange } from '../board/board-feed.js';
+import { assertInHall, assertSupervises, type HallActor, type StaffPrincipal, staffOf } from '../hall-access.js';
+import { type CounterRow, counterNow, counterOf, type HallLayout, serviceOf, setCounterStatus } from '../hall-repository.js';
+import { calledNotice, noticeNear } from '../queue/queue-notices.js';
+import { type TicketAction, transition } from '../queue/queue-rules.js';
+import type { QueueService } from '../queue/queue-service.js';
+import { changeTicket, hallOfTicket, insertTicket, lockTicket, type TicketRow } from '../queue/ticket-repository.js';
+import { openShiftSummary } from '../shifts/shift-repository.js';
 import { CALLED_NUMBER, callNext, counterCallState, currentAtCounter } from './call-repository.js';
-import { assertInHall, assertSupervises, type HallActor, type StaffPrincipal, staffOf } from './hall-access.js';
-import { type CounterRow, counterNow, counterOf, type HallLayout, serviceOf, setCounterStatus } from './hall-repository.js';
-import { calledNotice, noticeNear } from './queue-notices.js';
-import { type TicketAction, transition } from './queue-rules.js';
-import type { QueueService } from './queue-service.js';
-import { openShiftSummary } from './shift-repository.js';
-import { changeTicket, hallOfTicket, insertTicket, lockTicket, type TicketRow } from './ticket-repository.js';
 
 export type SimpleAction = Extract<TicketAction, 'recall' | 'no_show' | 'rejoin' | 'start' | 'finish'>;
 

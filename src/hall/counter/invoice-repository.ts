@@ -4,8 +4,8 @@
  * Kysely instance or the transaction it runs in.
  */
 import type { Kysely } from 'kysely';
-import type { InvoiceRequestTable } from '../db/hall-schema.js';
-import type { Database } from '../db/schema.js';
+import type { InvoiceRequestTable } from '../../db/hall-schema.js';
+import type { Database } from '../../db/schema.js';
 
 export type InvoiceRequestRow = InvoiceRequestTable;
 

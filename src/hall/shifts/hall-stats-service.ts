@@ -3,13 +3,13 @@
  * service times (median, p90), no-shows, per counter, per clerk and per day, over a range
  * of the hall's local days) and the audit log.
  */
-import type { Db } from '../db/database.js';
-import { DomainError } from '../shared/errors.js';
-import { assertSupervises, type HallActor, staffOf } from './hall-access.js';
-import { hallLayout } from './hall-repository.js';
+import type { Db } from '../../db/database.js';
+import { DomainError } from '../../shared/errors.js';
+import { assertSupervises, type HallActor, staffOf } from '../hall-access.js';
+import { hallLayout } from '../hall-repository.js';
+import { ticketsOfDays } from '../queue/ticket-repository.js';
+import { auditPage } from '../staff/staff-repository.js';
 import { figures, figuresBy, type TicketFacts } from './shift-rules.js';
-import { auditPage } from './staff-repository.js';
-import { ticketsOfDays } from './ticket-repository.js';
 
 const MAX_DAYS = 366;
 

@@ -4,17 +4,17 @@
  * requester. The extension and the payment are taken back and the order becomes `refunded`;
  * refused once a later renewal was fulfilled on the card.
  */
-import type { Db } from '../db/database.js';
-import { refundPayments } from '../payments/payment-repository.js';
-import { lockOrder, updateOrder } from '../renewal/order-repository.js';
-import { takeBackExtension } from '../renewal/reversal.js';
-import type { Clock } from '../shared/clock.js';
-import { DomainError } from '../shared/errors.js';
-import type { EventPublisher } from '../webhooks/events.js';
-import { audit } from './audit.js';
-import { voidedOrderState } from './counter-renewal-repository.js';
-import { assertInHall, assertSupervises, type HallActor, staffOf } from './hall-access.js';
-import { hallRef } from './hall-repository.js';
+import type { Db } from '../../db/database.js';
+import { refundPayments } from '../../payments/payment-repository.js';
+import { lockOrder, updateOrder } from '../../renewal/order-repository.js';
+import { takeBackExtension } from '../../renewal/reversal.js';
+import type { Clock } from '../../shared/clock.js';
+import { DomainError } from '../../shared/errors.js';
+import type { EventPublisher } from '../../webhooks/events.js';
+import { audit } from '../audit.js';
+import { voidedOrderState } from '../counter/counter-renewal-repository.js';
+import { assertInHall, assertSupervises, type HallActor, staffOf } from '../hall-access.js';
+import { hallRef } from '../hall-repository.js';
 import { counterPaymentOf, lockCounterPayment, lockShift, recordVoid, requestVoid } from './shift-repository.js';
 
 export class VoidService {

@@ -3,20 +3,20 @@
  * `pending` for the operator's e-invoice provider, with a PDF document printable at once.
  * One request per order.
  */
-import { instantIn } from '../cards/calendar.js';
-import type { Db } from '../db/database.js';
-import { isUniqueViolation } from '../db/dialect.js';
-import type { OrderService } from '../renewal/order-service.js';
-import type { Clock } from '../shared/clock.js';
-import { DomainError } from '../shared/errors.js';
-import { newId } from '../shared/ids.js';
-import { audit } from './audit.js';
+import { instantIn } from '../../cards/calendar.js';
+import type { Db } from '../../db/database.js';
+import { isUniqueViolation } from '../../db/dialect.js';
+import type { OrderService } from '../../renewal/order-service.js';
+import type { Clock } from '../../shared/clock.js';
+import { DomainError } from '../../shared/errors.js';
+import { newId } from '../../shared/ids.js';
+import { audit } from '../audit.js';
+import { assertInHall, type HallActor, staffOf } from '../hall-access.js';
+import { findHall } from '../hall-repository.js';
+import { hallOfCounterPayment } from '../shifts/shift-repository.js';
 import { invoicedOrder } from './counter-renewal-repository.js';
-import { assertInHall, type HallActor, staffOf } from './hall-access.js';
-import { findHall } from './hall-repository.js';
 import { renderInvoicePdf } from './invoice-pdf.js';
 import { findInvoiceRequest, insertInvoiceRequest, pendingInvoiceRequests } from './invoice-repository.js';
-import { hallOfCounterPayment } from './shift-repository.js';
 
 export interface InvoiceInput {
   title: string;

@@ -4,8 +4,8 @@
  * provider issues the legal invoice later from the recorded request.
  */
 import PDFDocument from 'pdfkit';
-import { loadReceiptFont } from '../receipts/fonts.js';
-import { formatAmount } from '../receipts/pdf.js';
+import { loadReceiptFont } from '../../receipts/fonts.js';
+import { formatAmount } from '../../receipts/pdf.js';
 
 export interface InvoiceView {
   id: string;

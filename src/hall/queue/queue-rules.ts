@@ -3,8 +3,8 @@
  * which a counter calls tickets, what recall / no-show / rejoin / transfer do to a ticket,
  * and the wait estimate. No I/O and no clock: `now` is an argument.
  */
-import { todayIn } from '../cards/calendar.js';
-import type { TicketPriority, TicketStatus } from '../db/hall-schema.js';
+import { todayIn } from '../../cards/calendar.js';
+import type { TicketPriority, TicketStatus } from '../../db/hall-schema.js';
 
 /** The local day (in the hall's zone) whose sequence a ticket issued at `now` takes. */
 export function ticketDay(timeZone: string, now: Date): string {

@@ -4,17 +4,17 @@
  * carries the people ahead and the wait estimate, so a page needs one call.
  */
 import type { Kysely } from 'kysely';
-import type { Db } from '../db/database.js';
-import { isUniqueViolation } from '../db/dialect.js';
-import type { TicketPriority, TicketSource } from '../db/hall-schema.js';
-import type { Database } from '../db/schema.js';
-import type { ProbeGuard } from '../guard/probe-guard.js';
-import type { Clock } from '../shared/clock.js';
-import { DomainError } from '../shared/errors.js';
-import { parseMsisdn } from '../shared/msisdn.js';
-import type { BoardFeed } from './board-feed.js';
-import { counterStatuses, type HallLayout, type HallLayouts, hallZones, type ServiceRow, serviceOf, serviceView } from './hall-repository.js';
-import { openState } from './opening-hours.js';
+import type { Db } from '../../db/database.js';
+import { isUniqueViolation } from '../../db/dialect.js';
+import type { TicketPriority, TicketSource } from '../../db/hall-schema.js';
+import type { Database } from '../../db/schema.js';
+import type { ProbeGuard } from '../../guard/probe-guard.js';
+import type { Clock } from '../../shared/clock.js';
+import { DomainError } from '../../shared/errors.js';
+import { parseMsisdn } from '../../shared/msisdn.js';
+import type { BoardFeed } from '../board/board-feed.js';
+import { counterStatuses, type HallLayout, type HallLayouts, hallZones, type ServiceRow, serviceOf, serviceView } from '../hall-repository.js';
+import { openState } from '../opening-hours.js';
 import { countAhead, openCountersPerService, recentServiceSeconds, waitingCounts } from './queue-repository.js';
 import { estimateWaitSeconds, NEAR_AHEAD, ticketDay, transition } from './queue-rules.js';
 import {

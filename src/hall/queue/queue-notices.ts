@@ -5,12 +5,12 @@
  * queue.
  */
 import type { Kysely } from 'kysely';
-import type { DialectName } from '../db/database.js';
-import type { Database, OutboxTable } from '../db/schema.js';
-import { enqueueMessage } from '../notify/message-repository.js';
-import { messageRow } from '../notify/outbox.js';
-import { CALLED_NUMBER } from './call-repository.js';
-import type { HallRow } from './hall-repository.js';
+import type { DialectName } from '../../db/database.js';
+import type { Database, OutboxTable } from '../../db/schema.js';
+import { enqueueMessage } from '../../notify/message-repository.js';
+import { messageRow } from '../../notify/outbox.js';
+import { CALLED_NUMBER } from '../console/call-repository.js';
+import type { HallRow } from '../hall-repository.js';
 import { claimNearNotices, queueFront } from './queue-repository.js';
 import { NEAR_AHEAD } from './queue-rules.js';
 import type { TicketRow } from './ticket-repository.js';

@@ -5,34 +5,36 @@
  * promotions and coupons, the order, fulfilment, receipt numbering, order events) in one
  * transaction that also records the counter payment, the ID check (type + last 4 only),
  * the ticket being served and the audit entry, and the answer under the Idempotency-Key.
+ *
+ * The counter room: this, and the invoices requested for its renewals (invoice-service.ts).
  */
 
 import type { Kysely } from 'kysely';
-import { todayIn } from '../cards/calendar.js';
-import { type CardRow, cardState, findLiveCard, findLiveCardByIccid, lockCard } from '../cards/card-repository.js';
-import { cardStatus, daysLeft, type RenewalRefusal, renew } from '../cards/lifecycle.js';
-import type { Catalog } from '../catalog/catalog.js';
-import type { Operator } from '../catalog/model.js';
-import type { Db } from '../db/database.js';
-import type { Database } from '../db/schema.js';
-import type { Transact } from '../guard/idempotency.js';
-import { updatePayment } from '../payments/payment-repository.js';
-import type { ReceiptNumbering } from '../receipts/receipt-numbering.js';
-import { fulfilOrder } from '../renewal/fulfilment.js';
-import type { OrderRow } from '../renewal/order-repository.js';
-import type { Price } from '../renewal/pricing.js';
-import { type NewOrder, type RenewalService, refusalMessages } from '../renewal/renewal-service.js';
-import type { Clock } from '../shared/clock.js';
-import { cardNotFound, DomainError } from '../shared/errors.js';
-import { iccidMatches } from '../shared/iccid.js';
-import { newId } from '../shared/ids.js';
-import { audit } from './audit.js';
-import type { BoardFeed } from './board-feed.js';
+import { todayIn } from '../../cards/calendar.js';
+import { type CardRow, cardState, findLiveCard, findLiveCardByIccid, lockCard } from '../../cards/card-repository.js';
+import { cardStatus, daysLeft, type RenewalRefusal, renew } from '../../cards/lifecycle.js';
+import type { Catalog } from '../../catalog/catalog.js';
+import type { Operator } from '../../catalog/model.js';
+import type { Db } from '../../db/database.js';
+import type { Database } from '../../db/schema.js';
+import type { Transact } from '../../guard/idempotency.js';
+import { updatePayment } from '../../payments/payment-repository.js';
+import type { ReceiptNumbering } from '../../receipts/receipt-numbering.js';
+import { fulfilOrder } from '../../renewal/fulfilment.js';
+import type { OrderRow } from '../../renewal/order-repository.js';
+import type { Price } from '../../renewal/pricing.js';
+import { type NewOrder, type RenewalService, refusalMessages } from '../../renewal/renewal-service.js';
+import type { Clock } from '../../shared/clock.js';
+import { cardNotFound, DomainError } from '../../shared/errors.js';
+import { iccidMatches } from '../../shared/iccid.js';
+import { newId } from '../../shared/ids.js';
+import { audit } from '../audit.js';
+import type { BoardFeed } from '../board/board-feed.js';
+import { type HallActor, staffOf } from '../hall-access.js';
+import { findTicket, type TicketRow, updateTicket } from '../queue/ticket-repository.js';
+import { insertCounterPayment, openShiftOf, type ShiftRow, shiftStillOpen } from '../shifts/shift-repository.js';
+import { changeDue } from '../shifts/shift-rules.js';
 import { recordIdCheck, renewedValidity } from './counter-renewal-repository.js';
-import { type HallActor, staffOf } from './hall-access.js';
-import { insertCounterPayment, openShiftOf, type ShiftRow, shiftStillOpen } from './shift-repository.js';
-import { changeDue } from './shift-rules.js';
-import { findTicket, type TicketRow, updateTicket } from './ticket-repository.js';
 
 export interface CardQuery {
   msisdn?: string | undefined;

@@ -5,8 +5,8 @@
  * runs in.
  */
 import type { Kysely } from 'kysely';
-import type { AuditLogTable, StaffLoginFailureTable, StaffSessionTable, StaffTable } from '../db/hall-schema.js';
-import type { Database } from '../db/schema.js';
+import type { AuditLogTable, StaffLoginFailureTable, StaffSessionTable, StaffTable } from '../../db/hall-schema.js';
+import type { Database } from '../../db/schema.js';
 
 export type StaffRow = StaffTable;
 
