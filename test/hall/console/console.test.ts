@@ -1,14 +1,14 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditRow } from '../../src/hall/audit.js';
-import { callNext as callNextInDatabase } from '../../src/hall/console/call-repository.js';
-import { calledNotice } from '../../src/hall/queue/queue-notices.js';
-import { countAhead } from '../../src/hall/queue/queue-repository.js';
-import { nextForCounter, peopleAhead } from '../../src/hall/queue/queue-rules.js';
-import { toQueued } from '../../src/hall/queue/ticket-repository.js';
-import { DIALECTS } from '../support/databases.js';
-import { type Harness, startHarness } from '../support/harness.js';
-import { type HallFixture, queueActions, type StaffClient, setUpHall, signIn } from './support.js';
+import { auditRow } from '../../../src/hall/audit.js';
+import { callNext as callNextInDatabase } from '../../../src/hall/console/call-repository.js';
+import { calledNotice } from '../../../src/hall/queue/queue-notices.js';
+import { countAhead } from '../../../src/hall/queue/queue-repository.js';
+import { nextForCounter, peopleAhead } from '../../../src/hall/queue/queue-rules.js';
+import { toQueued } from '../../../src/hall/queue/ticket-repository.js';
+import { DIALECTS } from '../../support/databases.js';
+import { type Harness, startHarness } from '../../support/harness.js';
+import { type HallFixture, queueActions, type StaffClient, setUpHall, signIn } from '../support.js';
 
 describe.each(DIALECTS)('the queue over HTTP (%s)', (dialect) => {
   let h: Harness;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS } from '../support/databases.js';
-import { cardOf } from '../support/flows.js';
-import { type Harness, idempotencyKey, newCard, newPromotion, startHarness } from '../support/harness.js';
-import { type HallFixture, type StaffClient, setUpHall, signIn } from './support.js';
+import { DIALECTS } from '../../support/databases.js';
+import { cardOf } from '../../support/flows.js';
+import { type Harness, idempotencyKey, newCard, newPromotion, startHarness } from '../../support/harness.js';
+import { type HallFixture, type StaffClient, setUpHall, signIn } from '../support.js';
 
 const ID_CHECK = { documentType: 'resident_id', last4: '123X' };
 

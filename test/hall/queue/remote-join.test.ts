@@ -3,10 +3,10 @@
  * the phone page, opening hours, the per-address limit, and one live ticket per phone.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { calledMessage } from '../../src/hall/queue/queue-notices.js';
-import { DIALECTS } from '../support/databases.js';
-import { type Harness, startHarness } from '../support/harness.js';
-import { type HallFixture, queueActions, type StaffClient, setUpHall, signIn } from './support.js';
+import { calledMessage } from '../../../src/hall/queue/queue-notices.js';
+import { DIALECTS } from '../../support/databases.js';
+import { type Harness, startHarness } from '../../support/harness.js';
+import { type HallFixture, queueActions, type StaffClient, setUpHall, signIn } from '../support.js';
 
 describe.each(DIALECTS)('remote queue joining over HTTP (%s)', (dialect) => {
   let h: Harness;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS } from '../support/databases.js';
-import { type Harness, startHarness } from '../support/harness.js';
-import { type HallFixture, PASSWORD, setUpHall, signIn } from './support.js';
+import { DIALECTS } from '../../support/databases.js';
+import { type Harness, startHarness } from '../../support/harness.js';
+import { type HallFixture, PASSWORD, setUpHall, signIn } from '../support.js';
 
 describe.each(DIALECTS)('staff sign-in and hall admin (%s)', (dialect) => {
   let h: Harness;

@@ -6,10 +6,10 @@
  */
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DIALECTS, freshDatabase, type TestDatabase } from '../support/databases.js';
-import { ADMIN_TOKEN, type Harness, idempotencyKey, startHarness, uniqueIccid, uniqueMsisdn } from '../support/harness.js';
-import { call, type Server, startServer, stopServer } from '../support/servers.js';
-import { type HallFixture, PASSWORD, setUpHall, signIn } from './support.js';
+import { DIALECTS, freshDatabase, type TestDatabase } from '../../support/databases.js';
+import { ADMIN_TOKEN, type Harness, idempotencyKey, startHarness, uniqueIccid, uniqueMsisdn } from '../../support/harness.js';
+import { call, type Server, startServer, stopServer } from '../../support/servers.js';
+import { type HallFixture, PASSWORD, setUpHall, signIn } from '../support.js';
 
 interface BoardEvent {
   event: string;

@@ -7,10 +7,10 @@
 
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { migrateTo } from '../../src/db/database.js';
-import { DIALECTS } from '../support/databases.js';
-import { type Harness, startHarness } from '../support/harness.js';
-import { type HallFixture, queueActions, type StaffClient, setUpHall, signIn } from './support.js';
+import { migrateTo } from '../../../src/db/database.js';
+import { DIALECTS } from '../../support/databases.js';
+import { type Harness, startHarness } from '../../support/harness.js';
+import { type HallFixture, queueActions, type StaffClient, setUpHall, signIn } from '../support.js';
 
 describe.each(DIALECTS)('transfer numbering (%s)', (dialect) => {
   let h: Harness;

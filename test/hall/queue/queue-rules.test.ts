@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { TicketPriority } from '../../src/db/hall-schema.js';
+import type { TicketPriority } from '../../../src/db/hall-schema.js';
 import {
   compareQueued,
   estimateWaitSeconds,
@@ -13,7 +13,7 @@ import {
   ticketDay,
   ticketNumber,
   transition,
-} from '../../src/hall/queue/queue-rules.js';
+} from '../../../src/hall/queue/queue-rules.js';
 
 /** An independent oracle for the local date: Intl's formatter, not Temporal. */
 const intlDay = (zone: string, at: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);

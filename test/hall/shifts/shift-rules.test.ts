@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type CashMovement, cashDifference, changeDue, figures, figuresBy, type TicketFacts, tallyShift } from '../../src/hall/shifts/shift-rules.js';
+import { type CashMovement, cashDifference, changeDue, figures, figuresBy, type TicketFacts, tallyShift } from '../../../src/hall/shifts/shift-rules.js';
 
 describe('shift arithmetic', () => {
   it('expected cash = float + cash takings − change − voids', () => {
