@@ -5,7 +5,8 @@
  * the CSRF token.
  */
 import type { InjectOptions } from 'fastify';
-import { type Harness, newOperator, newPlan } from '../support/harness.js';
+import type { DialectName } from '../../src/db/database.js';
+import { type Harness, idempotencyKey, newOperator, newPlan, startHarness } from '../support/harness.js';
 
 export const PASSWORD = 'correct horse battery';
 
@@ -130,4 +131,29 @@ export function queueActions(context: () => { h: Harness; f: HallFixture; clerk:
     }
   };
   return { kiosk, take, callNext, act, drain };
+}
+
+/** A card as a counter renewal names it. */
+export type CardRef = { msisdn?: string; iccid: string };
+
+export const ID_CHECK = { documentType: 'resident_id', last4: '123X' };
+
+/** A cash renewal of the 3-month plan (2200) at the counter, 3000 tendered; `extra` changes the request. */
+export function renewAtCounter(who: StaffClient, card: CardRef, extra: Record<string, unknown> = {}, key = idempotencyKey()) {
+  return who.call(
+    'POST',
+    '/v1/console/renewals',
+    { msisdn: card.msisdn, iccid: card.iccid, plan: 'm3', idCheck: ID_CHECK, payment: { method: 'cash', tendered: 3000 }, ...extra },
+    { 'idempotency-key': key },
+  );
+}
+
+/** Where the counter suites start: the hall, clerk1 and super1 signed in, counter 1 opened by the supervisor. */
+export async function counterAtWork(dialect: DialectName) {
+  const h = await startHarness(dialect);
+  const f = await setUpHall(h);
+  const clerk = await signIn(h, 'clerk1');
+  const supervisor = await signIn(h, 'super1');
+  await supervisor.call('POST', `/v1/console/counters/${f.counter1}/open`);
+  return { h, f, clerk, supervisor };
 }
