@@ -4,7 +4,7 @@
  * for that admin's operator — and refuses a clerk's or a supervisor's session.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setUpHall, signIn, type StaffClient } from '../hall/support.js';
+import { type StaffClient, setUpHall, signIn } from '../hall/support.js';
 import { DIALECTS } from '../support/databases.js';
 import { type Harness, newOperator, startHarness } from '../support/harness.js';
 
