@@ -8,9 +8,8 @@ describe.each(DIALECTS)('counter renewal and invoices (%s)', (dialect) => {
   let h: Harness;
   let f: HallFixture;
   let clerk: StaffClient;
-  let _supervisor: StaffClient;
   beforeAll(async () => {
-    ({ h, f, clerk, _supervisor } = await counterAtWork(dialect));
+    ({ h, f, clerk } = await counterAtWork(dialect));
   });
   afterAll(() => h.close());
 
