@@ -20,7 +20,7 @@ import type { Operator } from '../src/catalog/model.js';
 import { loadConfig } from '../src/config.js';
 import { type Db, migrate, openDatabase } from '../src/db/database.js';
 import type { DispatchReport } from '../src/notify/dispatcher.js';
-import { enqueueDay } from '../src/reminders/reminder-sweep.js';
+import { enqueueDay, type LateScope } from '../src/reminders/reminder-sweep.js';
 import { createServices, type Services } from '../src/services.js';
 import type { Clock } from '../src/shared/clock.js';
 
@@ -43,6 +43,8 @@ const TIME_ZONE = 'Asia/Shanghai';
 const SPREAD_DAYS = 730;
 /** Days swept one after the other (each the sweep of one day). */
 const SWEPT_DAYS = 3;
+/** One card in this many was changed just now; the rest long before any step's day. */
+const RECENT_EVERY = 100;
 /** Rows of the large bulk insert, shown for reference. */
 const LARGE_ROWS = 300_000;
 const TARGET = 0.5;
@@ -52,7 +54,12 @@ const OUTBOX_COLUMNS = 'id, kind, operator_id, card_id, valid_until, step, statu
 interface BenchDatabase {
   name: string;
   url: string;
-  seedCards(operatorId: string, count: number, today: string, nowIso: string): Promise<string>;
+  /**
+   * Seeds `count` cards, created and last changed at `longAgo` (a card expiring soon was
+   * bought or renewed months ago), but for one in `RECENT_EVERY`, changed at `nowIso` (an
+   * import or a renewal of today), which the sweep must look at for missed steps.
+   */
+  seedCards(operatorId: string, count: number, today: string, nowIso: string, longAgo: string): Promise<string>;
   /** Inserts `rows` reminder-shaped rows into a new table `table` like `outbox`, with its indexes or without. */
   bulkInsert(table: string, operatorId: string, rows: number, day: string, nowIso: string, indexes: boolean): Promise<string>;
   /**
@@ -96,13 +103,14 @@ async function benchOne(target: BenchDatabase, options: ReminderBenchOptions): P
 async function measure(target: BenchDatabase, services: Services, operator: Operator, { cards, log }: ReminderBenchOptions): Promise<BenchRow[]> {
   const nowIso = services.clock.now().toISOString();
   const today = todayIn(TIME_ZONE, services.clock.now());
-  const seeding = await timed(() => target.seedCards(operator.id, cards, today, nowIso));
+  const longAgo = new Date(services.clock.now().getTime() - 400 * 24 * 60 * 60_000).toISOString();
+  const seeding = await timed(() => target.seedCards(operator.id, cards, today, nowIso, longAgo));
   const settling = await timed(() => target.settle());
   log(`${target.name}: ${cards} cards seeded by ${seeding.result} in ${seconds(seeding.ms)}, then ${settling.result} in ${seconds(settling.ms)}`);
 
   // Yesterday's sweep, untimed: the server that sweeps today swept yesterday too, so the timed
   // sweeps run on a connection that has run this statement before, as the baseline's has.
-  const yesterday = await sweepDay(services, operator, addDays(today, -1));
+  const yesterday = await sweepDay(services, operator, addDays(today, -1), true);
   // Three days' sweeps, each as the sweeper runs it, then one dispatch of everything they enqueued.
   let swept = 0;
   let sweepMs = 0;
@@ -159,10 +167,15 @@ async function seedOperator(services: Services): Promise<Operator> {
   return operator;
 }
 
-/** One day's `enqueueDay`, as the sweeper runs it: in a transaction of its own (it takes the operator's lock). */
-async function sweepDay({ db, notificationSettings, clock }: Services, operator: Operator, day: string): Promise<number> {
+/**
+ * One day's `enqueueDay`, as the sweeper runs it: in a transaction of its own (it takes the
+ * operator's lock), looking for late cards among those that may have missed a step since
+ * the day before (every card, on the first day).
+ */
+async function sweepDay({ db, notificationSettings, clock }: Services, operator: Operator, day: string, first = false): Promise<number> {
   const { schedule } = await notificationSettings.of(operator.id);
-  return db.kysely.transaction().execute((trx) => enqueueDay(trx, db.dialect, operator, schedule, day, clock.now()));
+  const scope: LateScope = first ? 'all' : { lastSwept: addDays(day, -1) };
+  return db.kysely.transaction().execute((trx) => enqueueDay(trx, db.dialect, operator, schedule, day, clock.now(), scope));
 }
 
 /** Drains the outbox until a pass claims nothing (one `drain()` stops after 100 batches). */
@@ -211,14 +224,14 @@ async function openPostgres(baseUrl: string): Promise<BenchDatabase> {
   return {
     name: 'PostgreSQL',
     url: url.toString(),
-    async seedCards(operatorId, count, today, nowIso) {
+    async seedCards(operatorId, count, today, nowIso, longAgo) {
       // Card ids, numbers and ICCIDs follow i; the ICCIDs are not Luhn-valid, nothing here reads them.
       await pool.query(
         `INSERT INTO cards (id, operator_id, msisdn, iccid, valid_until, anchor_day, blocked, created_at, updated_at)
          SELECT 'card_' || lpad(i::text, 26, '0'), $1, '+86137' || lpad(i::text, 8, '0'), '898600' || lpad(i::text, 14, '0'),
-                to_char(d, 'YYYY-MM-DD'), extract(day from d)::int, 0, $2, $2
+                to_char(d, 'YYYY-MM-DD'), extract(day from d)::int, 0, $5, CASE WHEN i % ${RECENT_EVERY} = 0 THEN $2 ELSE $5 END
          FROM generate_series(1, $3::int) AS i, LATERAL (SELECT $4::date + (i % ${SPREAD_DAYS}) - ${SPREAD_DAYS / 2} AS d) AS expiry`,
-        [operatorId, nowIso, count, today],
+        [operatorId, nowIso, count, today, longAgo],
       );
       return 'one INSERT … SELECT from generate_series';
     },
@@ -262,7 +275,7 @@ async function openSqlite(): Promise<BenchDatabase> {
   return {
     name: 'SQLite',
     url: `sqlite://${file}`,
-    async seedCards(operatorId, count, today, nowIso) {
+    async seedCards(operatorId, count, today, nowIso, longAgo) {
       const days = Array.from({ length: SPREAD_DAYS }, (_, k) => addDays(today, expiryOffset(k)));
       const insert = raw.prepare(
         `INSERT INTO cards (id, operator_id, msisdn, iccid, valid_until, anchor_day, blocked, created_at, updated_at)
@@ -279,8 +292,8 @@ async function openSqlite(): Promise<BenchDatabase> {
             `898600${n.padStart(14, '0')}`,
             validUntil,
             Number(validUntil.slice(8)),
-            nowIso,
-            nowIso,
+            longAgo,
+            i % RECENT_EVERY === 0 ? nowIso : longAgo,
           );
         }
       })();

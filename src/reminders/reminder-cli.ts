@@ -1,7 +1,8 @@
 /**
  * `simkeep reminders --date YYYY-MM-DD [--operator CODE] [--dry-run]`: what one local day's
  * sweep enqueues, per operator and step, with masked numbers; without --dry-run it also
- * enqueues them (the same exactly-once insert the scheduled sweep runs).
+ * enqueues them (the same exactly-once insert the scheduled sweep runs, looking at every
+ * card of each step's window for late ones, where the sweep looks at those that changed).
  */
 
 import type { Operator } from '../catalog/model.js';
@@ -24,7 +25,7 @@ export async function runReminders(services: Services, operators: Operator[], da
     if (!dryRun) {
       const now = services.clock.now();
       const { db } = services;
-      const enqueued = await db.kysely.transaction().execute((trx) => enqueueDay(trx, db.dialect, operator, schedule, day, now));
+      const enqueued = await db.kysely.transaction().execute((trx) => enqueueDay(trx, db.dialect, operator, schedule, day, now, 'all'));
       console.log(`  enqueued ${enqueued} new (${planned.length - enqueued} were already queued or sent)`);
     }
   }

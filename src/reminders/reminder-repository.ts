@@ -6,7 +6,7 @@
  * runs in. The sweep's queries are benchmarked (bench/reminders.ts): measure a change.
  */
 import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
-import type { LocalDate } from '../cards/calendar.js';
+import { addDays, compareDates, daysBetween, type LocalDate } from '../cards/calendar.js';
 import type { Operator } from '../catalog/model.js';
 import type { DialectName } from '../db/database.js';
 import { type Database, OUTBOX_STATUSES, type OutboxStatus } from '../db/schema.js';
@@ -37,37 +37,73 @@ function queuedFor(eb: ExpressionBuilder<CardsAsC, 'c'>, steps: readonly string[
 }
 
 /**
- * The cards a step is due for on `day`: live, not blocked, not opted out, and either on the
- * step's own day, or later (`dueValidUntils`) without this step or a later one queued for
- * their validity. When nobody has opted out, one look at the partial index
- * `card_contacts_opted_out` settles the last for the whole step; without that look,
- * PostgreSQL's anti-join rescans an empty `card_contacts` for every card, which costs more
- * than reading the card.
+ * Which of a step's late cards a sweep looks at. A card of the step's window can only lack
+ * its reminder if it changed after the step's day (it was created, its validity was set, it
+ * was unblocked: every such write stamps `updated_at`) or if that day was not swept; every
+ * other card was on time that day and was queued then, or left out for a reason that still
+ * holds (opted out). The scheduled sweep knows the last day it swept, so it looks only at
+ * those cards — a few, where comparing every card of the window with the outbox cost 9 µs
+ * a card (bench/README.md). `all` looks at every card of the window (the CLI, a first sweep).
  */
-function selection(db: Kysely<Database>, operator: Operator, schedule: readonly ReminderStep[], step: ReminderStep, day: LocalDate) {
-  const { earliest, latest } = dueValidUntils(step, schedule, day, operator);
-  const superseding = supersedingSteps(step, schedule, operator);
+export type LateScope = 'all' | { lastSwept: LocalDate };
+
+/** The base of every selection: the operator's live, unblocked cards not opted out. */
+function reachableCards(db: Kysely<Database>, operator: Operator) {
   return (
     db
       .selectFrom('cards as c')
       .where('c.operator_id', '=', operator.id)
-      .$if(earliest === latest, (qb) => qb.where('c.valid_until', '=', latest))
-      .$if(earliest !== latest, (qb) =>
-        qb
-          .where('c.valid_until', '>=', earliest)
-          .where('c.valid_until', '<=', latest)
-          .where((eb) => eb.or([eb('c.valid_until', '=', latest), eb.not(eb.exists(queuedFor(eb, superseding)))])),
-      )
       .where('c.retired_at', 'is', null)
       // Literals, not parameters, so that a prepared statement's generic plan still matches
       // the partial indexes (`cards_reminder_due`: blocked = 0; `card_contacts_opted_out`).
       .where('c.blocked', '=', sql.lit(0))
       .where((eb) => {
+        // When nobody has opted out, one look at the partial index `card_contacts_opted_out`
+        // settles this for the whole step; without it, PostgreSQL's anti-join rescans an
+        // empty `card_contacts` for every card, which costs more than reading the card.
         const optedOut = eb.selectFrom('card_contacts as k').select('k.card_id').where('k.opted_out', '=', sql.lit(1));
         return eb.or([eb.not(eb.exists(optedOut)), eb.not(eb.exists(optedOut.whereRef('k.card_id', '=', 'c.id')))]);
       })
   );
 }
+
+/**
+ * The cards a step is due for on `day`, as up to three selections of one shape: the cards
+ * on the step's own day (`onTime`), and the late ones (`dueValidUntils`) without this step
+ * or a later one queued for their validity, among those `scope` says may have missed it —
+ * the cards whose step's day was not swept, and the others changed since the window's
+ * first step day. Each is a plain range of `cards_reminder_due` (no OR for the planner to
+ * weigh), and in the daily sweep the second is empty and the third a few cards.
+ */
+function selections(db: Kysely<Database>, operator: Operator, schedule: readonly ReminderStep[], step: ReminderStep, day: LocalDate, scope: LateScope) {
+  const { earliest, latest } = dueValidUntils(step, schedule, day, operator);
+  const onTime = reachableCards(db, operator).where('c.valid_until', '=', latest);
+  if (earliest === latest) return { onTime, late: [] };
+  const lastLate = addDays(latest, -1);
+  // A card's step's day is its validUntil moved by as many days as `latest` is from `day`.
+  const firstUnswept = scope === 'all' ? earliest : maxDate(earliest, addDays(latest, daysBetween(day, addDays(scope.lastSwept, 1))));
+  // The window's first step day, a day early: `updated_at` is UTC, the day the operator's.
+  const changedSince = `${addDays(day, -daysBetween(earliest, latest) - 1)}T00:00:00.000Z`;
+  const superseding = supersedingSteps(step, schedule, operator);
+  // The offset keeps PostgreSQL from planning this as an anti-join with the outbox (it
+  // flattens an EXISTS with a LIMIT alone): the late cards are few, and one probe of
+  // `outbox_reminders` each is cheapest whatever the outbox's statistics say. Stale after a
+  // sweep, they had it rescan the steps' reminders for every card, 0.8 s a day at a million.
+  const notQueued = <Q extends ReturnType<typeof reachableCards>>(qb: Q) => qb.where((eb) => eb.not(eb.exists(queuedFor(eb, superseding).limit(1).offset(0))));
+  const late = [];
+  if (compareDates(firstUnswept, lastLate) <= 0)
+    late.push(notQueued(reachableCards(db, operator).where('c.valid_until', '>=', firstUnswept).where('c.valid_until', '<=', lastLate)));
+  if (compareDates(earliest, firstUnswept) < 0) {
+    late.push(
+      notQueued(
+        reachableCards(db, operator).where('c.valid_until', '>=', earliest).where('c.valid_until', '<', firstUnswept).where('c.updated_at', '>=', changedSince),
+      ),
+    );
+  }
+  return { onTime, late };
+}
+
+const maxDate = (a: LocalDate, b: LocalDate) => (compareDates(a, b) >= 0 ? a : b);
 
 /**
  * Queues `day`'s reminders of every step in one `INSERT … SELECT … UNION ALL …` (one
@@ -86,18 +122,19 @@ export async function insertDueReminders(
   schedule: readonly ReminderStep[],
   day: LocalDate,
   now: Date,
+  scope: LateScope,
 ): Promise<number> {
   const nowIso = now.toISOString();
   // PostgreSQL leaves out the reminders already queued before inserting (see above); SQLite's
   // insert looks up the key anyway, so there `ON CONFLICT DO NOTHING` is the cheaper way.
   const leaveOutQueued = dialect === 'postgres';
-  const rowsOf = (step: ReminderStep) =>
-    selection(trx, operator, schedule, step, day)
-      .$if(leaveOutQueued, (qb) => {
-        const { earliest, latest } = dueValidUntils(step, schedule, day, operator);
-        return qb.where((eb) => eb.not(eb.exists(queuedFor(eb, [step.code], earliest === latest ? latest : undefined))));
-      })
-      .select([
+  const rowsOf = (step: ReminderStep) => {
+    const { onTime, late } = selections(trx, operator, schedule, step, day, scope);
+    const { latest } = dueValidUntils(step, schedule, day, operator);
+    // Late cards are compared with the queued reminders already, this step's among them.
+    const fresh = onTime.$if(leaveOutQueued, (qb) => qb.where((eb) => eb.not(eb.exists(queuedFor(eb, [step.code], latest)))));
+    return [fresh, ...late].map((qb) =>
+      qb.select([
         sql<string>`'rem:' || c.id || ':' || c.valid_until || ':' || ${step.code}`.as('id'),
         sql<string>`${REMINDER_KIND}`.as('kind'),
         'c.operator_id',
@@ -108,8 +145,10 @@ export async function insertDueReminders(
         sql<number>`0`.as('attempts'),
         sql<string>`${nowIso}`.as('next_attempt_at'),
         sql<string>`${nowIso}`.as('created_at'),
-      ]);
-  const rows = unionAll(schedule.map(rowsOf));
+      ]),
+    );
+  };
+  const rows = unionAll(schedule.flatMap(rowsOf));
   if (!rows) return 0;
   const result = await trx
     .insertInto('outbox')
@@ -127,8 +166,11 @@ export async function allOperatorIds(db: Kysely<Database>): Promise<string[]> {
 }
 
 /** The cards `step` is due for on `day`, by number: what the sweep would queue for it. */
-export function cardsDue(db: Kysely<Database>, operator: Operator, schedule: readonly ReminderStep[], step: ReminderStep, day: LocalDate) {
-  return selection(db, operator, schedule, step, day).select(['c.id', 'c.msisdn', 'c.valid_until']).orderBy('c.msisdn').execute();
+export async function cardsDue(db: Kysely<Database>, operator: Operator, schedule: readonly ReminderStep[], step: ReminderStep, day: LocalDate) {
+  const { onTime, late } = selections(db, operator, schedule, step, day, 'all');
+  const query = unionAll([onTime, ...late].map((qb) => qb.select(['c.id', 'c.msisdn', 'c.valid_until'])));
+  const rows = (await query?.execute()) ?? [];
+  return rows.sort((a, b) => (a.msisdn < b.msisdn ? -1 : a.msisdn > b.msisdn ? 1 : 0));
 }
 
 /** The last day swept for the operator, if any. */

@@ -19,11 +19,11 @@ import type { Database } from '../db/schema.js';
 import type { NotificationSettingsStore } from '../notify/notification-settings.js';
 import type { Clock } from '../shared/clock.js';
 import type { EventPublisher } from '../webhooks/events.js';
-import { allOperatorIds, cardsDue, insertDueReminders, lastSweptDay, REMINDER_KIND, recordSweep } from './reminder-repository.js';
+import { allOperatorIds, cardsDue, insertDueReminders, type LateScope, lastSweptDay, REMINDER_KIND, recordSweep } from './reminder-repository.js';
 import type { ReminderStep } from './schedule.js';
 
 /** services.ts registers the reminder composer under it. */
-export { REMINDER_KIND };
+export { type LateScope, REMINDER_KIND };
 
 const CATCH_UP_DAYS = 7;
 
@@ -31,8 +31,8 @@ const CATCH_UP_DAYS = 7;
 const sweepLock = (operatorId: string) => `reminders:${operatorId}`;
 
 /**
- * Enqueues `day`'s reminders of every step (`insertDueReminders`); returns how many rows
- * were new. It takes `sweepLock` in the caller's transaction (at once, when the caller
+ * Enqueues `day`'s reminders of every step (`insertDueReminders`), the late ones among the
+ * cards `scope` names; returns how many rows were new. It takes `sweepLock` in the caller's transaction (at once, when the caller
  * holds it already), so the sweep is the only writer of the operator's reminders.
  */
 export async function enqueueDay(
@@ -42,9 +42,10 @@ export async function enqueueDay(
   schedule: readonly ReminderStep[],
   day: LocalDate,
   now: Date,
+  scope: LateScope,
 ): Promise<number> {
   await lockForOperator(trx, dialect, sweepLock(operator.id));
-  return insertDueReminders(trx, dialect, operator, schedule, day, now);
+  return insertDueReminders(trx, dialect, operator, schedule, day, now, scope);
 }
 
 export interface PlannedReminder {
@@ -101,8 +102,11 @@ export class ReminderSweeper {
         // Another process sweeping the operator now does the same work: let it.
         if (!(await lockForOperator(trx, this.db.dialect, sweepLock(operator.id), false))) return 0;
         // A missed day's reminders are today's to catch up, the latest step due for each
-        // card only: enqueueing that day's as well would send superseded steps at once.
-        const count = compareDates(sweptDay, today) === 0 ? await enqueueDay(trx, this.db.dialect, operator, schedule, sweptDay, now) : 0;
+        // card only: enqueueing that day's as well would send superseded steps at once. Late
+        // cards are those changed since their step's day or whose step's day came after
+        // `last`, the day swept before this run (every card, on the first sweep).
+        const scope: LateScope = last ? { lastSwept: last } : 'all';
+        const count = compareDates(sweptDay, today) === 0 ? await enqueueDay(trx, this.db.dialect, operator, schedule, sweptDay, now, scope) : 0;
         await this.events.lifecycle(trx, operator, sweptDay, now);
         await recordSweep(trx, operator.id, sweptDay, count, now);
         return count;

@@ -117,6 +117,50 @@ describe.each(DIALECTS)('reminder catch-up on %s', (dialect) => {
     expect(await queued(card.validUntil)).toEqual([]);
   });
 
+  // The scheduled sweep looks for late cards only among those that changed since their
+  // step's day or whose step's day was not swept (`LateScope`); each of these two fails if
+  // its half of that test is left out.
+  it('sends a card unchanged for weeks its step late when the step’s day was not swept', async () => {
+    const card = await newCard(h, addDays(TODAY, 60)); // the 30-day step's day is TODAY+30
+    await h.services.reminders.sweep();
+    h.clock.advance(28 * DAY);
+    expect(await h.services.reminders.sweep()).toBe(0);
+    h.clock.advance(4 * DAY); // down on TODAY+29 … TODAY+31
+    expect(await h.services.reminders.sweep()).toBe(1);
+    expect((await queued(card.validUntil)).map((r) => r.step)).toEqual(['before-30']);
+  });
+
+  it('sends a card unblocked after its step’s day that step late', async () => {
+    const card = await newCard(h, addDays(TODAY, 60));
+    await h.services.reminders.sweep();
+    h.clock.advance(29 * DAY);
+    await h.services.reminders.sweep();
+    expect((await h.admin('POST', `/v1/admin/cards/${encodeURIComponent(card.msisdn)}/block`, { reason: 'lost' })).status).toBe(200);
+    expect(await sweepDays(2)).toEqual([0, 0]); // TODAY+30, the step's day, and TODAY+31: blocked
+    expect((await h.admin('POST', `/v1/admin/cards/${encodeURIComponent(card.msisdn)}/unblock`)).status).toBe(200);
+    expect(await h.services.reminders.sweep()).toBe(0); // TODAY+31 is swept already
+    expect(await sweepDays(1)).toEqual([1]);
+    expect((await queued(card.validUntil)).map((r) => r.step)).toEqual(['before-30']);
+  });
+
+  it('leaves a step out for good when the card was opted out on its day', async () => {
+    const card = await newCard(h, addDays(TODAY, 60));
+    await h.services.reminders.sweep();
+    h.clock.advance(29 * DAY);
+    await h.services.reminders.sweep();
+    const { id } = await h.services.db.kysely.selectFrom('cards').select('id').where('msisdn', '=', card.msisdn).executeTakeFirstOrThrow();
+    const contact = { card_id: id, channel: 'sms' as const, email: null, locale: 'zh-CN' as const, updated_at: h.clock.now().toISOString() };
+    await h.services.db.kysely
+      .insertInto('card_contacts')
+      .values({ ...contact, opted_out: 1 })
+      .execute();
+    expect(await sweepDays(1)).toEqual([0]); // TODAY+30: opted out
+    await h.services.db.kysely.updateTable('card_contacts').set({ opted_out: 0 }).where('card_id', '=', id).execute();
+    // Back in: the 30-day notice is not sent late; the 7-day one comes on its day.
+    expect(await sweepDays(23)).toEqual([...Array(22).fill(0), 1]);
+    expect((await queued(card.validUntil)).map((r) => r.step)).toEqual(['before-7']);
+  });
+
   it('`simkeep reminders --date` lists and enqueues the caught-up step, and not again the next day', async () => {
     const card = await newCard(h, addDays(TODAY, 5));
     const operator = await h.services.catalog.operatorByCode('demo');

@@ -81,7 +81,7 @@ describe.each(DIALECTS)('reminders on %s', (dialect) => {
     if (!operator) throw new Error('no operator');
     const { schedule } = await h.services.notificationSettings.of(operator.id);
     const { db } = h.services;
-    const enqueue = () => db.kysely.transaction().execute((trx) => enqueueDay(trx, db.dialect, operator, schedule, TODAY, h.clock.now()));
+    const enqueue = () => db.kysely.transaction().execute((trx) => enqueueDay(trx, db.dialect, operator, schedule, TODAY, h.clock.now(), 'all'));
     expect(await enqueue()).toBe(5);
     // `simkeep reminders --date` re-runs a day: nothing twice, and a reminder gone (say, purged) comes back alone.
     expect(await enqueue()).toBe(0);
@@ -106,12 +106,12 @@ describe.each(DIALECTS)('reminders on %s', (dialect) => {
       inserted = resolve;
     });
     const first = db.kysely.transaction().execute(async (trx) => {
-      inserted(await enqueueDay(trx, db.dialect, operator, schedule, TODAY, h.clock.now()));
+      inserted(await enqueueDay(trx, db.dialect, operator, schedule, TODAY, h.clock.now(), 'all'));
       await held;
     });
     expect(await firstInserted).toBe(5);
     // The second waits for the first's sweep lock, then finds every reminder queued.
-    const second = db.kysely.transaction().execute((trx) => enqueueDay(trx, db.dialect, operator, schedule, TODAY, h.clock.now()));
+    const second = db.kysely.transaction().execute((trx) => enqueueDay(trx, db.dialect, operator, schedule, TODAY, h.clock.now(), 'all'));
     commitFirst();
     await first;
     expect(await second).toBe(0);
