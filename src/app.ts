@@ -9,6 +9,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { SESSION_COOKIE } from './accounts/credentials.js';
 import type { TrustProxy } from './config.js';
 import { frameworkErrors, registerErrorHandling } from './http/errors.js';
 import { validatorCompiler } from './http/validation.js';
@@ -72,6 +73,12 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
             in: 'cookie',
             name: 'simkeep_staff',
             description: 'Staff session (POST /v1/staff/login); writes also need X-CSRF-Token',
+          },
+          subscriberSession: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: SESSION_COOKIE,
+            description: 'Subscriber session (POST /v1/auth/verify); writes take only application/json, from this origin',
           },
         },
       },

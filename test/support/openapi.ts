@@ -1,7 +1,8 @@
 /**
  * The routes of the OpenAPI document and their schemas, for tests that probe every route
- * (test/http/malformed-input.test.ts): valid samples, values a schema refuses (checked
- * with the schema itself), and hostile values every field should refuse.
+ * (test/http/malformed-input.test.ts, test/http/authorization.test.ts): valid samples and
+ * requests, values a schema refuses (checked with the schema itself), and hostile values
+ * every field should refuse.
  */
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
@@ -12,6 +13,7 @@ export type Schema = Record<string, any>;
 export interface Parameter {
   in: 'path' | 'query' | 'header';
   name: string;
+  required?: boolean;
   schema: Schema;
 }
 export interface Route {
@@ -24,6 +26,8 @@ export interface Route {
   admin: boolean;
   /** Takes only a staff session (cookie and X-CSRF-Token). */
   staff: boolean;
+  /** Takes a subscriber's session (the `/v1/me` routes). */
+  subscriber: boolean;
 }
 
 /** The routes of the OpenAPI document, read from a throwaway app (the sandbox provider's included). */
@@ -40,6 +44,7 @@ export async function documentedRoutes(): Promise<Route[]> {
         body: op.requestBody?.content?.['application/json']?.schema,
         admin: Array.isArray(op.security) && op.security.some((s: Schema) => 'adminToken' in s),
         staff: Array.isArray(op.security) && op.security.length > 0 && op.security.every((s: Schema) => 'staffSession' in s),
+        subscriber: Array.isArray(op.security) && op.security.some((s: Schema) => 'subscriberSession' in s),
       })),
     );
   } finally {
@@ -80,6 +85,40 @@ export function sample(s: Schema): unknown {
   if (s.type === 'boolean') return true;
   if (s.format === 'date-time') return '2026-11-24T12:00:00+08:00';
   return 'x'.repeat(Math.max(1, s.minLength ?? 1));
+}
+
+/**
+ * A request the route's schemas accept: each path parameter, required query or header
+ * parameter and required body field is `value(name, where)` when the schema takes that,
+ * else the schema's sample; an optional parameter is sent only when `value` gives one the
+ * schema takes. Throws when the result is not valid.
+ */
+export function validRequest(
+  route: Route,
+  value: (name: string, where: Parameter['in'] | 'body') => unknown,
+): { method: Route['method']; url: string; headers: Record<string, string>; payload?: string } {
+  const pick = (name: string, s: Schema, where: Parameter['in'] | 'body') => {
+    const given = value(name, where);
+    const chosen = given !== undefined && accepts(s, given, where !== 'body') ? given : sample(s);
+    if (!accepts(s, chosen, where !== 'body')) throw new Error(`${route.key}: cannot make a valid ${name}; give its schema an example`);
+    return chosen;
+  };
+  let url = route.path;
+  const query: string[] = [];
+  const headers: Record<string, string> = { accept: 'application/json' };
+  for (const p of route.params) {
+    if (p.in === 'path') url = url.replace(`{${p.name}}`, encodeURIComponent(String(pick(p.name, p.schema, 'path'))));
+    // An optional query or header parameter only when `value` has one the schema takes.
+    else if (!p.required && !(value(p.name, p.in) !== undefined && accepts(p.schema, value(p.name, p.in), true))) continue;
+    else if (p.in === 'query') query.push(`${p.name}=${encodeURIComponent(String(pick(p.name, p.schema, 'query')))}`);
+    else headers[p.name] = String(pick(p.name, p.schema, 'header'));
+  }
+  if (query.length > 0) url += `?${query.join('&')}`;
+  if (!route.body) return { method: route.method, url, headers };
+  const s = route.body;
+  const body = Object.fromEntries((s.required ?? []).map((k: string) => [k, pick(k, s.properties[k], 'body')]));
+  if (!accepts(s, body)) throw new Error(`${route.key}: cannot make a valid body; give its schema examples`);
+  return { method: route.method, url, headers: { ...headers, 'content-type': 'application/json' }, payload: JSON.stringify(body) };
 }
 
 export const acceptsType = (s: Schema, type: string): boolean =>

@@ -16,12 +16,11 @@ import {
 import type { CatalogService } from '../../catalog/catalog-service.js';
 import { operatorView, planView, promotionView } from '../../catalog/model.js';
 import { errors } from '../../http/schemas.js';
-import { ADMIN_SECURITY } from './guard.js';
 
 const OperatorParams = Type.Object({ operator: OperatorCode });
 const PlanParams = Type.Object({ operator: OperatorCode, code: Type.String({ minLength: 1, maxLength: 64 }) });
 const PromotionParams = Type.Object({ operator: OperatorCode, id: Type.String({ minLength: 1, maxLength: 64 }) });
-const base = { tags: ['admin'], security: ADMIN_SECURITY };
+const base = { tags: ['admin'] };
 
 export interface CatalogRoutesOptions {
   catalogService: CatalogService;

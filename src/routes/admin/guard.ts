@@ -5,7 +5,7 @@
  * `X-CSRF-Token`, as every staff write does). No credentials: `401 unauthorized`; a staff
  * session of a clerk or supervisor: `403 forbidden`. What the caller may then touch is the
  * services' to check, by the principal on `request.principal` (and `request.actor`, for
- * the hall's audit).
+ * the hall's audit). The document names both credentials on every route of the group.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AdminTokens } from '../../admin/admin-tokens.js';
@@ -14,6 +14,7 @@ import type { HallActor } from '../../hall/hall-access.js';
 import type { StaffAuthService } from '../../hall/staff/staff-auth-service.js';
 import { DomainError } from '../../shared/errors.js';
 import { STAFF_COOKIE, staffActor } from '../console/guard.js';
+import { declareSecurity, type SecurityRequirement } from '../security.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -21,7 +22,7 @@ declare module 'fastify' {
   }
 }
 
-export const ADMIN_SECURITY: Record<string, string[]>[] = [{ adminToken: [] }, { staffSession: [] }];
+const ADMIN_SECURITY: SecurityRequirement = [{ adminToken: [] }, { staffSession: [] }];
 
 async function adminActor(request: FastifyRequest, tokens: AdminTokens, staffAuth: StaffAuthService, publicUrl: string): Promise<HallActor> {
   // Neither credential: the answer names the admin token, the one every admin route takes.
@@ -38,6 +39,7 @@ async function adminActor(request: FastifyRequest, tokens: AdminTokens, staffAut
 export function requireAdmin(app: FastifyInstance, tokens: AdminTokens, staffAuth: StaffAuthService, publicUrl: string): void {
   app.decorateRequest('principal', null as unknown as AdminPrincipal);
   app.decorateRequest('actor', null as never);
+  declareSecurity(app, ADMIN_SECURITY);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('Cache-Control', 'no-store');
     const actor = await adminActor(request, tokens, staffAuth, publicUrl);

@@ -8,11 +8,9 @@ import { OperatorCode } from '../../catalog/catalog-schemas.js';
 import { CounterBody, HallBody, HallId, HallResponse, ServiceBody, StaffBody, StaffId, StaffPatchBody, StaffResponse } from '../../hall/hall-admin-schemas.js';
 import type { HallAdminService } from '../../hall/hall-admin-service.js';
 import { errors } from '../../http/schemas.js';
-import { ADMIN_SECURITY } from './guard.js';
 
 const base = {
   tags: ['hall admin'],
-  security: ADMIN_SECURITY,
   description: 'An admin bearer token of the operator, or an operator admin’s staff session (with X-CSRF-Token on writes). Audited.',
 };
 const OperatorParams = Type.Object({ operator: OperatorCode });

@@ -5,9 +5,8 @@ import { OperatorCode } from '../../catalog/catalog-schemas.js';
 import { errors } from '../../http/schemas.js';
 import type { OrderService } from '../../renewal/order-service.js';
 import { OrderResponse } from '../../renewal/renewal-schemas.js';
-import { ADMIN_SECURITY } from './guard.js';
 
-const base = { tags: ['admin'], security: ADMIN_SECURITY };
+const base = { tags: ['admin'] };
 const Status = Type.Enum(['pending_payment', 'fulfilled', 'expired', 'cancelled', 'refund_pending', 'refunded']);
 const Instant = Type.String({ format: 'date-time', description: 'ISO 8601 instant' });
 

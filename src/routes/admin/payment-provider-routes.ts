@@ -8,7 +8,6 @@ import { PROVIDERS, type ProviderName } from '../../payments/provider.js';
 import type { ProviderPayments } from '../../payments/provider-payments.js';
 import { UnionpaySettings } from '../../payments/unionpay.js';
 import { WechatpaySettings } from '../../payments/wechatpay.js';
-import { ADMIN_SECURITY } from './guard.js';
 
 const Provider = Type.Enum([...PROVIDERS], { description: 'alipay, wechatpay or unionpay' });
 const Params = Type.Object({ operator: OperatorCode, provider: Provider });
@@ -33,7 +32,7 @@ const Change = Type.Object(
   },
   { additionalProperties: false },
 );
-const base = { tags: ['payments'], security: ADMIN_SECURITY };
+const base = { tags: ['payments'] };
 
 /** `appId, privateKey (secret), sellerId?` — the fields of a settings schema, for the description. */
 function fieldsOf(settings: TSchema): string {

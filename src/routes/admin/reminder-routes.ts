@@ -6,7 +6,6 @@ import { OUTBOX_KINDS, OUTBOX_STATUSES } from '../../db/schema.js';
 import { errors } from '../../http/schemas.js';
 import { COUNTED_DAYS, type ReminderAdmin } from '../../reminders/reminder-admin.js';
 import { PLACEHOLDERS } from '../../reminders/schedule.js';
-import { ADMIN_SECURITY } from './guard.js';
 
 const closed = { additionalProperties: false } as const;
 const Template = Type.Object({ text: Type.String({ minLength: 1, maxLength: 1000 }), subject: Type.String({ minLength: 1, maxLength: 200 }) }, closed);
@@ -77,7 +76,7 @@ const Message = Type.Object({
   ),
 });
 const OperatorParams = Type.Object({ operator: OperatorCode });
-const base = { tags: ['reminders'], security: ADMIN_SECURITY };
+const base = { tags: ['reminders'] };
 
 export interface ReminderRoutesOptions {
   reminderAdmin: ReminderAdmin;

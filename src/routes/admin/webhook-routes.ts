@@ -8,7 +8,6 @@ import { OperatorCode } from '../../catalog/catalog-schemas.js';
 import { errors } from '../../http/schemas.js';
 import type { WebhookAdmin } from '../../webhooks/webhook-admin.js';
 import { EVENT_TYPES } from '../../webhooks/webhook-endpoints.js';
-import { ADMIN_SECURITY } from './guard.js';
 
 const closed = { additionalProperties: false } as const;
 const EventName = Type.Enum(['*', ...EVENT_TYPES]);
@@ -29,7 +28,7 @@ const Endpoint = Type.Object({
 const CreatedEndpoint = Type.Intersect([Endpoint, Type.Object({ secret: Type.String({ description: 'Shown only now: sign-check deliveries with it.' }) })]);
 const OperatorParams = Type.Object({ operator: OperatorCode });
 const EndpointParams = Type.Object({ operator: OperatorCode, id: Type.String({ minLength: 1, maxLength: 64 }) });
-const base = { tags: ['webhooks'], security: ADMIN_SECURITY };
+const base = { tags: ['webhooks'] };
 
 export interface WebhookRoutesOptions {
   webhookAdmin: WebhookAdmin;

@@ -10,10 +10,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { HallActor } from '../../hall/hall-access.js';
 import type { StaffAuthService } from '../../hall/staff/staff-auth-service.js';
 import { DomainError } from '../../shared/errors.js';
+import { declareSecurity, type SecurityRequirement } from '../security.js';
 
 export const STAFF_COOKIE = 'simkeep_staff';
 export const CSRF_HEADER = 'x-csrf-token';
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const SESSION_SECURITY: SecurityRequirement = [{ staffSession: [] }];
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -57,13 +59,12 @@ export async function staffActor(request: FastifyRequest, auth: StaffAuthService
   return { kind: 'staff', staff, ip: request.ip };
 }
 
-/** Every route of the plugin needs a staff session (and CSRF for writes). */
+/** Every route of the plugin needs a staff session (and CSRF for writes), and is documented so. */
 export function requireStaff(app: FastifyInstance, auth: StaffAuthService, publicUrl: string): void {
   app.decorateRequest('actor', null as never);
+  declareSecurity(app, SESSION_SECURITY);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('Cache-Control', 'no-store');
     request.actor = await staffActor(request, auth, publicUrl);
   });
 }
-
-export const SESSION_SECURITY: Record<string, string[]>[] = [{ staffSession: [] }];

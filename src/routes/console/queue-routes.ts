@@ -8,9 +8,8 @@ import type { ConsoleService, SimpleAction } from '../../hall/console/console-se
 import { CounterId } from '../../hall/hall-admin-schemas.js';
 import { ConsoleTicket, CounterStateResponse, ServiceRef, TicketId, TransferBody } from '../../hall/queue-schemas.js';
 import { errors } from '../../http/schemas.js';
-import { SESSION_SECURITY } from './guard.js';
 
-const base = { tags: ['console'], security: SESSION_SECURITY };
+const base = { tags: ['console'] };
 const CounterParams = Type.Object({ counter: CounterId });
 const ACTIONS: Record<string, { action: SimpleAction; summary: string }> = {
   recall: { action: 'recall', summary: 'Call the ticket again (up to the hall’s maxRecalls)' },

@@ -22,9 +22,8 @@ import { errors, IdempotencyKeyHeader } from '../../http/schemas.js';
 import type { ReceiptPdf } from '../../receipts/receipt-pdf-service.js';
 import { OrderResponse } from '../../renewal/renewal-schemas.js';
 import { DomainError } from '../../shared/errors.js';
-import { SESSION_SECURITY } from './guard.js';
 
-const base = { tags: ['counter'], security: SESSION_SECURITY };
+const base = { tags: ['counter'] };
 const pdf = {
   produces: ['application/pdf'],
   response: { 200: Type.Unsafe({ type: 'string', format: 'binary', description: 'PDF' }), ...errors(401, 403, 404) },

@@ -10,9 +10,8 @@ import type { HallStatsService } from '../../hall/shifts/hall-stats-service.js';
 import type { ShiftService } from '../../hall/shifts/shift-service.js';
 import type { VoidService } from '../../hall/shifts/void-service.js';
 import { errors, Money } from '../../http/schemas.js';
-import { SESSION_SECURITY } from './guard.js';
 
-const base = { tags: ['counter'], security: SESSION_SECURITY };
+const base = { tags: ['counter'] };
 
 export interface ShiftRoutesOptions {
   shifts: ShiftService;

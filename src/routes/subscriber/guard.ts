@@ -16,6 +16,7 @@ import { SESSION_COOKIE } from '../../accounts/credentials.js';
 import type { SignInService } from '../../accounts/sign-in-service.js';
 import { sendError } from '../../http/errors.js';
 import { DomainError } from '../../shared/errors.js';
+import { declareSecurity, type SecurityRequirement } from '../security.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -25,6 +26,8 @@ declare module 'fastify' {
 }
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+const SUBSCRIBER_SECURITY: SecurityRequirement = [{ subscriberSession: [] }];
 
 export const unauthorized = () => new DomainError('unauthorized', 'Sign in first: no session, or it has ended.');
 
@@ -75,9 +78,11 @@ export function forgeryGuard(publicUrl: string) {
  * The subscriber group's one guard: the forgery checks, then the session cookie turned into
  * `request.account`, before the body is read (nothing of a request without a session is
  * looked at). No session, or an ended one: `401 unauthorized`, and a stale cookie cleared.
+ * Every route of the group is documented as taking the `subscriberSession` scheme.
  */
 export function requireSubscriber(app: FastifyInstance, signIn: Pick<SignInService, 'accountOfSession'>, publicUrl: string): void {
   app.decorateRequest('account', null);
+  declareSecurity(app, SUBSCRIBER_SECURITY);
   app.addHook('onRequest', forgeryGuard(publicUrl));
   app.addHook('onRequest', async (request, reply) => {
     if (reply.sent) return;
