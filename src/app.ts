@@ -108,13 +108,13 @@ export async function buildMetricsApp(metrics: Metrics): Promise<FastifyInstance
   return app;
 }
 
-/** Starts the metrics listener when SIMKEEP_METRICS_PORT is set; its `close` stops it (and does nothing otherwise). */
+/** Starts the metrics listener when SIMKEEP_METRICS_PORT is set: its address, and `close` to stop it (which does nothing when there is none). */
 export async function startMetricsListener(
   metrics: Metrics,
   config: { metricsPort?: number | undefined; metricsHost: string },
-): Promise<{ close(): Promise<void> }> {
-  if (config.metricsPort === undefined) return { close: async () => {} };
+): Promise<{ url: string | undefined; close(): Promise<void> }> {
+  if (config.metricsPort === undefined) return { url: undefined, close: async () => {} };
   const app = await buildMetricsApp(metrics.withProcessMetrics());
-  await app.listen({ port: config.metricsPort, host: config.metricsHost });
-  return { close: () => app.close() };
+  const url = await app.listen({ port: config.metricsPort, host: config.metricsHost });
+  return { url: `${url}/metrics`, close: () => app.close() };
 }

@@ -68,7 +68,7 @@ program
     const jobs = startJobs(services, { warn: (obj, msg) => console.error(msg, obj) });
     const metricsListener = await startMetricsListener(services.metrics, config);
     console.log('simkeep worker running the scheduled jobs every minute');
-    if (config.metricsPort !== undefined) console.log(`metrics at http://${config.metricsHost}:${config.metricsPort}/metrics`);
+    if (metricsListener.url) console.log(`metrics at ${metricsListener.url}`);
     const stop = async () => {
       jobs.stop();
       await metricsListener.close();

@@ -53,7 +53,7 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
   await app.listen({ port: config.port, host: config.host });
   const metricsListener = await startMetricsListener(services.metrics, config);
   process.stdout.write(`simkeep listening on ${config.publicUrl} (API docs at ${config.publicUrl}/docs)\n`);
-  if (config.metricsPort !== undefined) process.stdout.write(`metrics at http://${config.metricsHost}:${config.metricsPort}/metrics\n`);
+  if (metricsListener.url) process.stdout.write(`metrics at ${metricsListener.url}\n`);
 
   const stop = async () => {
     jobs?.stop();

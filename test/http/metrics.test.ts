@@ -5,6 +5,7 @@
  * letters, waiting tickets) follow the database.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMetricsListener } from '../../src/app.js';
 import { ID_CHECK, setUpHall, signIn } from '../hall/support.js';
 import { DIALECTS } from '../support/databases.js';
 import { DEFAULT_NOW, type Harness, newCard, notify, placeOrder, SANDBOX_ON, startHarness } from '../support/harness.js';
@@ -167,5 +168,23 @@ describe('/metrics without a metrics token', () => {
   it('is not there: 404 even with a bearer token', async () => {
     expect(await h.request({ method: 'GET', url: '/metrics' })).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
     expect((await h.request({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).status).toBe(404);
+  });
+
+  it('is served without a token by the listener of SIMKEEP_METRICS_PORT, with the process’s own metrics, and nothing else there', async () => {
+    const listener = await startMetricsListener(h.services.metrics, { metricsPort: 0, metricsHost: '127.0.0.1' });
+    try {
+      const url = listener.url as string;
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+      const response = await fetch(url);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+      const families = declaredFamilies(await response.text());
+      expect(families.get('simkeep_renewals_total')).toBe('counter');
+      expect(families.get('process_cpu_user_seconds_total')).toBe('counter');
+      expect((await fetch(url.replace('/metrics', '/v1/storefront'))).status).toBe(404);
+    } finally {
+      await listener.close();
+    }
+    expect(await startMetricsListener(h.services.metrics, { metricsHost: '127.0.0.1' })).toMatchObject({ url: undefined });
   });
 });
