@@ -90,6 +90,33 @@ describe.each(DIALECTS)('/metrics on %s', (dialect) => {
     expect(moved('simkeep_payments_total', { provider: 'cash', outcome: 'succeeded' })).toBe(1);
     expect(moved('simkeep_renewals_total', { channel: 'counter' })).toBe(1);
     expect(moved('simkeep_renewals_total', { channel: 'online' })).toBe(0);
+
+    // Voided within the shift: the counter's refund.
+    const order = renewal.body.order as string;
+    expect((await clerk.call('POST', `/v1/console/renewals/${order}/void`, { reason: 'wrong card' })).status).toBe(200);
+    expect((await supervisor.call('POST', `/v1/console/renewals/${order}/void/approve`)).status).toBe(200);
+    const voided = await scrape(h);
+    expect(
+      sampleValue(voided, 'simkeep_refunds_total', { channel: 'counter', outcome: 'refunded' }) -
+        sampleValue(after, 'simkeep_refunds_total', { channel: 'counter', outcome: 'refunded' }),
+    ).toBe(1);
+  });
+
+  it('counts a payment of the wrong amount as a mismatch, and its money as a refund pending', async () => {
+    const card = await newCard(h, '2026-12-31');
+    const order = (await placeOrder(h, card, 'm1')).body;
+    const before = await scrape(h);
+    const event = {
+      id: `evt-${order.id}`,
+      type: 'payment.succeeded',
+      data: { paymentId: order.payment.id, amount: order.total - 1, currency: order.currency },
+    };
+    expect((await notify(h, event)).status).toBe(200);
+    const after = await scrape(h);
+    const moved = (name: string, labels: Record<string, string>) => sampleValue(after, name, labels) - sampleValue(before, name, labels);
+    expect(moved('simkeep_payments_total', { provider: 'sandbox', outcome: 'mismatch' })).toBe(1);
+    expect(moved('simkeep_refunds_total', { channel: 'online', outcome: 'pending' })).toBe(1);
+    expect(moved('simkeep_renewals_total', {})).toBe(0);
   });
 
   it('labels requests by route pattern and status, never by the URL, and unmatched ones as one', async () => {
