@@ -135,7 +135,7 @@ export async function claimNearNotices(trx: Kysely<Database>, dialect: DialectNa
  * Every hall with the tickets waiting in it now, for the metrics: one count per hall over
  * `hall_tickets_queue` (hall, status). A past day's waiting tickets are closed by the minute jobs.
  */
-export function waitingByHall(db: Kysely<Database>): Promise<{ hall_id: string; hall_name: string; operator: string; waiting: number }[]> {
+export function waitingByHall(db: Kysely<Database>) {
   return db
     .selectFrom('halls')
     .innerJoin('operators', 'operators.id', 'halls.operator_id')
@@ -152,5 +152,5 @@ export function waitingByHall(db: Kysely<Database>): Promise<{ hall_id: string; 
         .as('waiting'),
     ])
     .orderBy('halls.id')
-    .execute() as Promise<{ hall_id: string; hall_name: string; operator: string; waiting: number }[]>;
+    .execute();
 }
