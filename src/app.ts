@@ -14,6 +14,7 @@ import type { TrustProxy } from './config.js';
 import { frameworkErrors, registerErrorHandling } from './http/errors.js';
 import { validatorCompiler } from './http/validation.js';
 import { fontRoutes, webRoot, webRoutes } from './http/web-app.js';
+import type { Metrics } from './platform/metrics.js';
 import { mountRoutes } from './routes/index.js';
 import type { Services } from './services.js';
 
@@ -59,6 +60,10 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     reply.header('server-timing', `app;dur=${reply.elapsedTime.toFixed(2)}`);
     reply.header('x-request-id', request.id);
   });
+  // Labelled by the route's pattern, never the URL (it carries numbers and tokens); unmatched ones as one label.
+  app.addHook('onResponse', async (request, reply) => {
+    services.metrics.request(request.method, request.routeOptions.url, reply.statusCode, reply.elapsedTime / 1000);
+  });
   const web = options.web === false ? undefined : webRoot();
   registerErrorHandling(app, web !== undefined);
 
@@ -68,6 +73,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       components: {
         securitySchemes: {
           adminToken: { type: 'http', scheme: 'bearer', description: 'Admin token (simkeep admin-token create)' },
+          metricsToken: { type: 'http', scheme: 'bearer', description: 'The metrics token (SIMKEEP_METRICS_TOKEN)' },
           staffSession: {
             type: 'apiKey',
             in: 'cookie',
@@ -91,4 +97,31 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   await fontRoutes(app);
   if (web) await webRoutes(app, web);
   return app;
+}
+
+/**
+ * The metrics listener of SIMKEEP_METRICS_PORT: `GET /metrics` and nothing else, without a
+ * token (its address, loopback by default, is its guard). `serve` and `simkeep worker` run
+ * it; a worker has no other HTTP port.
+ */
+export async function buildMetricsApp(metrics: Metrics): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false });
+  app.get('/metrics', async (_request, reply) =>
+    reply
+      .type(metrics.contentType)
+      .header('cache-control', 'no-store')
+      .send(await metrics.exposition()),
+  );
+  return app;
+}
+
+/** Starts the metrics listener when SIMKEEP_METRICS_PORT is set: its address, and `close` to stop it (which does nothing when there is none). */
+export async function startMetricsListener(
+  metrics: Metrics,
+  config: { metricsPort?: number | undefined; metricsHost: string },
+): Promise<{ url: string | undefined; close(): Promise<void> }> {
+  if (config.metricsPort === undefined) return { url: undefined, close: async () => {} };
+  const app = await buildMetricsApp(metrics.withProcessMetrics());
+  const url = await app.listen({ port: config.metricsPort, host: config.metricsHost });
+  return { url: `${url}/metrics`, close: () => app.close() };
 }

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import { Command } from 'commander';
-import { buildApp } from './app.js';
+import { buildApp, startMetricsListener } from './app.js';
 import { isValidDate } from './cards/calendar.js';
 import { operatorCodes } from './catalog/catalog-repository.js';
 import { ConfigError, loadConfig, redactUrl } from './config.js';
@@ -66,9 +66,12 @@ program
     await migrate(db);
     const services = await createServices(db, config);
     const jobs = startJobs(services, { warn: (obj, msg) => console.error(msg, obj) });
+    const metricsListener = await startMetricsListener(services.metrics, config);
     console.log('simkeep worker running the scheduled jobs every minute');
+    if (metricsListener.url) console.log(`metrics at ${metricsListener.url}`);
     const stop = async () => {
       jobs.stop();
+      await metricsListener.close();
       await services.transports.close();
       await db.close();
       process.exit(0);

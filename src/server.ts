@@ -3,7 +3,7 @@
  * when the sandbox payment provider is on, serves, and runs the scheduled jobs
  * (platform/jobs.ts) unless SIMKEEP_JOBS=false, until SIGINT/SIGTERM.
  */
-import { buildApp } from './app.js';
+import { buildApp, startMetricsListener } from './app.js';
 import type { Config } from './config.js';
 import { migrate, openDatabase } from './db/database.js';
 import { requestLogOptions } from './http/request-log.js';
@@ -11,12 +11,14 @@ import { seedDemoHall } from './platform/demo-hall-seed.js';
 import { seedDemo } from './platform/demo-seed.js';
 import { startJobs } from './platform/jobs.js';
 import { createServices } from './services.js';
+import { SETTINGS } from './settings.js';
 import { maskMsisdn } from './shared/msisdn.js';
 
 export async function serve(config: Config, options: { demo: boolean }): Promise<void> {
   const db = openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize, connectTimeoutMs: config.databaseConnectTimeoutMs });
   await migrate(db);
   const services = await createServices(db, config);
+  if (config.metricsToken !== undefined) services.metrics.withProcessMetrics();
   const app = await buildApp(services, {
     logger: requestLogOptions(config.logLevel),
   });
@@ -42,14 +44,21 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
       `demo service hall: kiosk ${hallUrl}/kiosk  board ${hallUrl}/board  join ${hallUrl}/join\n` +
         `  staff sign-in ${config.publicUrl}/staff/login\n${staff.join('\n')}\n\n`,
     );
+    // The demo's own token only: a token set in the environment is a secret, never printed.
+    if (config.metricsToken !== undefined && config.metricsToken === SETTINGS.metricsToken.demo) {
+      process.stdout.write(`demo metrics: curl -H 'Authorization: Bearer ${config.metricsToken}' ${config.publicUrl}/metrics\n\n`);
+    }
   }
   const jobs = config.jobs ? startJobs(services, app.log) : undefined;
   await app.listen({ port: config.port, host: config.host });
+  const metricsListener = await startMetricsListener(services.metrics, config);
   process.stdout.write(`simkeep listening on ${config.publicUrl} (API docs at ${config.publicUrl}/docs)\n`);
+  if (metricsListener.url) process.stdout.write(`metrics at ${metricsListener.url}\n`);
 
   const stop = async () => {
     jobs?.stop();
     await services.transports.close();
+    await metricsListener.close();
     await app.close();
     await db.close();
     process.exit(0);

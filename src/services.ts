@@ -31,6 +31,7 @@ import { TransportPool } from './notify/transport-pool.js';
 import { PaymentService } from './payments/payment-service.js';
 import { ProviderPayments } from './payments/provider-payments.js';
 import { PaymentProviderStore } from './payments/provider-settings.js';
+import { Metrics } from './platform/metrics.js';
 import { loadSecrets, type Secrets } from './platform/secrets.js';
 import { ReceiptLinker } from './receipts/receipt-links.js';
 import { ReceiptNumbering } from './receipts/receipt-numbering.js';
@@ -54,6 +55,8 @@ export interface Services {
   db: Db;
   config: Config;
   clock: Clock;
+  /** This deployment's process's metrics (its own registry), for /metrics. */
+  metrics: Metrics;
   secrets: Secrets;
   catalog: Catalog;
   catalogService: CatalogService;
@@ -95,13 +98,14 @@ export interface Services {
 /** Loads the deployment's secrets, then builds the services over `db`: repositories first, the services over them. */
 export async function createServices(db: Db, config: Config, clock: Clock = systemClock): Promise<Services> {
   const secrets = await loadSecrets(db, config);
+  const metrics = new Metrics(db, clock);
   const catalog = new Catalog(db, clock);
   const catalogService = new CatalogService(db, catalog, clock);
   const links = new ReceiptLinker(secrets.receiptKey, config.publicUrl);
   const probes = new ProbeGuard(db, clock, config.lookupLimits);
   const webhookEndpoints = new WebhookEndpoints(db, clock);
   const events = new EventPublisher(webhookEndpoints);
-  const orders = new OrderService(db, catalog, catalogService, links, clock, events);
+  const orders = new OrderService(db, catalog, catalogService, links, clock, events, metrics);
   const notificationSettings = new NotificationSettingsStore(db, clock);
   const renewalLinks = new RenewalLinker(secrets.linkKey, config.publicUrl);
   const transports = new TransportPool(notificationSettings, { outboxDir: path.join(config.dataDir, 'outbox') });
@@ -121,12 +125,23 @@ export async function createServices(db: Db, config: Config, clock: Clock = syst
   const queue = new QueueService(db, clock, boardFeed, config.publicUrl, layouts, probes);
   const paymentProviders = new PaymentProviderStore(db, clock);
   const receipts = new ReceiptNumbering(db, events);
-  const payments = new PaymentService(db, catalog, clock, secrets.sandboxSecret, events, receipts);
-  const renewal = new RenewalService(db, catalog, probes, clock, config.orderTtlMinutes, config.sandboxEnabled ? ['sandbox'] : [], events, paymentProviders);
+  const payments = new PaymentService(db, catalog, clock, secrets.sandboxSecret, events, receipts, metrics);
+  const renewal = new RenewalService(
+    db,
+    catalog,
+    probes,
+    clock,
+    config.orderTtlMinutes,
+    config.sandboxEnabled ? ['sandbox'] : [],
+    events,
+    paymentProviders,
+    metrics,
+  );
   return {
     db,
     config,
     clock,
+    metrics,
     secrets,
     catalog,
     catalogService,
@@ -158,9 +173,9 @@ export async function createServices(db: Db, config: Config, clock: Clock = syst
     boardFeed,
     queue,
     console: new ConsoleService(db, clock, boardFeed, queue),
-    counterRenewal: new CounterRenewalService(db, catalog, renewal, clock, boardFeed, receipts),
+    counterRenewal: new CounterRenewalService(db, catalog, renewal, clock, boardFeed, receipts, metrics),
     shifts: new ShiftService(db, clock),
-    voids: new VoidService(db, clock, events),
+    voids: new VoidService(db, clock, events, metrics),
     invoices: new InvoiceService(db, orders, clock),
     hallStats: new HallStatsService(db),
   };

@@ -12,6 +12,7 @@ export const GROUPS = {
   'anti-probing': 'Anti-probing',
   jobs: 'Scheduled jobs and messages',
   logging: 'Logging',
+  metrics: 'Metrics',
   commands: 'Commands',
 } as const;
 export type SettingGroup = keyof typeof GROUPS;
@@ -114,7 +115,7 @@ export function oneOf<const C extends string>(spec: Base & { choices: readonly C
 }
 
 /** A key or password: never shown, and (with `minLength`) refused when too short to be one. */
-export function secret(spec: Base & { defaultText: string; minLength?: number }): Setting<string | undefined> {
+export function secret(spec: Base & { defaultText: string; minLength?: number; demo?: string }): Setting<string | undefined> {
   const { minLength, ...base } = spec;
   return {
     ...base,

@@ -205,6 +205,41 @@ export const SETTINGS = {
       'JSON lines on stdout; a request is logged by its route pattern (`/v1/tickets/:token`) with its path values masked (`+86 138****8000`, `tt_Z…`) and its query by parameter names only, so no phone number, serial, token or signature reaches the log; error text is masked the same way',
   }),
 
+  // Metrics
+  metricsToken: secret({
+    env: 'SIMKEEP_METRICS_TOKEN',
+    group: 'metrics',
+    minLength: 16,
+    demo: 'simkeep-demo-metrics',
+    defaultText: 'none: `/metrics` answers `404` on the HTTP port; `simkeep-demo-metrics` with `serve --demo`',
+    description:
+      'the bearer token Prometheus sends for `GET /metrics` on the HTTP port (`Authorization: Bearer …`; `401` without it): request durations by route, database pool and queries, orders, payments, renewals and refunds, the outbox, dead letters, waiting tickets, job runs',
+  }),
+  metricsPort: {
+    env: 'SIMKEEP_METRICS_PORT',
+    group: 'metrics',
+    kind: 'port, 1–65 535',
+    defaultText: 'none',
+    description:
+      "also serve `/metrics`, without a token, on a listener of its own at this port on `SIMKEEP_METRICS_HOST`, in `serve` and in `simkeep worker` (a worker's job counts are only there)",
+    secret: false,
+    read: (raw) => {
+      if (raw === undefined) return undefined;
+      const port = Number(raw);
+      if (!Number.isInteger(port) || port < 1 || port > 65535)
+        throw new SettingProblem(`SIMKEEP_METRICS_PORT=${JSON.stringify(raw)}: expected a port from 1 to 65535 (e.g. 9464), or leave it unset`);
+      return port;
+    },
+  } satisfies Setting<number | undefined>,
+  metricsHost: text({
+    env: 'SIMKEEP_METRICS_HOST',
+    group: 'metrics',
+    default: '127.0.0.1',
+    kind: 'address',
+    description:
+      'address of the metrics listener: loopback, so that only this machine (a local Prometheus or agent) reads it; `0.0.0.0` lets a scraper on the network in, so firewall that port',
+  }),
+
   // Commands
   staffPassword: secret({
     env: 'SIMKEEP_STAFF_PASSWORD',

@@ -7,7 +7,18 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import {
+  type CompiledQuery,
+  DEFAULT_MIGRATION_TABLE,
+  Kysely,
+  type LogEvent,
+  type Migration,
+  type MigrationProvider,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+} from 'kysely';
 import pg from 'pg';
 import * as initial from './migrations/0001_initial.js';
 import * as notifications from './migrations/0002_notifications.js';
@@ -24,6 +35,7 @@ import * as reminderIndexKind from './migrations/0012_reminder_index_kind.js';
 import * as hallTicketNumberKey from './migrations/0013_hall_ticket_number_key.js';
 import * as reminderDueChanged from './migrations/0016_reminder_due_changed.js';
 import type { Database } from './schema.js';
+import { isDatabaseUnavailable } from './unavailable.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -33,6 +45,58 @@ export interface Db {
   /** The URL it was opened with (a dedicated LISTEN connection opens its own client). */
   url: string;
   close(): Promise<void>;
+  /** The PostgreSQL pool's connections now; undefined on SQLite (one connection, no pool). */
+  poolUse(): PoolUse | undefined;
+  /** Calls `listener` after every query with its duration (for the metrics); returns the unsubscribe. */
+  onQuery(listener: QueryListener): () => void;
+}
+
+export interface PoolUse {
+  /** Connections open, busy or idle. */
+  open: number;
+  idle: number;
+  /** Requests waiting for a connection: the pool is exhausted while this stays above 0. */
+  waiting: number;
+}
+
+/** A query's kind of statement (`select`, `insert`, `update`, `delete`, `other`), how long it took, and whether it failed. */
+export interface QueryTiming {
+  statement: string;
+  seconds: number;
+  failed: boolean;
+}
+export type QueryListener = (timing: QueryTiming) => void;
+
+const STATEMENT_NODES: Record<string, string> = {
+  SelectQueryNode: 'select',
+  InsertQueryNode: 'insert',
+  UpdateQueryNode: 'update',
+  DeleteQueryNode: 'delete',
+};
+
+/** The kind of a built query by its node; a raw `sql` one by its first word. */
+function statementOf(query: CompiledQuery): string {
+  const kind = STATEMENT_NODES[query.query.kind];
+  if (kind) return kind;
+  const first = /^\s*(\w+)/.exec(query.sql)?.[1]?.toLowerCase() ?? '';
+  return Object.values(STATEMENT_NODES).includes(first) ? first : 'other';
+}
+
+/** Kysely's log, taken as timings for whoever listens (Kysely measures only when a log is given). */
+function queryTimings(): { log: (event: LogEvent) => void; onQuery: Db['onQuery'] } {
+  const listeners = new Set<QueryListener>();
+  const log = (event: LogEvent) => {
+    if (listeners.size === 0) return;
+    const timing = { statement: statementOf(event.query), seconds: event.queryDurationMillis / 1000, failed: event.level === 'error' };
+    for (const listener of listeners) listener(timing);
+  };
+  return {
+    log,
+    onQuery: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
 }
 
 // COUNT(*) and other int8 values come back as strings by default; ours fit in a double.
@@ -61,8 +125,9 @@ export function openDatabase(url: string, options: OpenOptions = {}): Db {
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
-    const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-    return { kysely, dialect: 'sqlite', url, close: () => kysely.destroy() };
+    const { log, onQuery } = queryTimings();
+    const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), log });
+    return { kysely, dialect: 'sqlite', url, close: () => kysely.destroy(), poolUse: () => undefined, onQuery };
   }
   const pool = new pg.Pool({
     connectionString: url,
@@ -73,8 +138,10 @@ export function openDatabase(url: string, options: OpenOptions = {}): Db {
   // An idle client losing its connection must not crash the process; the pool replaces it.
   // A client checked out by a request is covered in `withNamedStatements`.
   pool.on('error', () => {});
-  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: withNamedStatements(pool) }) });
-  return { kysely, dialect: 'postgres', url, close: () => kysely.destroy() };
+  const { log, onQuery } = queryTimings();
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: withNamedStatements(pool) }), log });
+  const poolUse = () => ({ open: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
+  return { kysely, dialect: 'postgres', url, close: () => kysely.destroy(), poolUse, onQuery };
 }
 
 /** Answers once the database does (readiness); throws when it cannot be reached. */
@@ -173,6 +240,25 @@ class StaticMigrationProvider implements MigrationProvider {
 /** Applies every pending migration; returns the names applied. */
 export async function migrate(db: Db): Promise<string[]> {
   return migrateTo(db, undefined);
+}
+
+/**
+ * The migrations this code knows that the database has not applied, in order: a database
+ * restored from an older backup, or migrated down, while a process of this version runs.
+ */
+export async function pendingMigrations(db: Db): Promise<string[]> {
+  // Read straight from Kysely's table: its getMigrations() first introspects every table
+  // (20 ms on PostgreSQL), too much for a probe every few seconds. It still decides when
+  // that read fails for another reason than the database being away (no table yet).
+  try {
+    const { rows } = await sql<{ name: string }>`select name from ${sql.table(DEFAULT_MIGRATION_TABLE)}`.execute(db.kysely);
+    const applied = new Set(rows.map((row) => row.name));
+    return Object.keys(migrations).filter((name) => !applied.has(name));
+  } catch (error) {
+    if (isDatabaseUnavailable(error)) throw error;
+    const migrator = new Migrator({ db: db.kysely, provider: new StaticMigrationProvider() });
+    return (await migrator.getMigrations()).filter((m) => m.executedAt === undefined).map((m) => m.name);
+  }
 }
 
 /**

@@ -230,3 +230,42 @@ export async function saveNotificationSettings(db: Kysely<Database>, operatorId:
     .onConflict((oc) => oc.column('operator_id').doUpdateSet(row))
     .execute();
 }
+
+/**
+ * The messages due now and since when the oldest of them is due (null when none), for the
+ * metrics: a range of the `outbox_due` index (pending, by next attempt).
+ */
+export async function dueBacklog(db: Kysely<Database>, now: Date): Promise<{ due: number; oldestDueAt: string | null }> {
+  const row = await db
+    .selectFrom('outbox')
+    .select((eb) => [eb.fn.countAll<number>().as('due'), eb.fn.min('next_attempt_at').as('oldest')])
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', '<=', now.toISOString())
+    .executeTakeFirstOrThrow();
+  return { due: Number(row.due), oldestDueAt: row.oldest ?? null };
+}
+
+/**
+ * Each operator's dead letters by kind, for the metrics: one count per operator and kind,
+ * each a range of the `outbox_operator` index (operator, kind, status).
+ */
+export async function deadLettersByOperator(db: Kysely<Database>): Promise<{ operator: string; kind: OutboxKind; dead: number }[]> {
+  const rows = await db
+    .selectFrom('operators')
+    .select((eb) => [
+      'operators.code as operator',
+      ...OUTBOX_KINDS.map((kind) =>
+        eb
+          .selectFrom('outbox')
+          .select((o) => o.fn.countAll<number>().as('n'))
+          .whereRef('outbox.operator_id', '=', 'operators.id')
+          .where('outbox.kind', '=', kind)
+          .where('outbox.status', '=', 'dead')
+          .$asScalar()
+          .as(kind),
+      ),
+    ])
+    .orderBy('operators.code')
+    .execute();
+  return rows.flatMap((row) => OUTBOX_KINDS.map((kind) => ({ operator: row.operator, kind, dead: Number((row as Record<string, unknown>)[kind]) })));
+}

@@ -9,6 +9,7 @@ import type { Kysely } from 'kysely';
 import type { Catalog } from '../catalog/catalog.js';
 import type { Db } from '../db/database.js';
 import type { Database } from '../db/schema.js';
+import type { BusinessMetrics, PaymentOutcome, RefundOutcome } from '../platform/metrics.js';
 import type { ReceiptNumbering } from '../receipts/receipt-numbering.js';
 import { fulfilOrder } from '../renewal/fulfilment.js';
 import { updateOrder } from '../renewal/order-repository.js';
@@ -49,6 +50,13 @@ export function parseSandboxEvent(rawBody: string): PaymentEvent {
   return event as PaymentEvent;
 }
 
+/** What a notification did, for the answer and the metrics. */
+interface Settled {
+  outcome: PaymentOutcome;
+  fulfilled?: true;
+  refund?: RefundOutcome;
+}
+
 export class PaymentService {
   constructor(
     private readonly db: Db,
@@ -57,6 +65,7 @@ export class PaymentService {
     private readonly sandboxSecret: string,
     private readonly events: EventPublisher,
     private readonly receipts: ReceiptNumbering,
+    private readonly metrics: BusinessMetrics,
   ) {}
 
   /** What a checkout page shows and charges: a payment of this provider. */
@@ -90,7 +99,7 @@ export class PaymentService {
     if (!operator) throw new Error(`operator ${payment.operator_id} of payment ${payment.id} is missing`);
     const now = this.clock.now();
     const nowIso = now.toISOString();
-    const outcome = await this.db.kysely.transaction().execute(async (trx) => {
+    const settled = await this.db.kysely.transaction().execute(async (trx): Promise<Settled> => {
       const stored = await recordPaymentEvent(trx, {
         provider,
         event_id: event.id,
@@ -100,44 +109,52 @@ export class PaymentService {
         signature: signature ?? null,
         received_at: nowIso,
       });
-      if (!stored) return { received: true as const, duplicate: true };
-      if (event.type === 'payment.pending') return { received: true as const, duplicate: false };
+      if (!stored) return { outcome: 'duplicate' };
+      if (event.type === 'payment.pending') return { outcome: 'pending' };
 
       // The order's lock serialises everything that settles it; the payment row rides along.
       const { order, payment: current } = await lockOrderOfPayment(trx, this.db.dialect, payment.id);
       const update = (changes: Partial<PaymentRow>) => updatePayment(trx, payment.id, { ...changes, attempts: current.attempts + 1, updated_at: nowIso });
 
       // Money already settled on this payment: a later event changes nothing.
-      if (current.status === 'succeeded' || current.status === 'mismatch' || current.status === 'refunded') {
-        return { received: true as const, duplicate: false };
-      }
+      if (current.status === 'succeeded' || current.status === 'mismatch' || current.status === 'refunded') return { outcome: 'already_settled' };
       if (event.type === 'payment.failed') {
         await update({ status: 'failed' });
-        return { received: true as const, duplicate: false };
+        return { outcome: 'failed' };
       }
       const paid = { paid_amount: event.data.amount, paid_currency: event.data.currency };
       const payable = order.status === 'pending_payment' || order.status === 'expired' || order.status === 'cancelled';
       if (event.data.amount !== current.amount || event.data.currency !== current.currency) {
         await update({ ...paid, status: 'mismatch', flag: 'payment_mismatch' });
-        if (payable) {
-          await updateOrder(trx, order.id, { status: 'refund_pending', refund_reason: 'payment_mismatch', updated_at: nowIso });
-          await this.refundPending(trx, order.operator_id, order.id, 'payment_mismatch', now);
-        }
-        return { received: true as const, duplicate: false };
+        if (!payable) return { outcome: 'mismatch' };
+        await updateOrder(trx, order.id, { status: 'refund_pending', refund_reason: 'payment_mismatch', updated_at: nowIso });
+        await this.refundPending(trx, order.operator_id, order.id, 'payment_mismatch', now);
+        return { outcome: 'mismatch', refund: 'pending' };
       }
       if (!payable) {
         // The order was settled another way (refunded, say): keep the money visible for a refund.
         await update({ ...paid, status: 'succeeded', flag: 'order_not_payable' });
-        return { received: true as const, duplicate: false };
+        return { outcome: 'not_payable' };
       }
       await update({ ...paid, status: 'succeeded' });
       const fulfilment = await fulfilOrder(trx, this.db.dialect, order, operator, this.clock);
-      if (!fulfilment.fulfilled) await this.refundPending(trx, order.operator_id, order.id, fulfilment.reason, now);
-      if (fulfilment.fulfilled) await this.receipts.within(trx, operator);
-      return { received: true as const, duplicate: false, fulfilled: fulfilment.fulfilled };
+      if (!fulfilment.fulfilled) {
+        await this.refundPending(trx, order.operator_id, order.id, fulfilment.reason, now);
+        return { outcome: 'succeeded', refund: 'pending' };
+      }
+      await this.receipts.within(trx, operator);
+      return { outcome: 'succeeded', fulfilled: true };
     });
-    if ('fulfilled' in outcome && outcome.fulfilled) await this.receipts.after(operator);
-    return { received: outcome.received, duplicate: outcome.duplicate };
+    this.count(provider, settled);
+    if (settled.fulfilled) await this.receipts.after(operator);
+    return { received: true as const, duplicate: settled.outcome === 'duplicate' };
+  }
+
+  /** Counts a notification's outcome once its transaction committed (an online payment: the online channel). */
+  private count(provider: string, settled: Settled): void {
+    this.metrics.paymentSettled(provider, settled.outcome);
+    if (settled.fulfilled) this.metrics.renewed('online');
+    if (settled.refund) this.metrics.refund('online', settled.refund);
   }
 
   private refundPending(trx: Kysely<Database>, operatorId: string, orderId: string, reason: string, now: Date) {

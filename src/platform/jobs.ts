@@ -39,14 +39,18 @@ export class JobsFailed extends Error {
 /**
  * Runs every step once. A step that fails does not keep the others from running (a broken
  * reminder sweep must not stop payments' receipts or the messages already due); the run
- * then throws `JobsFailed` naming each failed step.
+ * then throws `JobsFailed` naming each failed step. Each step's run, duration and failure
+ * are counted (`simkeep_job_*` in /metrics) and each failure is logged with its error.
  */
 export async function runJobsOnce(services: Services, logger?: JobLogger): Promise<void> {
   const failures: { step: string; error: unknown }[] = [];
   for (const [step, run] of steps(services)) {
+    const started = performance.now();
     try {
       await run();
+      services.metrics.jobStep(step, (performance.now() - started) / 1000, false);
     } catch (error) {
+      services.metrics.jobStep(step, (performance.now() - started) / 1000, true);
       logger?.warn({ err: error, step }, `scheduled job failed: ${step}; will retry next minute`);
       failures.push({ step, error });
     }

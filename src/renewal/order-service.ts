@@ -10,6 +10,7 @@ import { type AdminPrincipal, assertMayActFor, type CatalogService } from '../ca
 import type { Db } from '../db/database.js';
 import type { ProbeGuard } from '../guard/probe-guard.js';
 import { latestPaymentOf, refundPayments } from '../payments/payment-repository.js';
+import type { BusinessMetrics } from '../platform/metrics.js';
 import type { ReceiptLinker } from '../receipts/receipt-links.js';
 import { parseReceiptNumber } from '../receipts/receipt-number.js';
 import { numberReceipts } from '../receipts/receipt-numbering.js';
@@ -34,6 +35,7 @@ export class OrderService {
     private readonly links: ReceiptLinker,
     private readonly clock: Clock,
     private readonly events: EventPublisher,
+    private readonly metrics: BusinessMetrics,
   ) {}
 
   private async load(id: string) {
@@ -161,7 +163,7 @@ export class OrderService {
     const { operator } = await this.load(id);
     assertMayActFor(principal, operator.id);
     const now = this.clock.now().toISOString();
-    await this.db.kysely.transaction().execute(async (trx) => {
+    const refunded = await this.db.kysely.transaction().execute(async (trx) => {
       const order = await lockOrder(trx, this.db.dialect, id);
       if (order.status !== 'fulfilled' && order.status !== 'refund_pending') {
         throw new DomainError('order_not_pending', `An order that is ${order.status} cannot be refunded.`);
@@ -171,7 +173,9 @@ export class OrderService {
       const restored = order.status === 'fulfilled' ? { validUntil: order.valid_until_before } : {};
       await this.events.publish(trx, operator.id, 'order.refunded', { order: { id, status: 'refunded', refundReason: reason, ...restored } }, new Date(now));
       await refundPayments(trx, id, now);
+      return order;
     });
+    this.metrics.refund(refunded.channel, 'refunded');
     return this.get(id);
   }
 

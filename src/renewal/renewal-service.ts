@@ -17,6 +17,7 @@ import type { Transact } from '../guard/idempotency.js';
 import type { ProbeGuard } from '../guard/probe-guard.js';
 import { isProviderName } from '../payments/provider.js';
 import type { PaymentProviderStore } from '../payments/provider-settings.js';
+import type { BusinessMetrics } from '../platform/metrics.js';
 import type { Clock } from '../shared/clock.js';
 import { cardNotFound, DomainError } from '../shared/errors.js';
 import { iccidMatches, isShortIccidProof } from '../shared/iccid.js';
@@ -66,6 +67,7 @@ export class RenewalService {
     private readonly events: EventPublisher,
     /** Each operator's own providers (Alipay, WeChat Pay, UnionPay), offered while enabled. */
     private readonly providerStore: PaymentProviderStore,
+    private readonly metrics: BusinessMetrics,
   ) {}
 
   /** The payment methods an operator's subscribers may choose now. */
@@ -181,12 +183,14 @@ export class RenewalService {
     const now = this.clock.now();
     // Read outside the transaction: on SQLite the transaction holds the only connection.
     const rules = await this.catalog.promotionsOf(operator.id);
-    return transact(async (trx) => {
+    const created = await transact(async (trx) => {
       const card = await lockCard(trx, this.db.dialect, found.id);
       const { price } = await this.price(trx, operator, plan, card, request.coupon, channel, now, rules, true);
       const { view } = await this.insertOrder(trx, { card, operator, plan, price, coupon: request.coupon, channel, provider: request.payment, now });
       return { status: 201, body: view };
     });
+    this.metrics.orderCreated(channel, request.payment);
+    return created;
   }
 
   /**

@@ -10,6 +10,7 @@
  *   admin/       the operator's admins: an admin bearer token, or an operator admin's staff
  *                session (requireAdmin).
  *   provider/    the payment providers' callbacks, each verified by its signature.
+ *   monitoring/  the operator's Prometheus: the metrics token (requireMetricsToken).
  *
  * Each route module receives only the services it uses.
  */
@@ -28,6 +29,8 @@ import { consoleRoutes } from './console/queue-routes.js';
 import { counterRoutes } from './console/renewal-routes.js';
 import { shiftRoutes } from './console/shift-routes.js';
 import { staffRoutes } from './console/staff-routes.js';
+import { requireMetricsToken } from './monitoring/guard.js';
+import { metricsRoutes } from './monitoring/metrics-routes.js';
 import { notificationRoutes } from './provider/notification-routes.js';
 import { sandboxRoutes } from './provider/sandbox-routes.js';
 import { checkoutRoutes } from './public/checkout-routes.js';
@@ -48,6 +51,7 @@ export async function mountRoutes(app: FastifyInstance, services: Services): Pro
   await app.register(consoleGroup, services);
   await app.register(adminRoutes, services);
   await app.register(providerRoutes, services);
+  await app.register(monitoringRoutes, services);
   app.addHook('onClose', () => services.boardFeed.close());
 }
 
@@ -98,4 +102,10 @@ async function providerRoutes(app: FastifyInstance, services: Services): Promise
   const { config, payments, providerPayments } = services;
   await app.register(notificationRoutes, { providerPayments });
   if (config.sandboxEnabled) await app.register(sandboxRoutes, { payments });
+}
+
+async function monitoringRoutes(app: FastifyInstance, services: Services): Promise<void> {
+  const { config, metrics } = services;
+  requireMetricsToken(app, config.metricsToken);
+  await app.register(metricsRoutes, { metrics });
 }

@@ -141,6 +141,13 @@ export const errorCatalogue = {
     message: { 'zh-CN': '支付渠道暂时无法处理，请稍后重试。', en: 'The payment provider could not be reached; try again shortly.' },
   },
   database_unavailable: { status: 503, message: { 'zh-CN': '服务暂时不可用，请稍后重试。', en: 'The service is briefly unavailable; retry in a moment.' } },
+  database_behind: {
+    status: 503,
+    message: {
+      'zh-CN': '数据库尚未升级到本版本（迁移 {pending} 未执行），请先执行 simkeep migrate。',
+      en: 'The database is behind this version: migrations {pending} are not applied yet (run simkeep migrate).',
+    },
+  },
 } as const satisfies Record<string, Entry>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

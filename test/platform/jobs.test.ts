@@ -1,11 +1,12 @@
 /**
- * The minute's jobs: a step that fails leaves the steps after it to run, and the run names
- * the step that failed.
+ * The minute's jobs: a step that fails leaves the steps after it to run, the run names
+ * the step that failed, and every step's run, failure and duration is counted.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobsFailed, runJobsOnce } from '../../src/platform/jobs.js';
 import { DIALECTS } from '../support/databases.js';
 import { DEFAULT_NOW, type Harness, newOperator, startHarness } from '../support/harness.js';
+import { sampleValue } from '../support/metrics.js';
 
 describe.each(DIALECTS)('scheduled jobs on %s', (dialect) => {
   let h: Harness;
@@ -29,5 +30,14 @@ describe.each(DIALECTS)('scheduled jobs on %s', (dialect) => {
     expect(warnings).toEqual(['scheduled job failed: sweep reminders; will retry next minute']);
     // A later step ran: the hour-old failed attempt is forgotten.
     expect(await h.services.db.kysely.selectFrom('probe_failures').select('id').where('id', '=', 'pf_old').execute()).toEqual([]);
+
+    // Each step's run is counted, the failed one's failure too, and each one's duration.
+    const text = await h.services.metrics.exposition();
+    expect(sampleValue(text, 'simkeep_job_runs_total', { step: 'sweep reminders' })).toBe(1);
+    expect(sampleValue(text, 'simkeep_job_failures_total', { step: 'sweep reminders' })).toBe(1);
+    expect(sampleValue(text, 'simkeep_job_runs_total', { step: 'prune failed attempts' })).toBe(1);
+    expect(sampleValue(text, 'simkeep_job_failures_total', { step: 'prune failed attempts' })).toBe(0);
+    expect(sampleValue(text, 'simkeep_job_failures_total')).toBe(1);
+    expect(sampleValue(text, 'simkeep_job_duration_seconds_count', { step: 'dispatch messages' })).toBe(1);
   });
 });

@@ -25,7 +25,7 @@ export interface Server {
 
 export type Reply = { status: number; body: any; headers: Headers };
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
     probe.once('error', reject);

@@ -19,6 +19,7 @@ import type { Db } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 import type { Transact } from '../../guard/idempotency.js';
 import { updatePayment } from '../../payments/payment-repository.js';
+import type { BusinessMetrics } from '../../platform/metrics.js';
 import type { ReceiptNumbering } from '../../receipts/receipt-numbering.js';
 import { fulfilOrder } from '../../renewal/fulfilment.js';
 import type { OrderRow } from '../../renewal/order-repository.js';
@@ -63,6 +64,7 @@ export class CounterRenewalService {
     private readonly clock: Clock,
     private readonly feed: BoardFeed,
     private readonly receipts: ReceiptNumbering,
+    private readonly metrics: BusinessMetrics,
   ) {}
 
   /** The card of the staff member's operator the query names, or `card_not_found`. */
@@ -141,9 +143,17 @@ export class CounterRenewalService {
       await this.receipts.within(trx, operator);
       return { status: 201, body: await renewalAnswer(trx, sale, price, operator.currency) };
     });
+    this.count(request.payment.method);
     await this.receipts.after(operator);
     if (request.ticket !== undefined) await this.feed.publish({ hallId: shift.hall_id });
     return result;
+  }
+
+  /** A renewal at the counter, once committed: its order, its payment (cash or POS) and the renewal itself. */
+  private count(method: CounterPayment['method']): void {
+    this.metrics.orderCreated('counter', method);
+    this.metrics.paymentSettled(method, 'succeeded');
+    this.metrics.renewed('counter');
   }
 
   /** Writes the order with its payment, taken at the counter, and fulfils it. */

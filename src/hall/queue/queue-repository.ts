@@ -130,3 +130,27 @@ export async function claimNearNotices(trx: Kysely<Database>, dialect: DialectNa
   const told = await trx.updateTable('hall_tickets').set({ near_notified: 1 }).where('id', 'in', unclaimed).returning('id').execute();
   return told.map((t) => t.id);
 }
+
+/**
+ * Every hall with the tickets waiting in it now, for the metrics: one count per hall over
+ * `hall_tickets_queue` (hall, status). A past day's waiting tickets are closed by the minute jobs.
+ */
+export function waitingByHall(db: Kysely<Database>) {
+  return db
+    .selectFrom('halls')
+    .innerJoin('operators', 'operators.id', 'halls.operator_id')
+    .select((eb) => [
+      'halls.id as hall_id',
+      'halls.name as hall_name',
+      'operators.code as operator',
+      eb
+        .selectFrom('hall_tickets')
+        .select((t) => t.fn.countAll<number>().as('n'))
+        .whereRef('hall_tickets.hall_id', '=', 'halls.id')
+        .where('hall_tickets.status', '=', 'waiting')
+        .$asScalar()
+        .as('waiting'),
+    ])
+    .orderBy('halls.id')
+    .execute();
+}

@@ -6,6 +6,7 @@
  */
 import type { Db } from '../../db/database.js';
 import { refundPayments } from '../../payments/payment-repository.js';
+import type { BusinessMetrics } from '../../platform/metrics.js';
 import { lockOrder, updateOrder } from '../../renewal/order-repository.js';
 import { takeBackExtension } from '../../renewal/reversal.js';
 import type { Clock } from '../../shared/clock.js';
@@ -22,6 +23,7 @@ export class VoidService {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly events: EventPublisher,
+    private readonly metrics: BusinessMetrics,
   ) {}
 
   private async counterPayment(orderId: string) {
@@ -89,6 +91,8 @@ export class VoidService {
         now,
       );
     });
+    // A void is the counter's refund: counted once it committed.
+    this.metrics.refund('counter', 'refunded');
     return this.voidView(orderId);
   }
 

@@ -1,9 +1,17 @@
-/** Liveness (`/healthz`: the process is up) and readiness (`/readyz`: the database answers). */
+/**
+ * Liveness (`/healthz`: the process is up) and readiness (`/readyz`: the database answers
+ * and has every migration this version knows). A database restored from an older backup,
+ * or migrated down, answers but would fail this version's queries: not ready.
+ */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { type Db, ping } from '../../db/database.js';
+import { type Db, pendingMigrations, ping } from '../../db/database.js';
 import { UNAVAILABLE_RETRY_AFTER_SECONDS } from '../../db/unavailable.js';
+import { sendError } from '../../http/errors.js';
 import { errors } from '../../http/schemas.js';
+
+/** Seconds a probe is asked to wait while the migrations are missing: someone has to run them. */
+export const BEHIND_RETRY_AFTER_SECONDS = 30;
 
 export interface HealthRoutesOptions {
   db: Db;
@@ -23,21 +31,28 @@ export const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = asyn
     {
       schema: {
         tags: ['platform'],
-        summary: 'The database is reachable',
+        summary: 'The database is reachable and migrated',
+        description:
+          '`503 database_unavailable` while the database does not answer; `503 database_behind` (with the names of the migrations missing in `details.pending`) while it lacks migrations this version knows.',
         response: { 200: Type.Object({ status: Type.Literal('ready'), database: Type.String() }), ...errors(503) },
       },
     },
     async (request, reply) => {
+      let pending: string[];
       try {
         await ping(services.db);
-        return { status: 'ready' as const, database: services.db.dialect };
+        pending = await pendingMigrations(services.db);
       } catch (error) {
         request.log.warn({ err: error }, 'database not reachable');
-        return reply
-          .status(503 as 200)
-          .header('Retry-After', String(UNAVAILABLE_RETRY_AFTER_SECONDS))
-          .send({ error: { code: 'database_unavailable', message: 'The database does not answer.' } } as never);
+        reply.header('Retry-After', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
+        return sendError(request, reply, 'database_unavailable');
       }
+      if (pending.length > 0) {
+        request.log.warn({ pending }, 'database behind this version: migrations not applied');
+        reply.header('Retry-After', String(BEHIND_RETRY_AFTER_SECONDS));
+        return sendError(request, reply, 'database_behind', { details: { pending } });
+      }
+      return { status: 'ready' as const, database: services.db.dialect };
     },
   );
 };
