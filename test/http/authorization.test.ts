@@ -80,7 +80,7 @@ const OPEN = new Set([
 const OPERATOR_WIDE = new Set(['POST /v1/console/cards/find', 'POST /v1/console/quotes', 'POST /v1/console/renewals']);
 const OWN_SESSION = new Set(['GET /v1/staff/me', 'POST /v1/staff/logout', 'GET /v1/console/shifts/current']);
 
-const guarded = (r: Route) => r.admin || r.staff || r.subscriber;
+const guarded = (r: Route) => r.admin || r.staff || r.subscriber || r.monitoring;
 const isWrite = (r: Route) => r.method !== 'GET';
 const hallBound = (r: Route) => r.staff && !OPERATOR_WIDE.has(r.key) && !OWN_SESSION.has(r.key);
 const withoutCsrf = ({ 'x-csrf-token': _, ...headers }: Headers) => headers;
@@ -113,6 +113,10 @@ const PROBES: Probe[] = [
     headers: (as) => as.otherSubscriber,
     refusals: [404],
   },
+  // The metrics token is its own: an admin token, a staff or a subscriber's session is no key to /metrics.
+  { caller: 'the admin token on the monitoring routes', routes: (r) => r.monitoring, headers: (as) => as.admin, refusals: [401] },
+  { caller: 'an operator admin on the monitoring routes', routes: (r) => r.monitoring, headers: (as) => as.operatorAdmin, refusals: [401] },
+  { caller: 'a subscriber on the monitoring routes', routes: (r) => r.monitoring, headers: (as) => as.subscriber, refusals: [401] },
   { caller: 'a staff session on the subscriber routes', routes: (r) => r.subscriber, headers: (as) => as.supervisor, refusals: [401] },
   { caller: 'an admin token of another operator', routes: (r) => r.admin, headers: (as) => as.rivalToken, refusals: [403, 404] },
   { caller: 'an operator admin of another operator', routes: (r) => r.admin, headers: (as) => as.rivalAdmin, refusals: [403, 404] },
@@ -226,7 +230,7 @@ describe.each(DIALECTS)('who may call each route, on %s', (dialect) => {
   }
 
   it('lets the rightful caller read every guarded GET route with these ids', async () => {
-    const rightful = (r: Route): Caller => (r.admin ? 'admin' : r.staff ? 'supervisor' : 'subscriber');
+    const rightful = (r: Route): Caller => (r.admin ? 'admin' : r.staff ? 'supervisor' : r.monitoring ? 'metrics' : 'subscriber');
     const failures: string[] = [];
     for (const route of ROUTES.filter((r) => guarded(r) && !isWrite(r))) {
       const res = await w.h.request(requestOf(route, w.as[rightful(route)]));

@@ -29,7 +29,8 @@ export type Caller =
   | 'otherHallSupervisor'
   | 'rivalToken'
   | 'rivalAdmin'
-  | 'rivalClerk';
+  | 'rivalClerk'
+  | 'metrics';
 
 export interface World {
   h: Harness;
@@ -96,9 +97,11 @@ async function setUpRival(h: Harness) {
   return { admin: await signIn(h, 'rivaladmin'), clerk, token: token.token };
 }
 
+const METRICS_TOKEN = 'authz-metrics-token-0123456789';
+
 export async function setUpCallers(dialect: DialectName): Promise<World> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'simkeep-authz-'));
-  const h = await startHarness(dialect, { ...SANDBOX_ON, SIMKEEP_DATA_DIR: dataDir });
+  const h = await startHarness(dialect, { ...SANDBOX_ON, SIMKEEP_DATA_DIR: dataDir, SIMKEEP_METRICS_TOKEN: METRICS_TOKEN });
   const f = await setUpHall(h);
   const db = h.services.db.kysely;
 
@@ -156,6 +159,7 @@ export async function setUpCallers(dialect: DialectName): Promise<World> {
       rivalToken: { authorization: `Bearer ${rival.token}` },
       rivalAdmin: staffHeaders(rival.admin),
       rivalClerk: staffHeaders(rival.clerk),
+      metrics: { authorization: `Bearer ${METRICS_TOKEN}` },
     },
     close: async () => {
       await h.close();

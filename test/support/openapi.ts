@@ -28,6 +28,8 @@ export interface Route {
   staff: boolean;
   /** Takes a subscriber's session (the `/v1/me` routes). */
   subscriber: boolean;
+  /** Takes the metrics token (`/metrics`, SIMKEEP_METRICS_TOKEN). */
+  monitoring: boolean;
 }
 
 /** The routes of the OpenAPI document, read from a throwaway app (the sandbox provider's included). */
@@ -45,6 +47,7 @@ export async function documentedRoutes(): Promise<Route[]> {
         admin: Array.isArray(op.security) && op.security.some((s: Schema) => 'adminToken' in s),
         staff: Array.isArray(op.security) && op.security.length > 0 && op.security.every((s: Schema) => 'staffSession' in s),
         subscriber: Array.isArray(op.security) && op.security.some((s: Schema) => 'subscriberSession' in s),
+        monitoring: Array.isArray(op.security) && op.security.some((s: Schema) => 'metricsToken' in s),
       })),
     );
   } finally {
