@@ -141,6 +141,10 @@ export const errorCatalogue = {
     message: { 'zh-CN': '支付渠道暂时无法处理，请稍后重试。', en: 'The payment provider could not be reached; try again shortly.' },
   },
   database_unavailable: { status: 503, message: { 'zh-CN': '服务暂时不可用，请稍后重试。', en: 'The service is briefly unavailable; retry in a moment.' } },
+  request_timed_out: {
+    status: 503,
+    message: { 'zh-CN': '处理请求超时，请稍后重试。', en: 'The request took too long to answer; retry in a moment.' },
+  },
 } as const satisfies Record<string, Entry>;
 
 export type ErrorCode = keyof typeof errorCatalogue;
