@@ -11,7 +11,11 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { SESSION_COOKIE } from './accounts/credentials.js';
 import type { TrustProxy } from './config.js';
+import { registerCors } from './http/cors.js';
 import { frameworkErrors, registerErrorHandling } from './http/errors.js';
+import { SERVER_LIMITS } from './http/limits.js';
+import { pageAssetRoutes } from './http/page-assets.js';
+import { docsPolicy, registerSecurityHeaders } from './http/security-headers.js';
 import { validatorCompiler } from './http/validation.js';
 import { fontRoutes, webRoot, webRoutes } from './http/web-app.js';
 import type { Metrics } from './platform/metrics.js';
@@ -23,6 +27,8 @@ export interface AppOptions {
   trustProxy?: TrustProxy;
   /** Serve the built web app when it exists (default); false for an API-only instance. */
   web?: boolean;
+  /** The HTTP server's clocks (http/limits.ts); a test shortens them. */
+  serverLimits?: Partial<typeof SERVER_LIMITS>;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -43,12 +49,15 @@ function trustHops(hops: number) {
 
 export async function buildApp(services: Services, options: AppOptions = {}): Promise<FastifyInstance> {
   const trustProxy = options.trustProxy ?? services.config.trustProxy;
+  const limits = { ...SERVER_LIMITS, ...options.serverLimits };
   const app = Fastify({
     logger: options.logger ?? false,
     // A hop count trusts that many addresses from the right of X-Forwarded-For (Fastify
     // takes a number too, but its types want the function).
     trustProxy: typeof trustProxy === 'number' ? trustHops(trustProxy) : trustProxy,
-    bodyLimit: 64 * 1024,
+    bodyLimit: limits.bodyLimit,
+    requestTimeout: limits.requestTimeout,
+    http: { headersTimeout: limits.headersTimeout, requestTimeout: limits.requestTimeout, connectionsCheckingInterval: limits.connectionsCheckingInterval },
     ajv: { customOptions: { coerceTypes: false } },
     frameworkErrors,
     genReqId: requestIdOf,
@@ -66,6 +75,8 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   });
   const web = options.web === false ? undefined : webRoot();
   registerErrorHandling(app, web !== undefined);
+  await registerSecurityHeaders(app);
+  registerCors(app, services.config.corsOrigins);
 
   await app.register(swagger, {
     openapi: {
@@ -90,11 +101,12 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', transformStaticCSP: docsPolicy });
   await app.register(cookie);
 
   await mountRoutes(app, services);
   await fontRoutes(app);
+  await pageAssetRoutes(app);
   if (web) await webRoutes(app, web);
   return app;
 }

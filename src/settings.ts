@@ -41,6 +41,16 @@ export const SETTINGS = {
     secret: false,
     read: trustProxyOf,
   } satisfies Setting<TrustProxy>,
+  corsOrigins: {
+    env: 'SIMKEEP_CORS_ORIGINS',
+    group: 'server',
+    kind: 'origins, comma-separated',
+    defaultText: 'none: CORS off',
+    description:
+      "other sites whose pages may call the API from a browser (`https://shop.example.com,https://www.example.com`): their requests get `Access-Control-Allow-Origin` and their preflights an answer, without cookies, so a subscriber's or a clerk's session is never used from there. Unset, no response has an `Access-Control-*` header and browsers keep every other site's scripts from reading the API",
+    secret: false,
+    read: corsOriginsOf,
+  } satisfies Setting<string[]>,
   defaultOperator: optionalText({
     env: 'SIMKEEP_DEFAULT_OPERATOR',
     group: 'server',
@@ -292,6 +302,32 @@ function trustProxyOf(raw: string | undefined, _earlier: Earlier): TrustProxy {
     );
   }
   return entries;
+}
+
+/**
+ * `SIMKEEP_CORS_ORIGINS`: origins as a browser sends them in `Origin` (scheme, host and
+ * port, no path). `*` is refused: the API answers cards' data to whoever asks a lookup,
+ * so the operator names the sites it trusts to ask from a subscriber's browser.
+ */
+function corsOriginsOf(raw: string | undefined, _earlier: Earlier): string[] {
+  const entries = (raw ?? '')
+    .split(',')
+    .map((entry) => entry.trim().replace(/\/+$/, ''))
+    .filter((entry) => entry !== '');
+  const bad = entries.filter((entry) => {
+    try {
+      const url = new URL(entry);
+      return !/^https?:$/.test(url.protocol) || url.origin !== entry;
+    } catch {
+      return true;
+    }
+  });
+  if (bad.length > 0) {
+    throw new SettingProblem(
+      `SIMKEEP_CORS_ORIGINS=${JSON.stringify(raw)}: ${bad.map((e) => JSON.stringify(e)).join(', ')} is not an origin; expected scheme, host and port only, comma-separated (e.g. https://shop.example.com,http://localhost:5173)`,
+    );
+  }
+  return [...new Set(entries)];
 }
 
 /** The URL with any password replaced, safe for logs and error messages. */

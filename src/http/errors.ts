@@ -91,6 +91,11 @@ export function registerErrorHandling(app: FastifyInstance, appPage = false): vo
       // Malformed JSON and the like.
       return sendError(request, reply, 'invalid_request', { status, message: { 'zh-CN': `请求无法解析：${error.message}`, en: error.message } });
     }
+    if (error.code === 'FST_ERR_HANDLER_TIMEOUT') {
+      // The route's time limit (http/limits.ts) passed; its work may still finish.
+      request.log.warn({ route: request.routeOptions.url, limit: request.routeOptions.handlerTimeout }, 'request timed out');
+      return sendError(request, reply, 'request_timed_out');
+    }
     if (isDatabaseUnavailable(error)) {
       request.log.warn({ err: error }, 'database unavailable');
       reply.header('Retry-After', String(UNAVAILABLE_RETRY_AFTER_SECONDS));

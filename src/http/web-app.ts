@@ -16,7 +16,7 @@ export function webRoot(): string | undefined {
   return candidates.find((dir) => fs.existsSync(path.join(dir, 'index.html')));
 }
 
-const API_PREFIXES = ['/v1/', '/docs', '/r/', '/pay/', '/healthz', '/readyz', '/fonts/'];
+const API_PREFIXES = ['/v1/', '/docs', '/r/', '/pay/', '/healthz', '/readyz', '/fonts/', '/page-assets/'];
 
 export function isAppPage(method: string, url: string, accept: string | undefined): boolean {
   return method === 'GET' && (accept ?? '').includes('text/html') && !API_PREFIXES.some((prefix) => url.startsWith(prefix));

@@ -41,8 +41,8 @@ export function checkoutPage(checkout: Checkout, order: OrderView, returnTo?: st
   const actions = payable
     ? `${checkout.status === 'failed' ? '<p class="bad" role="alert">支付失败，可重试 · Payment failed; you may try again.</p>' : ''}
 <div class="actions">
-<form method="post" action="/pay/sandbox/${id}/pay${back}" style="flex:1;display:flex"><button class="pay" type="submit">支付 Pay ${escapeHtml(formatMoney(checkout.amount, checkout.currency))}</button></form>
-<form method="post" action="/pay/sandbox/${id}/fail${back}" style="flex:1;display:flex"><button class="fail" type="submit">失败 Fail</button></form>
+<form method="post" action="/pay/sandbox/${id}/pay${back}"><button class="pay" type="submit">支付 Pay ${escapeHtml(formatMoney(checkout.amount, checkout.currency))}</button></form>
+<form method="post" action="/pay/sandbox/${id}/fail${back}"><button class="fail" type="submit">失败 Fail</button></form>
 </div>`
     : '';
   const outcome = order.receipt

@@ -17,27 +17,20 @@ export function autoSubmitPage(action: string, fields: Record<string, string>): 
 <form id="checkout" method="post" action="${escapeHtml(action)}">
 ${inputs}
 <div class="actions"><button class="pay" type="submit">继续 Continue</button></div>
-</form>
-<script>document.getElementById('checkout').submit();</script>`,
+</form>`,
+    { script: { name: 'autoSubmit' } },
   );
 }
 
 export async function qrPage(content: string, order: OrderView, returnPath: string): Promise<string> {
   const svg = await QRCode.toString(content, { type: 'svg', margin: 1, width: 240, errorCorrectionLevel: 'M' });
-  const orderUrl = JSON.stringify(`/v1/orders/${encodeURIComponent(order.id)}`);
-  const back = JSON.stringify(returnPath);
   return page(
     '微信支付 WeChat Pay',
     `<h1>微信扫码支付 · Scan with WeChat to pay</h1>
 <dl><dt>订单 Order</dt><dd>${escapeHtml(order.id)}</dd><dt>金额 Amount</dt><dd>${escapeHtml(formatMoney(order.total, order.currency))}</dd></dl>
-<div id="qr" role="img" aria-label="WeChat Pay QR code" data-code-url="${escapeHtml(content)}" style="width:240px;margin:1rem auto">${svg}</div>
+<div id="qr" role="img" aria-label="WeChat Pay QR code" data-code-url="${escapeHtml(content)}" class="qr">${svg}</div>
 <p id="state" role="status">请用微信扫一扫，支付完成后本页会自动跳转 · Open WeChat, scan, and pay: this page moves on by itself.</p>
-<p><a href="${escapeHtml(returnPath)}">已支付，查看订单 · I have paid: see the order</a></p>
-<script>
-(function poll(){fetch(${orderUrl},{headers:{accept:'application/json'}}).then(function(r){return r.json()}).then(function(o){
-if(o.status!=='pending_payment'||(o.payment&&o.payment.status!=='pending')){location.assign(${back});return}
-setTimeout(poll,2000)}).catch(function(){setTimeout(poll,4000)})})();
-</script>`,
-    '#07c160',
+<p><a href="${escapeHtml(returnPath)}">已支付，查看订单 · I have paid: see the order</a></p>`,
+    { theme: 'wechat', script: { name: 'followOrder', data: { order: `/v1/orders/${encodeURIComponent(order.id)}`, return: returnPath } } },
   );
 }

@@ -12,9 +12,11 @@
  *   provider/    the payment providers' callbacks, each verified by its signature.
  *   monitoring/  the operator's Prometheus: the metrics token (requireMetricsToken).
  *
- * Each route module receives only the services it uses.
+ * Each route module receives only the services it uses; each group has its body size and
+ * time limits (http/limits.ts).
  */
 import type { FastifyInstance } from 'fastify';
+import { applyLimits, LIMITS } from '../http/limits.js';
 import type { Services } from '../services.js';
 import { cardRoutes } from './admin/card-routes.js';
 import { catalogRoutes } from './admin/catalog-routes.js';
@@ -56,6 +58,7 @@ export async function mountRoutes(app: FastifyInstance, services: Services): Pro
 }
 
 async function publicRoutes(app: FastifyInstance, services: Services): Promise<void> {
+  applyLimits(app, LIMITS.public);
   const { config, db, renewal, planOffers, orders, idempotency, receiptPdf, probes, contacts, signIn } = services;
   const { payments, secrets, clock, providerPayments, staffAuth, hallAdmin, queue, boardFeed } = services;
   await app.register(healthRoutes, { db });
@@ -71,12 +74,14 @@ async function publicRoutes(app: FastifyInstance, services: Services): Promise<v
 }
 
 async function subscriberRoutes(app: FastifyInstance, services: Services): Promise<void> {
+  applyLimits(app, LIMITS.subscriber);
   const { signIn, accountCards, config } = services;
   requireSubscriber(app, signIn, config.publicUrl);
   await app.register(accountRoutes, { accountCards });
 }
 
 async function consoleGroup(app: FastifyInstance, services: Services): Promise<void> {
+  applyLimits(app, LIMITS.console);
   const { config, staffAuth, hallAdmin, idempotency, receiptPdf } = services;
   const { console: counterConsole, counterRenewal, invoices, shifts, voids, hallStats } = services;
   requireStaff(app, staffAuth, config.publicUrl);
@@ -87,6 +92,7 @@ async function consoleGroup(app: FastifyInstance, services: Services): Promise<v
 }
 
 async function adminRoutes(app: FastifyInstance, services: Services): Promise<void> {
+  applyLimits(app, LIMITS.admin);
   const { config, tokens, staffAuth, catalogService, cards, orders, reminderAdmin, webhookAdmin, providerPayments, hallAdmin } = services;
   requireAdmin(app, tokens, staffAuth, config.publicUrl);
   await app.register(catalogRoutes, { catalogService });
@@ -99,6 +105,7 @@ async function adminRoutes(app: FastifyInstance, services: Services): Promise<vo
 }
 
 async function providerRoutes(app: FastifyInstance, services: Services): Promise<void> {
+  applyLimits(app, LIMITS.provider);
   const { config, payments, providerPayments } = services;
   await app.register(notificationRoutes, { providerPayments });
   if (config.sandboxEnabled) await app.register(sandboxRoutes, { payments });

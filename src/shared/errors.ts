@@ -148,6 +148,10 @@ export const errorCatalogue = {
       en: 'The database is behind this version: migrations {pending} are not applied yet (run simkeep migrate).',
     },
   },
+  request_timed_out: {
+    status: 503,
+    message: { 'zh-CN': '处理请求超时，请稍后重试。', en: 'The request took too long to answer; retry in a moment.' },
+  },
 } as const satisfies Record<string, Entry>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -4,6 +4,8 @@
  * kept under artifacts/screenshots/<width>/ (artifacts/screenshots/nocjk/<width>/ for a
  * browser launched without Chinese system fonts). Without Chromium the suites are skipped
  * and the run says how to install it; without a build they fail saying to run `npm run build`.
+ * Every page of every profile is watched for content security policy violations: a test
+ * during which any page reported one fails (see watchContentSecurityPolicy).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -12,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { describe } from 'vitest';
+import { afterEach, describe, expect } from 'vitest';
 import { DEMO_STAFF } from '../../src/platform/demo-hall-seed.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -199,8 +201,49 @@ export async function openProfile(browser: Browser, server: DemoServer, viewport
     acceptDownloads: true,
   });
   context.setDefaultTimeout(10_000);
+  await watchContentSecurityPolicy(context);
   return context;
 }
+
+/** What the pages of this file's profiles reported since the last test ended. */
+const cspViolations: string[] = [];
+
+/**
+ * Collects each violation of the server's content security policy any page of the profile
+ * reports, two ways: Chromium's console message ("Refused to load…", "Refused to apply
+ * inline style…") and the `securitypolicyviolation` event, heard by a script Playwright
+ * adds to every document before the page's own (not subject to the policy itself).
+ */
+async function watchContentSecurityPolicy(context: BrowserContext): Promise<void> {
+  await context.exposeBinding('__simkeepCspViolation', ({ page }, report: string) => {
+    cspViolations.push(`${page.url()}: ${report}`);
+  });
+  await context.addInitScript(() => {
+    // Typed by hand: the tests' tsconfig has no DOM library.
+    interface Violation {
+      violatedDirective: string;
+      blockedURI: string;
+      sourceFile: string;
+      lineNumber: number;
+    }
+    const world = globalThis as unknown as {
+      document: { addEventListener(type: string, listener: (event: Violation) => void): void };
+      __simkeepCspViolation(report: string): void;
+    };
+    world.document.addEventListener('securitypolicyviolation', (event) => {
+      world.__simkeepCspViolation(`${event.violatedDirective} refused ${event.blockedURI || 'inline'} (${event.sourceFile}:${event.lineNumber})`);
+    });
+  });
+  context.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspViolations.push(`${message.page()?.url() ?? '?'}: ${message.text()}`);
+  });
+}
+
+// Every test of a file that imports this module: no page broke the policy meanwhile.
+afterEach(() => {
+  const reported = cspViolations.splice(0);
+  expect(reported, 'content security policy violations').toEqual([]);
+});
 
 export interface Tab {
   page: Page;
@@ -218,9 +261,7 @@ export async function openTab(context: BrowserContext): Promise<Tab> {
 
 /** The little of the DOM `shoot` uses (the tests' tsconfig has no DOM library). */
 interface DomLike {
-  getElementById(id: string): unknown;
-  createElement(tag: 'style'): { id: string; textContent: string };
-  head: { append(node: unknown): void };
+  adoptedStyleSheets: { cssRules: { length: number; 0?: { cssText: string } } }[];
   body: { offsetHeight: number };
 }
 
@@ -240,12 +281,15 @@ export async function shoot(page: Page, name: string, folder = ''): Promise<stri
     // Chromium keeps the boxes of text whose font it looked up before the font arrived,
     // for as long as the text's font description stays the same: change the description
     // of everything (kerning off) once the font is in, and keep it so for this document.
-    const doc = (globalThis as unknown as { document: DomLike }).document;
-    if (!doc.getElementById('shoot-reshape')) {
-      const style = doc.createElement('style');
-      style.id = 'shoot-reshape';
-      style.textContent = '*{font-kerning:none!important}';
-      doc.head.append(style);
+    // A constructed stylesheet, which the page's content security policy allows (a <style>
+    // element it would refuse, and the test would fail on the violation).
+    const world = globalThis as unknown as { document: DomLike; CSSStyleSheet: new () => { replaceSync(text: string): void } };
+    const doc = world.document;
+    const reshape = '* { font-kerning: none !important; }';
+    if (!doc.adoptedStyleSheets.some((sheet) => sheet.cssRules[0]?.cssText === reshape)) {
+      const sheet = new world.CSSStyleSheet();
+      sheet.replaceSync(reshape);
+      doc.adoptedStyleSheets = [...doc.adoptedStyleSheets, sheet as unknown as DomLike['adoptedStyleSheets'][number]];
     }
     void doc.body.offsetHeight;
   });

@@ -29,8 +29,8 @@ export const notificationRoutes: FastifyPluginAsyncTypebox<NotificationRoutesOpt
   const { providerPayments } = services;
   const raw = (_request: unknown, body: string | Buffer, done: (error: Error | null, body?: unknown) => void) => done(null, body);
   app.removeContentTypeParser(['application/json']);
-  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: 64 * 1024 }, raw);
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 64 * 1024 }, raw);
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, raw);
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, raw);
 
   for (const provider of PROVIDERS) {
     const implementation = providers[provider];

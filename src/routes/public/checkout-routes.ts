@@ -6,6 +6,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { errors } from '../../http/schemas.js';
+import { allowFormPostTo } from '../../http/security-headers.js';
 import { PROVIDERS } from '../../payments/provider.js';
 import { autoSubmitPage, qrPage } from '../../payments/provider-pages.js';
 import type { ProviderPayments } from '../../payments/provider-payments.js';
@@ -25,7 +26,7 @@ export interface CheckoutRoutesOptions {
 export const checkoutRoutes: FastifyPluginAsyncTypebox<CheckoutRoutesOptions> = async (app, services) => {
   const { providerPayments } = services;
   // UnionPay comes back with a form POST: its fields are not read (the notification is what counts).
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
   for (const provider of PROVIDERS) {
     app.get(
@@ -59,7 +60,7 @@ export const checkoutRoutes: FastifyPluginAsyncTypebox<CheckoutRoutesOptions> = 
           case 'redirect':
             return reply.redirect(step.url, 303);
           case 'form':
-            return reply.type('text/html; charset=utf-8').send(autoSubmitPage(step.action, step.fields));
+            return allowFormPostTo(reply, step.action).type('text/html; charset=utf-8').send(autoSubmitPage(step.action, step.fields));
           case 'qr':
             return reply.type('text/html; charset=utf-8').send(await qrPage(step.content, order, returnPath));
         }

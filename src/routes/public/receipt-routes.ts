@@ -67,8 +67,7 @@ export const receiptRoutes: FastifyPluginAsyncTypebox<ReceiptRoutesOptions> = as
             page(
               'Receipt not found',
               '<h1>收据验证 Receipt verification</h1><p class="bad">未找到该收据，或验证链接不完整 · No genuine receipt matches this link.</p>',
-              undefined,
-              'zh-CN',
+              { lang: 'zh-CN' },
             ) as never,
           );
       }
@@ -148,5 +147,5 @@ function verificationPage(r: VerifiedReceipt, lang: Lang, url: string): string {
   target.searchParams.set('lang', lang === 'en' ? 'zh-CN' : 'en');
   const other = `<p><a href="${escapeHtml(target.pathname + target.search)}" lang="${lang === 'en' ? 'zh-CN' : 'en'}">${escapeHtml(w.other)}</a></p>`;
   const list = rows.map(([k, v]) => `<dt>${escapeHtml(k ?? '')}</dt><dd>${escapeHtml(v ?? '')}</dd>`).join('');
-  return page(`${w.title} ${r.number}`, `<h1>${escapeHtml(w.title)}</h1>${status}<dl>${list}</dl>${other}`, undefined, lang);
+  return page(`${w.title} ${r.number}`, `<h1>${escapeHtml(w.title)}</h1>${status}<dl>${list}</dl>${other}`, { lang });
 }

@@ -33,8 +33,9 @@ export interface SandboxCheckoutRoutesOptions {
 
 export const sandboxCheckoutRoutes: FastifyPluginAsyncTypebox<SandboxCheckoutRoutesOptions> = async (app, services) => {
   const { payments, orders, secrets, clock } = services;
-  // The checkout page's buttons are plain HTML forms: their (empty) bodies carry nothing we read.
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 1024 }, (_request, _body, done) => done(null, {}));
+  // The checkout page's buttons are plain HTML forms: their (empty) bodies carry nothing we
+  // read, so the routes below take 1 KB at most.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, _body, done) => done(null, {}));
 
   app.get(
     '/pay/sandbox/:paymentId',
@@ -52,6 +53,7 @@ export const sandboxCheckoutRoutes: FastifyPluginAsyncTypebox<SandboxCheckoutRou
     app.post(
       `/pay/sandbox/:paymentId/${outcome}`,
       {
+        bodyLimit: 1024,
         schema: {
           tags: ['payments'],
           summary: `Sandbox checkout: ${outcome === 'pay' ? 'pay' : 'fail'} (delivers a signed notification)`,
