@@ -1,7 +1,7 @@
 /** The caller's language from Accept-Language, and the catalogue that speaks it. */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { callerLanguage } from '../../src/http/language.js';
-import { catalogueMessage, DomainError, errorCatalogue, LANGUAGES } from '../../src/shared/errors.js';
+import { catalogueMessage, DomainError, type ErrorCode, errorCatalogue, LANGUAGES, type Text } from '../../src/shared/errors.js';
 
 describe('callerLanguage', () => {
   it.each([
@@ -38,6 +38,11 @@ describe('the error catalogue', () => {
     expect(error.messageIn('zh-CN')).toBe('尝试次数过多，请 2 分钟后再试。');
     expect(error.messageIn('en')).toBe('Too many attempts. Try again in 2 min.');
     expect(catalogueMessage('too_many_attempts', 'en', { retryAfter: 5 })).toBe('Too many attempts. Try again in 1 min.');
+  });
+
+  it('takes a thrower’s own message only in every language: tsc refuses a bare string', () => {
+    expectTypeOf<ConstructorParameters<typeof DomainError>>().toEqualTypeOf<[code: ErrorCode, message?: Text, details?: Record<string, unknown>]>();
+    expectTypeOf<Text>().toEqualTypeOf<{ 'zh-CN': string; en: string }>();
   });
 
   it('keeps a thrower’s own message in each language, and the English one as the error’s message for logs', () => {

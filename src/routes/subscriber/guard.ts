@@ -26,7 +26,8 @@ declare module 'fastify' {
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-export const unauthorized = () => new DomainError('unauthorized', 'Sign in first: no session, or it has ended.');
+export const unauthorized = () =>
+  new DomainError('unauthorized', { 'zh-CN': '请先登录：尚未登录或会话已结束。', en: 'Sign in first: no session, or it has ended.' });
 
 export function sessionCookieOptions(publicUrl: string, maxAgeSeconds: number): CookieSerializeOptions {
   return { httpOnly: true, sameSite: 'lax', path: '/', secure: publicUrl.startsWith('https:'), maxAge: maxAgeSeconds };
@@ -59,7 +60,7 @@ export function forgeryGuard(publicUrl: string) {
     if (!STATE_CHANGING.has(request.method)) return;
     const origin = request.headers.origin;
     if (origin !== undefined && origin !== publicOrigin && origin !== `${request.protocol}://${request.host}`) {
-      throw new DomainError('forbidden', 'This request came from another site.');
+      throw new DomainError('forbidden', { 'zh-CN': '该请求来自其他网站。', en: 'This request came from another site.' });
     }
     const type = request.headers['content-type'];
     if (type !== undefined && type.split(';')[0]?.trim().toLowerCase() !== 'application/json') {
