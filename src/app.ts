@@ -59,7 +59,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     reply.header('x-request-id', request.id);
   });
   const web = options.web === false ? undefined : webRoot();
-  registerErrorHandling(app, web !== undefined);
+  registerErrorHandling(app, web !== undefined, services.languages);
 
   await app.register(swagger, {
     openapi: {

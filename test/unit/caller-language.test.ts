@@ -1,6 +1,6 @@
 /** The caller's language from Accept-Language, and the catalogue that speaks it. */
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { callerLanguage } from '../../src/http/language.js';
+import { acceptedLanguage, callerLanguage } from '../../src/http/language.js';
 import { catalogueMessage, DomainError, type ErrorCode, errorCatalogue, LANGUAGES, type Text } from '../../src/shared/errors.js';
 
 describe('callerLanguage', () => {
@@ -19,6 +19,11 @@ describe('callerLanguage', () => {
     ['en;q=abc, zh;q=0.1', 'zh-CN'],
   ])('%j → %s', (header, language) => {
     expect(callerLanguage(header)).toBe(language);
+  });
+
+  it('leaves the choice to the caller’s account or operator when the header names no language the API speaks', () => {
+    for (const header of [undefined, '', 'de, ja', 'en;q=0', '*']) expect(acceptedLanguage(header), String(header)).toBeUndefined();
+    expect(acceptedLanguage(['fr', 'en-GB'])).toBe('en');
   });
 });
 

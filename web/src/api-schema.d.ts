@@ -9602,6 +9602,11 @@ export interface paths {
                         currency?: string;
                         graceDays?: number;
                         suspendDays?: number;
+                        /**
+                         * @description What the API answers the operator’s callers in (error messages) when a request has no `Accept-Language` and its caller chose no language; `zh-CN` unless set
+                         * @example zh-CN
+                         */
+                        defaultLanguage?: "zh-CN" | "en";
                     };
                 };
             };
@@ -9621,6 +9626,11 @@ export interface paths {
                             currency: string;
                             graceDays: number;
                             suspendDays: number;
+                            /**
+                             * @description What the API answers the operator’s callers in (error messages) when a request has no `Accept-Language` and its caller chose no language; `zh-CN` unless set
+                             * @example zh-CN
+                             */
+                            defaultLanguage: "zh-CN" | "en";
                         };
                     };
                 };
@@ -9739,6 +9749,11 @@ export interface paths {
                             currency: string;
                             graceDays: number;
                             suspendDays: number;
+                            /**
+                             * @description What the API answers the operator’s callers in (error messages) when a request has no `Accept-Language` and its caller chose no language; `zh-CN` unless set
+                             * @example zh-CN
+                             */
+                            defaultLanguage: "zh-CN" | "en";
                         };
                     };
                 };
@@ -9830,6 +9845,11 @@ export interface paths {
                         currency?: string;
                         graceDays?: number;
                         suspendDays?: number;
+                        /**
+                         * @description What the API answers the operator’s callers in (error messages) when a request has no `Accept-Language` and its caller chose no language; `zh-CN` unless set
+                         * @example zh-CN
+                         */
+                        defaultLanguage?: "zh-CN" | "en";
                     };
                 };
             };
@@ -9849,6 +9869,11 @@ export interface paths {
                             currency: string;
                             graceDays: number;
                             suspendDays: number;
+                            /**
+                             * @description What the API answers the operator’s callers in (error messages) when a request has no `Accept-Language` and its caller chose no language; `zh-CN` unless set
+                             * @example zh-CN
+                             */
+                            defaultLanguage: "zh-CN" | "en";
                         };
                     };
                 };

@@ -9,6 +9,7 @@ import type { CookieSerializeOptions } from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { HallActor } from '../../hall/hall-access.js';
 import type { StaffAuthService } from '../../hall/staff/staff-auth-service.js';
+import { hintLanguage } from '../../http/language.js';
 import { DomainError } from '../../shared/errors.js';
 
 export const STAFF_COOKIE = 'simkeep_staff';
@@ -47,6 +48,7 @@ export async function staffActor(request: FastifyRequest, auth: StaffAuthService
   const token = request.cookies[STAFF_COOKIE];
   const staff = token ? await auth.resolve(token) : undefined;
   if (!staff) throw staffUnauthorized();
+  hintLanguage(request, { operatorId: staff.operatorId });
   if (STATE_CHANGING.has(request.method)) {
     assertSameSite(request, publicUrl);
     const sent = request.headers[CSRF_HEADER];

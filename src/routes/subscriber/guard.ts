@@ -15,6 +15,7 @@ import type { AccountRow } from '../../accounts/account-repository.js';
 import { SESSION_COOKIE } from '../../accounts/credentials.js';
 import type { SignInService } from '../../accounts/sign-in-service.js';
 import { sendError } from '../../http/errors.js';
+import { hintLanguage } from '../../http/language.js';
 import { DomainError } from '../../shared/errors.js';
 
 declare module 'fastify' {
@@ -84,7 +85,7 @@ export function requireSubscriber(app: FastifyInstance, signIn: Pick<SignInServi
     if (reply.sent) return;
     const token = sessionToken(request);
     request.account = (await signIn.accountOfSession(token)) ?? null;
-    if (request.account) return;
+    if (request.account) return hintLanguage(request, { accountId: request.account.id });
     if (token !== undefined) clearSessionCookie(reply, publicUrl);
     throw unauthorized();
   });
