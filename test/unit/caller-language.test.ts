@@ -1,7 +1,8 @@
-/** The caller's language from Accept-Language, and the catalogue that speaks it. */
+/** The caller's language from Accept-Language and from the terminal's locale, and the catalogue that speaks it. */
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { acceptedLanguage, callerLanguage } from '../../src/http/language.js';
 import { catalogueMessage, DomainError, type ErrorCode, errorCatalogue, LANGUAGES, type Text } from '../../src/shared/errors.js';
+import { terminalLanguage } from '../../src/shared/terminal-language.js';
 
 describe('callerLanguage', () => {
   it.each([
@@ -24,6 +25,21 @@ describe('callerLanguage', () => {
   it('leaves the choice to the caller’s account or operator when the header names no language the API speaks', () => {
     for (const header of [undefined, '', 'de, ja', 'en;q=0', '*']) expect(acceptedLanguage(header), String(header)).toBeUndefined();
     expect(acceptedLanguage(['fr', 'en-GB'])).toBe('en');
+  });
+});
+
+describe('terminalLanguage', () => {
+  it.each([
+    [{ LANG: 'zh_CN.UTF-8' }, 'zh-CN'],
+    [{ LANG: 'zh_TW.UTF-8' }, 'zh-CN'],
+    [{ LANG: 'en_US.UTF-8' }, 'en'],
+    [{ LANG: 'C.UTF-8' }, 'en'],
+    [{}, 'en'],
+    [{ LC_ALL: 'zh_CN.UTF-8', LANG: 'en_US.UTF-8' }, 'zh-CN'],
+    [{ LC_ALL: '', LC_MESSAGES: 'en_GB.UTF-8', LANG: 'zh_CN.UTF-8' }, 'en'],
+    [{ LC_MESSAGES: 'zh_CN.UTF-8', LANG: 'en_US.UTF-8' }, 'zh-CN'],
+  ])('%j → %s', (env, language) => {
+    expect(terminalLanguage(env)).toBe(language);
   });
 });
 
