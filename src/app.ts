@@ -74,7 +74,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     services.metrics.request(request.method, request.routeOptions.url, reply.statusCode, reply.elapsedTime / 1000);
   });
   const web = options.web === false ? undefined : webRoot();
-  registerErrorHandling(app, web !== undefined);
+  registerErrorHandling(app, web !== undefined, services.languages);
   await registerSecurityHeaders(app);
   registerCors(app, services.config.corsOrigins);
 

@@ -2,7 +2,8 @@
 /**
  * The `simkeep` command: serve, migrate, seed, admin tokens, card import, config. The
  * configuration comes from the environment (see settings.ts); mistakes are reported as
- * sentences that say what to fix, never as stack traces.
+ * sentences that say what to fix, never as stack traces, a domain error's in the terminal's
+ * language (shared/terminal-language.ts).
  */
 import fs from 'node:fs';
 import { Command } from 'commander';
@@ -19,6 +20,7 @@ import { serve } from './server.js';
 import { createServices, type Services } from './services.js';
 import { effectiveSettings, effectiveSettingsText } from './settings-report.js';
 import { DomainError } from './shared/errors.js';
+import { terminalLanguage } from './shared/terminal-language.js';
 
 class UsageError extends Error {}
 
@@ -202,7 +204,7 @@ registerHallCommands(program, withServices, (message) => new UsageError(message)
 function explain(error: unknown): string {
   if (error instanceof ConfigError) return `${error.message}\nfix the environment variables above and run again.`;
   if (error instanceof UsageError) return `error: ${error.message}`;
-  if (error instanceof DomainError) return `error: ${error.message}`;
+  if (error instanceof DomainError) return `error: ${error.messageIn(terminalLanguage(process.env))}`;
   const code = (error as { code?: string }).code;
   if (code === 'ECONNREFUSED') return 'error: cannot reach the database; check DATABASE_URL and that the server is running.';
   if (code === '28P01') return 'error: the database refused the password in DATABASE_URL.';

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { AccountCardsService } from './accounts/account-cards-service.js';
+import { CallerLanguages } from './accounts/caller-languages.js';
 import { SignInService } from './accounts/sign-in-service.js';
 import { AdminTokens } from './admin/admin-tokens.js';
 import { CardService } from './cards/card-service.js';
@@ -93,6 +94,8 @@ export interface Services {
   voids: VoidService;
   invoices: InvoiceService;
   hallStats: HallStatsService;
+  /** The languages callers and operators chose, for the answers that name none. */
+  languages: CallerLanguages;
 }
 
 /** Loads the deployment's secrets, then builds the services over `db`: repositories first, the services over them. */
@@ -178,5 +181,6 @@ export async function createServices(db: Db, config: Config, clock: Clock = syst
     voids: new VoidService(db, clock, events, metrics),
     invoices: new InvoiceService(db, orders, clock),
     hallStats: new HallStatsService(db),
+    languages: new CallerLanguages(db, catalog),
   };
 }

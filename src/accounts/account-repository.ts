@@ -7,7 +7,7 @@
 import type { Kysely } from 'kysely';
 import type { DialectName } from '../db/database.js';
 import { forUpdate, inIds } from '../db/dialect.js';
-import type { AccountTable, Database, OrderTable, PaymentTable, SignInCodeTable } from '../db/schema.js';
+import type { AccountTable, CardContactTable, Database, OperatorTable, OrderTable, PaymentTable, SignInCodeTable } from '../db/schema.js';
 import { newId } from '../shared/ids.js';
 import type { MyCardRow } from './my-card-view.js';
 
@@ -100,6 +100,26 @@ export function sessionAccount(db: Kysely<Database>, tokenHash: string, now: Dat
 
 export async function endSession(db: Kysely<Database>, tokenHash: string): Promise<void> {
   await db.deleteFrom('account_sessions').where('token_hash', '=', tokenHash).execute();
+}
+
+/**
+ * The languages an account's answers may fall back on: the reminder language chosen for
+ * its own number's card (null when none was), and that card's operator's default.
+ * Undefined when the number has no card in use.
+ */
+export function accountLanguages(
+  db: Kysely<Database>,
+  accountId: string,
+): Promise<{ locale: CardContactTable['locale'] | null; default_language: OperatorTable['default_language'] } | undefined> {
+  return db
+    .selectFrom('accounts as a')
+    .innerJoin('cards as c', 'c.msisdn', 'a.msisdn')
+    .innerJoin('operators as o', 'o.id', 'c.operator_id')
+    .leftJoin('card_contacts as cc', 'cc.card_id', 'c.id')
+    .select(['cc.locale', 'o.default_language'])
+    .where('a.id', '=', accountId)
+    .where('c.retired_at', 'is', null)
+    .executeTakeFirst();
 }
 
 /** The account's cards (or the one card `onlyCardId`) in one query, with their contact choices. */

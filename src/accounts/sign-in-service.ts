@@ -12,7 +12,7 @@ import type { Database } from '../db/schema.js';
 import type { Dispatcher } from '../notify/dispatcher.js';
 import { enqueueMessage } from '../notify/message-repository.js';
 import type { Clock } from '../shared/clock.js';
-import { DomainError } from '../shared/errors.js';
+import { DomainError, invalidPhoneNumber, type Text } from '../shared/errors.js';
 import { parseMsisdn } from '../shared/msisdn.js';
 import {
   type AccountRow,
@@ -61,7 +61,12 @@ export interface SignedIn {
   sessionTtlSeconds: number;
 }
 
-const tooManyAttempts = (retryAfter: number, message = 'Too many attempts; try again later.') => new DomainError('too_many_attempts', message, { retryAfter });
+const tooManyAttempts = (retryAfter: number, message: Text) => new DomainError('too_many_attempts', message, { retryAfter });
+// `{minutes}` is filled from the details' retryAfter (shared/errors.ts).
+const TOO_MANY_WRONG_CODES = {
+  'zh-CN': '该号码输错验证码的次数过多，请 {minutes} 分钟后再试。',
+  en: 'Too many wrong codes for this number. Try again in {minutes} min.',
+} as const;
 
 export class SignInService {
   constructor(
@@ -87,9 +92,13 @@ export class SignInService {
       await lockForOperator(trx, this.db.dialect, `sign-in:msisdn:${msisdn}`);
       await lockForOperator(trx, this.db.dialect, `sign-in:ip:${ip}`);
       const locked = lockRetryAfter(await codeLockedUntil(trx, msisdn), now);
-      if (locked !== undefined) throw tooManyAttempts(locked, 'Too many wrong codes for this number; try again later.');
+      if (locked !== undefined) throw tooManyAttempts(locked, TOO_MANY_WRONG_CODES);
       const wait = sendRetryAfter(await this.sendHistory(trx, msisdn, ip, now), now);
-      if (wait !== undefined) throw tooManyAttempts(wait, 'A code was sent recently; wait before asking for another.');
+      if (wait !== undefined)
+        throw tooManyAttempts(wait, {
+          'zh-CN': '验证码刚刚已发送，请 {minutes} 分钟后再重新获取。',
+          en: 'A code was sent recently. Ask for another in {minutes} min.',
+        });
 
       await storeCode(trx, {
         msisdn,
@@ -198,19 +207,25 @@ export class SignInService {
 
 function validMsisdn(input: string): string {
   const msisdn = parseMsisdn(input);
-  if (!msisdn) throw new DomainError('invalid_request', 'msisdn: not a valid E.164 phone number (e.g. +8613800138000).', { fields: ['/msisdn'] });
+  if (!msisdn) throw invalidPhoneNumber('msisdn');
   return msisdn;
 }
 
 function refusal(verdict: Exclude<CodeVerdict, { kind: 'accepted' }>): DomainError {
   switch (verdict.kind) {
     case 'locked':
-      return tooManyAttempts(verdict.retryAfter, 'Too many wrong codes for this number; try again later.');
+      return tooManyAttempts(verdict.retryAfter, TOO_MANY_WRONG_CODES);
     case 'wrong_locked':
-      return tooManyAttempts(verdict.retryAfter, 'Too many wrong codes for this number; it is locked for 15 minutes.');
+      return tooManyAttempts(verdict.retryAfter, {
+        'zh-CN': '该号码输错验证码的次数过多，已锁定 {minutes} 分钟。',
+        en: 'Too many wrong codes for this number: it is locked for {minutes} min.',
+      });
     case 'expired':
-      return new DomainError('code_expired', 'This code has expired or was never sent; ask for a new one.');
+      return new DomainError('code_expired', {
+        'zh-CN': '验证码已过期或尚未发送，请重新获取。',
+        en: 'This code has expired or was never sent; ask for a new one.',
+      });
     case 'wrong':
-      return new DomainError('code_invalid', 'This code is not the one we sent.', { triesLeft: verdict.triesLeft });
+      return new DomainError('code_invalid', undefined, { triesLeft: verdict.triesLeft });
   }
 }

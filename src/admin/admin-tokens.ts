@@ -8,7 +8,7 @@ import { operatorIdByCode } from '../catalog/catalog-repository.js';
 import type { AdminPrincipal } from '../catalog/catalog-service.js';
 import type { Db } from '../db/database.js';
 import type { Clock } from '../shared/clock.js';
-import { DomainError } from '../shared/errors.js';
+import { DomainError, operatorNotFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { insertAdminToken, listAdminTokens, liveTokenByHash, revokeAdminToken } from './admin-token-repository.js';
 
@@ -29,7 +29,7 @@ export class AdminTokens {
     let operatorId: string | null = null;
     if (operatorCode) {
       const found = await operatorIdByCode(this.db.kysely, operatorCode);
-      if (!found) throw new DomainError('operator_not_found', `No operator has the code "${operatorCode}".`);
+      if (!found) throw operatorNotFound(operatorCode);
       operatorId = found;
     }
     const token = `sk_admin_${randomBytes(32).toString('base64url')}`;
@@ -65,7 +65,7 @@ export class AdminTokens {
     if (this.configuredHash && timingSafeEqual(hash, this.configuredHash)) return { tokenId: 'env', operatorId: null };
     const row = await liveTokenByHash(this.db.kysely, hash.toString('hex'));
     if (!row || !timingSafeEqual(Buffer.from(row.token_hash, 'hex'), hash))
-      throw new DomainError('unauthorized', 'This admin token is not known or was revoked.');
+      throw new DomainError('unauthorized', { 'zh-CN': '该管理员令牌无效或已被吊销。', en: 'This admin token is not known or was revoked.' });
     return { tokenId: row.id, operatorId: row.operator_id };
   }
 }

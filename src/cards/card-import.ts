@@ -146,8 +146,9 @@ function readCard(record: string[], columns: ColumnIndex): NewCard | string {
   if (record.length !== COLUMNS.length) return `expected ${COLUMNS.length} fields, found ${record.length}`;
   const card: NewCard = { msisdn: record[columns.msisdn] ?? '', iccid: record[columns.iccid] ?? '', validUntil: record[columns.validUntil] ?? '' };
   const problems = newCardProblems(card);
-  for (const column of COLUMNS) if (card[column] === '') problems[column] = 'missing';
-  const reasons = COLUMNS.filter((column) => problems[column] !== undefined).map((column) => `${column}: ${problems[column]}`);
+  for (const column of COLUMNS) if (card[column] === '') problems[column] = { 'zh-CN': '缺失', en: 'missing' };
+  // The import report is written for the operator's logs, in English as its other lines are.
+  const reasons = COLUMNS.filter((column) => problems[column] !== undefined).map((column) => `${column}: ${problems[column]?.en}`);
   return reasons.length > 0 ? reasons.join('; ') : card;
 }
 

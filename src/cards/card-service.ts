@@ -12,7 +12,7 @@ import type { Db } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import { ordersOfCard } from '../renewal/order-repository.js';
 import type { Clock } from '../shared/clock.js';
-import { DomainError } from '../shared/errors.js';
+import { DomainError, invalidPhoneNumber, type Text } from '../shared/errors.js';
 import { iccidProblem } from '../shared/iccid.js';
 import { newId } from '../shared/ids.js';
 import { parseMsisdn } from '../shared/msisdn.js';
@@ -39,14 +39,29 @@ export interface NewCard {
 }
 
 /** Why a card row cannot be registered, as field → message; empty when it can. */
-export function newCardProblems(card: NewCard): Record<string, string> {
-  const problems: Record<string, string> = {};
-  if (!parseMsisdn(card.msisdn)) problems.msisdn = 'not a valid E.164 number with a leading + (e.g. +8613800138000)';
+export function newCardProblems(card: NewCard): Record<string, Text> {
+  const problems: Record<string, Text> = {};
+  if (!parseMsisdn(card.msisdn)) {
+    problems.msisdn = {
+      'zh-CN': '不是以 + 开头的有效 E.164 号码（例如 +8613800138000）',
+      en: 'not a valid E.164 number with a leading + (e.g. +8613800138000)',
+    };
+  }
   const iccid = iccidProblem(card.iccid);
   if (iccid) problems.iccid = iccid;
-  if (!isValidDate(card.validUntil)) problems.validUntil = 'not a date YYYY-MM-DD';
+  if (!isValidDate(card.validUntil)) problems.validUntil = { 'zh-CN': '不是 YYYY-MM-DD 格式的日期', en: 'not a date YYYY-MM-DD' };
   return problems;
 }
+
+/** A live card holds the number or the SIM serial already. */
+const cardExists = (field: 'msisdn' | 'iccid') =>
+  new DomainError(
+    'card_exists',
+    field === 'msisdn'
+      ? { 'zh-CN': '已有一张在用的卡使用这个号码。', en: 'A card in use already has this number.' }
+      : { 'zh-CN': '已有一张在用的卡使用这个SIM卡序列号。', en: 'A card in use already has this SIM serial.' },
+    { field },
+  );
 
 export type RegisterOutcome = 'created' | 'unchanged';
 
@@ -152,7 +167,7 @@ export async function registerCards(trx: Kysely<Database>, operator: Operator, c
 export async function registerCard(trx: Kysely<Database>, operator: Operator, card: NewCard, now: Date): Promise<{ outcome: RegisterOutcome; row: CardRow }> {
   const [result] = await registerCards(trx, operator, [card], now);
   if (!result) throw new Error('registerCards answered nothing for one card');
-  if (result.outcome === 'conflict') throw new DomainError('card_exists', result.message, { field: result.field });
+  if (result.outcome === 'conflict') throw cardExists(result.field);
   return result;
 }
 
@@ -178,18 +193,18 @@ export class CardService {
     const operator = await this.catalogService.operatorFor(principal, operatorCode);
     const problems = newCardProblems(card);
     if (Object.keys(problems).length > 0) {
-      throw new DomainError(
-        'invalid_request',
-        Object.entries(problems)
-          .map(([f, m]) => `${f}: ${m}`)
-          .join('; '),
-        { fields: Object.keys(problems).map((f) => `/${f}`) },
-      );
+      const entries = Object.entries(problems);
+      const message = {
+        'zh-CN': `${entries.map(([f, m]) => `${f}：${m['zh-CN']}`).join('；')}。`,
+        en: entries.map(([f, m]) => `${f}: ${m.en}`).join('; '),
+      };
+      throw new DomainError('invalid_request', message, { fields: Object.keys(problems).map((f) => `/${f}`) });
     }
     const now = this.clock.now();
     const { row } = await this.db.kysely.transaction().execute(async (trx) => {
       const result = await registerCard(trx, operator, card, now);
-      if (result.outcome === 'unchanged') throw new DomainError('card_exists', 'This card is already registered.', { field: 'msisdn' });
+      if (result.outcome === 'unchanged')
+        throw new DomainError('card_exists', { 'zh-CN': '该卡已登记。', en: 'This card is already registered.' }, { field: 'msisdn' });
       return result;
     });
     return this.view(operator, row);
@@ -198,10 +213,10 @@ export class CardService {
   /** The live card with the number, for a principal allowed to see its operator. */
   private async find(principal: AdminPrincipal, msisdnInput: string): Promise<{ operator: Operator; row: CardRow }> {
     const msisdn = parseMsisdn(msisdnInput);
-    if (!msisdn) throw new DomainError('invalid_request', 'The number must be E.164 with a leading + (e.g. +8613800138000).', { fields: ['/msisdn'] });
+    if (!msisdn) throw invalidPhoneNumber('msisdn');
     const row = await findLiveCard(this.db.kysely, msisdn);
     const operator = row ? await this.catalog.operatorById(row.operator_id) : undefined;
-    if (!row || !operator) throw new DomainError('card_not_found', 'No card in use has this number.');
+    if (!row || !operator) throw new DomainError('card_not_found', { 'zh-CN': '没有在用的卡使用这个号码。', en: 'No card in use has this number.' });
     assertMayActFor(principal, operator.id);
     return { operator, row };
   }
@@ -240,7 +255,7 @@ export class CardService {
 
   async unblock(principal: AdminPrincipal, msisdn: string) {
     const { operator, row } = await this.find(principal, msisdn);
-    if (row.blocked !== 1) throw new DomainError('card_not_blocked', 'This card is not blocked.');
+    if (row.blocked !== 1) throw new DomainError('card_not_blocked');
     const now = this.clock.now().toISOString();
     await this.db.kysely.transaction().execute(async (trx) => {
       await updateCard(trx, row.id, { blocked: 0, block_reason: null, updated_at: now });
@@ -252,9 +267,9 @@ export class CardService {
   async replaceSim(principal: AdminPrincipal, msisdn: string, iccid: string) {
     const { operator, row } = await this.find(principal, msisdn);
     const problem = iccidProblem(iccid);
-    if (problem) throw new DomainError('invalid_request', `iccid: ${problem}`, { fields: ['/iccid'] });
+    if (problem) throw new DomainError('invalid_request', { 'zh-CN': `iccid：${problem['zh-CN']}。`, en: `iccid: ${problem.en}` }, { fields: ['/iccid'] });
     const holder = await findLiveCardByIccid(this.db.kysely, iccid);
-    if (holder && holder.id !== row.id) throw new DomainError('card_exists', 'A card in use already has this SIM serial.', { field: 'iccid' });
+    if (holder && holder.id !== row.id) throw cardExists('iccid');
     const now = this.clock.now().toISOString();
     await this.db.kysely.transaction().execute(async (trx) => {
       await updateCard(trx, row.id, { iccid, updated_at: now });

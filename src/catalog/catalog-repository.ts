@@ -51,8 +51,18 @@ export function operatorPolicies(db: Kysely<Database>, ids: readonly string[]): 
   return db.selectFrom('operators').select(['id', 'time_zone', 'grace_days', 'suspend_days']).where('id', 'in', ids).execute();
 }
 
-export async function insertOperator(db: Kysely<Database>, row: OperatorRow): Promise<void> {
-  await db.insertInto('operators').values(row).execute();
+/**
+ * `default_language` may be left out, to the column's default (zh-CN): Kysely's types want
+ * every not-null column, the database fills this one.
+ */
+export async function insertOperator(
+  db: Kysely<Database>,
+  row: Omit<OperatorRow, 'default_language'> & Partial<Pick<OperatorRow, 'default_language'>>,
+): Promise<void> {
+  await db
+    .insertInto('operators')
+    .values(row as OperatorRow)
+    .execute();
 }
 
 export function updateOperator(db: Kysely<Database>, id: string, changes: Partial<OperatorRow>): Promise<OperatorRow> {

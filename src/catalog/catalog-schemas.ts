@@ -6,6 +6,11 @@ export const OperatorCode = Type.String({ pattern: '^[a-z0-9-]{2,32}$', examples
 const TimeZone = Type.String({ minLength: 1, maxLength: 64, examples: ['Asia/Shanghai'] });
 const BrandColor = Type.String({ pattern: '^#[0-9a-fA-F]{6}$', examples: ['#0b5cad'] });
 const Days = Type.Integer({ minimum: 0, maximum: 3650 });
+const Language = Type.Union([Type.Literal('zh-CN'), Type.Literal('en')], {
+  description:
+    'What the API answers the operator’s callers in (error messages) when a request has no `Accept-Language` and its caller chose no language; `zh-CN` unless set',
+  examples: ['zh-CN'],
+});
 
 const operatorFields = {
   name: Type.String({ minLength: 1, maxLength: 200 }),
@@ -15,6 +20,7 @@ const operatorFields = {
   currency: Type.Optional(Currency),
   graceDays: Type.Optional(Days),
   suspendDays: Type.Optional(Days),
+  defaultLanguage: Type.Optional(Language),
 };
 
 export const OperatorBody = Type.Object({ code: OperatorCode, ...operatorFields }, { additionalProperties: false });
@@ -28,6 +34,7 @@ export const Operator = Type.Object({
   currency: Type.String(),
   graceDays: Type.Integer(),
   suspendDays: Type.Integer(),
+  defaultLanguage: Language,
 });
 
 const PlanName = Type.Union([

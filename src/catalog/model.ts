@@ -5,6 +5,7 @@
 import type { LifecyclePolicy } from '../cards/lifecycle.js';
 import type { OperatorTable, PlanTable, PromotionTable } from '../db/schema.js';
 import type { Channel, Promotion } from '../renewal/pricing.js';
+import type { Language } from '../shared/errors.js';
 
 export interface Operator extends LifecyclePolicy {
   id: string;
@@ -14,6 +15,8 @@ export interface Operator extends LifecyclePolicy {
   brandColor: string;
   timeZone: string;
   currency: string;
+  /** What the API answers its callers in when they ask for no language (http/language.ts). */
+  defaultLanguage: Language;
 }
 
 export interface Plan {
@@ -42,6 +45,7 @@ export function toOperator(row: OperatorTable): Operator {
     currency: row.currency,
     graceDays: row.grace_days,
     suspendDays: row.suspend_days,
+    defaultLanguage: row.default_language,
   };
 }
 
@@ -86,6 +90,7 @@ export function operatorView(o: Operator) {
     currency: o.currency,
     graceDays: o.graceDays,
     suspendDays: o.suspendDays,
+    defaultLanguage: o.defaultLanguage,
   };
 }
 

@@ -15,6 +15,8 @@ export interface OperatorTable {
   currency: string;
   grace_days: number;
   suspend_days: number;
+  /** What its callers are answered in when they ask for no language (src/http/language.ts). */
+  default_language: 'zh-CN' | 'en';
   created_at: string;
   updated_at: string;
 }

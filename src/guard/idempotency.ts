@@ -37,8 +37,8 @@ export function canonicalJson(value: unknown): string {
 }
 
 const expiredBefore = (now: Date) => new Date(now.getTime() - IDEMPOTENCY_TTL_MS).toISOString();
-const inProgress = () => new DomainError('idempotency_key_in_progress', 'A request with this Idempotency-Key is still being processed; retry shortly.');
-const reused = () => new DomainError('idempotency_key_reused', 'This Idempotency-Key was used with a different request body.');
+const inProgress = () => new DomainError('idempotency_key_in_progress');
+const reused = () => new DomainError('idempotency_key_reused');
 
 /** A record's answer to a request with this body hash; `reused` for another body. */
 function answerOf(row: Answered | undefined, hash: string): StoredResponse | undefined {

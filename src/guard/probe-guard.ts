@@ -119,7 +119,7 @@ export class ProbeGuard {
   private assertAllowed(failures: number, first: string | null, limit: number, now: number): void {
     if (failures < limit || first === null) return;
     const retryAfter = Math.max(1, Math.ceil((Date.parse(first) + this.windowMs - now) / 1000));
-    throw new DomainError('too_many_attempts', 'Too many failed attempts; try again later.', { retryAfter });
+    throw new DomainError('too_many_attempts', undefined, { retryAfter });
   }
 
   async recordFailure(msisdn: string, ip: string): Promise<void> {

@@ -10,7 +10,7 @@ import type { Db } from '../db/database.js';
 import { isUniqueViolation } from '../db/dialect.js';
 import type { StaffRole } from '../db/hall-schema.js';
 import type { Clock } from '../shared/clock.js';
-import { DomainError } from '../shared/errors.js';
+import { DomainError, operatorNotFound, type Text } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { audit } from './audit.js';
 import { assertAdministers, type HallActor, type StaffPrincipal } from './hall-access.js';
@@ -42,7 +42,7 @@ export interface StaffInput {
   password: string;
 }
 
-const invalid = (field: string, message: string) => new DomainError('invalid_request', message, { fields: [field] });
+const invalid = (field: string, message: Text) => new DomainError('invalid_request', message, { fields: [field] });
 
 export class HallAdminService {
   constructor(
@@ -54,7 +54,7 @@ export class HallAdminService {
 
   private async operator(code: string): Promise<Operator> {
     const operator = await this.catalog.operatorByCode(code);
-    if (!operator) throw new DomainError('operator_not_found', `No operator has the code "${code}".`);
+    if (!operator) throw operatorNotFound(code);
     return operator;
   }
 
@@ -66,9 +66,10 @@ export class HallAdminService {
     const operator = await this.operator(operatorCode);
     assertAdministers(actor, operator.id);
     const timeZone = input.timeZone ?? operator.timeZone;
-    if (!isValidTimeZone(timeZone)) throw invalid('/timeZone', `"${timeZone}" is not an IANA time zone.`);
+    if (!isValidTimeZone(timeZone))
+      throw invalid('/timeZone', { 'zh-CN': `“${timeZone}”不是 IANA 时区名称（例如 Asia/Shanghai）。`, en: `"${timeZone}" is not an IANA time zone.` });
     const hoursWrong = hoursProblem(input.openingHours ?? {});
-    if (hoursWrong) throw invalid('/openingHours', `openingHours.${hoursWrong}`);
+    if (hoursWrong) throw invalid('/openingHours', { 'zh-CN': `营业时间有误：openingHours.${hoursWrong['zh-CN']}`, en: `openingHours.${hoursWrong.en}` });
     const now = this.clock.now();
     const id = newId('hall');
     await this.db.kysely.transaction().execute(async (trx) => {
@@ -127,7 +128,11 @@ export class HallAdminService {
         await audit(trx, actor, actor.ip, { operatorId: hall.operator_id, hallId: hall.id, action: 'service.create', subject: id, detail: input }, now);
       });
     } catch (error) {
-      if (isUniqueViolation(error)) throw new DomainError('service_exists', 'This hall already has a service with this code or ticket prefix.');
+      if (isUniqueViolation(error))
+        throw new DomainError('service_exists', {
+          'zh-CN': '这个营业厅已有代码或号票前缀相同的业务。',
+          en: 'This hall already has a service with this code or ticket prefix.',
+        });
       throw error;
     }
     this.layouts.forget(hall.id);
@@ -154,7 +159,8 @@ export class HallAdminService {
         await audit(trx, actor, actor.ip, { operatorId: layout.hall.operator_id, hallId, action: 'counter.create', subject: id, detail: input }, now);
       });
     } catch (error) {
-      if (isUniqueViolation(error)) throw new DomainError('counter_exists', 'This hall already has a counter with this name.');
+      if (isUniqueViolation(error))
+        throw new DomainError('counter_exists', { 'zh-CN': '这个营业厅已有同名的窗口。', en: 'This hall already has a counter with this name.' });
       throw error;
     }
     this.layouts.forget(hallId);
@@ -164,11 +170,20 @@ export class HallAdminService {
   async createStaff(actor: HallActor, operatorCode: string, input: StaffInput) {
     const operator = await this.operator(operatorCode);
     assertAdministers(actor, operator.id);
-    if (input.role !== 'operator_admin' && input.hall === undefined) throw invalid('/hall', 'A clerk or supervisor works in one hall: give its id.');
-    if (input.role === 'operator_admin' && input.hall !== undefined) throw invalid('/hall', 'An operator admin runs every hall of the operator: give no hall.');
+    if (input.role !== 'operator_admin' && input.hall === undefined)
+      throw invalid('/hall', {
+        'zh-CN': '柜员和值班主管只在一个营业厅工作，请给出该营业厅的 ID。',
+        en: 'A clerk or supervisor works in one hall: give its id.',
+      });
+    if (input.role === 'operator_admin' && input.hall !== undefined)
+      throw invalid('/hall', {
+        'zh-CN': '运营商管理员管理该运营商的所有营业厅，请不要指定营业厅。',
+        en: 'An operator admin runs every hall of the operator: give no hall.',
+      });
     if (input.hall !== undefined) {
       const hall = await findHall(this.db.kysely, input.hall);
-      if (hall.operator_id !== operator.id) throw new DomainError('hall_not_found', 'The operator has no hall with this id.');
+      if (hall.operator_id !== operator.id)
+        throw new DomainError('hall_not_found', { 'zh-CN': '该运营商没有这个营业厅。', en: 'The operator has no hall with this id.' });
     }
     const passwordHash = await hashPassword(input.password);
     const now = this.clock.now();
@@ -191,7 +206,8 @@ export class HallAdminService {
         await audit(trx, actor, actor.ip, { operatorId: operator.id, hallId: input.hall ?? null, action: 'staff.create', subject: id, detail }, now);
       });
     } catch (error) {
-      if (isUniqueViolation(error)) throw new DomainError('staff_exists', `The username "${input.username}" is taken.`);
+      if (isUniqueViolation(error))
+        throw new DomainError('staff_exists', { 'zh-CN': `用户名“${input.username}”已被使用。`, en: `The username "${input.username}" is taken.` });
       throw error;
     }
     return { id, operator: operator.code, username: input.username, displayName: input.displayName, role: input.role, hall: input.hall ?? null, active: true };
@@ -211,7 +227,7 @@ export class HallAdminService {
 
   async updateStaff(actor: HallActor, id: string, changes: { active?: boolean | undefined; password?: string | undefined }) {
     const row = await findStaff(this.db.kysely, id);
-    if (!row) throw new DomainError('staff_not_found', 'No staff member has this id.');
+    if (!row) throw new DomainError('staff_not_found');
     assertAdministers(actor, row.operator_id);
     const passwordHash = changes.password === undefined ? undefined : await hashPassword(changes.password);
     const now = this.clock.now();

@@ -20,7 +20,7 @@ export interface HallLayout {
   counters: CounterRow[];
 }
 
-export const hallNotFound = () => new DomainError('hall_not_found', 'No hall has this id.');
+export const hallNotFound = () => new DomainError('hall_not_found');
 
 export async function findHall(db: Kysely<Database>, id: string): Promise<HallRow> {
   const hall = await db.selectFrom('halls').selectAll().where('id', '=', id).executeTakeFirst();
@@ -83,13 +83,13 @@ export async function insertCounter(db: Kysely<Database>, row: HallCounterTable,
 
 export function counterOf(layout: HallLayout, counterId: string): CounterRow {
   const counter = layout.counters.find((c) => c.id === counterId);
-  if (!counter) throw new DomainError('counter_not_found', 'This hall has no counter with this id.');
+  if (!counter) throw new DomainError('counter_not_found');
   return counter;
 }
 
 export function serviceOf(layout: HallLayout, ref: string): ServiceRow {
   const service = layout.services.find((s) => s.id === ref || s.code === ref);
-  if (!service) throw new DomainError('service_not_found', `This hall has no service "${ref}".`);
+  if (!service) throw new DomainError('service_not_found', { 'zh-CN': `这个营业厅没有“${ref}”这项业务。`, en: `This hall has no service "${ref}".` });
   return service;
 }
 
@@ -102,7 +102,7 @@ export async function counterNow(db: Kysely<Database>, counterId: string): Promi
 /** The hall a counter belongs to. */
 export async function hallOfCounter(db: Kysely<Database>, counterId: string): Promise<string> {
   const row = await db.selectFrom('hall_counters').select('hall_id').where('id', '=', counterId).executeTakeFirst();
-  if (!row) throw new DomainError('counter_not_found', 'No counter has this id.');
+  if (!row) throw new DomainError('counter_not_found');
   return row.hall_id;
 }
 

@@ -5,6 +5,7 @@
  * with no hours set is always open. No I/O and no clock: `now` is an argument.
  */
 import { Temporal } from 'temporal-polyfill';
+import type { Text } from '../shared/errors.js';
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
@@ -21,13 +22,14 @@ export interface OpenState {
 const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
 /** A reason the hours cannot be kept (a day that closes before it opens), or undefined. */
-export function hoursProblem(hours: OpeningHours): string | undefined {
+export function hoursProblem(hours: OpeningHours): Text | undefined {
   for (const day of WEEKDAYS) {
     const span = hours[day];
     if (!span) continue;
     const [opens, closes] = span as [string, string];
-    if (opens === '24:00') return `${day}: a day cannot open at 24:00.`;
-    if (minutes(closes) <= minutes(opens)) return `${day}: it closes (${closes}) before it opens (${opens}).`;
+    if (opens === '24:00') return { 'zh-CN': `${day}：营业时间不能从 24:00 开始。`, en: `${day}: a day cannot open at 24:00.` };
+    if (minutes(closes) <= minutes(opens))
+      return { 'zh-CN': `${day}：关门时间（${closes}）不晚于开门时间（${opens}）。`, en: `${day}: it closes (${closes}) before it opens (${opens}).` };
   }
   return undefined;
 }

@@ -1,15 +1,16 @@
 /**
  * The one place where errors become HTTP answers:
  * `{"error": {"code", "message", "details"}}`, the message in the caller's language
- * (`Accept-Language`, see language.ts; `Content-Language` says which). Domain errors keep
+ * (`Accept-Language`, else the caller's or the operator's choice: see language.ts;
+ * `Content-Language` says which). Domain errors keep
  * their code and the catalogue's status (src/shared/errors.ts); schema failures and
  * malformed JSON are `400 invalid_request` with the offending field paths; anything
  * unexpected is logged and answered as a 500 without internals.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable, UNAVAILABLE_RETRY_AFTER_SECONDS } from '../db/unavailable.js';
-import { catalogueMessage, DomainError, type ErrorCode, errorCatalogue, type Text } from '../shared/errors.js';
-import { callerLanguage } from './language.js';
+import { catalogueMessage, DomainError, type ErrorCode, errorCatalogue, type Language, type Text } from '../shared/errors.js';
+import { answerLanguage, callerLanguage, declareLanguageHint, type LanguagePreferences } from './language.js';
 import { isAppPage } from './web-app.js';
 
 interface ErrorAnswer {
@@ -20,9 +21,17 @@ interface ErrorAnswer {
   status?: number;
 }
 
-/** Answers an error by its catalogue code, in the caller's language. */
-export function sendError(request: FastifyRequest, reply: FastifyReply, code: ErrorCode, answer: ErrorAnswer = {}) {
-  const language = callerLanguage(request.headers['accept-language']);
+/**
+ * Answers an error by its catalogue code, in `language`: by default the one
+ * `Accept-Language` asks for, as the answers given before a guard knows the caller are.
+ */
+export function sendError(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  code: ErrorCode,
+  answer: ErrorAnswer = {},
+  language: Language = callerLanguage(request.headers['accept-language']),
+) {
   const message = answer.message ? answer.message[language] : catalogueMessage(code, language, answer.details);
   return reply
     .status(answer.status ?? errorCatalogue[code].status)
@@ -30,8 +39,7 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, code: Er
     .send({ error: { code, message, ...(answer.details ? { details: answer.details } : {}) } });
 }
 
-function sendDomainError(request: FastifyRequest, reply: FastifyReply, error: DomainError) {
-  const language = callerLanguage(request.headers['accept-language']);
+function sendDomainError(reply: FastifyReply, error: DomainError, language: Language) {
   return reply
     .status(error.status)
     .header('content-language', language)
@@ -69,27 +77,35 @@ const FRAMEWORK_REFUSALS: Record<number, { code: ErrorCode; message?: Text }> = 
   415: { code: 'invalid_request', message: { 'zh-CN': '请以 application/json 格式发送请求内容。', en: 'Send the body as application/json.' } },
 };
 
-/** With `appPage`, unknown GETs from a browser get the web app's index.html instead of a JSON 404. */
-export function registerErrorHandling(app: FastifyInstance, appPage = false): void {
-  app.setErrorHandler((error: FastifyError | DomainError, request, reply) => {
+/**
+ * With `appPage`, unknown GETs from a browser get the web app's index.html instead of a
+ * JSON 404; `preferences` find the language a caller or its operator chose (without them,
+ * an answer without `Accept-Language` is in Chinese).
+ */
+export function registerErrorHandling(app: FastifyInstance, appPage = false, preferences?: LanguagePreferences): void {
+  declareLanguageHint(app);
+  app.setErrorHandler(async (error: FastifyError | DomainError, request, reply) => {
+    // With the database away, the caller's choice stays unread: the 503 goes out at once.
+    const language = isDatabaseUnavailable(error) ? callerLanguage(request.headers['accept-language']) : await answerLanguage(request, preferences);
     if (error instanceof DomainError) {
       if (error.code === 'too_many_attempts' && typeof error.details?.retryAfter === 'number') {
         reply.header('Retry-After', String(error.details.retryAfter));
       }
-      return sendDomainError(request, reply, error);
+      return sendDomainError(reply, error, language);
     }
     if (error.validation) {
       const fields = fieldPaths(error);
       const where = error.validationContext ?? 'request';
       const message = { 'zh-CN': `请求内容有误（${fields.join('、')}）：${error.message}`, en: `The ${where} is invalid: ${error.message}` };
-      return sendError(request, reply, 'invalid_request', { details: { fields }, message });
+      return sendError(request, reply, 'invalid_request', { details: { fields }, message }, language);
     }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       const refusal = FRAMEWORK_REFUSALS[status];
-      if (refusal) return sendError(request, reply, refusal.code, { status, ...(refusal.message ? { message: refusal.message } : {}) });
+      if (refusal) return sendError(request, reply, refusal.code, { status, ...(refusal.message ? { message: refusal.message } : {}) }, language);
       // Malformed JSON and the like.
-      return sendError(request, reply, 'invalid_request', { status, message: { 'zh-CN': `请求无法解析：${error.message}`, en: error.message } });
+      const message = { 'zh-CN': `请求无法解析：${error.message}`, en: error.message };
+      return sendError(request, reply, 'invalid_request', { status, message }, language);
     }
     if (error.code === 'FST_ERR_HANDLER_TIMEOUT') {
       // The route's time limit (http/limits.ts) passed; its work may still finish.
@@ -99,10 +115,10 @@ export function registerErrorHandling(app: FastifyInstance, appPage = false): vo
     if (isDatabaseUnavailable(error)) {
       request.log.warn({ err: error }, 'database unavailable');
       reply.header('Retry-After', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
-      return sendError(request, reply, 'database_unavailable');
+      return sendError(request, reply, 'database_unavailable', {}, language);
     }
     request.log.error({ err: error }, 'unexpected error');
-    return sendError(request, reply, 'internal_error');
+    return sendError(request, reply, 'internal_error', {}, language);
   });
 
   app.setNotFoundHandler((request, reply) => {

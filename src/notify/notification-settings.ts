@@ -109,14 +109,20 @@ function transport(channel: Channel, value: unknown) {
   try {
     return parseTransportSettings(channel, value);
   } catch (error) {
-    throw new DomainError('invalid_request', `transports.${channel}: ${(error as Error).message}`, { fields: [`/transports/${channel}`] });
+    if (!(error instanceof DomainError)) throw error;
+    const message = { 'zh-CN': `transports.${channel}：${error.text['zh-CN']}`, en: `transports.${channel}: ${error.text.en}` };
+    throw new DomainError('invalid_request', message, { fields: [`/transports/${channel}`] });
   }
 }
 
 function checkQuietHours(quiet: QuietHours): QuietHours {
   for (const [name, value] of Object.entries(quiet)) {
     if (!isClockTime(value))
-      throw new DomainError('invalid_request', `quietHours.${name}: use HH:MM, 24-hour (e.g. 21:00).`, { fields: [`/quietHours/${name}`] });
+      throw new DomainError(
+        'invalid_request',
+        { 'zh-CN': `quietHours.${name}：请使用 24 小时制的 HH:MM（例如 21:00）。`, en: `quietHours.${name}: use HH:MM, 24-hour (e.g. 21:00).` },
+        { fields: [`/quietHours/${name}`] },
+      );
   }
   return quiet;
 }
@@ -125,15 +131,24 @@ function checkSchedule(steps: ReminderStep[]): ReminderStep[] {
   const seen = new Set<string>();
   for (const [i, step] of steps.entries()) {
     if (seen.has(step.code))
-      throw new DomainError('invalid_request', `schedule[${i}].code: "${step.code}" is used twice.`, { fields: [`/schedule/${i}/code`] });
+      throw new DomainError(
+        'invalid_request',
+        { 'zh-CN': `schedule[${i}].code：“${step.code}”出现了两次。`, en: `schedule[${i}].code: "${step.code}" is used twice.` },
+        { fields: [`/schedule/${i}/code`] },
+      );
     seen.add(step.code);
     for (const locale of LOCALES) {
       for (const part of ['text', 'subject'] as const) {
         const unknown = unknownPlaceholders(step.templates[locale][part]);
         if (unknown.length > 0) {
-          throw new DomainError('invalid_request', `schedule[${i}].templates.${locale}.${part}: unknown placeholder {{${unknown[0]}}}.`, {
-            fields: [`/schedule/${i}/templates/${locale}/${part}`],
-          });
+          const where = `schedule[${i}].templates.${locale}.${part}`;
+          throw new DomainError(
+            'invalid_request',
+            { 'zh-CN': `${where}：未知的占位符 {{${unknown[0]}}}。`, en: `${where}: unknown placeholder {{${unknown[0]}}}.` },
+            {
+              fields: [`/schedule/${i}/templates/${locale}/${part}`],
+            },
+          );
         }
       }
     }

@@ -7,7 +7,7 @@
  */
 import { type Static, type TSchema, Type } from 'typebox';
 import { Value } from 'typebox/value';
-import { DomainError } from '../shared/errors.js';
+import { DomainError, type Text } from '../shared/errors.js';
 import type { Channel, Transport } from './transport.js';
 import { ConsoleFileTransport, type OutboxLogger } from './transports/console-file.js';
 import { HttpGatewaySettings, HttpGatewayTransport, PLACEHOLDERS, unknownPlaceholders } from './transports/http-gateway.js';
@@ -66,44 +66,56 @@ export function parseTransportSettings(channel: Channel, value: unknown): Transp
   const schema = typeof kind === 'string' && Object.hasOwn(kinds, kind) ? kinds[kind] : undefined;
   const problems: Problem[] = schema
     ? [...Value.Errors(schema, value).flatMap(describe), ...crossFieldProblems(value as TransportSettings)]
-    : [{ pointer: '/kind', text: `kind must be one of ${Object.keys(kinds).join(', ')}` }];
+    : [{ pointer: '/kind', text: { 'zh-CN': `kind 须为 ${Object.keys(kinds).join('、')} 之一`, en: `kind must be one of ${Object.keys(kinds).join(', ')}` } }];
   if (problems.length > 0) {
     const fields = [...new Set(problems.map((problem) => problem.pointer))];
-    throw new DomainError('invalid_request', `Invalid ${channel} transport settings: ${problems.map((problem) => problem.text).join('; ')}`, { fields });
+    const message = {
+      'zh-CN': `${channel === 'sms' ? '短信' : '电子邮件'}传输设置有误：${problems.map((problem) => problem.text['zh-CN']).join('；')}。`,
+      en: `Invalid ${channel} transport settings: ${problems.map((problem) => problem.text.en).join('; ')}`,
+    };
+    throw new DomainError('invalid_request', message, { fields });
   }
   return Value.Clone(value) as TransportSettings;
 }
 
 interface Problem {
   pointer: string;
-  text: string;
+  text: Text;
 }
 
 // Shown instead of the regular expression a pattern or format failure would quote.
-const expectedShape: Record<string, string> = {
-  url: 'must be an http:// or https:// URL',
-  from: 'must be an address or "Name <address>"',
-  host: 'must be a host name without spaces',
-  headers: 'must be on one line',
+const expectedShape: Record<string, Text> = {
+  url: { 'zh-CN': '须为 http:// 或 https:// 地址', en: 'must be an http:// or https:// URL' },
+  from: { 'zh-CN': '须为邮箱地址或 "名称 <地址>"', en: 'must be an address or "Name <address>"' },
+  host: { 'zh-CN': '须为不含空格的主机名', en: 'must be a host name without spaces' },
+  headers: { 'zh-CN': '须写在一行内', en: 'must be on one line' },
 };
 
 function describe(error: ReturnType<typeof Value.Errors>[number]): Problem[] {
-  const problem = (pointer: string, text: string): Problem => ({ pointer, text: `${fieldName(pointer)} ${text}` });
+  const problem = (pointer: string, text: Text): Problem => ({
+    pointer,
+    text: { 'zh-CN': `${fieldName(pointer)} ${text['zh-CN']}`, en: `${fieldName(pointer)} ${text.en}` },
+  });
+  // TypeBox words its own messages in English only.
+  const schemaSays = (message: string): Text => ({ 'zh-CN': `不符合要求（${message}）`, en: message });
   switch (error.keyword) {
     case 'required':
-      return error.params.requiredProperties.map((property) => problem(`${error.instancePath}/${property}`, 'is required'));
+      return error.params.requiredProperties.map((property) => problem(`${error.instancePath}/${property}`, { 'zh-CN': '为必填项', en: 'is required' }));
     case 'additionalProperties':
-      return error.params.additionalProperties.map((property) => problem(`${error.instancePath}/${property}`, 'is not a known setting'));
+      return error.params.additionalProperties.map((property) =>
+        problem(`${error.instancePath}/${property}`, { 'zh-CN': '不是可识别的设置项', en: 'is not a known setting' }),
+      );
     case 'boolean': // the `additionalProperties: false` half of the error above
     case 'propertyNames': // its `pattern` half names the property
     case 'anyOf':
       return [];
     case 'pattern':
     case 'format':
-      if (error.schemaPath.endsWith('/propertyNames')) return [problem(error.instancePath, 'is not a valid header name')];
-      return [problem(error.instancePath, expectedShape[error.instancePath.split('/')[1] ?? ''] ?? error.message)];
+      if (error.schemaPath.endsWith('/propertyNames'))
+        return [problem(error.instancePath, { 'zh-CN': '不是有效的请求头名称', en: 'is not a valid header name' })];
+      return [problem(error.instancePath, expectedShape[error.instancePath.split('/')[1] ?? ''] ?? schemaSays(error.message))];
     default:
-      return [problem(error.instancePath, error.message)];
+      return [problem(error.instancePath, schemaSays(error.message))];
   }
 }
 
@@ -116,13 +128,17 @@ function fieldName(pointer: string): string {
 function crossFieldProblems(settings: TransportSettings): Problem[] {
   if (settings.kind === 'smtp' && (settings.user === undefined) !== (settings.password === undefined)) {
     const missing = settings.user === undefined ? 'user' : 'password';
-    return [{ pointer: `/${missing}`, text: `${missing} is required when ${missing === 'user' ? 'password' : 'user'} is set` }];
+    const other = missing === 'user' ? 'password' : 'user';
+    return [{ pointer: `/${missing}`, text: { 'zh-CN': `设置了 ${other} 时，${missing} 为必填项`, en: `${missing} is required when ${other} is set` } }];
   }
   if (settings.kind === 'http') {
     const known = PLACEHOLDERS.map((placeholder) => `{{${placeholder}}}`).join(', ');
     return unknownPlaceholders(settings.body, '/body').map(({ path, name }) => ({
       pointer: path,
-      text: `${fieldName(path)} has an unknown placeholder {{${name}}} (known: ${known})`,
+      text: {
+        'zh-CN': `${fieldName(path)} 含有未知的占位符 {{${name}}}（可用：${known}）`,
+        en: `${fieldName(path)} has an unknown placeholder {{${name}}} (known: ${known})`,
+      },
     }));
   }
   return [];

@@ -68,7 +68,11 @@ export const alipay: PaymentProvider<AlipaySettings> = {
     const privateKey = readPrivateKey(settings.privateKey, 'privateKey');
     const publicKey = readPublicKey(settings.alipayPublicKey, 'alipayPublicKey');
     // Alipay's public key is not the application's: pasting the app's own is a common slip.
-    if (keysMatch(privateKey, publicKey)) throw invalidSetting('alipayPublicKey', "this is the application's own public key; paste Alipay's public key.");
+    if (keysMatch(privateKey, publicKey))
+      throw invalidSetting('alipayPublicKey', {
+        'zh-CN': '这是应用自己的公钥，请粘贴支付宝公钥。',
+        en: "this is the application's own public key; paste Alipay's public key.",
+      });
   },
 
   async startCheckout(settings, request: CheckoutRequest): Promise<CheckoutStep> {
@@ -88,19 +92,33 @@ export const alipay: PaymentProvider<AlipaySettings> = {
 
   verify(settings, notification: ReceivedNotification): VerifiedNotification {
     const fields = formFields(notification.body);
-    if (!fields.sign) throw new DomainError('signature_missing', 'The notification has no sign.');
+    if (!fields.sign) throw new DomainError('signature_missing', { 'zh-CN': '通知缺少 sign 签名。', en: 'The notification has no sign.' });
     if (fields.sign_type && fields.sign_type !== 'RSA2')
-      throw new DomainError('signature_invalid', `sign_type ${fields.sign_type} is not accepted; RSA2 only.`);
-    if (!sdkOf(settings).checkNotifySignV2(fields)) throw new DomainError('signature_invalid', 'The notification is not signed by Alipay.');
+      throw new DomainError('signature_invalid', {
+        'zh-CN': `不接受 sign_type ${fields.sign_type}，只支持 RSA2。`,
+        en: `sign_type ${fields.sign_type} is not accepted; RSA2 only.`,
+      });
+    if (!sdkOf(settings).checkNotifySignV2(fields))
+      throw new DomainError('signature_invalid', { 'zh-CN': '该通知不是支付宝签名的。', en: 'The notification is not signed by Alipay.' });
     // The spec's checks after the signature: this application, this seller.
-    if (fields.app_id !== settings.appId) throw new DomainError('invalid_request', `app_id ${fields.app_id ?? '(none)'} is not this operator's application.`);
+    if (fields.app_id !== settings.appId)
+      throw new DomainError('invalid_request', {
+        'zh-CN': `app_id ${fields.app_id ?? '（无）'} 不是本运营商的应用。`,
+        en: `app_id ${fields.app_id ?? '(none)'} is not this operator's application.`,
+      });
     if (settings.sellerId !== undefined && fields.seller_id !== settings.sellerId) {
-      throw new DomainError('invalid_request', `seller_id ${fields.seller_id ?? '(none)'} is not this operator's seller.`);
+      throw new DomainError('invalid_request', {
+        'zh-CN': `seller_id ${fields.seller_id ?? '（无）'} 不是本运营商的卖家。`,
+        en: `seller_id ${fields.seller_id ?? '(none)'} is not this operator's seller.`,
+      });
     }
     const type = STATUS[fields.trade_status ?? ''];
     const amount = yuanToFen(fields.total_amount ?? '');
     if (!type || amount === undefined || !fields.out_trade_no || !fields.trade_no) {
-      throw new DomainError('invalid_request', 'The notification lacks out_trade_no, trade_no, a known trade_status or a total_amount in yuan.');
+      throw new DomainError('invalid_request', {
+        'zh-CN': '通知缺少 out_trade_no、trade_no、可识别的 trade_status 或以元为单位的 total_amount。',
+        en: 'The notification lacks out_trade_no, trade_no, a known trade_status or a total_amount in yuan.',
+      });
     }
     return {
       // One event per trade and status: a repeated delivery is the same event.

@@ -36,7 +36,7 @@ export function parseSandboxEvent(rawBody: string): PaymentEvent {
   try {
     body = JSON.parse(rawBody);
   } catch {
-    throw new DomainError('invalid_request', 'The body is not valid JSON.');
+    throw new DomainError('invalid_request', { 'zh-CN': '请求内容不是有效的 JSON。', en: 'The body is not valid JSON.' });
   }
   const event = body as Partial<PaymentEvent> | null;
   const fields: string[] = [];
@@ -46,7 +46,13 @@ export function parseSandboxEvent(rawBody: string): PaymentEvent {
   if (!isText(data?.paymentId, 64)) fields.push('/data/paymentId');
   if (!Number.isSafeInteger(data?.amount) || (data?.amount ?? -1) < 0) fields.push('/data/amount');
   if (typeof data?.currency !== 'string' || !/^[A-Z]{3}$/.test(data.currency)) fields.push('/data/currency');
-  if (fields.length > 0) throw new DomainError('invalid_request', `The event is malformed: ${fields.join(', ')}.`, { fields });
+  if (fields.length > 0) {
+    throw new DomainError(
+      'invalid_request',
+      { 'zh-CN': `事件格式有误：${fields.join('、')}。`, en: `The event is malformed: ${fields.join(', ')}.` },
+      { fields },
+    );
+  }
   return event as PaymentEvent;
 }
 
@@ -71,7 +77,7 @@ export class PaymentService {
   /** What a checkout page shows and charges: a payment of this provider. */
   async checkout(paymentId: string, provider = 'sandbox') {
     const row = await findPayment(this.db.kysely, paymentId, provider);
-    if (!row) throw new DomainError('payment_not_found', 'No payment has this id.');
+    if (!row) throw new DomainError('payment_not_found');
     return { paymentId: row.id, orderId: row.order_id, amount: row.amount, currency: row.currency, status: row.status, attempts: row.attempts };
   }
 
@@ -92,7 +98,7 @@ export class PaymentService {
   async settle(provider: string, event: PaymentEvent, rawBody: string, signature: string | undefined, operatorId?: string) {
     const payment = await this.notifiedPayments.load(event.data.paymentId);
     if (!payment || payment.provider !== provider || (operatorId !== undefined && payment.operator_id !== operatorId)) {
-      throw new DomainError('payment_not_found', 'No payment has this id.');
+      throw new DomainError('payment_not_found');
     }
     // Read outside the transaction: on SQLite the transaction holds the only connection.
     const operator = await this.catalog.operatorById(payment.operator_id);

@@ -10,7 +10,7 @@ import { type AdminPrincipal, assertMayActFor } from '../catalog/catalog-service
 import type { Operator } from '../catalog/model.js';
 import type { OrderService } from '../renewal/order-service.js';
 import type { Clock } from '../shared/clock.js';
-import { DomainError } from '../shared/errors.js';
+import { DomainError, operatorNotFound } from '../shared/errors.js';
 import type { PaymentService } from './payment-service.js';
 import type { CheckoutStep, ProviderName } from './provider.js';
 import { type PaymentProviderStore, providers, redactProviderSettings } from './provider-settings.js';
@@ -48,7 +48,11 @@ export class ProviderPayments {
     if (!payable) return { order, returnPath, step: undefined };
     const operator = await this.operatorByCode(order.operator);
     const config = await this.store.of(operator.id, provider);
-    if (!config?.enabled) throw new DomainError('payment_method_unavailable', `The payment method "${provider}" is not available.`);
+    if (!config?.enabled)
+      throw new DomainError('payment_method_unavailable', {
+        'zh-CN': `支付方式“${provider}”暂不可用。`,
+        en: `The payment method "${provider}" is not available.`,
+      });
     const back = context.returnTo ? `?return=${encodeURIComponent(context.returnTo)}` : '';
     const plan = order.planName?.['zh-CN'] ?? order.plan;
     const step: CheckoutStep = await providers[provider].startCheckout(config.settings, {
@@ -72,7 +76,11 @@ export class ProviderPayments {
   async receive(provider: ProviderName, operatorCode: string, headers: Record<string, string | string[] | undefined>, body: string) {
     const operator = await this.operatorByCode(operatorCode);
     const config = await this.store.of(operator.id, provider);
-    if (!config) throw new DomainError('payment_method_unavailable', `The operator has no ${provider} settings.`);
+    if (!config)
+      throw new DomainError('payment_method_unavailable', {
+        'zh-CN': `该运营商尚未设置支付渠道 ${provider}。`,
+        en: `The operator has no ${provider} settings.`,
+      });
     const { event, signature } = providers[provider].verify(config.settings, { headers, body, now: this.clock.now() });
     return this.payments.settle(provider, event, body, signature, operator.id);
   }
@@ -100,9 +108,11 @@ export class ProviderPayments {
     const operator = await this.operatorByCode(code);
     assertMayActFor(principal, operator.id);
     if (change.enabled && operator.currency !== 'CNY') {
-      throw new DomainError('payment_provider_invalid', `${provider} settles in CNY; this operator's currency is ${operator.currency}.`, {
-        fields: ['/enabled'],
-      });
+      const message = {
+        'zh-CN': `${provider} 以人民币（CNY）结算，而该运营商的币种是 ${operator.currency}。`,
+        en: `${provider} settles in CNY; this operator's currency is ${operator.currency}.`,
+      };
+      throw new DomainError('payment_provider_invalid', message, { fields: ['/enabled'] });
     }
     await this.store.save(operator.id, provider, change);
     return this.view(operator, provider);
@@ -122,7 +132,7 @@ export class ProviderPayments {
 
   private async operatorByCode(code: string): Promise<Operator> {
     const operator = await this.catalog.operatorByCode(code);
-    if (!operator) throw new DomainError('operator_not_found', `No operator has the code "${code}".`);
+    if (!operator) throw operatorNotFound(code);
     return operator;
   }
 }

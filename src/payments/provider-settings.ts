@@ -74,9 +74,11 @@ function withStoredSecrets(provider: ProviderName, incoming: Record<string, unkn
   for (const field of providers[provider].secretFields) {
     if (next[field] !== REDACTED) continue;
     if (stored?.[field] === undefined) {
-      throw new DomainError('invalid_request', `settings.${field}: send the secret itself; "***" keeps a stored one, and none is stored.`, {
-        fields: [`/settings/${field}`],
-      });
+      const message = {
+        'zh-CN': `settings.${field}：请填写密钥本身。"***" 表示沿用已保存的密钥，但目前没有保存过。`,
+        en: `settings.${field}: send the secret itself; "***" keeps a stored one, and none is stored.`,
+      };
+      throw new DomainError('invalid_request', message, { fields: [`/settings/${field}`] });
     }
     next[field] = stored[field];
   }
@@ -92,13 +94,22 @@ export function checkSettings(provider: ProviderName, value: Record<string, unkn
       const extra =
         error.keyword === 'required' || error.keyword === 'additionalProperties' ? (Object.values(error.params)[0] as string[] | undefined) : undefined;
       const pointer = extra?.[0] !== undefined ? `${error.instancePath}/${extra[0]}` : error.instancePath;
-      const text = error.keyword === 'required' ? 'is required' : error.keyword === 'additionalProperties' ? 'is not a known setting' : error.message;
-      return { pointer: `/settings${pointer}`, text: `settings${pointer.replaceAll('/', '.')} ${text}` };
+      // TypeBox words its own messages in English only.
+      const says =
+        error.keyword === 'required'
+          ? { zh: '为必填项', en: 'is required' }
+          : error.keyword === 'additionalProperties'
+            ? { zh: '不是可识别的设置项', en: 'is not a known setting' }
+            : { zh: `不符合要求（${error.message}）`, en: error.message };
+      const field = `settings${pointer.replaceAll('/', '.')}`;
+      return { pointer: `/settings${pointer}`, zh: `${field} ${says.zh}`, en: `${field} ${says.en}` };
     });
   if (problems.length > 0) {
-    throw new DomainError('invalid_request', `Invalid ${provider} settings: ${problems.map((p) => p.text).join('; ')}`, {
-      fields: [...new Set(problems.map((p) => p.pointer))],
-    });
+    const message = {
+      'zh-CN': `${provider} 支付渠道的设置有误：${problems.map((p) => p.zh).join('；')}。`,
+      en: `Invalid ${provider} settings: ${problems.map((p) => p.en).join('; ')}`,
+    };
+    throw new DomainError('invalid_request', message, { fields: [...new Set(problems.map((p) => p.pointer))] });
   }
   implementation.check(value, now);
   return value;

@@ -48,12 +48,12 @@ export interface TrustAnchors {
 
 /** UnionPay's signing certificate from a notification, once it is shown to be UnionPay's. */
 export function trustedSigningCertificate(pem: string | undefined, anchors: TrustAnchors, now: Date): X509Certificate {
-  if (!pem) throw new DomainError('signature_missing', 'The notification has no signPubKeyCert.');
+  if (!pem) throw new DomainError('signature_missing', { 'zh-CN': '通知缺少 signPubKeyCert。', en: 'The notification has no signPubKeyCert.' });
   let certificate: X509Certificate;
   try {
     certificate = new X509Certificate(pem);
   } catch {
-    throw new DomainError('signature_invalid', 'signPubKeyCert is not a certificate.');
+    throw new DomainError('signature_invalid', { 'zh-CN': 'signPubKeyCert 不是证书。', en: 'signPubKeyCert is not a certificate.' });
   }
   const within = (c: X509Certificate) => Date.parse(c.validFrom) <= now.getTime() && now.getTime() <= Date.parse(c.validTo);
   const chained =
@@ -61,17 +61,22 @@ export function trustedSigningCertificate(pem: string | undefined, anchors: Trus
     certificate.verify(anchors.middle.publicKey) &&
     anchors.middle.checkIssued(anchors.root) &&
     anchors.middle.verify(anchors.root.publicKey);
-  if (!chained) throw new DomainError('signature_invalid', 'signPubKeyCert does not chain to the configured UnionPay certificates.');
-  if (!within(certificate) || !within(anchors.middle)) throw new DomainError('signature_expired', 'signPubKeyCert is outside its validity period.');
+  if (!chained)
+    throw new DomainError('signature_invalid', {
+      'zh-CN': 'signPubKeyCert 无法追溯到已配置的银联证书。',
+      en: 'signPubKeyCert does not chain to the configured UnionPay certificates.',
+    });
+  if (!within(certificate) || !within(anchors.middle))
+    throw new DomainError('signature_expired', { 'zh-CN': 'signPubKeyCert 不在有效期内。', en: 'signPubKeyCert is outside its validity period.' });
   const company = cnCompany(certificate);
   if (company !== UNIONPAY_COMPANY && !(anchors.testCertificates && company === UNIONPAY_TEST_CN)) {
-    throw new DomainError('signature_invalid', 'signPubKeyCert does not name China UnionPay.');
+    throw new DomainError('signature_invalid', { 'zh-CN': 'signPubKeyCert 上的名称不是中国银联。', en: 'signPubKeyCert does not name China UnionPay.' });
   }
   return certificate;
 }
 
 export function verifyFields(fields: Record<string, string>, certificate: X509Certificate): void {
-  if (!fields.signature) throw new DomainError('signature_missing', 'The notification has no signature.');
+  if (!fields.signature) throw new DomainError('signature_missing', { 'zh-CN': '通知缺少 signature。', en: 'The notification has no signature.' });
   const ok = verify('sha256', Buffer.from(digestHex(fields), 'utf8'), certificate.publicKey, Buffer.from(fields.signature, 'base64'));
-  if (!ok) throw new DomainError('signature_invalid', 'The signature does not match the fields.');
+  if (!ok) throw new DomainError('signature_invalid', { 'zh-CN': '签名与通知的字段不符。', en: 'The signature does not match the fields.' });
 }

@@ -61,11 +61,14 @@ export const unionpay: PaymentProvider<UnionpaySettings> = {
   check(settings, now) {
     const certificate = readCertificate(settings.signCert, 'signCert');
     const key = readPrivateKey(settings.signKey, 'signKey');
-    if (!keysMatch(key, certificate.publicKey)) throw invalidSetting('signKey', 'this key is not the one of signCert.');
-    if (Date.parse(certificate.validTo) < now.getTime()) throw invalidSetting('signCert', `the certificate expired on ${certificate.validTo}.`);
+    if (!keysMatch(key, certificate.publicKey))
+      throw invalidSetting('signKey', { 'zh-CN': '这个私钥与 signCert 不匹配。', en: 'this key is not the one of signCert.' });
+    if (Date.parse(certificate.validTo) < now.getTime())
+      throw invalidSetting('signCert', { 'zh-CN': `该证书已于 ${certificate.validTo} 过期。`, en: `the certificate expired on ${certificate.validTo}.` });
     const root = readCertificate(settings.rootCert, 'rootCert');
     const middle = readCertificate(settings.middleCert, 'middleCert');
-    if (!middle.checkIssued(root) || !middle.verify(root.publicKey)) throw invalidSetting('middleCert', 'rootCert did not issue this certificate.');
+    if (!middle.checkIssued(root) || !middle.verify(root.publicKey))
+      throw invalidSetting('middleCert', { 'zh-CN': '该证书不是由 rootCert 签发的。', en: 'rootCert did not issue this certificate.' });
   },
 
   async startCheckout(settings, request: CheckoutRequest): Promise<CheckoutStep> {
@@ -93,9 +96,12 @@ export const unionpay: PaymentProvider<UnionpaySettings> = {
 
   verify(settings, notification: ReceivedNotification): VerifiedNotification {
     const fields = formFields(notification.body);
-    if (!fields.signature) throw new DomainError('signature_missing', 'The notification has no signature.');
+    if (!fields.signature) throw new DomainError('signature_missing', { 'zh-CN': '通知缺少 signature。', en: 'The notification has no signature.' });
     if (fields.signMethod !== '01' || fields.version !== '5.1.0') {
-      throw new DomainError('signature_invalid', `version ${fields.version} with signMethod ${fields.signMethod} is not accepted; 5.1.0 with 01 only.`);
+      throw new DomainError('signature_invalid', {
+        'zh-CN': `不接受 version ${fields.version} 与 signMethod ${fields.signMethod}，只支持 5.1.0 与 01。`,
+        en: `version ${fields.version} with signMethod ${fields.signMethod} is not accepted; 5.1.0 with 01 only.`,
+      });
     }
     const anchors = {
       root: readCertificate(settings.rootCert, 'rootCert'),
@@ -103,10 +109,18 @@ export const unionpay: PaymentProvider<UnionpaySettings> = {
       testCertificates: settings.testCertificates === true,
     };
     verifyFields(fields, trustedSigningCertificate(fields.signPubKeyCert, anchors, notification.now));
-    if (fields.merId !== settings.merId) throw new DomainError('invalid_request', `merId ${fields.merId ?? '(none)'} is not this operator's merchant.`);
+    if (fields.merId !== settings.merId) {
+      throw new DomainError('invalid_request', {
+        'zh-CN': `merId ${fields.merId ?? '（无）'} 不是本运营商的商户号。`,
+        en: `merId ${fields.merId ?? '(none)'} is not this operator's merchant.`,
+      });
+    }
     const amount = /^\d{1,12}$/.test(fields.txnAmt ?? '') ? Number(fields.txnAmt) : undefined;
     if (!fields.orderId || !fields.queryId || !fields.respCode || amount === undefined) {
-      throw new DomainError('invalid_request', 'The notification lacks orderId, queryId, respCode or txnAmt.');
+      throw new DomainError('invalid_request', {
+        'zh-CN': '通知缺少 orderId、queryId、respCode 或 txnAmt。',
+        en: 'The notification lacks orderId, queryId, respCode or txnAmt.',
+      });
     }
     return {
       event: {

@@ -98,7 +98,8 @@ async function createTransaction(settings: WechatpaySettings, path: string, payl
     });
     text = await response.text();
   } catch (error) {
-    throw new DomainError('payment_provider_error', `WeChat Pay could not be reached: ${(error as Error).message}`);
+    const cause = (error as Error).message;
+    throw new DomainError('payment_provider_error', { 'zh-CN': `无法连接微信支付：${cause}`, en: `WeChat Pay could not be reached: ${cause}` });
   }
   let parsed: Record<string, unknown> = {};
   try {
@@ -107,15 +108,17 @@ async function createTransaction(settings: WechatpaySettings, path: string, payl
     // Reported below with the status.
   }
   if (!response.ok) {
-    throw new DomainError(
-      'payment_provider_error',
-      `WeChat Pay refused the transaction: ${response.status} ${String(parsed.code ?? '')} ${String(parsed.message ?? '')}`.trim(),
-    );
+    const said = `${response.status} ${String(parsed.code ?? '')} ${String(parsed.message ?? '')}`.trim();
+    throw new DomainError('payment_provider_error', { 'zh-CN': `微信支付拒绝了该交易：${said}`, en: `WeChat Pay refused the transaction: ${said}` });
   }
   try {
     verifyWechatpaySignature(answer(response, text), platformKeys(settings), now);
   } catch (error) {
-    throw new DomainError('payment_provider_error', `WeChat Pay's answer failed its signature check: ${(error as Error).message}`);
+    const cause = (error as Error).message;
+    throw new DomainError('payment_provider_error', {
+      'zh-CN': `微信支付的应答未通过签名校验：${cause}`,
+      en: `WeChat Pay's answer failed its signature check: ${cause}`,
+    });
   }
   return parsed;
 }
@@ -127,13 +130,18 @@ export const wechatpay: PaymentProvider<WechatpaySettings> = {
 
   check(settings) {
     const own = readPrivateKey(settings.merchantPrivateKey, 'merchantPrivateKey');
-    if (Buffer.byteLength(settings.apiV3Key, 'utf8') !== 32) throw invalidSetting('apiV3Key', 'the APIv3 key has exactly 32 characters.');
+    if (Buffer.byteLength(settings.apiV3Key, 'utf8') !== 32)
+      throw invalidSetting('apiV3Key', { 'zh-CN': 'APIv3 密钥须恰好为 32 个字符。', en: 'the APIv3 key has exactly 32 characters.' });
     const serials = new Set<string>();
     for (const [i, entry] of settings.platformKeys.entries()) {
       const key = readPublicKey(entry.key, `platformKeys/${i}/key`);
       if (keysMatch(own, key))
-        throw invalidSetting(`platformKeys/${i}/key`, "this is the merchant's own key; paste WeChat Pay's platform certificate or public key.");
-      if (serials.has(entry.serial)) throw invalidSetting(`platformKeys/${i}/serial`, 'this serial is listed twice.');
+        throw invalidSetting(`platformKeys/${i}/key`, {
+          'zh-CN': '这是商户自己的密钥，请粘贴微信支付的平台证书或公钥。',
+          en: "this is the merchant's own key; paste WeChat Pay's platform certificate or public key.",
+        });
+      if (serials.has(entry.serial))
+        throw invalidSetting(`platformKeys/${i}/serial`, { 'zh-CN': '这个序列号出现了两次。', en: 'this serial is listed twice.' });
       serials.add(entry.serial);
     }
   },
@@ -155,13 +163,15 @@ export const wechatpay: PaymentProvider<WechatpaySettings> = {
         { ...common, scene_info: { payer_client_ip: request.clientIp, h5_info: { type: 'Wap' } } },
         request.now,
       );
-      if (typeof created.h5_url !== 'string') throw new DomainError('payment_provider_error', 'WeChat Pay answered without h5_url.');
+      if (typeof created.h5_url !== 'string')
+        throw new DomainError('payment_provider_error', { 'zh-CN': '微信支付的应答缺少 h5_url。', en: 'WeChat Pay answered without h5_url.' });
       const url = new URL(created.h5_url);
       url.searchParams.set('redirect_url', request.returnUrl);
       return { kind: 'redirect', url: url.toString() };
     }
     const created = await createTransaction(settings, '/v3/pay/transactions/native', common, request.now);
-    if (typeof created.code_url !== 'string') throw new DomainError('payment_provider_error', 'WeChat Pay answered without code_url.');
+    if (typeof created.code_url !== 'string')
+      throw new DomainError('payment_provider_error', { 'zh-CN': '微信支付的应答缺少 code_url。', en: 'WeChat Pay answered without code_url.' });
     return { kind: 'qr', content: created.code_url };
   },
 
@@ -181,14 +191,23 @@ export const wechatpay: PaymentProvider<WechatpaySettings> = {
       transaction = JSON.parse(decryptResource(envelope.resource as EncryptedResource, settings.apiV3Key));
     } catch (error) {
       if (error instanceof DomainError) throw error;
-      throw new DomainError('invalid_request', 'The notification or its resource is not the JSON WeChat Pay sends.');
+      throw new DomainError('invalid_request', {
+        'zh-CN': '该通知或其 resource 不是微信支付发送的 JSON 格式。',
+        en: 'The notification or its resource is not the JSON WeChat Pay sends.',
+      });
     }
     if (transaction.mchid !== settings.mchId || transaction.appid !== settings.appId) {
-      throw new DomainError('invalid_request', "The transaction is not this operator's merchant and application.");
+      throw new DomainError('invalid_request', {
+        'zh-CN': '该交易不属于本运营商的商户号和应用。',
+        en: "The transaction is not this operator's merchant and application.",
+      });
     }
     const total = transaction.amount?.total;
     if (typeof envelope.id !== 'string' || typeof transaction.out_trade_no !== 'string' || !Number.isSafeInteger(total) || (total as number) < 0) {
-      throw new DomainError('invalid_request', 'The notification lacks its id, out_trade_no or amount.total.');
+      throw new DomainError('invalid_request', {
+        'zh-CN': '通知缺少 id、out_trade_no 或 amount.total。',
+        en: 'The notification lacks its id, out_trade_no or amount.total.',
+      });
     }
     return {
       event: {

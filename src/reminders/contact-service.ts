@@ -58,7 +58,11 @@ export function maskEmail(address: string): string {
 /** Whole days before expiry that the calendar alarm fires: the window `expiringSoon` uses. */
 const ALARM_DAYS_BEFORE = 7;
 
-const linkInvalid = () => new DomainError('link_invalid', 'This link is not valid. Look the card up with its number and SIM serial instead.');
+const linkInvalid = () =>
+  new DomainError('link_invalid', {
+    'zh-CN': '该链接无效，请改用手机号码和SIM卡序列号查找您的卡。',
+    en: 'This link is not valid. Look the card up with its number and SIM serial instead.',
+  });
 
 /** What the contact use cases work with (services.ts builds them once). */
 export interface ContactServiceDeps {
@@ -150,7 +154,11 @@ export class ContactService {
   private async renewalLinkCard(token: string) {
     const check = this.services.renewalLinks.verify(token, this.services.clock.now());
     if (!check.ok) {
-      if (check.reason === 'expired') throw new DomainError('link_expired', 'This link has expired. Look the card up with its number and SIM serial instead.');
+      if (check.reason === 'expired')
+        throw new DomainError('link_expired', {
+          'zh-CN': '该链接已过期，请改用手机号码和SIM卡序列号查找您的卡。',
+          en: 'This link has expired. Look the card up with its number and SIM serial instead.',
+        });
       throw linkInvalid();
     }
     return { ...(await this.liveCard(check.cardId)), expiresAt: check.expiresAt };
@@ -168,10 +176,18 @@ export class ContactService {
 /** Refuses a malformed choice with the field at fault (`invalid_request`); checked before the card is. */
 export function assertContactChange(change: ContactChoice): void {
   if (change.email !== undefined && !isEmailAddress(change.email)) {
-    throw new DomainError('invalid_request', 'email: not a valid email address (e.g. li@example.com).', { fields: ['/email'] });
+    throw new DomainError(
+      'invalid_request',
+      { 'zh-CN': '请输入有效的电子邮箱地址，例如 li@example.com。', en: 'email: not a valid email address (e.g. li@example.com).' },
+      { fields: ['/email'] },
+    );
   }
   if (change.channel === 'email' && change.email === undefined) {
-    throw new DomainError('invalid_request', 'email: reminders by email need an email address.', { fields: ['/email'] });
+    throw new DomainError(
+      'invalid_request',
+      { 'zh-CN': '通过电子邮件接收提醒，需要填写电子邮箱地址。', en: 'email: reminders by email need an email address.' },
+      { fields: ['/email'] },
+    );
   }
 }
 

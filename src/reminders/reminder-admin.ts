@@ -14,7 +14,7 @@ import { deliveryLogOf, messagePosition, newestMessages, requeueDead } from '../
 import type { NotificationSettings, NotificationSettingsStore, SettingsChange } from '../notify/notification-settings.js';
 import { redactTransportSettings } from '../notify/transport-settings.js';
 import type { Clock } from '../shared/clock.js';
-import { DomainError } from '../shared/errors.js';
+import { DomainError, operatorNotFound } from '../shared/errors.js';
 import { maskMsisdn } from '../shared/msisdn.js';
 import { maskEmail } from './contact-service.js';
 import { remindableCardsByValidUntil, reminderCounts } from './reminder-repository.js';
@@ -54,7 +54,7 @@ export class ReminderAdmin {
 
   private async operator(principal: AdminPrincipal, code: string) {
     const operator = await this.services.catalog.operatorByCode(code);
-    if (!operator) throw new DomainError('operator_not_found', `No operator has the code "${code}".`);
+    if (!operator) throw operatorNotFound(code);
     assertMayActFor(principal, operator.id);
     return operator;
   }
@@ -105,7 +105,12 @@ export class ReminderAdmin {
     let before: PagePosition | undefined;
     if (filter.before) {
       before = await messagePosition(db, operator.id, filter.before);
-      if (!before) throw new DomainError('invalid_request', 'before: no message of this operator has this id.', { fields: ['/before'] });
+      if (!before)
+        throw new DomainError(
+          'invalid_request',
+          { 'zh-CN': 'before：该运营商没有这个 ID 的消息。', en: 'before: no message of this operator has this id.' },
+          { fields: ['/before'] },
+        );
     }
     const rows = await newestMessages(db, operator.id, { kind: filter.kind, status: filter.status, before }, limit);
     const ids = rows.map((r) => r.id);
@@ -139,7 +144,7 @@ export class ReminderAdmin {
   async retry(principal: AdminPrincipal, code: string, id: string) {
     const operator = await this.operator(principal, code);
     if (!(await requeueDead(this.services.db.kysely, operator.id, id, this.services.clock.now())))
-      throw new DomainError('message_not_found', 'No dead message of this operator has this id.');
+      throw new DomainError('message_not_found', { 'zh-CN': '该运营商没有这个 ID 的投递失败消息。', en: 'No dead message of this operator has this id.' });
     return { id, status: 'pending' as const };
   }
 }

@@ -34,7 +34,12 @@ export async function listOrders(db: Kysely<Database>, operatorId: string | unde
     // `<created_at>|<id>` as written below; anything else did not come from here.
     const [, createdAt, id] =
       /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)\|([A-Za-z0-9_-]{1,64})$/.exec(Buffer.from(query.cursor, 'base64url').toString('utf8')) ?? [];
-    if (!createdAt || !id) throw new DomainError('invalid_request', 'The cursor is not one this API returned.', { fields: ['/cursor'] });
+    if (!createdAt || !id)
+      throw new DomainError(
+        'invalid_request',
+        { 'zh-CN': '该 cursor 不是本接口返回的。', en: 'The cursor is not one this API returned.' },
+        { fields: ['/cursor'] },
+      );
     position = { createdAt, id };
   }
   const operatorIds = operatorId ? [operatorId] : await allOperatorIds(db);

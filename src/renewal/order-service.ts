@@ -22,10 +22,12 @@ import { maskMsisdn } from '../shared/msisdn.js';
 import type { EventPublisher } from '../webhooks/events.js';
 import { listOrders, type OrderListQuery } from './order-list.js';
 import { expireOverdueOrders, findOrderWithMsisdn, lockOrder, lockOrderState, updateOrder } from './order-repository.js';
-import { effectiveStatus, orderView } from './order-view.js';
+import { effectiveStatus, ORDER_STATUS_WORDS, orderView } from './order-view.js';
 import { takeBackExtension } from './reversal.js';
 
-const orderNotFound = () => new DomainError('order_not_found', 'No order has this id.');
+const orderNotFound = () => new DomainError('order_not_found');
+const noGenuineReceipt = () =>
+  new DomainError('receipt_not_found', { 'zh-CN': '找不到与该编号和签名相符的收据。', en: 'No genuine receipt has this number and signature.' });
 
 export class OrderService {
   constructor(
@@ -65,7 +67,8 @@ export class OrderService {
     await this.db.kysely.transaction().execute(async (trx) => {
       const order = await lockOrderState(trx, this.db.dialect, id);
       if (!order) throw orderNotFound();
-      if (effectiveStatus(order, now) !== 'pending_payment') throw new DomainError('order_not_pending', 'Only an order awaiting payment can be cancelled.');
+      if (effectiveStatus(order, now) !== 'pending_payment')
+        throw new DomainError('order_not_pending', { 'zh-CN': '只有待支付的订单可以取消。', en: 'Only an order awaiting payment can be cancelled.' });
       await updateOrder(trx, id, { status: 'cancelled', updated_at: now.toISOString() });
       await this.events.publish(trx, order.operator_id, 'order.cancelled', { order: { id, status: 'cancelled' } }, now);
     });
@@ -83,7 +86,10 @@ export class OrderService {
     const row = await orderOfReceipt(this.db.kysely, receipt);
     if (!row?.msisdn.endsWith(last4)) {
       await probes.recordFailureFor(`receipt:${receipt}`, ip);
-      throw new DomainError('order_not_found', 'No order has this receipt number with a phone number ending so.');
+      throw new DomainError('order_not_found', {
+        'zh-CN': '找不到收据编号与手机号码后4位都相符的订单。',
+        en: 'No order has this receipt number with a phone number ending so.',
+      });
     }
     return { id: row.id };
   }
@@ -92,7 +98,10 @@ export class OrderService {
   async calendar(id: string): Promise<string> {
     const { order, msisdn, operator } = await this.load(id);
     if (order.status !== 'fulfilled' || !order.valid_until_after)
-      throw new DomainError('order_not_found', 'This order is not fulfilled: it has no new expiry yet.');
+      throw new DomainError('order_not_found', {
+        'zh-CN': '该订单尚未续费成功，还没有新的有效期。',
+        en: 'This order is not fulfilled: it has no new expiry yet.',
+      });
     const masked = maskMsisdn(msisdn);
     return renderCalendar({
       name: `${operator.displayName} ${masked}`,
@@ -112,7 +121,8 @@ export class OrderService {
   /** Everything the receipt PDF shows. */
   async receipt(id: string) {
     const { order, msisdn, operator } = await this.load(id);
-    if (!order.receipt_number || !order.fulfilled_at) throw new DomainError('receipt_not_found', 'This order has no receipt (it is not fulfilled).');
+    if (!order.receipt_number || !order.fulfilled_at)
+      throw new DomainError('receipt_not_found', { 'zh-CN': '该订单尚未续费成功，没有收据。', en: 'This order has no receipt (it is not fulfilled).' });
     const plan = await planName(this.db.kysely, order.plan_id);
     return {
       order,
@@ -125,11 +135,10 @@ export class OrderService {
 
   /** Public verification: answers only for a number with its valid signature. */
   async verifyReceipt(number: string, signature: string | undefined) {
-    if (!parseReceiptNumber(number) || !this.links.verify(number, signature))
-      throw new DomainError('receipt_not_found', 'No genuine receipt has this number and signature.');
+    if (!parseReceiptNumber(number) || !this.links.verify(number, signature)) throw noGenuineReceipt();
     const row = await receiptRecord(this.db.kysely, number);
     const operator = row ? await this.catalog.operatorById(row.operator_id) : undefined;
-    if (!row || !operator) throw new DomainError('receipt_not_found', 'No genuine receipt has this number and signature.');
+    if (!row || !operator) throw noGenuineReceipt();
     return {
       valid: true as const,
       receipt: {
@@ -166,7 +175,10 @@ export class OrderService {
     const refunded = await this.db.kysely.transaction().execute(async (trx) => {
       const order = await lockOrder(trx, this.db.dialect, id);
       if (order.status !== 'fulfilled' && order.status !== 'refund_pending') {
-        throw new DomainError('order_not_pending', `An order that is ${order.status} cannot be refunded.`);
+        throw new DomainError('order_not_pending', {
+          'zh-CN': `${ORDER_STATUS_WORDS[order.status]['zh-CN']}的订单不能退款。`,
+          en: `An order that is ${ORDER_STATUS_WORDS[order.status].en} cannot be refunded.`,
+        });
       }
       if (order.status === 'fulfilled') await takeBackExtension(trx, this.db.dialect, order, now, principal.tokenId);
       await updateOrder(trx, id, { status: 'refunded', refunded_at: now, refund_reason: reason, updated_at: now });

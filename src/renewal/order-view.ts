@@ -5,10 +5,21 @@
 import { instantIn } from '../cards/calendar.js';
 import type { Operator } from '../catalog/model.js';
 import type { OrderTable, PaymentTable } from '../db/schema.js';
+import type { Text } from '../shared/errors.js';
 import { maskMsisdn } from '../shared/msisdn.js';
 import type { Bonus, Discount } from './pricing.js';
 
 export type OrderStatus = OrderTable['status'];
+
+/** An order's status in words, for the messages that name it (the web app's own words in Chinese). */
+export const ORDER_STATUS_WORDS: Record<OrderStatus, Text> = {
+  pending_payment: { 'zh-CN': '待支付', en: 'awaiting payment' },
+  fulfilled: { 'zh-CN': '已续费', en: 'fulfilled' },
+  expired: { 'zh-CN': '已超时', en: 'expired' },
+  cancelled: { 'zh-CN': '已取消', en: 'cancelled' },
+  refund_pending: { 'zh-CN': '退款处理中', en: 'awaiting its refund' },
+  refunded: { 'zh-CN': '已退款', en: 'refunded' },
+};
 
 /** Providers with a checkout page at `/pay/{provider}/{paymentId}`. */
 const ONLINE_PROVIDERS = new Set(['sandbox', 'alipay', 'wechatpay', 'unionpay']);

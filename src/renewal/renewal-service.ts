@@ -7,7 +7,7 @@
 import type { Kysely } from 'kysely';
 import { todayIn } from '../cards/calendar.js';
 import { type CardRow, cardState, lockCard } from '../cards/card-repository.js';
-import { cardStatus, daysLeft, expiringSoon, renew } from '../cards/lifecycle.js';
+import { cardStatus, daysLeft, expiringSoon, type RenewalRefusal, renew } from '../cards/lifecycle.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { firstOperatorCode } from '../catalog/catalog-repository.js';
 import type { Operator, Plan, PromotionRule } from '../catalog/model.js';
@@ -19,7 +19,7 @@ import { isProviderName } from '../payments/provider.js';
 import type { PaymentProviderStore } from '../payments/provider-settings.js';
 import type { BusinessMetrics } from '../platform/metrics.js';
 import type { Clock } from '../shared/clock.js';
-import { cardNotFound, DomainError } from '../shared/errors.js';
+import { cardNotFound, DomainError, invalidPhoneNumber } from '../shared/errors.js';
 import { iccidMatches, isShortIccidProof } from '../shared/iccid.js';
 import { newPaymentId, newSecretId } from '../shared/ids.js';
 import { maskMsisdn, parseMsisdn } from '../shared/msisdn.js';
@@ -88,7 +88,7 @@ export class RenewalService {
   /** The card the proof opens, or `card_not_found` (recorded as a failed attempt). */
   async findCard(proof: CardProof, ip: string): Promise<{ card: CardRow; operator: Operator }> {
     const msisdn = parseMsisdn(proof.msisdn);
-    if (!msisdn) throw new DomainError('invalid_request', 'msisdn: not a valid E.164 phone number (e.g. +8613800138000).', { fields: ['/msisdn'] });
+    if (!msisdn) throw invalidPhoneNumber('msisdn');
     const card = await this.probes.findCard(msisdn, ip, { short: isShortIccidProof(proof.iccid) });
     const operator = card && iccidMatches(card.iccid, proof.iccid) ? await this.catalog.operatorById(card.operator_id) : undefined;
     if (!card || !operator) {
@@ -170,14 +170,12 @@ export class RenewalService {
     // A method nobody offers is refused before the card is looked up; one this operator
     // has not switched on, after.
     if (!this.paymentProviders.includes(request.payment) && !isProviderName(request.payment)) {
-      throw new DomainError('payment_method_unavailable', `The payment method "${request.payment}" is not available.`, {
-        available: [...this.paymentProviders],
-      });
+      throw methodUnavailable(request.payment, [...this.paymentProviders]);
     }
     const { card: found, operator } = await this.findCard(request, ip);
     const methods = await this.paymentMethods(operator.id);
     if (!methods.includes(request.payment)) {
-      throw new DomainError('payment_method_unavailable', `The payment method "${request.payment}" is not available.`, { available: methods });
+      throw methodUnavailable(request.payment, methods);
     }
     const plan = await this.sellablePlan(operator, request.plan, channel);
     const now = this.clock.now();
@@ -256,9 +254,12 @@ export class RenewalService {
 
   async sellablePlan(operator: Operator, code: string, channel: Channel): Promise<Plan> {
     const plan = (await this.catalog.plansOf(operator.id)).find((p) => p.code === code);
-    if (!plan) throw new DomainError('plan_not_found', `The operator has no plan "${code}".`);
+    if (!plan) throw new DomainError('plan_not_found', { 'zh-CN': `该运营商没有代码为“${code}”的套餐。`, en: `The operator has no plan "${code}".` });
     if (!plan.active || !plan.channels.includes(channel)) {
-      throw new DomainError('plan_not_available', `The plan "${code}" is not sold ${channel === 'online' ? 'online' : 'at the counter'} now.`);
+      throw new DomainError('plan_not_available', {
+        'zh-CN': `套餐“${code}”目前不在${channel === 'online' ? '网上' : '柜台'}销售。`,
+        en: `The plan "${code}" is not sold ${channel === 'online' ? 'online' : 'at the counter'} now.`,
+      });
     }
     return plan;
   }
@@ -280,10 +281,11 @@ export class RenewalService {
     const priced = priceRenewal({ plan, channel, today, promotions, coupon });
     if (!priced.ok) {
       const { code, ...details } = priced.refusal;
-      throw new DomainError(code, couponMessages[code], details);
+      // The catalogue says it, but for a coupon that does not apply here: it may elsewhere.
+      throw new DomainError(code, code === 'coupon_not_applicable' ? COUPON_NOT_APPLICABLE : undefined, details);
     }
     const outcome = renew(cardState(card), priced.price.periods, today, operator);
-    if (!outcome.ok) throw new DomainError(outcome.reason, refusalMessages[outcome.reason]);
+    if (!outcome.ok) throw new DomainError(outcome.reason);
     return { price: priced.price, validity: outcome.result };
   }
 }
@@ -292,15 +294,21 @@ function periodOf(plan: Plan): { months: number } | { days: number } {
   return plan.months > 0 ? { months: plan.months } : { days: plan.days };
 }
 
-const couponMessages = {
-  coupon_unknown: 'This coupon code is not known.',
-  coupon_expired: 'This coupon has expired.',
-  coupon_not_applicable: 'This coupon does not apply to this plan, channel or date.',
-  coupon_exhausted: 'This coupon has been used up.',
+const COUPON_NOT_APPLICABLE = {
+  'zh-CN': '该优惠码不适用于所选套餐、购买渠道或日期。',
+  en: 'This coupon does not apply to this plan, channel or date.',
 } as const;
 
-export const refusalMessages = {
-  card_recycled: 'This number has been recycled; it can no longer be renewed.',
-  card_blocked: 'This card is blocked; contact the operator.',
-  period_too_short: 'This plan would still end before today; choose a longer plan.',
-} as const;
+const methodUnavailable = (method: string, available: readonly string[]) =>
+  new DomainError(
+    'payment_method_unavailable',
+    { 'zh-CN': `支付方式“${method}”暂不可用。`, en: `The payment method "${method}" is not available.` },
+    { available },
+  );
+
+const RENEWAL_REFUSALS: ReadonlySet<string> = new Set<RenewalRefusal>(['card_recycled', 'card_blocked', 'period_too_short']);
+
+/** Is this a reason the card's lifecycle refuses a renewal (each its own code in the catalogue)? */
+export function isRenewalRefusal(reason: string): reason is RenewalRefusal {
+  return RENEWAL_REFUSALS.has(reason);
+}

@@ -13,7 +13,10 @@ import { hasLaterFulfilment } from './order-repository.js';
 export async function takeBackExtension(trx: Kysely<Database>, dialect: DialectName, order: OrderTable, now: string, actor: string): Promise<void> {
   const card = await lockCard(trx, dialect, order.card_id);
   if ((await hasLaterFulfilment(trx, order)) || card.valid_until !== order.valid_until_after) {
-    throw new DomainError('order_not_pending', 'A later renewal was fulfilled on this card; its extension cannot be taken back.');
+    throw new DomainError('order_not_pending', {
+      'zh-CN': '此卡之后又有一笔续费已成功，这笔续费延长的有效期无法收回。',
+      en: 'A later renewal was fulfilled on this card; its extension cannot be taken back.',
+    });
   }
   await updateCard(trx, card.id, {
     valid_until: order.valid_until_before ?? card.valid_until,

@@ -165,17 +165,17 @@ export class DomainError extends Error {
   readonly text: Text;
 
   /**
-   * `message`, when given, says more than the catalogue's message for the code — in both
-   * languages, or in English alone while a thrower awaits its Chinese (then English is
-   * all it says).
+   * `message`, when given, says more than the catalogue's message for the code, in every
+   * language the API speaks: a `Text`, never a bare string, so that no answer falls back
+   * to English for a caller who reads Chinese. The English one is the error's `message`,
+   * for logs and stack traces.
    */
   constructor(
     readonly code: ErrorCode,
-    message?: Text | string,
+    message?: Text,
     readonly details?: Record<string, unknown>,
   ) {
-    const fallback = errorCatalogue[code].message;
-    const text = message === undefined ? fallback : typeof message === 'string' ? { 'zh-CN': message, en: message } : message;
+    const text = message ?? errorCatalogue[code].message;
     super(fill(text.en, details));
     this.name = 'DomainError';
     this.text = text;
@@ -207,3 +207,15 @@ function fill(template: string, details: Record<string, unknown> | undefined): s
 }
 
 export const cardNotFound = () => new DomainError('card_not_found');
+
+/** No operator has the code a request names (in its path, its body or a CLI option). */
+export const operatorNotFound = (code: string) =>
+  new DomainError('operator_not_found', { 'zh-CN': `找不到代码为“${code}”的运营商。`, en: `No operator has the code "${code}".` });
+
+/** A phone number that is not E.164, in the request's field `field`. */
+export const invalidPhoneNumber = (field: string) =>
+  new DomainError(
+    'invalid_request',
+    { 'zh-CN': '请输入有效的手机号码，以 + 和国家代码开头，例如 +8613800138000。', en: `${field}: not a valid E.164 phone number (e.g. +8613800138000).` },
+    { fields: [`/${field}`] },
+  );

@@ -1,6 +1,7 @@
 /**
  * SIM serials (ICCIDs): 19 or 20 digits starting `89`, the last one a Luhn check digit.
  */
+import type { Text } from './errors.js';
 
 export function luhnValid(digits: string): boolean {
   let sum = 0;
@@ -21,11 +22,13 @@ export function luhnCheckDigit(payload: string): number {
 }
 
 /** Why an ICCID is not valid, or undefined when it is. */
-export function iccidProblem(iccid: string): string | undefined {
-  if (!/^[0-9]+$/.test(iccid)) return 'an ICCID holds digits only';
-  if (iccid.length !== 19 && iccid.length !== 20) return 'an ICCID has 19 or 20 digits';
-  if (!iccid.startsWith('89')) return 'an ICCID starts with 89';
-  if (!luhnValid(iccid)) return 'the last digit (Luhn check digit) does not match; check the serial for a typo';
+export function iccidProblem(iccid: string): Text | undefined {
+  if (!/^[0-9]+$/.test(iccid)) return { 'zh-CN': 'SIM卡序列号只包含数字', en: 'an ICCID holds digits only' };
+  if (iccid.length !== 19 && iccid.length !== 20) return { 'zh-CN': 'SIM卡序列号为 19 或 20 位', en: 'an ICCID has 19 or 20 digits' };
+  if (!iccid.startsWith('89')) return { 'zh-CN': '完整的SIM卡序列号以 89 开头', en: 'an ICCID starts with 89' };
+  if (!luhnValid(iccid)) {
+    return { 'zh-CN': '最后一位校验码不符，请检查序列号是否输错', en: 'the last digit (Luhn check digit) does not match; check the serial for a typo' };
+  }
   return undefined;
 }
 

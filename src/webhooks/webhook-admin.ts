@@ -7,7 +7,7 @@ import type { Db } from '../db/database.js';
 import { enqueue, messageOf } from '../notify/message-repository.js';
 import { pendingRow } from '../notify/outbox.js';
 import type { Clock } from '../shared/clock.js';
-import { DomainError } from '../shared/errors.js';
+import { DomainError, operatorNotFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { EndpointFields, WebhookEndpoints } from './webhook-endpoints.js';
 import { WEBHOOK_KIND } from './webhook-repository.js';
@@ -25,7 +25,7 @@ export class WebhookAdmin {
 
   private async operatorId(principal: AdminPrincipal, code: string): Promise<string> {
     const operator = await this.services.catalog.operatorByCode(code);
-    if (!operator) throw new DomainError('operator_not_found', `No operator has the code "${code}".`);
+    if (!operator) throw operatorNotFound(code);
     assertMayActFor(principal, operator.id);
     return operator.id;
   }
@@ -47,7 +47,8 @@ export class WebhookAdmin {
     const operatorId = await this.operatorId(principal, code);
     const db = this.services.db.kysely;
     const row = await messageOf(db, operatorId, WEBHOOK_KIND, id);
-    if (!row) throw new DomainError('message_not_found', 'No webhook delivery of this operator has this id.');
+    if (!row)
+      throw new DomainError('message_not_found', { 'zh-CN': '该运营商没有这个 ID 的 Webhook 投递。', en: 'No webhook delivery of this operator has this id.' });
     const { kind, card_id, valid_until, step, channel, recipient, subject, body } = row;
     const replay = pendingRow(
       {

@@ -112,19 +112,31 @@ export class WebhookEndpoints {
   }
 }
 
-const endpointNotFound = () => new DomainError('webhook_not_found', 'The operator has no webhook endpoint with this id.');
+const endpointNotFound = () => new DomainError('webhook_not_found');
 
 function checkUrl(url: string): string {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new DomainError('invalid_request', 'url: give an absolute http:// or https:// URL.', { fields: ['/url'] });
+    throw new DomainError(
+      'invalid_request',
+      { 'zh-CN': 'url：请填写以 http:// 或 https:// 开头的完整地址。', en: 'url: give an absolute http:// or https:// URL.' },
+      { fields: ['/url'] },
+    );
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
-    throw new DomainError('invalid_request', 'url: only http:// and https:// are supported.', { fields: ['/url'] });
+    throw new DomainError(
+      'invalid_request',
+      { 'zh-CN': 'url：只支持 http:// 和 https://。', en: 'url: only http:// and https:// are supported.' },
+      { fields: ['/url'] },
+    );
   if (parsed.username || parsed.password)
-    throw new DomainError('invalid_request', 'url: put no credentials in the URL; deliveries are signed.', { fields: ['/url'] });
+    throw new DomainError(
+      'invalid_request',
+      { 'zh-CN': 'url：地址中请不要包含用户名或密码，投递本身带有签名。', en: 'url: put no credentials in the URL; deliveries are signed.' },
+      { fields: ['/url'] },
+    );
   return parsed.toString();
 }
 
@@ -133,7 +145,10 @@ function checkEvents(events: string[]): string[] {
   if (unknown.length > 0 || events.length === 0) {
     throw new DomainError(
       'invalid_request',
-      `events: use "*" or some of ${EVENT_TYPES.join(', ')}${unknown.length > 0 ? ` (not ${unknown.join(', ')})` : ''}.`,
+      {
+        'zh-CN': `events：请使用 "*"，或从 ${EVENT_TYPES.join('、')} 中选择${unknown.length > 0 ? `（不能是 ${unknown.join('、')}）` : ''}。`,
+        en: `events: use "*" or some of ${EVENT_TYPES.join(', ')}${unknown.length > 0 ? ` (not ${unknown.join(', ')})` : ''}.`,
+      },
       {
         fields: ['/events'],
       },

@@ -84,8 +84,9 @@ describe('opening hours', () => {
 
   it('refuses a day that closes before it opens', () => {
     expect(hoursProblem(WEEKDAYS_9_TO_6)).toBeUndefined();
-    expect(hoursProblem({ sat: ['18:00', '09:00'] })).toMatch(/^sat: it closes \(09:00\) before it opens \(18:00\)/);
-    expect(hoursProblem({ sun: ['10:00', '10:00'] })).toMatch(/^sun:/);
-    expect(hoursProblem({ mon: ['24:00', '24:00'] })).toMatch(/^mon: a day cannot open at 24:00/);
+    expect(hoursProblem({ sat: ['18:00', '09:00'] })?.en).toMatch(/^sat: it closes \(09:00\) before it opens \(18:00\)/);
+    expect(hoursProblem({ sat: ['18:00', '09:00'] })?.['zh-CN']).toBe('sat：关门时间（09:00）不晚于开门时间（18:00）。');
+    expect(hoursProblem({ sun: ['10:00', '10:00'] })?.en).toMatch(/^sun:/);
+    expect(hoursProblem({ mon: ['24:00', '24:00'] })?.en).toMatch(/^mon: a day cannot open at 24:00/);
   });
 });

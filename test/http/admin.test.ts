@@ -36,7 +36,7 @@ describe.each(DIALECTS)('admin API on %s', (dialect) => {
     h.request({ method, url, headers: { authorization: `Bearer ${token}` }, ...(payload === undefined ? {} : { payload: payload as object }) });
 
   describe('operators', () => {
-    it('creates an operator with the defaults: Asia/Shanghai, CNY, 30 grace days, 90 suspended days', async () => {
+    it('creates an operator with the defaults: Asia/Shanghai, CNY, 30 grace days, 90 suspended days, answered in Chinese', async () => {
       const created = await h.admin('POST', '/v1/admin/operators', { code: 'defaults', name: 'Defaults Mobile' });
       expect(created.status).toBe(201);
       const expected = {
@@ -47,6 +47,7 @@ describe.each(DIALECTS)('admin API on %s', (dialect) => {
         currency: 'CNY',
         graceDays: 30,
         suspendDays: 90,
+        defaultLanguage: 'zh-CN',
       };
       expect(created.body).toMatchObject(expected);
       expect(created.body.brandColor).toMatch(/^#[0-9a-fA-F]{6}$/);
@@ -63,10 +64,13 @@ describe.each(DIALECTS)('admin API on %s', (dialect) => {
         currency: 'HKD',
         graceDays: 15,
         suspendDays: 60,
+        defaultLanguage: 'en',
       };
       expect(await h.admin('POST', '/v1/admin/operators', fields)).toMatchObject({ status: 201, body: fields });
-      const patched = await h.admin('PATCH', '/v1/admin/operators/hk-mvno', { displayName: 'HK Mobile 2', graceDays: 20, timeZone: 'America/Los_Angeles' });
-      expect(patched).toMatchObject({ status: 200, body: { ...fields, displayName: 'HK Mobile 2', graceDays: 20, timeZone: 'America/Los_Angeles' } });
+      const patch = { displayName: 'HK Mobile 2', graceDays: 20, timeZone: 'America/Los_Angeles', defaultLanguage: 'zh-CN' };
+      const patched = await h.admin('PATCH', '/v1/admin/operators/hk-mvno', patch);
+      expect(patched).toMatchObject({ status: 200, body: { ...fields, ...patch } });
+      expect((await h.admin('PATCH', '/v1/admin/operators/hk-mvno', { defaultLanguage: 'fr' })).body.error.code).toBe('invalid_request');
       expect((await h.admin('GET', '/v1/admin/operators/hk-mvno')).body).toEqual(patched.body);
       expect((await h.admin('GET', '/v1/admin/operators/nobody')).body.error.code).toBe('operator_not_found');
     });

@@ -1,7 +1,8 @@
-/** The caller's language from Accept-Language, and the catalogue that speaks it. */
-import { describe, expect, it } from 'vitest';
-import { callerLanguage } from '../../src/http/language.js';
-import { catalogueMessage, DomainError, errorCatalogue, LANGUAGES } from '../../src/shared/errors.js';
+/** The caller's language from Accept-Language and from the terminal's locale, and the catalogue that speaks it. */
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { acceptedLanguage, callerLanguage } from '../../src/http/language.js';
+import { catalogueMessage, DomainError, type ErrorCode, errorCatalogue, LANGUAGES, type Text } from '../../src/shared/errors.js';
+import { terminalLanguage } from '../../src/shared/terminal-language.js';
 
 describe('callerLanguage', () => {
   it.each([
@@ -19,6 +20,26 @@ describe('callerLanguage', () => {
     ['en;q=abc, zh;q=0.1', 'zh-CN'],
   ])('%j → %s', (header, language) => {
     expect(callerLanguage(header)).toBe(language);
+  });
+
+  it('leaves the choice to the caller’s account or operator when the header names no language the API speaks', () => {
+    for (const header of [undefined, '', 'de, ja', 'en;q=0', '*']) expect(acceptedLanguage(header), String(header)).toBeUndefined();
+    expect(acceptedLanguage(['fr', 'en-GB'])).toBe('en');
+  });
+});
+
+describe('terminalLanguage', () => {
+  it.each([
+    [{ LANG: 'zh_CN.UTF-8' }, 'zh-CN'],
+    [{ LANG: 'zh_TW.UTF-8' }, 'zh-CN'],
+    [{ LANG: 'en_US.UTF-8' }, 'en'],
+    [{ LANG: 'C.UTF-8' }, 'en'],
+    [{}, 'en'],
+    [{ LC_ALL: 'zh_CN.UTF-8', LANG: 'en_US.UTF-8' }, 'zh-CN'],
+    [{ LC_ALL: '', LC_MESSAGES: 'en_GB.UTF-8', LANG: 'zh_CN.UTF-8' }, 'en'],
+    [{ LC_MESSAGES: 'zh_CN.UTF-8', LANG: 'en_US.UTF-8' }, 'zh-CN'],
+  ])('%j → %s', (env, language) => {
+    expect(terminalLanguage(env)).toBe(language);
   });
 });
 
@@ -38,6 +59,11 @@ describe('the error catalogue', () => {
     expect(error.messageIn('zh-CN')).toBe('尝试次数过多，请 2 分钟后再试。');
     expect(error.messageIn('en')).toBe('Too many attempts. Try again in 2 min.');
     expect(catalogueMessage('too_many_attempts', 'en', { retryAfter: 5 })).toBe('Too many attempts. Try again in 1 min.');
+  });
+
+  it('takes a thrower’s own message only in every language: tsc refuses a bare string', () => {
+    expectTypeOf<ConstructorParameters<typeof DomainError>>().toEqualTypeOf<[code: ErrorCode, message?: Text, details?: Record<string, unknown>]>();
+    expectTypeOf<Text>().toEqualTypeOf<{ 'zh-CN': string; en: string }>();
   });
 
   it('keeps a thrower’s own message in each language, and the English one as the error’s message for logs', () => {

@@ -138,13 +138,13 @@ describe('iccidProblem', () => {
   });
 
   it('names each problem', () => {
-    expect(iccidProblem('8986001234567890123A')).toMatch(/digits only/);
-    expect(iccidProblem('8986 0012 3456 7890 120')).toMatch(/digits only/);
-    expect(iccidProblem('')).toMatch(/digits only/);
-    expect(iccidProblem('898600123456789012')).toMatch(/19 or 20/); // 18
-    expect(iccidProblem('898600123456789012388')).toMatch(/19 or 20/); // 21
-    expect(iccidProblem('8886001234567890125')).toMatch(/starts with 89/);
-    expect(iccidProblem('89860012345678901237')).toMatch(/Luhn/);
+    expect(iccidProblem('8986001234567890123A')?.en).toMatch(/digits only/);
+    expect(iccidProblem('8986 0012 3456 7890 120')?.en).toMatch(/digits only/);
+    expect(iccidProblem('')?.en).toMatch(/digits only/);
+    expect(iccidProblem('898600123456789012')?.en).toMatch(/19 or 20/); // 18
+    expect(iccidProblem('898600123456789012388')?.en).toMatch(/19 or 20/); // 21
+    expect(iccidProblem('8886001234567890125')?.en).toMatch(/starts with 89/);
+    expect(iccidProblem('89860012345678901237')?.en).toMatch(/Luhn/);
   });
 
   it('catches any single mistyped digit after the prefix', () => {
@@ -152,7 +152,7 @@ describe('iccidProblem', () => {
       fc.property(iccidArb, fc.nat(), fc.integer({ min: 1, max: 9 }), (iccid, at, shift) => {
         const i = 2 + (at % (iccid.length - 2));
         const typo = `${iccid.slice(0, i)}${(Number(iccid[i]) + shift) % 10}${iccid.slice(i + 1)}`;
-        expect(iccidProblem(typo)).toMatch(/Luhn/);
+        expect(iccidProblem(typo)?.en).toMatch(/Luhn/);
       }),
     );
   });
@@ -163,13 +163,13 @@ describe('iccidProblem', () => {
         const body = String(seed)
           .padStart(length - 3, '7')
           .slice(0, length - 3);
-        expect(iccidProblem(`89${body}${checkDigit(`89${body}`)}`)).toMatch(/19 or 20/);
+        expect(iccidProblem(`89${body}${checkDigit(`89${body}`)}`)?.en).toMatch(/19 or 20/);
       }),
     );
     fc.assert(
       fc.property(digits(2, 2), digits(16, 17), (prefix, body) => {
         fc.pre(prefix !== '89');
-        expect(iccidProblem(`${prefix}${body}${checkDigit(`${prefix}${body}`)}`)).toMatch(/starts with 89/);
+        expect(iccidProblem(`${prefix}${body}${checkDigit(`${prefix}${body}`)}`)?.en).toMatch(/starts with 89/);
       }),
     );
   });

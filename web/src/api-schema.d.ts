@@ -9605,6 +9605,11 @@ export interface paths {
                         currency?: string;
                         graceDays?: number;
                         suspendDays?: number;
+                        /**
+                         * @description What the API answers the operator’s callers in (error messages) when a request has no `Accept-Language` and its caller chose no language; `zh-CN` unless set
+                         * @example zh-CN
+                         */
+                        defaultLanguage?: "zh-CN" | "en";
                     };
                 };
             };
@@ -9624,6 +9629,11 @@ export interface paths {
                             currency: string;
                             graceDays: number;
                             suspendDays: number;
+                            /**
+                             * @description What the API answers the operator’s callers in (error messages) when a request has no `Accept-Language` and its caller chose no language; `zh-CN` unless set
+                             * @example zh-CN
+                             */
+                            defaultLanguage: "zh-CN" | "en";
                         };
                     };
                 };
@@ -9742,6 +9752,11 @@ export interface paths {
                             currency: string;
                             graceDays: number;
                             suspendDays: number;
+                            /**
+                             * @description What the API answers the operator’s callers in (error messages) when a request has no `Accept-Language` and its caller chose no language; `zh-CN` unless set
+                             * @example zh-CN
+                             */
+                            defaultLanguage: "zh-CN" | "en";
                         };
                     };
                 };
@@ -9833,6 +9848,11 @@ export interface paths {
                         currency?: string;
                         graceDays?: number;
                         suspendDays?: number;
+                        /**
+                         * @description What the API answers the operator’s callers in (error messages) when a request has no `Accept-Language` and its caller chose no language; `zh-CN` unless set
+                         * @example zh-CN
+                         */
+                        defaultLanguage?: "zh-CN" | "en";
                     };
                 };
             };
@@ -9852,6 +9872,11 @@ export interface paths {
                             currency: string;
                             graceDays: number;
                             suspendDays: number;
+                            /**
+                             * @description What the API answers the operator’s callers in (error messages) when a request has no `Accept-Language` and its caller chose no language; `zh-CN` unless set
+                             * @example zh-CN
+                             */
+                            defaultLanguage: "zh-CN" | "en";
                         };
                     };
                 };

@@ -9,7 +9,7 @@ import type { Db } from '../../db/database.js';
 import { isUniqueViolation } from '../../db/dialect.js';
 import type { Database } from '../../db/schema.js';
 import type { Clock } from '../../shared/clock.js';
-import { DomainError } from '../../shared/errors.js';
+import { DomainError, type Text } from '../../shared/errors.js';
 import { maskMsisdn } from '../../shared/msisdn.js';
 import { type AuditEntry, audit, auditRow } from '../audit.js';
 import type { BoardFeed, HallChange } from '../board/board-feed.js';
@@ -24,9 +24,14 @@ import { CALLED_NUMBER, callNext, counterCallState, currentAtCounter } from './c
 
 export type SimpleAction = Extract<TicketAction, 'recall' | 'no_show' | 'rejoin' | 'start' | 'finish'>;
 
-const stateInvalid = (reason: string) => new DomainError('ticket_state_invalid', `This ticket cannot do that now: ${reason}.`);
+const stateInvalid = (reason: Text) =>
+  new DomainError('ticket_state_invalid', { 'zh-CN': `这个号码现在不能这样操作：${reason['zh-CN']}。`, en: `This ticket cannot do that now: ${reason.en}.` });
 /** The counter deals with a ticket already (`number`, when known). */
-const finishFirst = (number: string | undefined) => stateInvalid(`finish ${number ?? 'the ticket at this counter'} (or mark it a no-show) first`);
+const finishFirst = (number: string | undefined) =>
+  stateInvalid({
+    'zh-CN': `请先办理完毕${number ?? '本窗口的当前号码'}（或标记为过号）`,
+    en: `finish ${number ?? 'the ticket at this counter'} (or mark it a no-show) first`,
+  });
 
 export function consoleTicketView(layout: HallLayout, t: TicketRow) {
   return {
@@ -85,7 +90,7 @@ export class ConsoleService {
 
   private async contextOf(actor: HallActor, counterId: string, row: { hallId: string; status: 'open' | 'closed' } | undefined) {
     const staff = staffOf(actor);
-    if (!row) throw new DomainError('counter_not_found', 'No counter has this id.');
+    if (!row) throw new DomainError('counter_not_found');
     const layout = await this.queue.layouts.get(row.hallId);
     assertInHall(staff, { id: row.hallId, operatorId: layout.hall.operator_id });
     return { staff, layout, counter: { ...counterOf(layout, counterId), status: row.status } };
@@ -126,7 +131,7 @@ export class ConsoleService {
   async callNext(actor: HallActor, counterId: string) {
     const state = await counterCallState(this.db.kysely, counterId);
     const { staff, layout, counter } = await this.contextOf(actor, counterId, state);
-    if (counter.status !== 'open') throw new DomainError('counter_closed', 'This counter is closed: a supervisor opens it first.');
+    if (counter.status !== 'open') throw new DomainError('counter_closed');
     // Nobody waiting for this counter: answered from that one read, without a transaction.
     if (!state?.waiting) {
       if (state?.current) throw finishFirst(state.current);
@@ -165,7 +170,7 @@ export class ConsoleService {
 
   async walkIn(actor: HallActor, counterId: string, serviceRef: string) {
     const { staff, layout, counter } = await this.counterContext(actor, counterId);
-    if (counter.status !== 'open') throw new DomainError('counter_closed', 'This counter is closed: a supervisor opens it first.');
+    if (counter.status !== 'open') throw new DomainError('counter_closed');
     const service = serviceOf(layout, serviceRef);
     const current = await currentAtCounter(this.db.kysely, counterId);
     if (current) throw finishFirst(current.number);
@@ -200,7 +205,9 @@ export class ConsoleService {
     });
     // A no-show whose phone number joined the queue again meanwhile cannot also rejoin (hall_tickets_live_phone).
     return acting.catch((error: unknown) => {
-      throw action === 'rejoin' && isUniqueViolation(error) ? stateInvalid('this phone number is in the queue again with another ticket') : error;
+      throw action === 'rejoin' && isUniqueViolation(error)
+        ? stateInvalid({ 'zh-CN': '这个手机号已用另一张号票重新排队', en: 'this phone number is in the queue again with another ticket' })
+        : error;
     });
   }
 
@@ -208,7 +215,11 @@ export class ConsoleService {
   async transfer(actor: HallActor, ticketId: string, to: { service?: string | undefined; counter?: string | undefined }) {
     const { layout } = await this.ticketContext(actor, ticketId);
     if (to.service === undefined && to.counter === undefined)
-      throw new DomainError('invalid_request', 'Say where to: a service, a counter, or both.', { fields: ['/service', '/counter'] });
+      throw new DomainError(
+        'invalid_request',
+        { 'zh-CN': '请指定转到哪项业务或哪个窗口（或两者）。', en: 'Say where to: a service, a counter, or both.' },
+        { fields: ['/service', '/counter'] },
+      );
     const counter = to.counter === undefined ? undefined : counterOf(layout, to.counter);
     const service = to.service === undefined ? undefined : serviceOf(layout, to.service);
     return this.change(layout.hall.id, async (trx, now) => {
@@ -216,7 +227,8 @@ export class ConsoleService {
       const next = transition(ticket, 'transfer', layout.hall.max_recalls);
       if (!next.ok) throw stateInvalid(next.reason);
       const serviceId = service?.id ?? ticket.service_id;
-      if (counter && !counter.serviceIds.includes(serviceId)) throw stateInvalid(`counter ${counter.name} does not serve this service`);
+      if (counter && !counter.serviceIds.includes(serviceId))
+        throw stateInvalid({ 'zh-CN': `${counter.name} 号窗口不办理这项业务`, en: `counter ${counter.name} does not serve this service` });
       const updated = await changeTicket(trx, ticketId, {
         status: 'waiting',
         recalls: 0,

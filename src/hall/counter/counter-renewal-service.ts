@@ -12,7 +12,7 @@
 import type { Kysely } from 'kysely';
 import { todayIn } from '../../cards/calendar.js';
 import { type CardRow, cardState, findLiveCard, findLiveCardByIccid, lockCard } from '../../cards/card-repository.js';
-import { cardStatus, daysLeft, type RenewalRefusal, renew } from '../../cards/lifecycle.js';
+import { cardStatus, daysLeft, renew } from '../../cards/lifecycle.js';
 import type { Catalog } from '../../catalog/catalog.js';
 import type { Operator } from '../../catalog/model.js';
 import type { Db } from '../../db/database.js';
@@ -24,7 +24,7 @@ import type { ReceiptNumbering } from '../../receipts/receipt-numbering.js';
 import { fulfilOrder } from '../../renewal/fulfilment.js';
 import type { OrderRow } from '../../renewal/order-repository.js';
 import type { Price } from '../../renewal/pricing.js';
-import { type NewOrder, type RenewalService, refusalMessages } from '../../renewal/renewal-service.js';
+import { isRenewalRefusal, type NewOrder, type RenewalService } from '../../renewal/renewal-service.js';
 import type { Clock } from '../../shared/clock.js';
 import { cardNotFound, DomainError } from '../../shared/errors.js';
 import { iccidMatches } from '../../shared/iccid.js';
@@ -76,7 +76,11 @@ export class CounterRenewalService {
       card = found && iccidMatches(found.iccid, query.iccid) ? found : undefined;
     } else {
       if (query.iccid.length < 19)
-        throw new DomainError('invalid_request', 'Without the phone number, give the whole SIM serial (19–20 digits).', { fields: ['/iccid'] });
+        throw new DomainError(
+          'invalid_request',
+          { 'zh-CN': '不填手机号码时，请填写完整的SIM卡序列号（19–20 位）。', en: 'Without the phone number, give the whole SIM serial (19–20 digits).' },
+          { fields: ['/iccid'] },
+        );
       card = await findLiveCardByIccid(this.db.kysely, query.iccid);
     }
     const operator = card ? await this.catalog.operatorById(card.operator_id) : undefined;
@@ -126,13 +130,18 @@ export class CounterRenewalService {
 
   async renew(actor: HallActor, request: CounterRenewalRequest, transact: Transact) {
     const shift = await openShiftOf(this.db.kysely, staffOf(actor).id);
-    if (!shift) throw new DomainError('shift_not_open', 'Open a shift (with its cash float) before taking payments.');
+    if (!shift)
+      throw new DomainError('shift_not_open', {
+        'zh-CN': '收款前请先开班（并登记备用金）。',
+        en: 'Open a shift (with its cash float) before taking payments.',
+      });
     const { card: found, operator } = await this.card(actor, request);
     const plan = await this.renewal.sellablePlan(operator, request.plan, 'counter');
     const rules = await this.catalog.promotionsOf(operator.id);
     const now = this.clock.now();
     const result = await transact(async (trx) => {
-      if (!(await shiftStillOpen(trx, this.db.dialect, shift.id))) throw new DomainError('shift_not_open', 'Your shift was closed meanwhile: open a new one.');
+      if (!(await shiftStillOpen(trx, this.db.dialect, shift.id)))
+        throw new DomainError('shift_not_open', { 'zh-CN': '您的班次刚刚已结班，请重新开班。', en: 'Your shift was closed meanwhile: open a new one.' });
       const ticket = await servedTicket(trx, request.ticket, shift.hall_id);
       const card = await lockCard(trx, this.db.dialect, found.id);
       const { price } = await this.renewal.price(trx, operator, plan, card, request.coupon, 'counter', now, rules, true);
@@ -164,8 +173,10 @@ export class CounterRenewalService {
     await updatePayment(trx, payment.id, paid);
     const fulfilment = await fulfilOrder(trx, this.db.dialect, order, operator, this.clock);
     // The price above already refused such a card; this is the card changing in between.
-    if (!fulfilment.fulfilled)
-      throw new DomainError(fulfilment.reason in refusalMessages ? (fulfilment.reason as RenewalRefusal) : 'card_blocked', 'This card cannot be renewed now.');
+    if (!fulfilment.fulfilled) {
+      const code = isRenewalRefusal(fulfilment.reason) ? fulfilment.reason : 'card_blocked';
+      throw new DomainError(code, { 'zh-CN': '此卡目前不能续费。', en: 'This card cannot be renewed now.' });
+    }
     return order;
   }
 }
@@ -192,7 +203,11 @@ function tenderOf(total: number, payment: CounterPayment): Tender {
   if (payment.method === 'pos') return { method: 'pos', tendered: null, change: null, reference: payment.reference };
   const change = changeDue(total, payment.tendered);
   if (change === undefined)
-    throw new DomainError('cash_insufficient', `The total is ${total}; ${payment.tendered} was tendered.`, { total, tendered: payment.tendered });
+    throw new DomainError(
+      'cash_insufficient',
+      { 'zh-CN': '实收金额不足：应收 {total}，实收 {tendered}（以分计）。', en: 'The total is {total}; {tendered} was tendered (in minor units).' },
+      { total, tendered: payment.tendered },
+    );
   return { method: 'cash', tendered: payment.tendered, change, reference: null };
 }
 
@@ -200,9 +215,13 @@ function tenderOf(total: number, payment: CounterPayment): Tender {
 async function servedTicket(trx: Kysely<Database>, ticketId: string | undefined, hallId: string): Promise<TicketRow | undefined> {
   if (ticketId === undefined) return undefined;
   const ticket = await findTicket(trx, ticketId);
-  if (!ticket || ticket.hall_id !== hallId) throw new DomainError('ticket_not_found', 'No ticket of this hall has this id.');
+  if (!ticket || ticket.hall_id !== hallId)
+    throw new DomainError('ticket_not_found', { 'zh-CN': '本营业厅没有这个号码。', en: 'No ticket of this hall has this id.' });
   if (!(ticket.status === 'called' || ticket.status === 'serving'))
-    throw new DomainError('ticket_state_invalid', 'Renew from a ticket that was called to the counter (or serve a walk-in).');
+    throw new DomainError('ticket_state_invalid', {
+      'zh-CN': '请为已叫到窗口的号码办理续费（或接待无号客户）。',
+      en: 'Renew from a ticket that was called to the counter (or serve a walk-in).',
+    });
   return ticket;
 }
 

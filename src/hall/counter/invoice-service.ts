@@ -34,7 +34,7 @@ export class InvoiceService {
   /** The hall of a counter renewal, checked against the staff member. */
   async counterOrder(actor: HallActor, orderId: string) {
     const hallId = await hallOfCounterPayment(this.db.kysely, orderId);
-    if (!hallId) throw new DomainError('order_not_found', 'No counter renewal has this order id.');
+    if (!hallId) throw new DomainError('order_not_found', { 'zh-CN': '没有这个订单号的柜台续费。', en: 'No counter renewal has this order id.' });
     const hall = await findHall(this.db.kysely, hallId);
     assertInHall(staffOf(actor), { id: hall.id, operatorId: hall.operator_id });
     return hall;
@@ -48,7 +48,8 @@ export class InvoiceService {
   async request(actor: HallActor, orderId: string, input: InvoiceInput) {
     const hall = await this.counterOrder(actor, orderId);
     const order = await invoicedOrder(this.db.kysely, orderId);
-    if (order.status !== 'fulfilled') throw new DomainError('order_not_pending', 'Only a fulfilled renewal can be invoiced.');
+    if (order.status !== 'fulfilled')
+      throw new DomainError('order_not_pending', { 'zh-CN': '只有已续费的订单才能开具发票。', en: 'Only a fulfilled renewal can be invoiced.' });
     const now = this.clock.now();
     const id = newId('inv');
     try {
@@ -78,7 +79,7 @@ export class InvoiceService {
         );
       });
     } catch (error) {
-      if (isUniqueViolation(error)) throw new DomainError('invoice_exists', 'This renewal already has an invoice request.');
+      if (isUniqueViolation(error)) throw new DomainError('invoice_exists');
       throw error;
     }
     return this.view(id);
@@ -86,7 +87,7 @@ export class InvoiceService {
 
   private async load(id: string) {
     const row = await findInvoiceRequest(this.db.kysely, id);
-    if (!row) throw new DomainError('invoice_not_found', 'No invoice request has this id.');
+    if (!row) throw new DomainError('invoice_not_found');
     return row;
   }
 

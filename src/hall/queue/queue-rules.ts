@@ -5,6 +5,7 @@
  */
 import { todayIn } from '../../cards/calendar.js';
 import type { TicketPriority, TicketStatus } from '../../db/hall-schema.js';
+import type { Text } from '../../shared/errors.js';
 
 /** The local day (in the hall's zone) whose sequence a ticket issued at `now` takes. */
 export function ticketDay(timeZone: string, now: Date): string {
@@ -68,9 +69,10 @@ export interface TicketState {
 
 export type TicketAction = 'call' | 'recall' | 'no_show' | 'rejoin' | 'start' | 'finish' | 'transfer' | 'cancel';
 
-export type Transition = { ok: true; status: TicketStatus; recalls: number } | { ok: false; reason: string };
+/** A refusal's reason in each language: the console shows it to the clerk. */
+export type Transition = { ok: true; status: TicketStatus; recalls: number } | { ok: false; reason: Text };
 
-const refuse = (reason: string): Transition => ({ ok: false, reason });
+const refuse = (zh: string, en: string): Transition => ({ ok: false, reason: { 'zh-CN': zh, en } });
 
 /**
  * What an action does. A called ticket may be recalled `maxRecalls` times; after that it
@@ -81,28 +83,30 @@ export function transition(state: TicketState, action: TicketAction, maxRecalls:
   const { status, recalls } = state;
   switch (action) {
     case 'call':
-      return status === 'waiting' ? { ok: true, status: 'called', recalls: 0 } : refuse('only a waiting ticket can be called');
+      return status === 'waiting' ? { ok: true, status: 'called', recalls: 0 } : refuse('只有等候中的号码可以叫号', 'only a waiting ticket can be called');
     case 'recall':
-      if (status !== 'called') return refuse('only a called ticket can be recalled');
-      if (recalls >= maxRecalls) return refuse(`recalled ${recalls} times already: mark it a no-show`);
+      if (status !== 'called') return refuse('只有已叫号的号码可以重呼', 'only a called ticket can be recalled');
+      if (recalls >= maxRecalls) return refuse(`已重呼 ${recalls} 次，请标记为过号`, `recalled ${recalls} times already: mark it a no-show`);
       return { ok: true, status: 'called', recalls: recalls + 1 };
     case 'no_show':
-      if (status !== 'called') return refuse('only a called ticket can be a no-show');
-      if (recalls < maxRecalls) return refuse(`recall it first (${recalls} of ${maxRecalls} recalls made)`);
+      if (status !== 'called') return refuse('只有已叫号的号码可以标记为过号', 'only a called ticket can be a no-show');
+      if (recalls < maxRecalls) return refuse(`请先重呼（已重呼 ${recalls}/${maxRecalls} 次）`, `recall it first (${recalls} of ${maxRecalls} recalls made)`);
       return { ok: true, status: 'no_show', recalls };
     case 'rejoin':
-      return status === 'no_show' ? { ok: true, status: 'waiting', recalls: 0 } : refuse('only a no-show can rejoin the queue');
+      return status === 'no_show' ? { ok: true, status: 'waiting', recalls: 0 } : refuse('只有过号的号码可以重新排队', 'only a no-show can rejoin the queue');
     case 'start':
-      return status === 'called' ? { ok: true, status: 'serving', recalls } : refuse('only a called ticket can be served');
+      return status === 'called' ? { ok: true, status: 'serving', recalls } : refuse('只有已叫号的号码可以开始办理', 'only a called ticket can be served');
     case 'finish':
-      return status === 'called' || status === 'serving' ? { ok: true, status: 'done', recalls } : refuse('only a called or served ticket can be finished');
+      return status === 'called' || status === 'serving'
+        ? { ok: true, status: 'done', recalls }
+        : refuse('只有已叫号或办理中的号码可以办理完毕', 'only a called or served ticket can be finished');
     case 'transfer':
       // The ticket goes back to waiting, for another service or counter, keeping its place in time.
       return status === 'called' || status === 'serving' || status === 'waiting'
         ? { ok: true, status: 'waiting', recalls: 0 }
-        : refuse('only a waiting, called or served ticket can be transferred');
+        : refuse('只有等候中、已叫号或办理中的号码可以转移', 'only a waiting, called or served ticket can be transferred');
     case 'cancel':
-      return status === 'waiting' ? { ok: true, status: 'cancelled', recalls } : refuse('only a waiting ticket can be cancelled');
+      return status === 'waiting' ? { ok: true, status: 'cancelled', recalls } : refuse('只有等候中的号码可以取消', 'only a waiting ticket can be cancelled');
   }
 }
 

@@ -10,7 +10,7 @@ import type { TicketPriority, TicketSource } from '../../db/hall-schema.js';
 import type { Database } from '../../db/schema.js';
 import type { ProbeGuard } from '../../guard/probe-guard.js';
 import type { Clock } from '../../shared/clock.js';
-import { DomainError } from '../../shared/errors.js';
+import { DomainError, invalidPhoneNumber } from '../../shared/errors.js';
 import { parseMsisdn } from '../../shared/msisdn.js';
 import type { BoardFeed } from '../board/board-feed.js';
 import { counterStatuses, type HallLayout, type HallLayouts, hallZones, type ServiceRow, serviceOf, serviceView } from '../hall-repository.js';
@@ -111,15 +111,17 @@ export class QueueService {
     const layout = await this.layouts.get(hallId);
     const service = serviceOf(layout, request.service);
     const phone = request.phone === undefined ? null : parseMsisdn(request.phone);
-    if (phone === undefined) throw new DomainError('invalid_request', 'phone: not a valid E.164 phone number (e.g. +8613800138000).', { fields: ['/phone'] });
+    if (phone === undefined) throw invalidPhoneNumber('phone');
     const now = this.clock.now();
     // Joining from afar waits for opening time; the kiosk stands in the hall and serves whoever is there.
     if (source === 'remote') {
       const state = openState(layout.openingHours, layout.hall.time_zone, now);
       if (!state.open) {
-        throw new DomainError('hall_closed', `The hall is closed now${state.opensAt ? `; it opens at ${state.opensAt}` : ''}. Join once it is open.`, {
-          opensAt: state.opensAt,
-        });
+        const message = {
+          'zh-CN': `营业厅现在不在营业时间${state.opensAt ? `，将于 ${state.opensAt} 开门` : ''}，营业后即可排队。`,
+          en: `The hall is closed now${state.opensAt ? `; it opens at ${state.opensAt}` : ''}. Join once it is open.`,
+        };
+        throw new DomainError('hall_closed', message, { opensAt: state.opensAt });
       }
       await this.probes.admitJoin(layout.hall.id, ip);
     }
@@ -147,11 +149,7 @@ export class QueueService {
       .catch((error: unknown) => {
         // hall_tickets_live_phone: one live ticket per phone number and hall.
         if (phone && isUniqueViolation(error)) {
-          throw new DomainError(
-            'ticket_exists',
-            'This phone number is already in this hall’s queue: follow the link of that ticket, or leave that queue first.',
-            { fields: ['/phone'] },
-          );
+          throw new DomainError('ticket_exists', undefined, { fields: ['/phone'] });
         }
         throw error;
       });
@@ -161,9 +159,13 @@ export class QueueService {
   async cancel(token: string) {
     const ticket = await this.byToken(token);
     const next = transition(ticket, 'cancel', 0);
-    if (!next.ok) throw new DomainError('ticket_state_invalid', `This ticket cannot be cancelled: ${next.reason}.`);
+    if (!next.ok)
+      throw new DomainError('ticket_state_invalid', {
+        'zh-CN': `这个号码不能取消：${next.reason['zh-CN']}。`,
+        en: `This ticket cannot be cancelled: ${next.reason.en}.`,
+      });
     const cancelled = await cancelWaiting(this.db.kysely, ticket.id, this.clock.now().toISOString());
-    if (!cancelled) throw new DomainError('ticket_state_invalid', 'This ticket was called meanwhile.');
+    if (!cancelled) throw new DomainError('ticket_state_invalid', { 'zh-CN': '这个号码刚刚已被叫号。', en: 'This ticket was called meanwhile.' });
     await this.feed.publish({ hallId: ticket.hall_id });
     return this.status(token);
   }
@@ -176,7 +178,7 @@ export class QueueService {
 
   private async byToken(token: string): Promise<TicketRow> {
     const ticket = await ticketByToken(this.db.kysely, token);
-    if (!ticket) throw new DomainError('ticket_not_found', 'No ticket has this link.');
+    if (!ticket) throw new DomainError('ticket_not_found', { 'zh-CN': '找不到这个链接对应的号码。', en: 'No ticket has this link.' });
     return ticket;
   }
 

@@ -17,7 +17,7 @@ import { type QueuedTicket, ticketDay, ticketNumber } from './queue-rules.js';
 
 export type TicketRow = HallTicketTable;
 
-export const ticketNotFound = () => new DomainError('ticket_not_found', 'No ticket has this id.');
+export const ticketNotFound = () => new DomainError('ticket_not_found');
 
 /** Takes the next number of the service's sequence for the local day (1 on a new day). */
 export async function takeSequence(trx: Kysely<Database>, serviceId: string, day: string): Promise<number> {
@@ -95,7 +95,7 @@ export async function issueInOneStatement(db: Kysely<Database>, layout: HallLayo
 
 function serviceFor(layout: HallLayout, serviceId: string) {
   const service = layout.services.find((s) => s.id === serviceId);
-  if (!service) throw new DomainError('service_not_found', 'This hall has no such service.');
+  if (!service) throw new DomainError('service_not_found');
   return service;
 }
 

@@ -19,9 +19,10 @@ export class HallStatsService {
   async stats(actor: HallActor, hallId: string, from: string, to: string) {
     const layout = await hallLayout(this.db.kysely, hallId);
     assertSupervises(staffOf(actor), { id: hallId, operatorId: layout.hall.operator_id });
-    if (from > to) throw new DomainError('invalid_request', '`from` is after `to`.', { fields: ['/from', '/to'] });
+    if (from > to)
+      throw new DomainError('invalid_request', { 'zh-CN': '开始日期（from）晚于结束日期（to）。', en: '`from` is after `to`.' }, { fields: ['/from', '/to'] });
     if ((Date.parse(to) - Date.parse(from)) / 86_400_000 >= MAX_DAYS)
-      throw new DomainError('invalid_request', `At most ${MAX_DAYS} days at once.`, { fields: ['/to'] });
+      throw new DomainError('invalid_request', { 'zh-CN': `一次最多查看 ${MAX_DAYS} 天。`, en: `At most ${MAX_DAYS} days at once.` }, { fields: ['/to'] });
     const rows = await ticketsOfDays(this.db.kysely, hallId, from, to);
     const service = new Map(layout.services.map((s) => [s.id, s.code]));
     const counter = new Map(layout.counters.map((c) => [c.id, c.name]));

@@ -29,7 +29,7 @@ import {
 } from './shift-repository.js';
 import { cashDifference, tallyShift } from './shift-rules.js';
 
-const shiftNotFound = () => new DomainError('shift_not_found', 'No shift has this id.');
+const shiftNotFound = () => new DomainError('shift_not_found');
 
 function tallyOf(shift: ShiftRow, payments: readonly CounterPaymentRow[]) {
   const tally = tallyShift(
@@ -127,7 +127,8 @@ export class ShiftService {
         );
       });
     } catch (error) {
-      if (isUniqueViolation(error)) throw new DomainError('shift_already_open', 'You already have an open shift: close it first.');
+      if (isUniqueViolation(error))
+        throw new DomainError('shift_already_open', { 'zh-CN': '您已有一个进行中的班次，请先结班。', en: 'You already have an open shift: close it first.' });
       throw error;
     }
     return this.view(await this.load(id));
@@ -152,8 +153,9 @@ export class ShiftService {
     await this.db.kysely.transaction().execute(async (trx) => {
       const shift = await lockShift(trx, this.db.dialect, id);
       if (!shift) throw shiftNotFound();
-      if (shift.staff_id !== staff.id) throw new DomainError('forbidden', 'Only the clerk of a shift closes it.');
-      if (shift.status !== 'open') throw new DomainError('shift_not_open', 'This shift is already closed.');
+      if (shift.staff_id !== staff.id)
+        throw new DomainError('forbidden', { 'zh-CN': '只有该班次的柜员可以结班。', en: 'Only the clerk of a shift closes it.' });
+      if (shift.status !== 'open') throw new DomainError('shift_not_open', { 'zh-CN': '该班次已结班。', en: 'This shift is already closed.' });
       const { expected } = tallyOf(shift, (await paymentsOfShifts(trx, [shift.id])).get(shift.id) ?? []);
       const difference = cashDifference(expected, counted);
       const status = difference === 0 ? 'closed' : 'pending_approval';
@@ -176,11 +178,16 @@ export class ShiftService {
     const shift = await this.load(id);
     const hall = await hallRef(this.db.kysely, shift.hall_id);
     assertSupervises(staff, hall);
-    if (shift.staff_id === staff.id) throw new DomainError('forbidden', 'A difference on your own shift is approved by another supervisor.');
+    if (shift.staff_id === staff.id)
+      throw new DomainError('forbidden', {
+        'zh-CN': '您自己班次的差额须由另一位值班主管审批。',
+        en: 'A difference on your own shift is approved by another supervisor.',
+      });
     const now = this.clock.now();
     await this.db.kysely.transaction().execute(async (trx) => {
       const approved = await approveShift(trx, id, staff.id, now.toISOString(), note ?? null);
-      if (!approved) throw new DomainError('shift_not_pending', 'This shift has no difference waiting for approval.');
+      if (!approved)
+        throw new DomainError('shift_not_pending', { 'zh-CN': '该班次没有待审批的差额。', en: 'This shift has no difference waiting for approval.' });
       await audit(
         trx,
         actor,

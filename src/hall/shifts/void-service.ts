@@ -8,6 +8,7 @@ import type { Db } from '../../db/database.js';
 import { refundPayments } from '../../payments/payment-repository.js';
 import type { BusinessMetrics } from '../../platform/metrics.js';
 import { lockOrder, updateOrder } from '../../renewal/order-repository.js';
+import { ORDER_STATUS_WORDS } from '../../renewal/order-view.js';
 import { takeBackExtension } from '../../renewal/reversal.js';
 import type { Clock } from '../../shared/clock.js';
 import { DomainError } from '../../shared/errors.js';
@@ -28,7 +29,7 @@ export class VoidService {
 
   private async counterPayment(orderId: string) {
     const payment = await counterPaymentOf(this.db.kysely, orderId);
-    if (!payment) throw new DomainError('order_not_found', 'No counter renewal has this order id.');
+    if (!payment) throw new DomainError('order_not_found', { 'zh-CN': '没有这个订单号的柜台续费。', en: 'No counter renewal has this order id.' });
     return payment;
   }
 
@@ -39,7 +40,8 @@ export class VoidService {
     const now = this.clock.now();
     await this.db.kysely.transaction().execute(async (trx) => {
       const requested = await requestVoid(trx, orderId, reason, staffOf(actor).id, now.toISOString());
-      if (!requested) throw new DomainError('void_refused', 'A void of this renewal was already requested or done.');
+      if (!requested)
+        throw new DomainError('void_refused', { 'zh-CN': '这笔续费已申请过作废，或已作废。', en: 'A void of this renewal was already requested or done.' });
       await audit(trx, actor, actor.ip, { operatorId: hall.operatorId, hallId: hall.id, action: 'void.request', subject: orderId, detail: { reason } }, now);
     });
     return this.voidView(orderId);
@@ -55,20 +57,33 @@ export class VoidService {
     const payment = await this.counterPayment(orderId);
     const hall = await hallRef(this.db.kysely, payment.hall_id);
     assertSupervises(staff, hall);
-    if (payment.void_requested_by === staff.id) throw new DomainError('forbidden', 'A void is approved by a supervisor other than the one who requested it.');
+    if (payment.void_requested_by === staff.id)
+      throw new DomainError('forbidden', {
+        'zh-CN': '作废须由申请人以外的另一位值班主管批准。',
+        en: 'A void is approved by a supervisor other than the one who requested it.',
+      });
     const now = this.clock.now();
     const nowIso = now.toISOString();
     await this.db.kysely.transaction().execute(async (trx) => {
       const shift = await lockShift(trx, this.db.dialect, payment.shift_id);
       const current = await lockCounterPayment(trx, this.db.dialect, orderId);
-      if (current.void_status !== 'requested') throw new DomainError('void_refused', 'No void of this renewal is waiting for approval.');
-      if (shift?.status !== 'open') throw new DomainError('void_refused', 'The renewal’s shift is closed: a void is possible only within the same shift.');
+      if (current.void_status !== 'requested')
+        throw new DomainError('void_refused', { 'zh-CN': '这笔续费没有待批准的作废申请。', en: 'No void of this renewal is waiting for approval.' });
+      if (shift?.status !== 'open')
+        throw new DomainError('void_refused', {
+          'zh-CN': '这笔续费所在的班次已结班：只能在同一班次内作废。',
+          en: 'The renewal’s shift is closed: a void is possible only within the same shift.',
+        });
       const order = await lockOrder(trx, this.db.dialect, orderId);
-      if (order.status !== 'fulfilled') throw new DomainError('void_refused', `An order that is ${order.status} cannot be voided.`);
+      if (order.status !== 'fulfilled')
+        throw new DomainError('void_refused', {
+          'zh-CN': `${ORDER_STATUS_WORDS[order.status]['zh-CN']}的订单不能作废。`,
+          en: `An order that is ${ORDER_STATUS_WORDS[order.status].en} cannot be voided.`,
+        });
       try {
         await takeBackExtension(trx, this.db.dialect, order, nowIso, `staff:${staff.id}`);
       } catch (error) {
-        if (error instanceof DomainError && error.code === 'order_not_pending') throw new DomainError('void_refused', error.message);
+        if (error instanceof DomainError && error.code === 'order_not_pending') throw new DomainError('void_refused', error.text);
         throw error;
       }
       const reason = `void: ${current.void_reason ?? ''}`;

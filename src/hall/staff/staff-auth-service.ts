@@ -33,7 +33,11 @@ export const MIN_PASSWORD_LENGTH = 10;
 
 export function hashPassword(password: string): Promise<string> {
   if (password.length < MIN_PASSWORD_LENGTH) {
-    throw new DomainError('invalid_request', `A staff password needs at least ${MIN_PASSWORD_LENGTH} characters.`, { fields: ['/password'] });
+    throw new DomainError(
+      'invalid_request',
+      { 'zh-CN': `员工密码至少需要 ${MIN_PASSWORD_LENGTH} 个字符。`, en: `A staff password needs at least ${MIN_PASSWORD_LENGTH} characters.` },
+      { fields: ['/password'] },
+    );
   }
   return hash(password);
 }
@@ -65,7 +69,7 @@ export class StaffAuthService {
         await recordLoginFailure(trx, { id: newId('lf'), username, ip, at: now.toISOString() });
         if (row) await audit(trx, null, ip, { operatorId: row.operator_id, hallId: row.hall_id, action: 'staff.login_failed', subject: row.id }, now);
       });
-      throw new DomainError('credentials_invalid', 'The username or the password is wrong.');
+      throw new DomainError('credentials_invalid');
     }
     const sessionToken = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(24).toString('base64url');
@@ -100,7 +104,12 @@ export class StaffAuthService {
         now,
       ) ?? 0,
     );
-    if (retryAfter > 0) throw new DomainError('too_many_attempts', 'Too many wrong passwords: wait before trying again.', { retryAfter });
+    if (retryAfter > 0)
+      throw new DomainError(
+        'too_many_attempts',
+        { 'zh-CN': '密码错误次数过多，请 {minutes} 分钟后再试。', en: 'Too many wrong passwords. Try again in {minutes} min.' },
+        { retryAfter },
+      );
   }
 
   /** The staff member a session cookie stands for, or undefined (unknown, expired, or the account was disabled). */

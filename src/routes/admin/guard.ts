@@ -12,6 +12,7 @@ import type { AdminTokens } from '../../admin/admin-tokens.js';
 import type { AdminPrincipal } from '../../catalog/catalog-service.js';
 import type { HallActor } from '../../hall/hall-access.js';
 import type { StaffAuthService } from '../../hall/staff/staff-auth-service.js';
+import { hintLanguage } from '../../http/language.js';
 import { DomainError } from '../../shared/errors.js';
 import { STAFF_COOKIE, staffActor } from '../console/guard.js';
 import { declareSecurity, type SecurityRequirement } from '../security.js';
@@ -45,5 +46,9 @@ export function requireAdmin(app: FastifyInstance, tokens: AdminTokens, staffAut
     const actor = await adminActor(request, tokens, staffAuth, publicUrl);
     request.actor = actor;
     request.principal = actor.kind === 'admin' ? actor.principal : { tokenId: `staff:${actor.staff.id}`, operatorId: actor.staff.operatorId };
+    // The operator a route names in its path, else the one the credential acts for.
+    const named = (request.params as { operator?: unknown }).operator;
+    if (typeof named === 'string') hintLanguage(request, { operatorCode: named });
+    else if (request.principal.operatorId !== null) hintLanguage(request, { operatorId: request.principal.operatorId });
   });
 }

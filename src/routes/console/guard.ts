@@ -9,6 +9,7 @@ import type { CookieSerializeOptions } from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { HallActor } from '../../hall/hall-access.js';
 import type { StaffAuthService } from '../../hall/staff/staff-auth-service.js';
+import { hintLanguage } from '../../http/language.js';
 import { DomainError } from '../../shared/errors.js';
 import { declareSecurity, type SecurityRequirement } from '../security.js';
 
@@ -41,7 +42,7 @@ const sameText = (a: string, b: string) => a.length === b.length && timingSafeEq
 function assertSameSite(request: FastifyRequest, publicUrl: string): void {
   const origin = request.headers.origin;
   if (origin !== undefined && origin !== new URL(publicUrl).origin && origin !== `${request.protocol}://${request.host}`) {
-    throw new DomainError('forbidden', 'This request came from another site.');
+    throw new DomainError('forbidden', { 'zh-CN': '该请求来自其他网站。', en: 'This request came from another site.' });
   }
 }
 
@@ -49,11 +50,15 @@ export async function staffActor(request: FastifyRequest, auth: StaffAuthService
   const token = request.cookies[STAFF_COOKIE];
   const staff = token ? await auth.resolve(token) : undefined;
   if (!staff) throw staffUnauthorized();
+  hintLanguage(request, { operatorId: staff.operatorId });
   if (STATE_CHANGING.has(request.method)) {
     assertSameSite(request, publicUrl);
     const sent = request.headers[CSRF_HEADER];
     if (typeof sent !== 'string' || !sameText(sent, staff.csrfToken)) {
-      throw new DomainError('csrf_invalid', `Send the session's CSRF token (from login or GET /v1/staff/me) in the X-CSRF-Token header.`);
+      throw new DomainError('csrf_invalid', {
+        'zh-CN': '请在 X-CSRF-Token 请求头中附上本会话的 CSRF 令牌（登录时或 GET /v1/staff/me 会返回）。',
+        en: "Send the session's CSRF token (from login or GET /v1/staff/me) in the X-CSRF-Token header.",
+      });
     }
   }
   return { kind: 'staff', staff, ip: request.ip };

@@ -81,7 +81,12 @@ export const counterRoutes: FastifyPluginAsyncTypebox<CounterRoutesOptions> = as
     },
     async (request, reply) => {
       const key = request.headers['idempotency-key'];
-      if (!key) throw new DomainError('idempotency_key_required', 'POST /v1/console/renewals needs an Idempotency-Key header.');
+      if (!key) {
+        throw new DomainError('idempotency_key_required', {
+          'zh-CN': 'POST /v1/console/renewals 需要 Idempotency-Key 请求头。',
+          en: 'POST /v1/console/renewals needs an Idempotency-Key header.',
+        });
+      }
       const staffId = request.actor.kind === 'staff' ? request.actor.staff.id : '';
       const result = await idempotency.run(`POST /v1/console/renewals staff:${staffId}`, key, request.body, (transact) =>
         counterRenewal.renew(request.actor, request.body, transact),

@@ -64,7 +64,7 @@ export const notificationRoutes: FastifyPluginAsyncTypebox<NotificationRoutesOpt
         },
         async (request, reply) => {
           if (typeof request.body !== 'string' || request.body.includes('\u0000')) {
-            throw new DomainError('invalid_request', 'Send the notification as the provider does.');
+            throw new DomainError('invalid_request', { 'zh-CN': '请按支付渠道的格式发送通知。', en: 'Send the notification as the provider does.' });
           }
           await providerPayments.receive(provider, request.params.operator, request.headers, request.body);
           const answer = implementation.acknowledge();

@@ -37,7 +37,8 @@ export const sandboxRoutes: FastifyPluginAsyncTypebox<SandboxRoutesOptions> = as
       validatorCompiler: () => () => true,
     },
     async (request) => {
-      if (typeof request.body !== 'string') throw new DomainError('invalid_request', 'Send the event as application/json.');
+      if (typeof request.body !== 'string')
+        throw new DomainError('invalid_request', { 'zh-CN': '请以 application/json 格式发送事件。', en: 'Send the event as application/json.' });
       await payments.receiveSandboxNotification(request.body, request.headers[SIGNATURE_HEADER]);
       return { received: true as const };
     },

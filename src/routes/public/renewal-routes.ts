@@ -93,7 +93,12 @@ export const renewalRoutes: FastifyPluginAsyncTypebox<RenewalRoutesOptions> = as
     },
     async (request, reply) => {
       const key = request.headers['idempotency-key'];
-      if (!key) throw new DomainError('idempotency_key_required', 'POST /v1/orders needs an Idempotency-Key header (any unique string up to 255 characters).');
+      if (!key) {
+        throw new DomainError('idempotency_key_required', {
+          'zh-CN': 'POST /v1/orders 需要 Idempotency-Key 请求头（任意唯一的字符串，最长 255 个字符）。',
+          en: 'POST /v1/orders needs an Idempotency-Key header (any unique string up to 255 characters).',
+        });
+      }
       const result = await idempotency.run('POST /v1/orders', key, request.body, (transact) => renewal.createOrder(request.body, request.ip, transact));
       if (result.replayed) reply.header('Idempotent-Replayed', 'true');
       return reply.status(result.status as 201).send(result.body as never);

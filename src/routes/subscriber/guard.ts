@@ -15,6 +15,7 @@ import type { AccountRow } from '../../accounts/account-repository.js';
 import { SESSION_COOKIE } from '../../accounts/credentials.js';
 import type { SignInService } from '../../accounts/sign-in-service.js';
 import { sendError } from '../../http/errors.js';
+import { hintLanguage } from '../../http/language.js';
 import { DomainError } from '../../shared/errors.js';
 import { declareSecurity, type SecurityRequirement } from '../security.js';
 
@@ -29,7 +30,8 @@ const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 const SUBSCRIBER_SECURITY: SecurityRequirement = [{ subscriberSession: [] }];
 
-export const unauthorized = () => new DomainError('unauthorized', 'Sign in first: no session, or it has ended.');
+export const unauthorized = () =>
+  new DomainError('unauthorized', { 'zh-CN': '请先登录：尚未登录或会话已结束。', en: 'Sign in first: no session, or it has ended.' });
 
 export function sessionCookieOptions(publicUrl: string, maxAgeSeconds: number): CookieSerializeOptions {
   return { httpOnly: true, sameSite: 'lax', path: '/', secure: publicUrl.startsWith('https:'), maxAge: maxAgeSeconds };
@@ -62,7 +64,7 @@ export function forgeryGuard(publicUrl: string) {
     if (!STATE_CHANGING.has(request.method)) return;
     const origin = request.headers.origin;
     if (origin !== undefined && origin !== publicOrigin && origin !== `${request.protocol}://${request.host}`) {
-      throw new DomainError('forbidden', 'This request came from another site.');
+      throw new DomainError('forbidden', { 'zh-CN': '该请求来自其他网站。', en: 'This request came from another site.' });
     }
     const type = request.headers['content-type'];
     if (type !== undefined && type.split(';')[0]?.trim().toLowerCase() !== 'application/json') {
@@ -88,7 +90,7 @@ export function requireSubscriber(app: FastifyInstance, signIn: Pick<SignInServi
     if (reply.sent) return;
     const token = sessionToken(request);
     request.account = (await signIn.accountOfSession(token)) ?? null;
-    if (request.account) return;
+    if (request.account) return hintLanguage(request, { accountId: request.account.id });
     if (token !== undefined) clearSessionCookie(reply, publicUrl);
     throw unauthorized();
   });

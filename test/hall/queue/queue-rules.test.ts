@@ -160,7 +160,7 @@ describe('ticket transitions', () => {
     let state = { status: 'waiting' as const, recalls: 0 } as { status: any; recalls: number };
     const step = (action: Parameters<typeof transition>[1]) => {
       const t = transition(state, action, 2);
-      if (!t.ok) throw new Error(t.reason);
+      if (!t.ok) throw new Error(t.reason.en);
       state = { status: t.status, recalls: t.recalls };
       return state;
     };
