@@ -120,15 +120,17 @@ describe.each(DIALECTS)('migration 0013 on a hall day already under way (%s)', (
 
   it('applied to a database made before it (SQLite rebuilds the table), keeps every ticket', async () => {
     const before = await dayUnderWay('0012_reminder_index_kind');
-    expect(await migrateTo(h.database.db, undefined)).toEqual(['0013_hall_ticket_number_key', '0014_operator_language']);
+    // 0013 first, then whatever later migrations there are.
+    expect((await migrateTo(h.database.db, undefined))[0]).toBe('0013_hall_ticket_number_key');
     expect(await tickets()).toEqual(before);
     await expectNewKeyHolds();
   });
 
   it('reverted and applied again, keeps every ticket', async () => {
     const before = await dayUnderWay();
-    expect(await migrateTo(h.database.db, '0012_reminder_index_kind')).toEqual(['0014_operator_language', '0013_hall_ticket_number_key']);
-    expect(await migrateTo(h.database.db, undefined)).toEqual(['0013_hall_ticket_number_key', '0014_operator_language']);
+    const reverted = await migrateTo(h.database.db, '0012_reminder_index_kind');
+    expect(reverted.at(-1)).toBe('0013_hall_ticket_number_key');
+    expect(await migrateTo(h.database.db, undefined)).toEqual([...reverted].reverse());
     expect(await tickets()).toEqual(before);
     await expectNewKeyHolds();
   });
