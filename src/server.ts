@@ -1,5 +1,5 @@
 /**
- * Runs the HTTP server: opens and migrates the database, optionally seeds the demo, warns
+ * Runs the HTTP server: checks for a master key, opens and migrates the database, optionally seeds the demo, warns
  * when the sandbox payment provider is on, serves, and runs the scheduled jobs
  * (platform/jobs.ts) unless SIMKEEP_JOBS=false, until SIGINT/SIGTERM.
  */
@@ -10,10 +10,13 @@ import { requestLogOptions } from './http/request-log.js';
 import { seedDemoHall } from './platform/demo-hall-seed.js';
 import { seedDemo } from './platform/demo-seed.js';
 import { startJobs } from './platform/jobs.js';
+import { keyringOf } from './platform/master-key.js';
 import { createServices } from './services.js';
 import { maskMsisdn } from './shared/msisdn.js';
 
 export async function serve(config: Config, options: { demo: boolean }): Promise<void> {
+  // Without a master key, stop before touching the database (createServices checks it too).
+  keyringOf(config);
   const db = openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize, connectTimeoutMs: config.databaseConnectTimeoutMs });
   await migrate(db);
   const services = await createServices(db, config);

@@ -31,6 +31,8 @@ import { TransportPool } from './notify/transport-pool.js';
 import { PaymentService } from './payments/payment-service.js';
 import { ProviderPayments } from './payments/provider-payments.js';
 import { PaymentProviderStore } from './payments/provider-settings.js';
+import { keyringOf } from './platform/master-key.js';
+import type { Keyring } from './platform/sealed.js';
 import { loadSecrets, type Secrets } from './platform/secrets.js';
 import { ReceiptLinker } from './receipts/receipt-links.js';
 import { ReceiptNumbering } from './receipts/receipt-numbering.js';
@@ -54,6 +56,8 @@ export interface Services {
   db: Db;
   config: Config;
   clock: Clock;
+  /** The master keys that seal and open the stored secrets. */
+  keyring: Keyring;
   secrets: Secrets;
   catalog: Catalog;
   catalogService: CatalogService;
@@ -92,22 +96,26 @@ export interface Services {
   hallStats: HallStatsService;
 }
 
-/** Loads the deployment's secrets, then builds the services over `db`: repositories first, the services over them. */
+/**
+ * Loads the deployment's secrets, then builds the services over `db`: repositories first,
+ * the services over them. Throws ConfigError without a master key.
+ */
 export async function createServices(db: Db, config: Config, clock: Clock = systemClock): Promise<Services> {
-  const secrets = await loadSecrets(db, config);
+  const keyring = keyringOf(config);
+  const secrets = await loadSecrets(db, keyring, config);
   const catalog = new Catalog(db, clock);
   const catalogService = new CatalogService(db, catalog, clock);
   const links = new ReceiptLinker(secrets.receiptKey, config.publicUrl);
   const probes = new ProbeGuard(db, clock, config.lookupLimits);
-  const webhookEndpoints = new WebhookEndpoints(db, clock);
+  const webhookEndpoints = new WebhookEndpoints(db, clock, keyring);
   const events = new EventPublisher(webhookEndpoints);
   const orders = new OrderService(db, catalog, catalogService, links, clock, events);
-  const notificationSettings = new NotificationSettingsStore(db, clock);
+  const notificationSettings = new NotificationSettingsStore(db, clock, keyring);
   const renewalLinks = new RenewalLinker(secrets.linkKey, config.publicUrl);
   const transports = new TransportPool(notificationSettings, { outboxDir: path.join(config.dataDir, 'outbox') });
   const composers = {
     [REMINDER_KIND]: new ReminderComposer(db, catalog, notificationSettings, renewalLinks),
-    [WEBHOOK_KIND]: new WebhookComposer(db, catalog),
+    [WEBHOOK_KIND]: new WebhookComposer(db, catalog, keyring),
     message: directComposer,
   };
   const dispatcher = new Dispatcher(db, catalog, notificationSettings, transports, composers, clock, {
@@ -119,7 +127,7 @@ export async function createServices(db: Db, config: Config, clock: Clock = syst
   const boardFeed = new BoardFeed(db);
   const layouts = new HallLayouts(db.kysely);
   const queue = new QueueService(db, clock, boardFeed, config.publicUrl, layouts, probes);
-  const paymentProviders = new PaymentProviderStore(db, clock);
+  const paymentProviders = new PaymentProviderStore(db, clock, keyring);
   const receipts = new ReceiptNumbering(db, events);
   const payments = new PaymentService(db, catalog, clock, secrets.sandboxSecret, events, receipts);
   const renewal = new RenewalService(db, catalog, probes, clock, config.orderTtlMinutes, config.sandboxEnabled ? ['sandbox'] : [], events, paymentProviders);
@@ -127,6 +135,7 @@ export async function createServices(db: Db, config: Config, clock: Clock = syst
     db,
     config,
     clock,
+    keyring,
     secrets,
     catalog,
     catalogService,

@@ -230,3 +230,27 @@ export async function saveNotificationSettings(db: Kysely<Database>, operatorId:
     .onConflict((oc) => oc.column('operator_id').doUpdateSet(row))
     .execute();
 }
+
+export type TransportColumn = 'sms_transport' | 'email_transport';
+
+/** Every operator's stored transport settings. */
+export function allTransportSettings(db: Kysely<Database>) {
+  return db.selectFrom('notification_settings').select(['operator_id', 'sms_transport', 'email_transport']).orderBy('operator_id').execute();
+}
+
+/** Writes a channel's settings while they are still `current`; false when they changed meanwhile. */
+export async function replaceTransportSettings(
+  db: Kysely<Database>,
+  operatorId: string,
+  column: TransportColumn,
+  current: string,
+  next: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('notification_settings')
+    .set({ [column]: next })
+    .where('operator_id', '=', operatorId)
+    .where(column, '=', current)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}

@@ -14,6 +14,8 @@ import { luhnCheckDigit } from '../../src/shared/iccid.js';
 import { freshDatabase, type TestDatabase } from './databases.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
+/** The tests' master key (32 bytes, base64url); a test may give its own SIMKEEP_MASTER_KEY in `env`. */
+export const TEST_MASTER_KEY = Buffer.from('simkeep test master key 32 bytes').toString('base64url');
 /** The sandbox payment provider is off unless switched on: the suites that pay by sandbox pass this. */
 export const SANDBOX_ON = { SIMKEEP_SANDBOX_ENABLED: 'true' } as const;
 /** 2026-11-24 12:00 in Asia/Shanghai. */
@@ -37,7 +39,12 @@ export async function startHarness(
 ): Promise<Harness> {
   const database = await freshDatabase(dialect, options);
   const clock = new ManualClock(new Date(now));
-  const config = loadConfig({ SIMKEEP_ADMIN_TOKEN: ADMIN_TOKEN, SIMKEEP_PUBLIC_URL: 'https://renew.example.test', ...env });
+  const config = loadConfig({
+    SIMKEEP_ADMIN_TOKEN: ADMIN_TOKEN,
+    SIMKEEP_MASTER_KEY: TEST_MASTER_KEY,
+    SIMKEEP_PUBLIC_URL: 'https://renew.example.test',
+    ...env,
+  });
   const services = await createServices(database.db, config, clock);
   const app = await buildApp(services);
   const request: Harness['request'] = async (options) => {

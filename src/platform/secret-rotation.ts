@@ -1,0 +1,104 @@
+/**
+ * Every kind of secret simkeep stores, counted by the master key it is sealed under
+ * (`simkeep secrets status`) and sealed again under the current key (`simkeep secrets
+ * rotate`). Rotation takes each kind in one transaction and writes a row only while it
+ * still holds what was read, so it may run beside serving processes; a second run finds
+ * nothing to do. Secrets stored in clear before sealing existed are sealed by it too.
+ */
+import type { Kysely } from 'kysely';
+import type { Db } from '../db/database.js';
+import type { Database } from '../db/schema.js';
+import { insertAuditEntry } from '../hall/staff/staff-repository.js';
+import { transportSecretRows } from '../notify/transport-secrets.js';
+import { providerSecretRows } from '../payments/provider-secrets.js';
+import { providers } from '../payments/provider-settings.js';
+import { newId } from '../shared/ids.js';
+import { endpointSecretRows } from '../webhooks/webhook-endpoints.js';
+import { type Keyring, type SealedRow, sealedKeyId } from './sealed.js';
+import { signingSecretRows } from './secrets.js';
+
+const KINDS: { kind: string; rows(db: Kysely<Database>): Promise<SealedRow[]> }[] = [
+  { kind: 'payment provider settings', rows: (db) => providerSecretRows(providers, db) },
+  { kind: 'transport settings', rows: transportSecretRows },
+  { kind: 'webhook signing secrets', rows: endpointSecretRows },
+  { kind: 'generated signing secret', rows: signingSecretRows },
+];
+
+/** Stored in clear, from before sealing: how status names them. */
+export const IN_CLEAR = 'clear';
+
+export interface KindStatus {
+  kind: string;
+  /** How many secrets sit under each key id (`clear`: not sealed yet). */
+  byKey: Record<string, number>;
+}
+
+export async function secretsStatus(db: Db): Promise<KindStatus[]> {
+  const out: KindStatus[] = [];
+  for (const { kind, rows } of KINDS) {
+    const byKey: Record<string, number> = {};
+    for (const row of await rows(db.kysely)) {
+      for (const secret of row.secrets) {
+        const keyId = sealedKeyId(secret) ?? IN_CLEAR;
+        byKey[keyId] = (byKey[keyId] ?? 0) + 1;
+      }
+    }
+    out.push({ kind, byKey });
+  }
+  return out;
+}
+
+export interface KindRotation {
+  kind: string;
+  /** Rows whose secrets were sealed again under the current key. */
+  resealed: number;
+  /** Rows already all under the current key. */
+  current: number;
+  /** Rows changed by someone else between reading and writing (written under that process's key). */
+  changedMeanwhile: number;
+}
+
+/**
+ * Seals every stored secret not under the current key with it. Throws UnreadableSecret
+ * (rolling back that kind) when a secret is under a key the keyring lacks. Each operator
+ * whose secrets were sealed again gets an audit entry `secrets.rotated`.
+ */
+export async function rotateSecrets(db: Db, keyring: Keyring, now: Date): Promise<KindRotation[]> {
+  const out: KindRotation[] = [];
+  for (const { kind, rows } of KINDS) {
+    out.push(
+      await db.kysely.transaction().execute(async (trx) => {
+        const result: KindRotation = { kind, resealed: 0, current: 0, changedMeanwhile: 0 };
+        const perOperator = new Map<string, number>();
+        for (const row of await rows(trx)) {
+          if (!row.secrets.some((secret) => keyring.needsSealing(secret))) {
+            result.current += 1;
+          } else if (await row.reseal(trx, keyring)) {
+            result.resealed += 1;
+            if (row.operatorId !== null) perOperator.set(row.operatorId, (perOperator.get(row.operatorId) ?? 0) + 1);
+          } else {
+            result.changedMeanwhile += 1;
+          }
+        }
+        for (const [operatorId, count] of perOperator) await auditRotation(trx, operatorId, kind, count, keyring.currentId, now);
+        return result;
+      }),
+    );
+  }
+  return out;
+}
+
+function auditRotation(trx: Kysely<Database>, operatorId: string, kind: string, count: number, keyId: string, now: Date): Promise<void> {
+  return insertAuditEntry(trx, {
+    id: newId('aud'),
+    operator_id: operatorId,
+    hall_id: null,
+    staff_id: null,
+    actor: 'admin:cli',
+    action: 'secrets.rotated',
+    subject: kind,
+    detail: JSON.stringify({ rows: count, keyId }),
+    ip: 'cli',
+    at: now.toISOString(),
+  });
+}
