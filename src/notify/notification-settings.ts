@@ -81,12 +81,14 @@ export class NotificationSettingsStore {
 
   /**
    * Applies a change after checking all of it; `schedule: null` goes back to the built-in
-   * one. A channel the change leaves alone keeps its stored text as it is, so settings whose
-   * master key is lost can still be changed, and such a channel's settings entered again.
+   * one. A channel whose settings no longer open (their master key is lost) takes them
+   * entered again whole; until then other changes answer `secret_unreadable`.
    */
   async update(operatorId: string, change: SettingsChange): Promise<NotificationSettings> {
     if (change.schedule === undefined && change.quietHours === undefined && change.transports === undefined) return this.of(operatorId);
     const stored = await notificationSettingsOf(this.db.kysely, operatorId);
+    // A channel left alone that does not open (its master key lost) is refused before anything is written.
+    for (const channel of ['sms', 'email'] as const) if (stored && change.transports?.[channel] === undefined) this.transportOf(stored, channel);
     const schedule =
       change.schedule === undefined ? (stored?.schedule ?? null) : change.schedule === null ? null : JSON.stringify(checkSchedule(change.schedule));
     const quietHours =

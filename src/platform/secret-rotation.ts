@@ -7,6 +7,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Db } from '../db/database.js';
+import { dropOldRowVersions } from '../db/dialect.js';
 import type { Database } from '../db/schema.js';
 import { insertAuditEntry } from '../hall/staff/staff-repository.js';
 import { transportSecretRows } from '../notify/transport-secrets.js';
@@ -17,11 +18,11 @@ import { endpointSecretRows } from '../webhooks/webhook-endpoints.js';
 import { type Keyring, type SealedRow, sealedKeyId } from './sealed.js';
 import { signingSecretRows } from './secrets.js';
 
-const KINDS: { kind: string; rows(db: Kysely<Database>): Promise<SealedRow[]> }[] = [
-  { kind: 'payment provider settings', rows: (db) => providerSecretRows(providers, db) },
-  { kind: 'transport settings', rows: transportSecretRows },
-  { kind: 'webhook signing secrets', rows: endpointSecretRows },
-  { kind: 'generated signing secret', rows: signingSecretRows },
+const KINDS: { kind: string; table: string; rows(db: Kysely<Database>): Promise<SealedRow[]> }[] = [
+  { kind: 'payment provider settings', table: 'payment_providers', rows: (db) => providerSecretRows(providers, db) },
+  { kind: 'transport settings', table: 'notification_settings', rows: transportSecretRows },
+  { kind: 'webhook signing secrets', table: 'webhook_endpoints', rows: endpointSecretRows },
+  { kind: 'generated signing secret', table: 'settings', rows: signingSecretRows },
 ];
 
 /** Stored in clear, from before sealing: how status names them. */
@@ -52,6 +53,8 @@ export interface KindRotation {
   kind: string;
   /** Rows whose secrets were sealed again under the current key. */
   resealed: number;
+  /** Of those, rows that held a secret in clear. */
+  wereInClear: number;
   /** Rows already all under the current key. */
   current: number;
   /** Rows changed by someone else between reading and writing (written under that process's key). */
@@ -61,20 +64,22 @@ export interface KindRotation {
 /**
  * Seals every stored secret not under the current key with it. Throws UnreadableSecret
  * (rolling back that kind) when a secret is under a key the keyring lacks. Each operator
- * whose secrets were sealed again gets an audit entry `secrets.rotated`.
+ * whose secrets were sealed again gets an audit entry `secrets.rotated`. The tables where
+ * secrets were sealed again are rewritten, so that no old copy stays in the files.
  */
 export async function rotateSecrets(db: Db, keyring: Keyring, now: Date): Promise<KindRotation[]> {
   const out: KindRotation[] = [];
   for (const { kind, rows } of KINDS) {
     out.push(
       await db.kysely.transaction().execute(async (trx) => {
-        const result: KindRotation = { kind, resealed: 0, current: 0, changedMeanwhile: 0 };
+        const result: KindRotation = { kind, resealed: 0, wereInClear: 0, current: 0, changedMeanwhile: 0 };
         const perOperator = new Map<string, number>();
         for (const row of await rows(trx)) {
           if (!row.secrets.some((secret) => keyring.needsSealing(secret))) {
             result.current += 1;
           } else if (await row.reseal(trx, keyring)) {
             result.resealed += 1;
+            if (row.secrets.some((secret) => sealedKeyId(secret) === null)) result.wereInClear += 1;
             if (row.operatorId !== null) perOperator.set(row.operatorId, (perOperator.get(row.operatorId) ?? 0) + 1);
           } else {
             result.changedMeanwhile += 1;
@@ -85,6 +90,9 @@ export async function rotateSecrets(db: Db, keyring: Keyring, now: Date): Promis
       }),
     );
   }
+  // The old copies (in clear, or under a key that may be why it is rotated) must not outlive the rotation in the files.
+  const rewritten = KINDS.filter((_, i) => (out[i]?.resealed ?? 0) > 0).map((k) => k.table);
+  if (rewritten.length > 0) await dropOldRowVersions(db, rewritten);
   return out;
 }
 

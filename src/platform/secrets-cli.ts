@@ -57,6 +57,8 @@ export function registerSecretsCommands(program: Command): void {
           `  ${r.kind.padEnd(28)} ${r.resealed} sealed again, ${r.current} already under ${keyring.currentId}${r.changedMeanwhile ? `, ${r.changedMeanwhile} changed meanwhile (run again)` : ''}`,
         );
       }
+      if (results.some((r) => r.wereInClear > 0)) console.log('secrets that were stored in clear are sealed');
+      if (results.some((r) => r.resealed > 0)) console.log('the tables were rewritten without the old copies');
       const pending = results.reduce((sum, r) => sum + r.changedMeanwhile, 0);
       console.log(
         pending === 0

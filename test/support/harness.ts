@@ -35,10 +35,22 @@ export async function startHarness(
   dialect: DialectName,
   env: Record<string, string> = {},
   now = DEFAULT_NOW,
-  options: { migratedTo?: string } = {},
+  options: { migratedTo?: string; file?: string } = {},
 ): Promise<Harness> {
   const database = await freshDatabase(dialect, options);
-  const clock = new ManualClock(new Date(now));
+  return harnessOver(database, env, new ManualClock(new Date(now)), () => database.drop());
+}
+
+/**
+ * The harness's database served anew, as by a restarted process with the environment
+ * `env` (another master key, say): fresh services, caches and routes, the same clock.
+ * Its `close` leaves the database to the first harness.
+ */
+export function restartHarness(h: Harness, env: Record<string, string> = {}): Promise<Harness> {
+  return harnessOver(h.database, env, h.clock, async () => {});
+}
+
+async function harnessOver(database: TestDatabase, env: Record<string, string>, clock: ManualClock, release: () => Promise<void>): Promise<Harness> {
   const config = loadConfig({
     SIMKEEP_ADMIN_TOKEN: ADMIN_TOKEN,
     SIMKEEP_MASTER_KEY: TEST_MASTER_KEY,
@@ -63,7 +75,7 @@ export async function startHarness(
       request({ method, url, headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, ...(payload === undefined ? {} : { payload: payload as object }) }),
     close: async () => {
       await app.close();
-      await database.drop();
+      await release();
     },
   };
 }
