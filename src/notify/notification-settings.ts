@@ -6,8 +6,7 @@
  * per-process cache, like the catalog.
  */
 import type { Db } from '../db/database.js';
-import { unreadableSecret } from '../payments/provider-settings.js';
-import { type Keyring, UnreadableSecret } from '../platform/sealed.js';
+import { type Keyring, UnreadableSecret, unreadableSecret } from '../platform/sealed.js';
 import { DEFAULT_SCHEDULE, LOCALES, type ReminderStep, unknownPlaceholders } from '../reminders/schedule.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';

@@ -7,7 +7,7 @@
  */
 import { Value } from 'typebox/value';
 import type { Db } from '../db/database.js';
-import { type Keyring, UnreadableSecret } from '../platform/sealed.js';
+import { type Keyring, UnreadableSecret, unreadableSecret } from '../platform/sealed.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import { alipay } from './alipay.js';
@@ -89,11 +89,6 @@ export class PaymentProviderStore {
     this.cache.delete(operatorId);
     return { enabled: change.enabled, settings, updatedAt: row.updated_at };
   }
-}
-
-/** A 503 naming what cannot be read and the id of the master key it needs (never a key). */
-export function unreadableSecret(error: UnreadableSecret, what: string): DomainError {
-  return new DomainError('secret_unreadable', undefined, { what, keyId: error.keyId, reason: error.reason });
 }
 
 function withStoredSecrets(provider: ProviderName, incoming: Record<string, unknown>, stored: Record<string, unknown> | undefined) {

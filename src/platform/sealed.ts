@@ -14,6 +14,7 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import { DomainError } from '../shared/errors.js';
 
 const PREFIX = 'sk1';
 const IV_BYTES = 12;
@@ -33,6 +34,11 @@ export class UnreadableSecret extends Error {
     );
     this.name = 'UnreadableSecret';
   }
+}
+
+/** For an answer: a 503 naming what cannot be read and the id of the master key it needs (never a key). */
+export function unreadableSecret(error: UnreadableSecret, what: string): DomainError {
+  return new DomainError('secret_unreadable', undefined, { what, keyId: error.keyId, reason: error.reason });
 }
 
 /** The key id of a 32-byte key: the first 8 hex digits of its SHA-256. */
