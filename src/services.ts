@@ -34,6 +34,7 @@ import { PaymentProviderStore } from './payments/provider-settings.js';
 import { keyringOf } from './platform/master-key.js';
 import type { Keyring } from './platform/sealed.js';
 import { loadSecrets, type Secrets } from './platform/secrets.js';
+import { SecretsAdmin } from './platform/secrets-admin.js';
 import { ReceiptLinker } from './receipts/receipt-links.js';
 import { ReceiptNumbering } from './receipts/receipt-numbering.js';
 import { type ReceiptPdf, receiptPdfService } from './receipts/receipt-pdf-service.js';
@@ -59,6 +60,7 @@ export interface Services {
   /** The master keys that seal and open the stored secrets. */
   keyring: Keyring;
   secrets: Secrets;
+  secretsAdmin: SecretsAdmin;
   catalog: Catalog;
   catalogService: CatalogService;
   cards: CardService;
@@ -137,6 +139,7 @@ export async function createServices(db: Db, config: Config, clock: Clock = syst
     clock,
     keyring,
     secrets,
+    secretsAdmin: new SecretsAdmin(db, keyring, clock),
     catalog,
     catalogService,
     cards: new CardService(db, catalog, catalogService, clock),

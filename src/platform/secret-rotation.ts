@@ -67,7 +67,15 @@ export interface KindRotation {
  * whose secrets were sealed again gets an audit entry `secrets.rotated`. The tables where
  * secrets were sealed again are rewritten, so that no old copy stays in the files.
  */
-export async function rotateSecrets(db: Db, keyring: Keyring, now: Date): Promise<KindRotation[]> {
+/** Who rotates, as the audit log names them: the CLI, or an admin token through the API. */
+export interface Rotator {
+  actor: string;
+  ip: string;
+}
+
+export const CLI_ROTATOR: Rotator = { actor: 'admin:cli', ip: 'cli' };
+
+export async function rotateSecrets(db: Db, keyring: Keyring, now: Date, rotator: Rotator = CLI_ROTATOR): Promise<KindRotation[]> {
   const out: KindRotation[] = [];
   for (const { kind, rows } of KINDS) {
     out.push(
@@ -85,7 +93,7 @@ export async function rotateSecrets(db: Db, keyring: Keyring, now: Date): Promis
             result.changedMeanwhile += 1;
           }
         }
-        for (const [operatorId, count] of perOperator) await auditRotation(trx, operatorId, kind, count, keyring.currentId, now);
+        for (const [operatorId, count] of perOperator) await auditRotation(trx, rotator, { operatorId, kind, count, keyId: keyring.currentId }, now);
         return result;
       }),
     );
@@ -96,17 +104,17 @@ export async function rotateSecrets(db: Db, keyring: Keyring, now: Date): Promis
   return out;
 }
 
-function auditRotation(trx: Kysely<Database>, operatorId: string, kind: string, count: number, keyId: string, now: Date): Promise<void> {
+function auditRotation(trx: Kysely<Database>, rotator: Rotator, entry: { operatorId: string; kind: string; count: number; keyId: string }, now: Date) {
   return insertAuditEntry(trx, {
     id: newId('aud'),
-    operator_id: operatorId,
+    operator_id: entry.operatorId,
     hall_id: null,
     staff_id: null,
-    actor: 'admin:cli',
+    actor: rotator.actor,
     action: 'secrets.rotated',
-    subject: kind,
-    detail: JSON.stringify({ rows: count, keyId }),
-    ip: 'cli',
+    subject: entry.kind,
+    detail: JSON.stringify({ rows: entry.count, keyId: entry.keyId }),
+    ip: rotator.ip,
     at: now.toISOString(),
   });
 }

@@ -38,8 +38,9 @@ function cliEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return env;
 }
 
+/** `simkeep …` run to its end; one still running after 45 s (a server that should have refused) is killed. */
 function simkeep(args: string[], env: Record<string, string>) {
-  return run(TSX, ['src/cli.ts', ...args], { env: cliEnv(env) });
+  return run(TSX, ['src/cli.ts', ...args], { env: cliEnv(env), timeout: 45_000 });
 }
 
 /** The database as an attacker with a dump would see it: every text of every table (PostgreSQL), or the file's bytes, WAL included (SQLite). */
@@ -217,6 +218,46 @@ describe.each(DIALECTS)('secrets at rest on %s', (dialect: DialectName) => {
     await usesTheSecrets(alone);
     expect(alone.services.secrets.receiptKey.equals(h.services.secrets.receiptKey)).toBe(true);
   }, 120_000);
+
+  it('counts and rotates through the admin API, for an admin token not limited to one operator', async () => {
+    await storeEverySecret();
+    const both = await restart({ SIMKEEP_MASTER_KEY: KEY_B, SIMKEEP_MASTER_KEY_PREVIOUS: KEY_A });
+    const before = await both.admin('GET', '/v1/admin/secrets');
+    expect(before.status).toBe(200);
+    expect(before.body).toMatchObject({ currentKeyId: idOf(KEY_B), openingKeyIds: [idOf(KEY_A)] });
+    expect(before.body.kinds).toEqual([
+      { kind: 'payment provider settings', byKey: { [idOf(KEY_A)]: 4 } },
+      { kind: 'transport settings', byKey: { [idOf(KEY_A)]: 2 } },
+      { kind: 'webhook signing secrets', byKey: { [idOf(KEY_A)]: 1 } },
+      { kind: 'generated signing secret', byKey: { [idOf(KEY_A)]: 1 } },
+    ]);
+
+    const scoped = await both.services.tokens.create('demo only', 'demo');
+    for (const [method, url] of [
+      ['GET', '/v1/admin/secrets'],
+      ['POST', '/v1/admin/secrets/rotate'],
+    ] as const) {
+      const refused = await both.request({ method, url, headers: { authorization: `Bearer ${scoped.token}` } });
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.code).toBe('forbidden');
+    }
+    expect((await both.request({ method: 'GET', url: '/v1/admin/secrets' })).status).toBe(401);
+
+    const rotated = await both.admin('POST', '/v1/admin/secrets/rotate');
+    expect(rotated.status, rotated.raw).toBe(200);
+    expect(rotated.body.kinds.map((k: { resealed: number }) => k.resealed)).toEqual([3, 2, 1, 1]);
+    expect((await both.admin('GET', '/v1/admin/secrets')).body.kinds[0]).toEqual({ kind: 'payment provider settings', byKey: { [idOf(KEY_B)]: 4 } });
+    const audit = await h.database.db.kysely.selectFrom('audit_log').select('actor').where('action', '=', 'secrets.rotated').execute();
+    expect(audit).toHaveLength(3);
+    expect(audit.every((a) => a.actor.startsWith('admin:') && a.actor !== 'admin:cli')).toBe(true);
+    expect((await both.admin('POST', '/v1/admin/secrets/rotate')).body.kinds.map((k: { resealed: number }) => k.resealed)).toEqual([0, 0, 0, 0]);
+
+    // A server with only the old key (and a signing secret of its own) cannot rotate what it cannot open.
+    const old = await restart({ SIMKEEP_MASTER_KEY: KEY_A, SIMKEEP_SECRET: 'a-new-signing-secret-0123456789' });
+    const stuck = await old.admin('POST', '/v1/admin/secrets/rotate');
+    expect(stuck.status).toBe(503);
+    expect(stuck.body.error).toMatchObject({ code: 'secret_unreadable', details: { keyId: idOf(KEY_B) } });
+  });
 
   it('reads secrets stored in clear before sealing, and `simkeep secrets rotate` seals them and leaves no copy in the files', async () => {
     const { needles, settings } = await storeEverySecret();
