@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import { type Config, ConfigError } from '../config.js';
 import { SettingProblem } from '../setting-kinds.js';
 import { DEMO_MASTER_KEY, masterKeyText } from '../settings.js';
-import { Keyring, MASTER_KEY_BYTES } from './sealed.js';
+import { Keyring, keyIdOf, MASTER_KEY_BYTES } from './sealed.js';
 
 export type MasterKeySettings = Pick<Config, 'masterKey' | 'masterKeyFile' | 'masterKeyPrevious'>;
 
@@ -50,6 +50,9 @@ function currentKeyText(settings: MasterKeySettings): string {
 }
 
 const keyBytes = (text: string) => Buffer.from(text, 'base64');
+
+/** The key id of the demo's published key, which the server warns of. */
+export const demoKeyId = () => keyIdOf(keyBytes(DEMO_MASTER_KEY));
 
 /** A fresh master key, base64url. */
 export function newMasterKey(): string {
