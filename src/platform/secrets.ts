@@ -1,8 +1,8 @@
 /**
  * Signing keys. They derive from SIMKEEP_SECRET; where it is unset, the first process
  * generates one and stores it in the database, sealed under the master key, so every
- * process of a deployment signs and verifies alike. Each purpose gets its own derived key, and signatures are compared in
- * constant time.
+ * process of a deployment signs and verifies alike. Each purpose gets its own derived key,
+ * and signatures are compared in constant time.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../db/database.js';

@@ -301,6 +301,13 @@ describe.each(DIALECTS)('secrets at rest on %s', (dialect: DialectName) => {
     expect(answer.body.error).toMatchObject({ code: 'secret_unreadable', details: { keyId: idOf(KEY_A) } });
     expect(answer.raw).not.toContain('PRIVATE');
     expect((await lost.admin('GET', `/v1/admin/cards/${encodeURIComponent(card.msisdn)}`)).status).toBe(200);
+    // A webhook delivery whose endpoint's secret does not open is skipped, never signed with something else.
+    receiver.signed.length = 0;
+    await renewOnline(lost, card, 'm1');
+    await lost.services.dispatcher.drain();
+    expect(receiver.signed).toEqual([]);
+    const deliveries = await h.database.db.kysely.selectFrom('outbox').select('status').where('kind', '=', 'webhook').execute();
+    expect(deliveries.map((d) => d.status)).toEqual(['skipped', 'skipped']);
 
     expect((await configure(lost, 'alipay', settings.alipay)).status).toBe(200);
     expect((await lost.admin('GET', '/v1/admin/operators/demo/payment-providers/alipay')).status).toBe(200);
