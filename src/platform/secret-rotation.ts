@@ -61,20 +61,20 @@ export interface KindRotation {
   changedMeanwhile: number;
 }
 
-/**
- * Seals every stored secret not under the current key with it. Throws UnreadableSecret
- * (rolling back that kind) when a secret is under a key the keyring lacks. Each operator
- * whose secrets were sealed again gets an audit entry `secrets.rotated`. The tables where
- * secrets were sealed again are rewritten, so that no old copy stays in the files.
- */
 /** Who rotates, as the audit log names them: the CLI, or an admin token through the API. */
 export interface Rotator {
   actor: string;
   ip: string;
 }
 
-export const CLI_ROTATOR: Rotator = { actor: 'admin:cli', ip: 'cli' };
+const CLI_ROTATOR: Rotator = { actor: 'admin:cli', ip: 'cli' };
 
+/**
+ * Seals every stored secret not under the current key with it. Throws UnreadableSecret
+ * (rolling back that kind) when a secret is under a key the keyring lacks. Each operator
+ * whose secrets were sealed again gets an audit entry `secrets.rotated`. The tables where
+ * secrets were sealed again are rewritten, so that no old copy stays in the files.
+ */
 export async function rotateSecrets(db: Db, keyring: Keyring, now: Date, rotator: Rotator = CLI_ROTATOR): Promise<KindRotation[]> {
   const out: KindRotation[] = [];
   for (const { kind, rows } of KINDS) {
