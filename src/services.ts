@@ -118,7 +118,7 @@ export async function createServices(db: Db, config: Config, clock: Clock = syst
   const composers = {
     [REMINDER_KIND]: new ReminderComposer(db, catalog, notificationSettings, renewalLinks),
     [WEBHOOK_KIND]: new WebhookComposer(db, catalog, keyring),
-    message: directComposer,
+    message: directComposer(keyring),
   };
   const dispatcher = new Dispatcher(db, catalog, notificationSettings, transports, composers, clock, {
     batchSize: 1000,
@@ -163,7 +163,7 @@ export async function createServices(db: Db, config: Config, clock: Clock = syst
     webhookEndpoints,
     webhookAdmin: new WebhookAdmin({ db, catalog, clock, webhookEndpoints }),
     events,
-    signIn: new SignInService(db, secrets.accountKey, clock, dispatcher, config.defaultOperator),
+    signIn: new SignInService(db, secrets.accountKey, clock, dispatcher, config.defaultOperator, keyring),
     accountCards: new AccountCardsService(db, catalog, renewal, orders, links, clock),
     staffAuth: new StaffAuthService(db, clock),
     hallAdmin: new HallAdminService(db, catalog, clock, layouts),

@@ -40,8 +40,10 @@ export async function enqueue(db: Kysely<Database>, rows: readonly OutboxRow[]):
   }
 }
 
-export async function enqueueMessage(trx: Kysely<Database>, message: DirectMessage, now: Date): Promise<string> {
+/** Writes one message; `seal`, given, turns its text into what is stored (a sign-in code's, sealed under the master key). */
+export async function enqueueMessage(trx: Kysely<Database>, message: DirectMessage, now: Date, seal?: (text: string, id: string) => string): Promise<string> {
   const row = messageRow(message, now);
+  if (seal && row.body !== null) row.body = seal(row.body, row.id);
   await enqueue(trx, [row]);
   return row.id;
 }
