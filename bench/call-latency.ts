@@ -12,6 +12,7 @@ import type { HallActor } from '../src/hall/hall-access.js';
 import { seedDemoHall } from '../src/platform/demo-hall-seed.js';
 import { seedDemo } from '../src/platform/demo-seed.js';
 import { createServices } from '../src/services.js';
+import { BENCH_MASTER_KEY } from './load.js';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 400);
 const WARM_UP = 50;
@@ -25,7 +26,10 @@ await admin.query('create database simkeep_call_latency');
 
 const db = openDatabase(url);
 await migrate(db);
-const services = await createServices(db, loadConfig({ DATABASE_URL: url, SIMKEEP_SECRET: 'bench-secret-0123456789abcdef0123' }));
+const services = await createServices(
+  db,
+  loadConfig({ DATABASE_URL: url, SIMKEEP_SECRET: 'bench-secret-0123456789abcdef0123', SIMKEEP_MASTER_KEY: BENCH_MASTER_KEY }),
+);
 await seedDemo(services);
 const hall = await seedDemoHall(services);
 const layout = await services.queue.layouts.get(hall.id);

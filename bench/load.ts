@@ -2,6 +2,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import autocannon from 'autocannon';
 
+/** The benchmark's master key (SIMKEEP_MASTER_KEY): 32 bytes, base64url. */
+export const BENCH_MASTER_KEY = Buffer.from('simkeep bench master key 32 byte').toString('base64url');
+
 export interface Started {
   child: ChildProcess;
   stop(): Promise<void>;

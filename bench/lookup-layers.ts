@@ -14,12 +14,13 @@ import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/database.js';
 import { createServices } from '../src/services.js';
 import { DomainError } from '../src/shared/errors.js';
-import { autocannonRun, startProcess } from './load.js';
+import { autocannonRun, BENCH_MASTER_KEY, startProcess } from './load.js';
 import { seedBenchData } from './seed.js';
 import { lookupRequests } from './workloads.js';
 
 const SECRETS = {
   SIMKEEP_SECRET: 'bench-secret-0123456789abcdef0123',
+  SIMKEEP_MASTER_KEY: BENCH_MASTER_KEY,
   SIMKEEP_ADMIN_TOKEN: 'bench-admin-token-0123456789abcdef',
   SIMKEEP_SANDBOX_SECRET: 'bench-sandbox-secret-0123456789abcdef',
   // The load comes from one address; anti-probing must not throttle the benchmark itself.

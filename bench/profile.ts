@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { autocannonRun, startProcess } from './load.js';
+import { autocannonRun, BENCH_MASTER_KEY, startProcess } from './load.js';
 import { seedBenchData } from './seed.js';
 import { lookupRequests, renewalRequests } from './workloads.js';
 
@@ -20,6 +20,7 @@ const server = await startProcess(
     PORT: String(port),
     HOST: '127.0.0.1',
     SIMKEEP_ADMIN_TOKEN: 'bench-admin-token-0123456789abcdef',
+    SIMKEEP_MASTER_KEY: BENCH_MASTER_KEY,
     SIMKEEP_SANDBOX_SECRET: 'bench-sandbox-secret-0123456789abcdef',
     // The renewal workload pays by sandbox, which is off unless switched on.
     SIMKEEP_SANDBOX_ENABLED: 'true',

@@ -23,6 +23,7 @@ import type { DispatchReport } from '../src/notify/dispatcher.js';
 import { enqueueDay, type LateScope } from '../src/reminders/reminder-sweep.js';
 import { createServices, type Services } from '../src/services.js';
 import type { Clock } from '../src/shared/clock.js';
+import { BENCH_MASTER_KEY } from './load.js';
 
 export interface BenchRow {
   label: string;
@@ -88,7 +89,12 @@ async function benchOne(target: BenchDatabase, options: ReminderBenchOptions): P
   const db = openDatabase(target.url);
   try {
     await migrate(db);
-    const config = loadConfig({ SIMKEEP_DATA_DIR: dataDir, SIMKEEP_SECRET: 'bench-secret-0123456789abcdef0123', LOG_LEVEL: 'warn' });
+    const config = loadConfig({
+      SIMKEEP_DATA_DIR: dataDir,
+      SIMKEEP_SECRET: 'bench-secret-0123456789abcdef0123',
+      SIMKEEP_MASTER_KEY: BENCH_MASTER_KEY,
+      LOG_LEVEL: 'warn',
+    });
     const services = await createServices(db, config, middayClock(TIME_ZONE));
     const rows = await measure(target, services, await seedOperator(services), options);
     await checkSent(db, dataDir);

@@ -18,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { counterRenewals, queueLatency, seedHall } from './hall.js';
-import { autocannonRun, type Started, startProcess } from './load.js';
+import { autocannonRun, BENCH_MASTER_KEY, type Started, startProcess } from './load.js';
 import { reminderBench } from './reminders.js';
 import { type BenchCard, seedBenchData } from './seed.js';
 import { lookupRequests, renewalRequests } from './workloads.js';
@@ -72,6 +72,7 @@ function simkeep(databaseUrlValue: string, port: number): Promise<Started> {
       // The renewal workload pays by sandbox, which is off unless switched on.
       SIMKEEP_SANDBOX_ENABLED: 'true',
       SIMKEEP_SECRET: 'bench-secret-0123456789abcdef0123',
+      SIMKEEP_MASTER_KEY: BENCH_MASTER_KEY,
       LOG_LEVEL: 'warn',
       // The load comes from one address; anti-probing must not throttle the benchmark itself.
       SIMKEEP_LOOKUP_MAX_PER_IP: '1000000',

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `simkeep` command: serve, migrate, seed, admin tokens, card import, config. The
+ * The `simkeep` command: serve, migrate, seed, admin tokens, card import, config, secrets. The
  * configuration comes from the environment (see settings.ts); mistakes are reported as
  * sentences that say what to fix, never as stack traces, a domain error's in the terminal's
  * language (shared/terminal-language.ts).
@@ -16,6 +16,8 @@ import { registerHallCommands } from './hall/hall-cli.js';
 import { seedDemoHall } from './platform/demo-hall-seed.js';
 import { seedDemo } from './platform/demo-seed.js';
 import { runJobsOnce, startJobs } from './platform/jobs.js';
+import { keyringOf } from './platform/master-key.js';
+import { registerSecretsCommands } from './platform/secrets-cli.js';
 import { serve } from './server.js';
 import { createServices, type Services } from './services.js';
 import { effectiveSettings, effectiveSettingsText } from './settings-report.js';
@@ -26,6 +28,7 @@ class UsageError extends Error {}
 
 async function withServices<T>(run: (services: Services) => Promise<T>): Promise<T> {
   const config = loadConfig();
+  keyringOf(config);
   const db = openDatabase(config.databaseUrl, { poolSize: 4 });
   try {
     await migrate(db);
@@ -64,6 +67,7 @@ program
   .action(async (options: { once?: boolean }) => {
     if (options.once) return withServices(async (services) => runJobsOnce(services).finally(() => services.transports.close()));
     const config = loadConfig();
+    keyringOf(config);
     const db = openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize, connectTimeoutMs: config.databaseConnectTimeoutMs });
     await migrate(db);
     const services = await createServices(db, config);
@@ -200,6 +204,7 @@ program
   });
 
 registerHallCommands(program, withServices, (message) => new UsageError(message));
+registerSecretsCommands(program);
 
 function explain(error: unknown): string {
   if (error instanceof ConfigError) return `${error.message}\nfix the environment variables above and run again.`;

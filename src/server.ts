@@ -1,5 +1,5 @@
 /**
- * Runs the HTTP server: opens and migrates the database, optionally seeds the demo, warns
+ * Runs the HTTP server: checks for a master key, opens and migrates the database, optionally seeds the demo, warns
  * when the sandbox payment provider is on, serves, and runs the scheduled jobs
  * (platform/jobs.ts) unless SIMKEEP_JOBS=false, until SIGINT/SIGTERM.
  */
@@ -10,11 +10,14 @@ import { requestLogOptions } from './http/request-log.js';
 import { seedDemoHall } from './platform/demo-hall-seed.js';
 import { seedDemo } from './platform/demo-seed.js';
 import { startJobs } from './platform/jobs.js';
+import { demoKeyId, keyringOf } from './platform/master-key.js';
 import { createServices } from './services.js';
 import { SETTINGS } from './settings.js';
 import { maskMsisdn } from './shared/msisdn.js';
 
 export async function serve(config: Config, options: { demo: boolean }): Promise<void> {
+  // Without a master key, stop before touching the database (createServices checks it too).
+  const keyring = keyringOf(config);
   const db = openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize, connectTimeoutMs: config.databaseConnectTimeoutMs });
   await migrate(db);
   const services = await createServices(db, config);
@@ -27,6 +30,12 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
     app.log.warn(
       { setting: 'SIMKEEP_SANDBOX_ENABLED', demo: options.demo },
       'THE SANDBOX PAYMENT PROVIDER IS ON: anyone can renew a card without paying. It is for the demo and tests only; in production leave SIMKEEP_SANDBOX_ENABLED unset (or false) and do not serve --demo.',
+    );
+  }
+  if (keyring.currentId === demoKeyId()) {
+    app.log.warn(
+      { setting: 'SIMKEEP_MASTER_KEY', keyId: keyring.currentId },
+      'STORED SECRETS ARE SEALED UNDER THE PUBLISHED DEMO MASTER KEY: for the demo only; in production make a key with `simkeep secrets new-key`.',
     );
   }
   if (options.demo) {

@@ -32,8 +32,11 @@ import { TransportPool } from './notify/transport-pool.js';
 import { PaymentService } from './payments/payment-service.js';
 import { ProviderPayments } from './payments/provider-payments.js';
 import { PaymentProviderStore } from './payments/provider-settings.js';
+import { keyringOf } from './platform/master-key.js';
 import { Metrics } from './platform/metrics.js';
+import type { Keyring } from './platform/sealed.js';
 import { loadSecrets, type Secrets } from './platform/secrets.js';
+import { SecretsAdmin } from './platform/secrets-admin.js';
 import { ReceiptLinker } from './receipts/receipt-links.js';
 import { ReceiptNumbering } from './receipts/receipt-numbering.js';
 import { type ReceiptPdf, receiptPdfService } from './receipts/receipt-pdf-service.js';
@@ -58,7 +61,10 @@ export interface Services {
   clock: Clock;
   /** This deployment's process's metrics (its own registry), for /metrics. */
   metrics: Metrics;
+  /** The master keys that seal and open the stored secrets. */
+  keyring: Keyring;
   secrets: Secrets;
+  secretsAdmin: SecretsAdmin;
   catalog: Catalog;
   catalogService: CatalogService;
   cards: CardService;
@@ -98,24 +104,28 @@ export interface Services {
   languages: CallerLanguages;
 }
 
-/** Loads the deployment's secrets, then builds the services over `db`: repositories first, the services over them. */
+/**
+ * Loads the deployment's secrets, then builds the services over `db`: repositories first,
+ * the services over them. Throws ConfigError without a master key.
+ */
 export async function createServices(db: Db, config: Config, clock: Clock = systemClock): Promise<Services> {
-  const secrets = await loadSecrets(db, config);
+  const keyring = keyringOf(config);
+  const secrets = await loadSecrets(db, keyring, config);
   const metrics = new Metrics(db, clock);
   const catalog = new Catalog(db, clock);
   const catalogService = new CatalogService(db, catalog, clock);
   const links = new ReceiptLinker(secrets.receiptKey, config.publicUrl);
   const probes = new ProbeGuard(db, clock, config.lookupLimits);
-  const webhookEndpoints = new WebhookEndpoints(db, clock);
+  const webhookEndpoints = new WebhookEndpoints(db, clock, keyring);
   const events = new EventPublisher(webhookEndpoints);
   const orders = new OrderService(db, catalog, catalogService, links, clock, events, metrics);
-  const notificationSettings = new NotificationSettingsStore(db, clock);
+  const notificationSettings = new NotificationSettingsStore(db, clock, keyring);
   const renewalLinks = new RenewalLinker(secrets.linkKey, config.publicUrl);
   const transports = new TransportPool(notificationSettings, { outboxDir: path.join(config.dataDir, 'outbox') });
   const composers = {
     [REMINDER_KIND]: new ReminderComposer(db, catalog, notificationSettings, renewalLinks),
-    [WEBHOOK_KIND]: new WebhookComposer(db, catalog),
-    message: directComposer,
+    [WEBHOOK_KIND]: new WebhookComposer(db, catalog, keyring),
+    message: directComposer(keyring),
   };
   const dispatcher = new Dispatcher(db, catalog, notificationSettings, transports, composers, clock, {
     batchSize: 1000,
@@ -126,7 +136,7 @@ export async function createServices(db: Db, config: Config, clock: Clock = syst
   const boardFeed = new BoardFeed(db);
   const layouts = new HallLayouts(db.kysely);
   const queue = new QueueService(db, clock, boardFeed, config.publicUrl, layouts, probes);
-  const paymentProviders = new PaymentProviderStore(db, clock);
+  const paymentProviders = new PaymentProviderStore(db, clock, keyring);
   const receipts = new ReceiptNumbering(db, events);
   const payments = new PaymentService(db, catalog, clock, secrets.sandboxSecret, events, receipts, metrics);
   const renewal = new RenewalService(
@@ -145,7 +155,9 @@ export async function createServices(db: Db, config: Config, clock: Clock = syst
     config,
     clock,
     metrics,
+    keyring,
     secrets,
+    secretsAdmin: new SecretsAdmin(db, keyring, clock),
     catalog,
     catalogService,
     cards: new CardService(db, catalog, catalogService, clock),
@@ -169,7 +181,7 @@ export async function createServices(db: Db, config: Config, clock: Clock = syst
     webhookEndpoints,
     webhookAdmin: new WebhookAdmin({ db, catalog, clock, webhookEndpoints }),
     events,
-    signIn: new SignInService(db, secrets.accountKey, clock, dispatcher, config.defaultOperator),
+    signIn: new SignInService(db, secrets.accountKey, clock, dispatcher, config.defaultOperator, keyring),
     accountCards: new AccountCardsService(db, catalog, renewal, orders, links, clock),
     staffAuth: new StaffAuthService(db, clock),
     hallAdmin: new HallAdminService(db, catalog, clock, layouts),

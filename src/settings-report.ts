@@ -52,7 +52,8 @@ export function effectiveSettings(env: Record<string, string | undefined>, optio
   const { values, sources } = readSettings(env, options);
   return all().map(([key, s]) => {
     const raw = values[key] as EffectiveSetting['value'] | undefined;
-    const value = raw === undefined || raw === null ? null : s.secret ? maskSecret(String(raw)) : s.redact ? (s.redact(raw) as EffectiveSetting['value']) : raw;
+    const unset = raw === undefined || raw === null || (Array.isArray(raw) && raw.length === 0);
+    const value = unset ? null : s.secret ? maskSecret(String(raw)) : s.redact ? (s.redact(raw) as EffectiveSetting['value']) : raw;
     return { name: s.env, group: s.group, value, source: sources[key], secret: s.secret };
   });
 }

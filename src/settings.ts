@@ -12,6 +12,22 @@
  */
 import { type Earlier, flag, integer, oneOf, optionalText, type Setting, SettingProblem, type SettingValue, secret, text } from './setting-kinds.js';
 
+/**
+ * The key `serve --demo` seals with while SIMKEEP_MASTER_KEY is unset. It is published here,
+ * so a demo's stored secrets are as good as in clear: the demo holds none that matter.
+ */
+export const DEMO_MASTER_KEY = 'c2lta2VlcCBkZW1vIG1hc3RlciBrZXksIHB1YmxpYyE';
+
+// 32 bytes are 43 base64 characters, 44 with the padding; both alphabets.
+const MASTER_KEY_TEXT = /^[A-Za-z0-9+/_-]{43}=?$/;
+
+/** A master key's text as given, when it is 32 bytes in base64 or base64url. */
+export function masterKeyText(text: string, env: string): string {
+  if (!MASTER_KEY_TEXT.test(text) || Buffer.from(text, 'base64').length !== 32)
+    throw new SettingProblem(`${env}: expected 32 random bytes in base64 or base64url (43 or 44 characters); make a key with: simkeep secrets new-key`);
+  return text;
+}
+
 export const SETTINGS = {
   // Server
   port: integer({ env: 'PORT', group: 'server', default: 3000, min: 0, max: 65535, description: 'HTTP port' }),
@@ -116,6 +132,40 @@ export const SETTINGS = {
     description:
       "signing key of receipt links, reminders' renewal and calendar links and the hashes of sign-in codes; when unset the first process generates one and stores it in the database, so all processes agree",
   }),
+  masterKey: {
+    env: 'SIMKEEP_MASTER_KEY',
+    group: 'secrets',
+    kind: 'secret: 32 random bytes in base64 or base64url (`simkeep secrets new-key`)',
+    defaultText: 'none: required, except by `serve --demo`, which uses a published demo key',
+    description:
+      "the master key that seals every secret simkeep stores (payment providers' keys, transport passwords, webhook signing secrets, the generated signing secret) with AES-256-GCM; without it (or `SIMKEEP_MASTER_KEY_FILE`) the server and the commands that use the database refuse to start. Keep it out of the database and its backups: see Running in production",
+    secret: true,
+    demo: DEMO_MASTER_KEY,
+    read: (raw) => (raw === undefined ? undefined : masterKeyText(raw.trim(), 'SIMKEEP_MASTER_KEY')),
+  } satisfies Setting<string | undefined>,
+  masterKeyFile: optionalText({
+    env: 'SIMKEEP_MASTER_KEY_FILE',
+    group: 'secrets',
+    kind: 'file path',
+    defaultText: 'none',
+    description:
+      'a file holding the master key (a Docker or Kubernetes secret, `/run/secrets/simkeep_master_key`), read at start instead of `SIMKEEP_MASTER_KEY`',
+  }),
+  masterKeyPrevious: {
+    env: 'SIMKEEP_MASTER_KEY_PREVIOUS',
+    group: 'secrets',
+    kind: 'secret: master keys, comma-separated',
+    defaultText: 'none',
+    description:
+      'older (or, before a switch, newer) master keys that only open stored secrets, never seal: set during a rotation until `simkeep secrets rotate` has sealed everything under `SIMKEEP_MASTER_KEY`',
+    secret: true,
+    read: (raw) =>
+      (raw ?? '')
+        .split(',')
+        .map((key) => key.trim())
+        .filter((key) => key !== '')
+        .map((key) => masterKeyText(key, 'SIMKEEP_MASTER_KEY_PREVIOUS')),
+  } satisfies Setting<string[]>,
   adminToken: secret({
     env: 'SIMKEEP_ADMIN_TOKEN',
     group: 'secrets',

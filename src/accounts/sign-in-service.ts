@@ -9,8 +9,9 @@ import { findLiveCard } from '../cards/card-repository.js';
 import type { Db } from '../db/database.js';
 import { lockForOperator } from '../db/dialect.js';
 import type { Database } from '../db/schema.js';
-import type { Dispatcher } from '../notify/dispatcher.js';
+import { type Dispatcher, messageBodyPlace } from '../notify/dispatcher.js';
 import { enqueueMessage } from '../notify/message-repository.js';
+import type { Keyring } from '../platform/sealed.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError, invalidPhoneNumber, type Text } from '../shared/errors.js';
 import { parseMsisdn } from '../shared/msisdn.js';
@@ -76,6 +77,8 @@ export class SignInService {
     private readonly dispatcher: Pick<Dispatcher, 'drain'>,
     /** The operator whose transport sends codes to numbers no card has (SIMKEEP_DEFAULT_OPERATOR). */
     private readonly defaultOperator: string | undefined,
+    /** Seals the code's message in the outbox: a read of the database must not sign anyone in. */
+    private readonly keyring: Keyring,
   ) {}
 
   /**
@@ -112,7 +115,9 @@ export class SignInService {
       const operatorId = card?.operator_id ?? (await this.defaultOperatorId(trx));
       // A deployment without any operator has no card to sign in for: nothing to send through.
       const messageId = operatorId
-        ? await enqueueMessage(trx, { kind: 'message', operatorId, channel: 'sms', to: msisdn, text: codeMessage(code) }, now)
+        ? await enqueueMessage(trx, { kind: 'message', operatorId, channel: 'sms', to: msisdn, text: codeMessage(code) }, now, (text, id) =>
+            this.keyring.seal(text, messageBodyPlace(id)),
+          )
         : null;
       await recordCodeSend(trx, msisdn, ip, messageId, nowIso);
     });

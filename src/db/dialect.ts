@@ -157,3 +157,19 @@ export async function readEach<K extends object, R extends object>(
   for (const { i, ...row } of rows) found[Number(i)] = row as unknown as R;
   return found;
 }
+
+/**
+ * Rewrites the tables so that no old version of a row survives in the database's files:
+ * `VACUUM FULL` of just those tables on PostgreSQL (a short exclusive lock each), `VACUUM`
+ * of the whole file then a WAL checkpoint on SQLite (writers wait while it runs). After
+ * secrets were sealed again, their old copies (in clear, or under a retired key) would
+ * otherwise stay in freed pages or dead tuples until reused.
+ */
+export async function dropOldRowVersions(db: Db, tables: readonly string[]): Promise<void> {
+  if (db.dialect === 'postgres') {
+    for (const table of tables) await sql`vacuum full ${sql.table(table)}`.execute(db.kysely);
+    return;
+  }
+  await sql`vacuum`.execute(db.kysely);
+  await sql`pragma wal_checkpoint(truncate)`.execute(db.kysely);
+}

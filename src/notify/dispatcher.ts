@@ -7,6 +7,7 @@
  */
 import type { Catalog } from '../catalog/catalog.js';
 import type { Db } from '../db/database.js';
+import { type Keyring, UnreadableSecret } from '../platform/sealed.js';
 import type { Clock } from '../shared/clock.js';
 import { claimDue, recordOutcomes } from './message-repository.js';
 import type { NotificationSettingsStore } from './notification-settings.js';
@@ -25,22 +26,35 @@ export interface Composer {
   compose(rows: OutboxRow[], now: Date): Promise<Map<string, Composition>>;
 }
 
-/** Rows whose text was written with them. */
-export const directComposer: Composer = {
-  async compose(rows) {
-    const out = new Map<string, Composition>();
-    for (const row of rows) {
-      if (!row.channel || !row.recipient || row.body === null) {
-        out.set(row.id, { action: 'drop', status: 'skipped', reason: 'incomplete message' });
-        continue;
+/** Where a message's text is sealed (a sign-in code's): its outbox row's body. */
+export const messageBodyPlace = (id: string) => `outbox/${id}/body`;
+
+/** Rows whose text was written with them, in clear or (a sign-in code's) sealed under the master key. */
+export function directComposer(keyring: Keyring): Composer {
+  return {
+    async compose(rows) {
+      const out = new Map<string, Composition>();
+      for (const row of rows) {
+        if (!row.channel || !row.recipient || row.body === null) {
+          out.set(row.id, { action: 'drop', status: 'skipped', reason: 'incomplete message' });
+          continue;
+        }
+        let text: string;
+        try {
+          text = keyring.open(row.body, messageBodyPlace(row.id));
+        } catch (error) {
+          if (!(error instanceof UnreadableSecret)) throw error;
+          out.set(row.id, { action: 'drop', status: 'skipped', reason: `secret_unreadable: ${error.message}` });
+          continue;
+        }
+        const message: OutgoingMessage = { id: row.id, channel: row.channel, to: row.recipient, text, operator: row.operator_id };
+        if (row.subject !== null) message.subject = row.subject;
+        out.set(row.id, { action: 'send', message, quietHours: false });
       }
-      const message: OutgoingMessage = { id: row.id, channel: row.channel, to: row.recipient, text: row.body, operator: row.operator_id };
-      if (row.subject !== null) message.subject = row.subject;
-      out.set(row.id, { action: 'send', message, quietHours: false });
-    }
-    return out;
-  },
-};
+      return out;
+    },
+  };
+}
 
 export interface DispatcherOptions {
   batchSize: number;

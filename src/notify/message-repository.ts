@@ -40,8 +40,10 @@ export async function enqueue(db: Kysely<Database>, rows: readonly OutboxRow[]):
   }
 }
 
-export async function enqueueMessage(trx: Kysely<Database>, message: DirectMessage, now: Date): Promise<string> {
+/** Writes one message; `seal`, given, turns its text into what is stored (a sign-in code's, sealed under the master key). */
+export async function enqueueMessage(trx: Kysely<Database>, message: DirectMessage, now: Date, seal?: (text: string, id: string) => string): Promise<string> {
   const row = messageRow(message, now);
+  if (seal && row.body !== null) row.body = seal(row.body, row.id);
   await enqueue(trx, [row]);
   return row.id;
 }
@@ -268,4 +270,28 @@ export async function deadLettersByOperator(db: Kysely<Database>): Promise<{ ope
     .orderBy('operators.code')
     .execute();
   return rows.flatMap((row) => OUTBOX_KINDS.map((kind) => ({ operator: row.operator, kind, dead: Number((row as Record<string, unknown>)[kind]) })));
+}
+
+export type TransportColumn = 'sms_transport' | 'email_transport';
+
+/** Every operator's stored transport settings. */
+export function allTransportSettings(db: Kysely<Database>) {
+  return db.selectFrom('notification_settings').select(['operator_id', 'sms_transport', 'email_transport']).orderBy('operator_id').execute();
+}
+
+/** Writes a channel's settings while they are still `current`; false when they changed meanwhile. */
+export async function replaceTransportSettings(
+  db: Kysely<Database>,
+  operatorId: string,
+  column: TransportColumn,
+  current: string,
+  next: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('notification_settings')
+    .set({ [column]: next })
+    .where('operator_id', '=', operatorId)
+    .where(column, '=', current)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }

@@ -1,17 +1,20 @@
 /**
  * Each operator's notification settings: the reminder schedule with its templates, quiet
  * hours, and the transport per channel. An operator without a row gets the built-in
- * schedule, 21:00–09:00 quiet hours and the console-and-file outbox. Read through a short
+ * schedule, 21:00–09:00 quiet hours and the console-and-file outbox. The transports' settings
+ * are stored sealed under the master key (transport-secrets.ts). Read through a short
  * per-process cache, like the catalog.
  */
 import type { Db } from '../db/database.js';
+import { type Keyring, UnreadableSecret, unreadableSecret } from '../platform/sealed.js';
 import { DEFAULT_SCHEDULE, LOCALES, type ReminderStep, unknownPlaceholders } from '../reminders/schedule.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
-import { notificationSettingsOf, saveNotificationSettings } from './message-repository.js';
+import { type NotificationSettingsRow, notificationSettingsOf, saveNotificationSettings } from './message-repository.js';
 import { DEFAULT_QUIET_HOURS, isClockTime, type QuietHours } from './quiet-hours.js';
 import type { Channel } from './transport.js';
-import { type EmailTransportSettings, parseTransportSettings, type SmsTransportSettings } from './transport-settings.js';
+import { openTransport, sealTransport, transportColumn } from './transport-secrets.js';
+import { type EmailTransportSettings, parseTransportSettings, type SmsTransportSettings, type TransportSettings } from './transport-settings.js';
 
 export interface NotificationSettings {
   schedule: readonly ReminderStep[];
@@ -42,8 +45,10 @@ export class NotificationSettingsStore {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
+    private readonly keyring: Keyring,
   ) {}
 
+  /** The operator's settings, transports opened; `secret_unreadable` when this process lacks the master key they were sealed under. */
   async of(operatorId: string): Promise<NotificationSettings> {
     const hit = this.cache.get(operatorId);
     const now = Date.now();
@@ -53,10 +58,7 @@ export class NotificationSettingsStore {
       ? {
           schedule: row.schedule === null ? DEFAULT_SCHEDULE : (JSON.parse(row.schedule) as ReminderStep[]),
           quietHours: { start: row.quiet_start, end: row.quiet_end },
-          transports: {
-            sms: row.sms_transport === null ? DEFAULT_SETTINGS.transports.sms : (JSON.parse(row.sms_transport) as SmsTransportSettings),
-            email: row.email_transport === null ? DEFAULT_SETTINGS.transports.email : (JSON.parse(row.email_transport) as EmailTransportSettings),
-          },
+          transports: { sms: this.transportOf(row, 'sms'), email: this.transportOf(row, 'email') },
           customised: true,
         }
       : DEFAULT_SETTINGS;
@@ -64,26 +66,62 @@ export class NotificationSettingsStore {
     return value;
   }
 
-  /** Applies a change after checking all of it; `schedule: null` goes back to the built-in one. */
+  private transportOf<C extends Channel>(row: NotificationSettingsRow, channel: C): NotificationSettings['transports'][C];
+  private transportOf(row: NotificationSettingsRow, channel: Channel): TransportSettings {
+    const stored = row[transportColumn(channel)];
+    if (stored === null) return DEFAULT_SETTINGS.transports[channel];
+    try {
+      return openTransport(this.keyring, row.operator_id, channel, stored);
+    } catch (error) {
+      if (error instanceof UnreadableSecret) throw unreadableSecret(error, `the ${channel} transport settings`);
+      throw error;
+    }
+  }
+
+  /**
+   * Applies a change after checking all of it; `schedule: null` goes back to the built-in
+   * one. A channel whose settings no longer open (their master key is lost) takes them
+   * entered again whole; until then other changes answer `secret_unreadable`.
+   */
   async update(operatorId: string, change: SettingsChange): Promise<NotificationSettings> {
-    const current = await this.of(operatorId);
-    if (change.schedule === undefined && change.quietHours === undefined && change.transports === undefined) return current;
-    const schedule = change.schedule === undefined ? current.schedule : change.schedule === null ? null : checkSchedule(change.schedule);
-    const quietHours = change.quietHours === undefined ? current.quietHours : checkQuietHours(change.quietHours);
-    const sms = change.transports?.sms === undefined ? current.transports.sms : keepSecrets(transport('sms', change.transports.sms), current.transports.sms);
-    const email =
-      change.transports?.email === undefined ? current.transports.email : keepSecrets(transport('email', change.transports.email), current.transports.email);
+    if (change.schedule === undefined && change.quietHours === undefined && change.transports === undefined) return this.of(operatorId);
+    const stored = await notificationSettingsOf(this.db.kysely, operatorId);
+    // A channel left alone that does not open (its master key lost) is refused before anything is written.
+    for (const channel of ['sms', 'email'] as const) if (stored && change.transports?.[channel] === undefined) this.transportOf(stored, channel);
+    const schedule =
+      change.schedule === undefined ? (stored?.schedule ?? null) : change.schedule === null ? null : JSON.stringify(checkSchedule(change.schedule));
+    const quietHours =
+      change.quietHours === undefined
+        ? stored
+          ? { start: stored.quiet_start, end: stored.quiet_end }
+          : DEFAULT_QUIET_HOURS
+        : checkQuietHours(change.quietHours);
     const row = {
-      schedule: schedule === null || schedule === DEFAULT_SCHEDULE ? null : JSON.stringify(schedule),
+      schedule,
       quiet_start: quietHours.start,
       quiet_end: quietHours.end,
-      sms_transport: sms.kind === 'console' ? null : JSON.stringify(sms),
-      email_transport: email.kind === 'console' ? null : JSON.stringify(email),
+      sms_transport: this.storedTransport(operatorId, stored, 'sms', change.transports?.sms),
+      email_transport: this.storedTransport(operatorId, stored, 'email', change.transports?.email),
       updated_at: this.clock.now().toISOString(),
     };
     await saveNotificationSettings(this.db.kysely, operatorId, row);
     this.cache.delete(operatorId);
     return this.of(operatorId);
+  }
+
+  /** The text to store for a channel: unchanged, or the change checked, with `***` kept from what is stored, sealed. */
+  private storedTransport(operatorId: string, stored: NotificationSettingsRow | undefined, channel: Channel, change: unknown): string | null {
+    const current = stored?.[transportColumn(channel)] ?? null;
+    if (change === undefined) return current;
+    let previous: TransportSettings = DEFAULT_SETTINGS.transports[channel];
+    try {
+      if (stored && current !== null) previous = this.transportOf(stored, channel);
+    } catch (error) {
+      // Unreadable (its master key lost): the change must give the settings whole.
+      if (!(error instanceof DomainError && error.code === 'secret_unreadable')) throw error;
+    }
+    const next = keepSecrets(transport(channel, change), previous);
+    return next.kind === 'console' ? null : sealTransport(this.keyring, operatorId, channel, next);
   }
 }
 
@@ -91,7 +129,7 @@ export class NotificationSettingsStore {
  * Settings read from the admin API come back with secrets as `***`; saving them again
  * keeps the stored secret instead of overwriting it.
  */
-function keepSecrets<T extends SmsTransportSettings | EmailTransportSettings>(incoming: T, current: T): T {
+function keepSecrets<T extends TransportSettings>(incoming: T, current: TransportSettings): T {
   const next = structuredClone(incoming) as Record<string, unknown>;
   const stored = current as Record<string, unknown>;
   if (next.password === REDACTED) next.password = stored.password;

@@ -1,15 +1,18 @@
 /**
  * Each operator's payment providers: the merchant settings of Alipay, WeChat Pay and
- * UnionPay, checked when saved (shape, then keys and certificates), their secrets answered
- * as `***` (and kept when `***` is sent back), and which methods the operator offers.
- * Read through a short per-process cache, like the notification settings.
+ * UnionPay, checked when saved (shape, then keys and certificates), their secrets sealed
+ * under the master key when stored and answered as `***` (and kept when `***` is sent
+ * back), and which methods the operator offers. Read through a short per-process cache,
+ * like the notification settings.
  */
 import { Value } from 'typebox/value';
 import type { Db } from '../db/database.js';
+import { type Keyring, UnreadableSecret, unreadableSecret } from '../platform/sealed.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import { alipay } from './alipay.js';
 import { type PaymentProvider, PROVIDERS, type ProviderName } from './provider.js';
+import { openProviderSecrets, sealProviderSecrets } from './provider-secrets.js';
 import { providerSettingsOf, saveProviderSettings } from './provider-settings-repository.js';
 import { unionpay } from './unionpay.js';
 import { wechatpay } from './wechatpay.js';
@@ -25,31 +28,47 @@ export interface ProviderConfig {
 export const REDACTED = '***';
 const TTL_MS = 2000;
 
+/** A provider whose stored secrets this process cannot open: its switch, and why. */
+interface Unreadable {
+  enabled: boolean;
+  unreadable: UnreadableSecret;
+}
+
 export class PaymentProviderStore {
-  private readonly cache = new Map<string, { value: Map<string, ProviderConfig>; at: number }>();
+  private readonly cache = new Map<string, { value: Map<string, ProviderConfig | Unreadable>; at: number }>();
 
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
+    private readonly keyring: Keyring,
   ) {}
 
-  private async all(operatorId: string): Promise<Map<string, ProviderConfig>> {
+  private async all(operatorId: string): Promise<Map<string, ProviderConfig | Unreadable>> {
     const hit = this.cache.get(operatorId);
     const now = Date.now();
     if (hit && now - hit.at < TTL_MS) return hit.value;
     const rows = await providerSettingsOf(this.db.kysely, operatorId);
     const value = new Map(
-      rows.map((row) => [
-        row.provider,
-        { enabled: row.enabled === 1, settings: JSON.parse(row.settings) as Record<string, unknown>, updatedAt: row.updated_at },
-      ]),
+      rows.map((row): [string, ProviderConfig | Unreadable] => {
+        const enabled = row.enabled === 1;
+        try {
+          const settings = openProviderSecrets(providers, this.keyring, operatorId, row.provider, JSON.parse(row.settings) as Record<string, unknown>);
+          return [row.provider, { enabled, settings, updatedAt: row.updated_at }];
+        } catch (error) {
+          if (error instanceof UnreadableSecret) return [row.provider, { enabled, unreadable: error }];
+          throw error;
+        }
+      }),
     );
     this.cache.set(operatorId, { value, at: now });
     return value;
   }
 
+  /** The provider's settings, secrets opened; `secret_unreadable` when this process lacks the master key they were sealed under. */
   async of(operatorId: string, provider: ProviderName): Promise<ProviderConfig | undefined> {
-    return (await this.all(operatorId)).get(provider);
+    const config = (await this.all(operatorId)).get(provider);
+    if (config && 'unreadable' in config) throw unreadableSecret(config.unreadable, `the ${provider} settings`);
+    return config;
   }
 
   /** The providers the operator offers now, in a fixed order. */
@@ -60,9 +79,12 @@ export class PaymentProviderStore {
 
   /** Saves settings after checking all of them; `***` in a secret field keeps the stored secret. */
   async save(operatorId: string, provider: ProviderName, change: { enabled: boolean; settings: Record<string, unknown> }): Promise<ProviderConfig> {
-    const current = await this.of(operatorId, provider);
+    // Settings whose secrets no longer open (their master key is lost) are entered again whole.
+    const stored = (await this.all(operatorId)).get(provider);
+    const current = stored && 'unreadable' in stored ? undefined : stored;
     const settings = checkSettings(provider, withStoredSecrets(provider, change.settings, current?.settings), this.clock.now());
-    const row = { enabled: change.enabled ? 1 : 0, settings: JSON.stringify(settings), updated_at: this.clock.now().toISOString() };
+    const sealed = sealProviderSecrets(providers, this.keyring, operatorId, provider, settings);
+    const row = { enabled: change.enabled ? 1 : 0, settings: JSON.stringify(sealed), updated_at: this.clock.now().toISOString() };
     await saveProviderSettings(this.db.kysely, operatorId, provider, row);
     this.cache.delete(operatorId);
     return { enabled: change.enabled, settings, updatedAt: row.updated_at };

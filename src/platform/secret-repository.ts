@@ -1,6 +1,6 @@
 /**
  * The deployment's stored settings in the database (`settings`, key → value): for now the
- * generated signing secret. Each function takes the Kysely instance or the transaction it
+ * generated signing secret, sealed. Each function takes the Kysely instance or the transaction it
  * runs in.
  */
 import type { Kysely } from 'kysely';
@@ -18,4 +18,14 @@ export async function settingOnce(db: Kysely<Database>, key: string, candidate: 
     .execute();
   const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirstOrThrow();
   return row.value;
+}
+
+export function storedSettings(db: Kysely<Database>, keys: readonly string[]): Promise<{ key: string; value: string }[]> {
+  return db.selectFrom('settings').select(['key', 'value']).where('key', 'in', keys).execute();
+}
+
+/** Writes `next` under the key while it still holds `current`; false when it changed meanwhile. */
+export async function replaceSetting(db: Kysely<Database>, key: string, current: string, next: string): Promise<boolean> {
+  const result = await db.updateTable('settings').set({ value: next }).where('key', '=', key).where('value', '=', current).executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }

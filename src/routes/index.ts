@@ -25,6 +25,7 @@ import { hallAdminRoutes } from './admin/hall-routes.js';
 import { adminOrderRoutes } from './admin/order-routes.js';
 import { providerAdminRoutes } from './admin/payment-provider-routes.js';
 import { reminderRoutes } from './admin/reminder-routes.js';
+import { secretsRoutes } from './admin/secrets-routes.js';
 import { webhookRoutes } from './admin/webhook-routes.js';
 import { requireStaff } from './console/guard.js';
 import { consoleRoutes } from './console/queue-routes.js';
@@ -93,7 +94,7 @@ async function consoleGroup(app: FastifyInstance, services: Services): Promise<v
 
 async function adminRoutes(app: FastifyInstance, services: Services): Promise<void> {
   applyLimits(app, LIMITS.admin);
-  const { config, tokens, staffAuth, catalogService, cards, orders, reminderAdmin, webhookAdmin, providerPayments, hallAdmin } = services;
+  const { config, tokens, staffAuth, catalogService, cards, orders, reminderAdmin, webhookAdmin, providerPayments, hallAdmin, secretsAdmin } = services;
   requireAdmin(app, tokens, staffAuth, config.publicUrl);
   await app.register(catalogRoutes, { catalogService });
   await app.register(cardRoutes, { cards });
@@ -102,6 +103,7 @@ async function adminRoutes(app: FastifyInstance, services: Services): Promise<vo
   await app.register(webhookRoutes, { webhookAdmin });
   await app.register(providerAdminRoutes, { providerPayments });
   await app.register(hallAdminRoutes, { hallAdmin });
+  await app.register(secretsRoutes, { secretsAdmin });
 }
 
 async function providerRoutes(app: FastifyInstance, services: Services): Promise<void> {

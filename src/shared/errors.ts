@@ -140,6 +140,13 @@ export const errorCatalogue = {
     status: 502,
     message: { 'zh-CN': '支付渠道暂时无法处理，请稍后重试。', en: 'The payment provider could not be reached; try again shortly.' },
   },
+  secret_unreadable: {
+    status: 503,
+    message: {
+      'zh-CN': '服务器无法解开所存的密钥（缺少主密钥 {keyId}），请联系管理员。',
+      en: 'The server cannot open the stored secrets (master key {keyId} is missing); tell the administrator.',
+    },
+  },
   database_unavailable: { status: 503, message: { 'zh-CN': '服务暂时不可用，请稍后重试。', en: 'The service is briefly unavailable; retry in a moment.' } },
   database_behind: {
     status: 503,

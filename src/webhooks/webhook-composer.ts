@@ -3,13 +3,16 @@
  * is attempted, so its timestamp is fresh on every retry. A lifecycle event's body is
  * built from the card as the event saw it (its `validUntil` is in the row); an order
  * event's body was written with it. Deliveries to an endpoint that was switched off since
- * are skipped.
+ * are skipped, and so are those whose endpoint's secret this process cannot open (its
+ * master key is missing): the reason says which key.
  */
 import type { Catalog } from '../catalog/catalog.js';
 import type { Db } from '../db/database.js';
 import type { Composer, Composition } from '../notify/dispatcher.js';
 import type { OutboxRow } from '../notify/outbox.js';
+import { type Keyring, UnreadableSecret } from '../platform/sealed.js';
 import type { EventBody } from './events.js';
+import { openEndpointSecret } from './webhook-endpoints.js';
 import { cardsNamed, endpointsById } from './webhook-repository.js';
 import { signWebhook } from './webhook-signature.js';
 
@@ -17,6 +20,7 @@ export class WebhookComposer implements Composer {
   constructor(
     private readonly db: Db,
     private readonly catalog: Catalog,
+    private readonly keyring: Keyring,
   ) {}
 
   async compose(rows: OutboxRow[], now: Date): Promise<Map<string, Composition>> {
@@ -32,6 +36,14 @@ export class WebhookComposer implements Composer {
       const operator = await this.catalog.operatorById(row.operator_id);
       if (endpoint?.active !== 1 || !operator) {
         out.set(row.id, { action: 'drop', status: 'skipped', reason: 'endpoint_inactive' });
+        continue;
+      }
+      let secret: string;
+      try {
+        secret = openEndpointSecret(this.keyring, endpoint.id, endpoint.secret);
+      } catch (error) {
+        if (!(error instanceof UnreadableSecret)) throw error;
+        out.set(row.id, { action: 'drop', status: 'skipped', reason: `secret_unreadable: ${error.message}` });
         continue;
       }
       let body: EventBody;
@@ -58,7 +70,7 @@ export class WebhookComposer implements Composer {
           text,
           operator: operator.code,
           headers: {
-            'simkeep-signature': signWebhook(endpoint.secret, text, now),
+            'simkeep-signature': signWebhook(secret, text, now),
             'simkeep-event': body.type,
             'simkeep-event-id': body.id,
             'simkeep-delivery': row.id,

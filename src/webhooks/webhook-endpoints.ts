@@ -1,6 +1,6 @@
 /**
  * Operators' webhook endpoints: registered with the event types they want, a signing
- * secret shown once, switched on and off. The endpoints an event goes to are read through
+ * secret shown once (and stored sealed under the master key), switched on and off. The endpoints an event goes to are read through
  * a short per-process cache, on the caller's transaction when the cache is cold (on
  * SQLite the transaction holds the only connection).
  */
@@ -8,10 +8,20 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { Database } from '../db/schema.js';
+import type { Keyring, SealedRow } from '../platform/sealed.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
-import { activeEndpoints, type EndpointRow, endpointsOf, findEndpoint, insertEndpoint, updateEndpoint } from './webhook-repository.js';
+import {
+  activeEndpoints,
+  allEndpointSecrets,
+  type EndpointRow,
+  endpointsOf,
+  findEndpoint,
+  insertEndpoint,
+  replaceEndpointSecret,
+  updateEndpoint,
+} from './webhook-repository.js';
 
 export const EVENT_TYPES = [
   'order.created',
@@ -33,6 +43,23 @@ export interface Endpoint {
 }
 
 const TTL_MS = 2000;
+
+const secretPlace = (endpointId: string) => `webhook_endpoints/${endpointId}/secret`;
+
+/** An endpoint's signing secret from its stored text (sealed, or in clear from before sealing); throws UnreadableSecret. */
+export function openEndpointSecret(keyring: Keyring, endpointId: string, stored: string): string {
+  return keyring.open(stored, secretPlace(endpointId));
+}
+
+/** Every endpoint's stored secret, for `simkeep secrets status` and `rotate`. */
+export async function endpointSecretRows(db: Kysely<Database>): Promise<SealedRow[]> {
+  return (await allEndpointSecrets(db)).map((row) => ({
+    operatorId: row.operator_id,
+    secrets: [row.secret],
+    reseal: (trx, keyring) =>
+      replaceEndpointSecret(trx, row.id, row.secret, keyring.seal(openEndpointSecret(keyring, row.id, row.secret), secretPlace(row.id))),
+  }));
+}
 
 export function endpointView(row: EndpointRow) {
   return {
@@ -58,6 +85,7 @@ export class WebhookEndpoints {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
+    private readonly keyring: Keyring,
   ) {}
 
   /** The active endpoints of the operator that want `type`. */
@@ -74,11 +102,12 @@ export class WebhookEndpoints {
   async create(operatorId: string, fields: EndpointFields & { url: string }) {
     const now = this.clock.now().toISOString();
     const secret = `whsec_${randomBytes(24).toString('base64url')}`;
+    const id = newId('we');
     const row: EndpointRow = {
-      id: newId('we'),
+      id,
       operator_id: operatorId,
       url: checkUrl(fields.url),
-      secret,
+      secret: this.keyring.seal(secret, secretPlace(id)),
       events: JSON.stringify(checkEvents(fields.events ?? ['*'])),
       description: fields.description ?? null,
       active: fields.active === false ? 0 : 1,

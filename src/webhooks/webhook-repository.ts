@@ -37,6 +37,17 @@ export async function updateEndpoint(db: Kysely<Database>, operatorId: string, i
   return Number(result.numUpdatedRows) > 0;
 }
 
+/** Every endpoint's stored signing secret. */
+export function allEndpointSecrets(db: Kysely<Database>) {
+  return db.selectFrom('webhook_endpoints').select(['id', 'operator_id', 'secret']).orderBy('id').execute();
+}
+
+/** Writes the endpoint's secret while it is still `current`; false when it changed meanwhile. */
+export async function replaceEndpointSecret(db: Kysely<Database>, id: string, current: string, next: string): Promise<boolean> {
+  const result = await db.updateTable('webhook_endpoints').set({ secret: next }).where('id', '=', id).where('secret', '=', current).executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
 /** The endpoints deliveries go to, as a delivery is signed and sent. */
 export async function endpointsById(db: Kysely<Database>, ids: readonly string[]) {
   if (ids.length === 0) return [];

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { InjectOptions } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { messageBodyPlace } from '../../src/notify/dispatcher.js';
 import { runJobsOnce } from '../../src/platform/jobs.js';
 import { DIALECTS } from '../support/databases.js';
 import { type Harness, newCard, newOperator, newPlan, renewOnline, SANDBOX_ON, startHarness, uniqueIccid, uniqueMsisdn } from '../support/harness.js';
@@ -61,16 +62,16 @@ describe.each(DIALECTS)('subscriber accounts on %s', (dialect) => {
   const askCode = (msisdn: string, ip?: string) => send('POST', '/v1/auth/code', { body: { msisdn }, ...(ip ? { ip } : {}) });
   const verify = (msisdn: string, code: string) => send('POST', '/v1/auth/verify', { body: { msisdn, code } });
 
-  /** The code of the last SMS written for the number, read from the outbox table. */
+  /** The code of the last SMS written for the number, read from the outbox table (where it is sealed). */
   async function lastCode(msisdn: string): Promise<string> {
     const row = await db()
       .selectFrom('outbox')
-      .select('body')
+      .select(['id', 'body'])
       .where('recipient', '=', msisdn)
       .orderBy('created_at', 'desc')
       .orderBy('id', 'desc')
       .executeTakeFirstOrThrow();
-    const code = /验证码 ([0-9]{6})/.exec(row.body ?? '')?.[1];
+    const code = /验证码 ([0-9]{6})/.exec(h.services.keyring.open(row.body ?? '', messageBodyPlace(row.id)))?.[1];
     if (!code) throw new Error(`no code in ${row.body}`);
     return code;
   }

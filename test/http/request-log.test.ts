@@ -11,7 +11,7 @@ import { loggedError, maskText, requestLogOptions } from '../../src/http/request
 import { createServices } from '../../src/services.js';
 import { ManualClock } from '../../src/shared/clock.js';
 import { DIALECTS, freshDatabase, type TestDatabase } from '../support/databases.js';
-import { ADMIN_TOKEN, DEFAULT_NOW, uniqueIccid, uniqueMsisdn } from '../support/harness.js';
+import { ADMIN_TOKEN, DEFAULT_NOW, TEST_MASTER_KEY, uniqueIccid, uniqueMsisdn } from '../support/harness.js';
 
 describe.each(DIALECTS)('the request log on %s', (dialect) => {
   let database: TestDatabase;
@@ -25,7 +25,7 @@ describe.each(DIALECTS)('the request log on %s', (dialect) => {
 
   beforeAll(async () => {
     database = await freshDatabase(dialect);
-    const config = loadConfig({ SIMKEEP_ADMIN_TOKEN: ADMIN_TOKEN, SIMKEEP_PUBLIC_URL: 'https://renew.example.test' });
+    const config = loadConfig({ SIMKEEP_ADMIN_TOKEN: ADMIN_TOKEN, SIMKEEP_MASTER_KEY: TEST_MASTER_KEY, SIMKEEP_PUBLIC_URL: 'https://renew.example.test' });
     const services = await createServices(database.db, config, new ManualClock(new Date(DEFAULT_NOW)));
     const stream = new Writable({
       write(chunk, _encoding, done) {

@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addDays, todayIn } from '../../src/cards/calendar.js';
 import { DIALECTS } from '../support/databases.js';
-import { type Harness, newCard, newOperator, newPlan, startHarness } from '../support/harness.js';
+import { type Harness, newCard, newOperator, newPlan, startHarness, TEST_MASTER_KEY } from '../support/harness.js';
 
 interface Gateway {
   url: string;
@@ -141,7 +141,7 @@ describe.each(DIALECTS)('message delivery on %s', (dialect) => {
       for (let i = 0; i < count; i++) await newCard(h, addDays(today, [30, 7, 1][i % 3] ?? 7));
 
       const run = promisify(execFile);
-      const env = { ...process.env, DATABASE_URL: h.database.url, SIMKEEP_DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+      const env = { ...process.env, DATABASE_URL: h.database.url, SIMKEEP_DATA_DIR: dataDir, SIMKEEP_MASTER_KEY: TEST_MASTER_KEY, LOG_LEVEL: 'warn' };
       const tsx = path.resolve('node_modules/.bin/tsx');
       await Promise.all([0, 1].map(() => run(tsx, ['src/cli.ts', 'worker', '--once'], { env })));
 

@@ -14,6 +14,8 @@ import { luhnCheckDigit } from '../../src/shared/iccid.js';
 import { freshDatabase, type TestDatabase } from './databases.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
+/** The tests' master key (32 bytes, base64url); a test may give its own SIMKEEP_MASTER_KEY in `env`. */
+export const TEST_MASTER_KEY = Buffer.from('simkeep test master key 32 bytes').toString('base64url');
 /** The sandbox payment provider is off unless switched on: the suites that pay by sandbox pass this. */
 export const SANDBOX_ON = { SIMKEEP_SANDBOX_ENABLED: 'true' } as const;
 /** 2026-11-24 12:00 in Asia/Shanghai. */
@@ -33,11 +35,28 @@ export async function startHarness(
   dialect: DialectName,
   env: Record<string, string> = {},
   now = DEFAULT_NOW,
-  options: { migratedTo?: string } = {},
+  options: { migratedTo?: string; file?: string } = {},
 ): Promise<Harness> {
   const database = await freshDatabase(dialect, options);
-  const clock = new ManualClock(new Date(now));
-  const config = loadConfig({ SIMKEEP_ADMIN_TOKEN: ADMIN_TOKEN, SIMKEEP_PUBLIC_URL: 'https://renew.example.test', ...env });
+  return harnessOver(database, env, new ManualClock(new Date(now)), () => database.drop());
+}
+
+/**
+ * The harness's database served anew, as by a restarted process with the environment
+ * `env` (another master key, say): fresh services, caches and routes, the same clock.
+ * Its `close` leaves the database to the first harness.
+ */
+export function restartHarness(h: Harness, env: Record<string, string> = {}): Promise<Harness> {
+  return harnessOver(h.database, env, h.clock, async () => {});
+}
+
+async function harnessOver(database: TestDatabase, env: Record<string, string>, clock: ManualClock, release: () => Promise<void>): Promise<Harness> {
+  const config = loadConfig({
+    SIMKEEP_ADMIN_TOKEN: ADMIN_TOKEN,
+    SIMKEEP_MASTER_KEY: TEST_MASTER_KEY,
+    SIMKEEP_PUBLIC_URL: 'https://renew.example.test',
+    ...env,
+  });
   const services = await createServices(database.db, config, clock);
   const app = await buildApp(services);
   const request: Harness['request'] = async (options) => {
@@ -56,7 +75,7 @@ export async function startHarness(
       request({ method, url, headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, ...(payload === undefined ? {} : { payload: payload as object }) }),
     close: async () => {
       await app.close();
-      await database.drop();
+      await release();
     },
   };
 }

@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ADMIN_TOKEN } from './harness.js';
+import { ADMIN_TOKEN, TEST_MASTER_KEY } from './harness.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const SECRET = 'multi-process-secret-0123456789abcdef';
@@ -48,6 +48,7 @@ export async function startServer(databaseUrl: string, env: Record<string, strin
       HOST: '127.0.0.1',
       SIMKEEP_ADMIN_TOKEN: ADMIN_TOKEN,
       SIMKEEP_SECRET: SECRET,
+      SIMKEEP_MASTER_KEY: TEST_MASTER_KEY,
       SIMKEEP_SANDBOX_SECRET: SANDBOX_SECRET,
       LOG_LEVEL: 'warn',
       ...env,

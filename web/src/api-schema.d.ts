@@ -14533,6 +14533,210 @@ export interface paths {
         };
         trace?: never;
     };
+    "/v1/admin/secrets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How many stored secrets sit under each master key
+         * @description Never a key or a secret. Only an admin token not limited to one operator (`403 forbidden` otherwise).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description The first 8 hex digits of the SHA-256 of a master key.
+                             * @example 3f9a1c07
+                             */
+                            currentKeyId: string;
+                            /** @description The keys of `SIMKEEP_MASTER_KEY_PREVIOUS`, which open but never seal. */
+                            openingKeyIds: string[];
+                            kinds: {
+                                /** @example payment provider settings */
+                                kind: string;
+                                /** @description How many secrets sit under each key id; `clear`: stored before sealing existed. */
+                                byKey: {
+                                    [key: string]: number;
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/secrets/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Seal every stored secret again under the current master key
+         * @description As `simkeep secrets rotate`, with this server’s keys: each secret under an older key of `SIMKEEP_MASTER_KEY_PREVIOUS`, or stored in clear, is sealed again under `SIMKEEP_MASTER_KEY`; the tables are then rewritten without the old copies. Idempotent; audited per operator (`secrets.rotated`). `503 secret_unreadable` when a secret is under a key this server lacks. Only an admin token not limited to one operator.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description The first 8 hex digits of the SHA-256 of a master key.
+                             * @example 3f9a1c07
+                             */
+                            currentKeyId: string;
+                            /** @description The keys of `SIMKEEP_MASTER_KEY_PREVIOUS`, which open but never seal. */
+                            openingKeyIds: string[];
+                            kinds: {
+                                /** @example payment provider settings */
+                                kind: string;
+                                /** @description Rows whose secrets were sealed again under the current key. */
+                                resealed: number;
+                                /** @description Of those, rows that held a secret in clear. */
+                                wereInClear: number;
+                                /** @description Rows already under the current key. */
+                                current: number;
+                                /** @description Rows changed by another process while rotating: rotate again. */
+                                changedMeanwhile: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @example card_not_found */
+                                code: string;
+                                message: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/payments/alipay/notify/{operator}": {
         parameters: {
             query?: never;
