@@ -118,23 +118,26 @@ describe.each(DIALECTS)('reminder catch-up on %s', (dialect) => {
   });
 
   // The scheduled sweep looks for late cards only among those that changed since their
-  // step's day or whose step's day was not swept (`LateScope`); each of these two fails if
-  // its half of that test is left out.
-  it('sends a card unchanged for weeks its step late when the step’s day was not swept', async () => {
-    const card = await newCard(h, addDays(TODAY, 60)); // the 30-day step's day is TODAY+30
+  // step's day or whose step's day was not swept (`LateScope`). Each of the next three
+  // fails when its part of that rule is left out (the last, when every card is looked at).
+  /** A card of 60 days, swept today and on TODAY+29, the eve of its 30-day step. */
+  async function onTheStepsEve() {
+    const card = await newCard(h, addDays(TODAY, 60));
     await h.services.reminders.sweep();
-    h.clock.advance(28 * DAY);
+    h.clock.advance(29 * DAY);
     expect(await h.services.reminders.sweep()).toBe(0);
-    h.clock.advance(4 * DAY); // down on TODAY+29 … TODAY+31
+    return card;
+  }
+
+  it('sends a card unchanged for weeks its step late when the step’s day was not swept', async () => {
+    const card = await onTheStepsEve();
+    h.clock.advance(3 * DAY); // down on TODAY+30, the step's day, and TODAY+31
     expect(await h.services.reminders.sweep()).toBe(1);
     expect((await queued(card.validUntil)).map((r) => r.step)).toEqual(['before-30']);
   });
 
   it('sends a card unblocked after its step’s day that step late', async () => {
-    const card = await newCard(h, addDays(TODAY, 60));
-    await h.services.reminders.sweep();
-    h.clock.advance(29 * DAY);
-    await h.services.reminders.sweep();
+    const card = await onTheStepsEve();
     expect((await h.admin('POST', `/v1/admin/cards/${encodeURIComponent(card.msisdn)}/block`, { reason: 'lost' })).status).toBe(200);
     expect(await sweepDays(2)).toEqual([0, 0]); // TODAY+30, the step's day, and TODAY+31: blocked
     expect((await h.admin('POST', `/v1/admin/cards/${encodeURIComponent(card.msisdn)}/unblock`)).status).toBe(200);
@@ -144,10 +147,7 @@ describe.each(DIALECTS)('reminder catch-up on %s', (dialect) => {
   });
 
   it('leaves a step out for good when the card was opted out on its day', async () => {
-    const card = await newCard(h, addDays(TODAY, 60));
-    await h.services.reminders.sweep();
-    h.clock.advance(29 * DAY);
-    await h.services.reminders.sweep();
+    const card = await onTheStepsEve();
     const { id } = await h.services.db.kysely.selectFrom('cards').select('id').where('msisdn', '=', card.msisdn).executeTakeFirstOrThrow();
     const contact = { card_id: id, channel: 'sms' as const, email: null, locale: 'zh-CN' as const, updated_at: h.clock.now().toISOString() };
     await h.services.db.kysely
