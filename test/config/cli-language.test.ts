@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { TEST_MASTER_KEY } from '../support/harness.js';
 
 const run = promisify(execFile);
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'simkeep-cli-language-'));
@@ -13,7 +14,7 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'simkeep-cli-language-'));
 function listHallsOfNobody(env: Record<string, string>) {
   const { LANG: _lang, LC_ALL: _all, LC_MESSAGES: _messages, ...rest } = process.env;
   return run(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'hall', 'list', '--operator', 'nobody'], {
-    env: { ...rest, SIMKEEP_DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env },
+    env: { ...rest, SIMKEEP_DATA_DIR: dataDir, SIMKEEP_MASTER_KEY: TEST_MASTER_KEY, LOG_LEVEL: 'warn', ...env },
   });
 }
 

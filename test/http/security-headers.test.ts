@@ -16,7 +16,7 @@ import { webRoot } from '../../src/http/web-app.js';
 import { createServices } from '../../src/services.js';
 import { setUpHall, signIn } from '../hall/support.js';
 import { DIALECTS, freshDatabase } from '../support/databases.js';
-import { type Harness, newCard, placeOrder, renewOnline, SANDBOX_ON, startHarness } from '../support/harness.js';
+import { type Harness, newCard, placeOrder, renewOnline, SANDBOX_ON, startHarness, TEST_MASTER_KEY } from '../support/harness.js';
 import { configure, DESKTOP, openCheckout, type ProviderHarness, providerOrder, startProviderHarness } from '../support/provider-flows.js';
 
 type Headers = Record<string, unknown>;
@@ -302,7 +302,7 @@ describe('SIMKEEP_CORS_ORIGINS', () => {
 describe.each(DIALECTS)('time limits on %s', (dialect) => {
   it('answers 503 request_timed_out when a route does not answer within its group’s time', async () => {
     const database = await freshDatabase(dialect);
-    const app = await buildApp(await createServices(database.db, loadConfig({})), { web: false });
+    const app = await buildApp(await createServices(database.db, loadConfig({ SIMKEEP_MASTER_KEY: TEST_MASTER_KEY })), { web: false });
     await app.register(async (slow) => {
       applyLimits(slow, { bodyLimit: 1024, handlerTimeout: 100 });
       slow.get('/v1/test/slow', async () => {
@@ -324,7 +324,7 @@ describe.each(DIALECTS)('time limits on %s', (dialect) => {
 
   it('cuts off a client that sends its headers, or its body, too slowly (408, connection closed)', async () => {
     const database = await freshDatabase(dialect);
-    const app = await buildApp(await createServices(database.db, loadConfig({})), {
+    const app = await buildApp(await createServices(database.db, loadConfig({ SIMKEEP_MASTER_KEY: TEST_MASTER_KEY })), {
       web: false,
       serverLimits: { headersTimeout: 300, requestTimeout: 600, connectionsCheckingInterval: 50 },
     });

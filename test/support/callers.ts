@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, vi } from 'vitest';
 import type { DialectName } from '../../src/db/database.js';
+import { messageBodyPlace } from '../../src/notify/dispatcher.js';
 import { PASSWORD, renewAtCounter, type StaffClient, setUpHall, signIn } from '../hall/support.js';
 import { ADMIN_TOKEN, type Harness, newCard, newPromotion, renewOnline, SANDBOX_ON, startHarness } from './harness.js';
 
@@ -70,8 +71,9 @@ const staffHeaders = (client: StaffClient): Headers => ({ cookie: client.cookie,
 /** Signs the subscriber of the number in with the code the SMS carried; answers the cookie. */
 async function subscriberCookie(h: Harness, msisdn: string): Promise<string> {
   await ok(h.request({ method: 'POST', url: '/v1/auth/code', payload: { msisdn } }), 202);
-  const sms = await h.services.db.kysely.selectFrom('outbox').select('body').where('recipient', '=', msisdn).executeTakeFirstOrThrow();
-  const code = /验证码 ([0-9]{6})/.exec(sms.body ?? '')?.[1];
+  const sms = await h.services.db.kysely.selectFrom('outbox').select(['id', 'body']).where('recipient', '=', msisdn).executeTakeFirstOrThrow();
+  // The code's SMS waits sealed (secrets at rest).
+  const code = /验证码 ([0-9]{6})/.exec(h.services.keyring.open(sms.body ?? '', messageBodyPlace(sms.id)))?.[1];
   const verified = await h.request({ method: 'POST', url: '/v1/auth/verify', payload: { msisdn, code } });
   if (verified.status !== 200) throw new Error(`verify: ${verified.status} ${verified.raw}`);
   const cookies = ([] as string[]).concat(verified.headers['set-cookie'] as string);
