@@ -34,7 +34,7 @@ import * as hallListingIndexes from './migrations/0011_hall_listing_indexes.js';
 import * as reminderIndexKind from './migrations/0012_reminder_index_kind.js';
 import * as hallTicketNumberKey from './migrations/0013_hall_ticket_number_key.js';
 import * as operatorLanguage from './migrations/0014_operator_language.js';
-import * as reminderDueChanged from './migrations/0016_reminder_due_changed.js';
+import * as reminderDueChanged from './migrations/0015_reminder_due_changed.js';
 import type { Database } from './schema.js';
 import { isDatabaseUnavailable } from './unavailable.js';
 
@@ -230,7 +230,7 @@ const migrations: Record<string, Migration> = {
   '0012_reminder_index_kind': reminderIndexKind,
   '0013_hall_ticket_number_key': hallTicketNumberKey,
   '0014_operator_language': operatorLanguage,
-  '0016_reminder_due_changed': reminderDueChanged,
+  '0015_reminder_due_changed': reminderDueChanged,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -110,7 +110,7 @@ export function registerErrorHandling(app: FastifyInstance, appPage = false, pre
     if (error.code === 'FST_ERR_HANDLER_TIMEOUT') {
       // The route's time limit (http/limits.ts) passed; its work may still finish.
       request.log.warn({ route: request.routeOptions.url, limit: request.routeOptions.handlerTimeout }, 'request timed out');
-      return sendError(request, reply, 'request_timed_out');
+      return sendError(request, reply, 'request_timed_out', {}, language);
     }
     if (isDatabaseUnavailable(error)) {
       request.log.warn({ err: error }, 'database unavailable');
